@@ -1,0 +1,1 @@
+"""Domain model, vocabularies, name normalisation, entity resolution and stores."""

@@ -1,0 +1,172 @@
+"""The store protocol that both adapters implement and the contract suite checks.
+
+A store holds documents, passages, entities, relations with their evidence, mentions,
+merge records and merge candidates. Writes are one transaction per document and
+idempotent: writing the same extraction twice changes nothing. Writing a document whose
+path was ingested before with other content replaces that document's passages, mentions
+and evidence, and drops relations and entities left with no support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from graph.model import DocumentInfo, Entity, Extraction, Mention, Passage, Relation
+
+
+class StoreError(Exception):
+    """A store operation failed; the message says what and why."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (server down, wrong credentials, unreadable file)."""
+
+
+class WriteResult(BaseModel):
+    """What one document's write did."""
+
+    document_id: str
+    skipped: bool = False          # the same content was already stored
+    replaced: str | None = None    # id of the previous version of this path, if any
+    entities: int = 0
+    relations: int = 0
+    evidence: int = 0
+
+
+class StoreStats(BaseModel):
+    """Counts of everything in the store."""
+
+    documents: int = 0
+    passages: int = 0
+    mentions: int = 0
+    entities: dict[str, int] = Field(default_factory=dict)
+    relations: dict[str, int] = Field(default_factory=dict)
+    evidence: int = 0
+    revision: int = 0
+
+
+class MergeRecord(BaseModel):
+    """A recorded merge of ``merged_id`` into ``kept_id``; undone by ``unmerge``."""
+
+    id: int
+    kept_id: str
+    merged_id: str
+    reason: str = ""
+    created: str = ""
+    undone: bool = False
+
+
+class MergeCandidate(BaseModel):
+    """Two entities whose names are near-identical: to be reviewed, never merged silently."""
+
+    a: str
+    b: str
+    score: float
+    reason: str
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistence of the graph; see the module docstring for the write semantics."""
+
+    url: str
+
+    def write(self, extraction: Extraction) -> WriteResult:
+        """Store one document's extraction in one transaction (idempotent)."""
+        ...
+
+    def has_document(self, document_id: str) -> bool:
+        """Whether a document with this id (sha256) is stored."""
+        ...
+
+    def documents(self) -> list[DocumentInfo]:
+        """All documents, without their text."""
+        ...
+
+    def get_document(self, document_id: str) -> DocumentInfo | None:
+        """One document with its text, or None."""
+        ...
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """One entity, or None."""
+        ...
+
+    def get_entities(self, entity_ids: Iterable[str]) -> list[Entity]:
+        """The entities with these ids that exist, in no particular order."""
+        ...
+
+    def entities(self, label: str | None = None) -> Iterator[Entity]:
+        """Every entity (optionally of one label)."""
+        ...
+
+    def relations(self) -> Iterator[Relation]:
+        """Every relation with its evidence."""
+        ...
+
+    def relations_of(self, entity_id: str) -> list[Relation]:
+        """Relations where the entity is source or target, with evidence."""
+        ...
+
+    def search_entities(
+        self,
+        q: str | None = None,
+        label: str | None = None,
+        level: str | None = None,
+        country: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Entity]:
+        """Accent- and case-insensitive search over names and aliases, with filters."""
+        ...
+
+    def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """Map each normalised name or alias to the ids of entities that carry it."""
+        ...
+
+    def passages(self, passage_ids: Iterable[str]) -> list[Passage]:
+        """The passages with these ids."""
+        ...
+
+    def mentions_of(self, entity_id: str, limit: int = 100) -> list[Mention]:
+        """Where an entity is mentioned."""
+        ...
+
+    def stats(self) -> StoreStats:
+        """Counts of documents, passages, entities per label, relations per type, evidence."""
+        ...
+
+    def revision(self) -> int:
+        """A number that changes whenever the store's content changes."""
+        ...
+
+    def view(self) -> nx.MultiDiGraph:
+        """The networkx projection of the entity layer, cached by revision."""
+        ...
+
+    def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
+        """Merge ``merged_id`` into ``kept_id``, recording what is needed to undo it."""
+        ...
+
+    def unmerge(self, merge_id: int) -> MergeRecord:
+        """Undo a recorded merge."""
+        ...
+
+    def merges(self) -> list[MergeRecord]:
+        """Every recorded merge, newest first."""
+        ...
+
+    def add_merge_candidates(self, candidates: Iterable[MergeCandidate]) -> None:
+        """Record pairs to review (idempotent)."""
+        ...
+
+    def merge_candidates(self) -> list[MergeCandidate]:
+        """Pairs to review whose entities both still exist, best first."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,1 @@
+"""Readers that turn files into Documents and the pipeline that extracts the graph."""
