@@ -32,11 +32,16 @@ RelationType = Literal[
     "AFFILIATED_WITH",
     "OPERATES_IN",
     "COVERS",
+    "OVERLAPS_WITH",
 ]
 RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 
 # Relationship types whose direction carries no meaning.
-UNDIRECTED_TYPES: frozenset[str] = frozenset({"COORDINATES_WITH"})
+UNDIRECTED_TYPES: frozenset[str] = frozenset({"COORDINATES_WITH", "OVERLAPS_WITH"})
+
+# OVERLAPS_WITH records an explicit statement of a document that two institutions' competences
+# overlap or duplicate (traslape de competencias, duplicidad de funciones), with its evidence.
+# Overlap computed from profiles is derived by queries.overlap and never stored.
 
 Level = Literal["supranational", "national", "regional", "local"]
 LEVELS: tuple[str, ...] = get_args(Level)
