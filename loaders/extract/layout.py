@@ -1,0 +1,258 @@
+"""Layout clean-up of PDF-to-text and markdown artefacts.
+
+The cleaned text becomes the document text that every offset and evidence quote refers to.
+Clean-up steps, each general:
+
+- characters: CR/LF, form feeds, non-breaking and zero-width spaces, soft hyphens;
+- markup left by converters: markdown links ``[name](#)`` (their text is kept and remembered as a
+  *marked span*, a strong hint that it names something), emphasis markers, HTML tags inside text,
+  footnote markers such as ``^a``;
+- letter-spaced headings (``P R E S E N T A C I Ó N`` → ``PRESENTACIÓN``);
+- running headers and footers: short lines repeated across the document (organisation banners,
+  document codes) are taken out of the flow and kept once in a block at the end, so that no
+  organisation named only there is lost; bare page numbers are dropped;
+- hyphenation at line ends (``inter-`` / ``regionales``) and sentences broken across lines are
+  joined, while tab-separated table rows, headings and list items keep their own lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+MARK_OPEN = "\x02"
+MARK_CLOSE = "\x03"
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\r": "\n",
+        "\f": "\n",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+    }
+)
+
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
+_FOOTNOTE = re.compile(r"(?<=\S) ?\^[a-z0-9]{1,2}\b")
+_LETTER_SPACED = re.compile(r"^\s*(?:\S {1,3}){3,}\S\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*)?(?:p[áa]g(?:ina)?\.?\s*)?\d{1,4}(?:\s*(?:/|de)\s*\d{1,4})?(?:\s*-)?\s*$",
+    re.IGNORECASE,
+)
+_STRUCTURAL_START = re.compile(
+    r"""^\s*(?:
+        \#{1,6}\s                                  # markdown heading
+      | >>                                         # speaker marker
+      | [-•·▪►*–—]\s                               # bullet
+      | \d{1,3}(?:\.\d{1,3})*[.)]\s                # 1.  1.2.  3)
+      | [A-H][.)]\s                                # A.  B)
+      | [IVX]{1,5}(?:\.\d{1,3})*[.)]?\s            # I.  II.1
+      | (?:ACTIVIDAD|Actividad|PROYECTO|Proyecto|AREA|ÁREA|Área|Area|CAPÍTULO|Capítulo|ANEXO|Anexo)\b
+      | [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."
+    )""",
+    re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;»”\"]\s*$")
+
+
+@dataclass
+class CleanText:
+    """The cleaned text and the spans that the source marked as names (markdown links)."""
+
+    text: str
+    marked_spans: list[tuple[int, int]] = field(default_factory=list)
+    header_lines: list[str] = field(default_factory=list)
+
+
+def _fix_letter_spacing(line: str) -> str:
+    """``P R E S E N T A C I Ó N`` → ``PRESENTACIÓN``; runs of 2+ spaces separate words."""
+    if not _LETTER_SPACED.match(line):
+        return line
+    words = re.split(r"\s{2,}", line.strip())
+    if not all(all(len(tok) == 1 for tok in w.split(" ")) for w in words):
+        return line
+    return " ".join(w.replace(" ", "") for w in words)
+
+
+def _header_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+_TABLE_HEADER_WORDS = re.compile(
+    r"^(?:actividad(?:es)?|objetivos?|organizador(?:es)?|lugar(?: y)?|fechas?|lugar y fecha|"
+    r"responsables?|corresponsables?|tareas?(?: fechas)?|presupuesto|metas?|indicador(?:es)?|"
+    r"plazos?|acciones?|instituci[oó]n(?:es)?|participantes)$",
+    re.IGNORECASE,
+)
+
+
+# A line that ends mid-phrase, or names only a date, is the body of a cell, not page furniture.
+_CONTINUED = re.compile(
+    r"(?:[,;]|\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre))$"
+    r"|^(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre)\b",
+    re.IGNORECASE,
+)
+
+
+def _find_running_headers(lines: list[str]) -> set[str]:
+    """Keys of short lines that repeat at page breaks: organisation banners, document codes.
+
+    A line counts when it occurs at least three times, is not structure, a table row or a table
+    column name, and its occurrences share their neighbourhood (the same line above or below at
+    least three times, or a page number next to it twice): the signature of page furniture, as
+    opposed to a phrase that merely recurs in the body.
+    """
+    keyed = [(_header_key(ln) if ln.strip() else "") for ln in lines]
+    nonblank = [i for i, k in enumerate(keyed) if k]
+    occurrences: dict[str, list[int]] = {}
+    for pos, i in enumerate(nonblank):
+        stripped = lines[i].strip()
+        if "\t" in lines[i] or len(stripped) > 120 or len(keyed[i]) < 2:
+            continue
+        if _STRUCTURAL_START.match(stripped) or stripped.endswith(":"):
+            continue
+        if _TABLE_HEADER_WORDS.match(stripped.rstrip(" .")) or _CONTINUED.search(stripped):
+            continue
+        occurrences.setdefault(keyed[i], []).append(pos)
+    headers: set[str] = set()
+    for key, positions in occurrences.items():
+        if len(positions) < 3:
+            continue
+        prev_keys: Counter[str] = Counter()
+        next_keys: Counter[str] = Counter()
+        near_page_number = 0
+        for pos in positions:
+            prev_line = lines[nonblank[pos - 1]].strip() if pos > 0 else ""
+            next_line = lines[nonblank[pos + 1]].strip() if pos + 1 < len(nonblank) else ""
+            prev_keys[_header_key(prev_line)] += 1
+            next_keys[_header_key(next_line)] += 1
+            if _PAGE_NUMBER.match(prev_line) or _PAGE_NUMBER.match(next_line):
+                near_page_number += 1
+        shared = max(max(prev_keys.values()), max(next_keys.values()))
+        in_furniture = sum(1 for pos in positions if _in_furniture_block(keyed, nonblank[pos]))
+        if near_page_number >= 2 or (shared >= 3 and in_furniture >= 3):
+            headers.add(key)
+    return headers
+
+
+def _in_furniture_block(keyed: list[str], index: int) -> bool:
+    """Whether line ``index`` sits in a block of at most three lines set off by a blank run."""
+    start = index
+    while start > 0 and keyed[start - 1]:
+        start -= 1
+    end = index
+    while end + 1 < len(keyed) and keyed[end + 1]:
+        end += 1
+    if end - start >= 3:
+        return False
+    blank_before = 0
+    while start - 1 - blank_before >= 0 and not keyed[start - 1 - blank_before]:
+        blank_before += 1
+    blank_after = 0
+    while end + 1 + blank_after < len(keyed) and not keyed[end + 1 + blank_after]:
+        blank_after += 1
+    return blank_before >= 2 or blank_after >= 2
+
+
+def _is_structural(line: str) -> bool:
+    return "\t" in line or bool(_STRUCTURAL_START.match(line))
+
+
+def _join_lines(lines: list[str]) -> list[str]:
+    """Join lines of one paragraph broken by PDF extraction; keep structural lines apart."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            out.append("")
+            continue
+        prev = out[-1] if out else ""
+        can_join = (
+            prev
+            and "\t" not in prev
+            and not _is_structural(line)
+            and not prev.lstrip().startswith("#")
+            and not (prev.rstrip().endswith(":") and len(prev) < 80)
+        )
+        if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
+            out[-1] = prev[:-1] + stripped
+        elif can_join and (not _SENTENCE_END.search(prev) or stripped[:1].islower()):
+            out[-1] = prev.rstrip() + " " + stripped
+        else:
+            out.append(stripped if "\t" not in line else line.rstrip(" "))
+    return out
+
+
+def clean_layout(raw: str) -> CleanText:
+    """Clean ``raw`` text; see the module docstring for the steps."""
+    text = raw.translate(_CHAR_MAP)
+    text = _MD_LINK.sub(lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", text)
+    text = _MD_EMPHASIS.sub(lambda m: m.group(2), text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _FOOTNOTE.sub("", text)
+    text = text.replace("&nbsp;", " ").replace("&amp;", "&")
+    lines = [_fix_letter_spacing(line.rstrip()) for line in text.split("\n")]
+    lines = [re.sub(r"(?<=\S)[ ]{2,}", " ", ln) if "\t" not in ln else ln for ln in lines]
+    lines = [ln.replace("\t ", "\t").replace(" \t", "\t") for ln in lines]
+
+    header_keys = _find_running_headers(lines)
+    kept: list[str] = []
+    headers: list[str] = []
+    seen_headers: set[str] = set()
+    for line in lines:
+        stripped = line.strip()
+        if stripped and _PAGE_NUMBER.match(stripped):
+            continue
+        key = _header_key(stripped) if stripped else ""
+        if key in header_keys:
+            if key not in seen_headers:
+                seen_headers.add(key)
+                headers.append(stripped)
+            continue
+        kept.append(line)
+
+    joined = _join_lines(kept)
+    # collapse runs of blank lines
+    body: list[str] = []
+    for line in joined:
+        if line == "" and (not body or body[-1] == ""):
+            continue
+        body.append(line)
+    while body and body[-1] == "":
+        body.pop()
+    if headers:
+        body += ["", *headers]
+    return _extract_marks("\n".join(body) + "\n", headers)
+
+
+def _extract_marks(text: str, headers: list[str]) -> CleanText:
+    """Remove mark sentinels, recording the spans they enclosed in the final text."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start = None
+    for ch in text:
+        if ch == MARK_OPEN:
+            start = pos
+        elif ch == MARK_CLOSE:
+            if start is not None and pos > start:
+                spans.append((start, pos))
+            start = None
+        else:
+            out.append(ch)
+            pos += 1
+    return CleanText(text="".join(out), marked_spans=spans, header_lines=headers)
