@@ -1,0 +1,1082 @@
+"""The embedded store: one SQLite file in WAL mode, with FTS5 search of names and passages.
+
+Each thread gets its own connection (FastAPI runs sync endpoints in a thread pool); writes
+are serialised by a lock within the process and by ``BEGIN IMMEDIATE`` across processes,
+while readers keep reading the last committed state (WAL). Entities are stored as the JSON
+of the full :class:`~graph.model.Entity` plus the columns the lookups need; every surface
+form is in ``aliases`` with its normalised form; relations carry their evidence in a table
+of their own, unique per relation, document, span and extractor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.model import DocumentInfo, Entity, Evidence, Extraction, Mention, Passage, Relation
+from graph.normalize import normalize_name, strip_accents
+from graph.projection import project
+from graph.stores.base import (
+    MergeCandidate,
+    MergeRecord,
+    StoreError,
+    StoreStats,
+    StoreUnavailable,
+    WriteResult,
+)
+from graph.stores.merging import (
+    MergeSnapshot,
+    plan_merge,
+    plan_unmerge,
+    repointed_relation_ids,
+    unmerge_relation_ids,
+)
+from graph.vocab import LEVEL_NAMES, LEVELS, check_label
+
+SQLITE_PREFIX = "sqlite:///"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
+_LEVEL_ID = re.compile("^level:(" + "|".join(LEVELS) + ")$")
+_WORD = re.compile(r"\w+")
+
+_TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
+_SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO meta (key, value) VALUES ('revision', 0)",
+    """CREATE TABLE documents (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,
+        publisher TEXT, date TEXT, language TEXT NOT NULL, text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL)""",
+    "CREATE INDEX documents_path ON documents (path)",
+    """CREATE TABLE passages (
+        rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+        document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL)""",
+    "CREATE INDEX passages_document ON passages (document_id)",
+    """CREATE TABLE entities (
+        rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+        name TEXT NOT NULL, sort_name TEXT NOT NULL, level TEXT, country TEXT COLLATE NOCASE,
+        source TEXT, search_text TEXT NOT NULL, data TEXT NOT NULL)""",
+    "CREATE INDEX entities_label ON entities (label, sort_name)",
+    "CREATE INDEX entities_sort_name ON entities (sort_name)",
+    "CREATE INDEX entities_level ON entities (level)",
+    "CREATE INDEX entities_country ON entities (country)",
+    """CREATE TABLE aliases (
+        entity_id TEXT NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        alias TEXT NOT NULL, norm TEXT NOT NULL,
+        PRIMARY KEY (entity_id, alias)) WITHOUT ROWID""",
+    "CREATE INDEX aliases_norm ON aliases (norm)",
+    """CREATE TABLE relations (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        target TEXT NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        properties TEXT NOT NULL)""",
+    "CREATE INDEX relations_source ON relations (source)",
+    "CREATE INDEX relations_target ON relations (target)",
+    "CREATE INDEX relations_type ON relations (type)",
+    """CREATE TABLE evidence (
+        rid INTEGER PRIMARY KEY,
+        relation_id TEXT NOT NULL REFERENCES relations (id) ON DELETE CASCADE,
+        passage_id TEXT NOT NULL, document_id TEXT NOT NULL,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, quote TEXT NOT NULL,
+        extractor TEXT NOT NULL, confidence REAL NOT NULL,
+        UNIQUE (relation_id, document_id, start, "end", extractor))""",
+    "CREATE INDEX evidence_document ON evidence (document_id)",
+    """CREATE TABLE mentions (
+        rid INTEGER PRIMARY KEY,
+        passage_id TEXT NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        UNIQUE (passage_id, entity_id, start, "end"))""",
+    "CREATE INDEX mentions_entity ON mentions (entity_id)",
+    """CREATE TABLE merges (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kept_id TEXT NOT NULL, merged_id TEXT NOT NULL,
+        reason TEXT NOT NULL, created TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0,
+        snapshot TEXT NOT NULL)""",
+    """CREATE TABLE merge_candidates (
+        a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, reason TEXT NOT NULL,
+        PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID""",
+    "CREATE INDEX merge_candidates_score ON merge_candidates (score DESC)",
+    f"""CREATE VIRTUAL TABLE entity_fts USING fts5 (
+        search_text, content = 'entities', content_rowid = 'rid', {_TOKENIZE})""",
+    f"""CREATE VIRTUAL TABLE passage_fts USING fts5 (
+        text, content = 'passages', content_rowid = 'rid', {_TOKENIZE})""",
+    """CREATE TRIGGER entities_fts_insert AFTER INSERT ON entities BEGIN
+        INSERT INTO entity_fts (rowid, search_text) VALUES (new.rid, new.search_text);
+    END""",
+    """CREATE TRIGGER entities_fts_delete AFTER DELETE ON entities BEGIN
+        INSERT INTO entity_fts (entity_fts, rowid, search_text)
+        VALUES ('delete', old.rid, old.search_text);
+    END""",
+    """CREATE TRIGGER entities_fts_update AFTER UPDATE OF search_text ON entities BEGIN
+        INSERT INTO entity_fts (entity_fts, rowid, search_text)
+        VALUES ('delete', old.rid, old.search_text);
+        INSERT INTO entity_fts (rowid, search_text) VALUES (new.rid, new.search_text);
+    END""",
+    """CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+        INSERT INTO passage_fts (rowid, text) VALUES (new.rid, new.text);
+    END""",
+    """CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+        INSERT INTO passage_fts (passage_fts, rowid, text) VALUES ('delete', old.rid, old.text);
+    END""",
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
+)
+
+_ENTITY_UPSERT = """
+    INSERT INTO entities (id, label, name, sort_name, level, country, source, search_text, data)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET
+        label = excluded.label, name = excluded.name, sort_name = excluded.sort_name,
+        level = excluded.level, country = excluded.country, source = excluded.source,
+        search_text = excluded.search_text, data = excluded.data
+"""
+_EVIDENCE_INSERT = """
+    INSERT OR IGNORE INTO evidence
+        (relation_id, passage_id, document_id, start, "end", quote, extractor, confidence)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_MENTION_INSERT = """
+    INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text)
+    VALUES (?, ?, ?, ?, ?)
+"""
+_RELATION_COLUMNS = "id, source, type, target, properties"
+_EVIDENCE_COLUMNS = (
+    'relation_id, passage_id, document_id, start, "end", quote, extractor, confidence'
+)
+_MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` URL."""
+    if not url.startswith(SQLITE_PREFIX):
+        raise ValueError(f"not a SQLite store URL: {url!r} (expected sqlite:///path/to/file.db)")
+    raw = url[len(SQLITE_PREFIX):]
+    if not raw or raw == ":memory:":
+        raise ValueError(f"SQLite store URL {url!r} names no file (expected sqlite:///path.db)")
+    return Path(raw)
+
+
+def fts_match_expression(q: str) -> str | None:
+    """An FTS5 query for the words of ``q``: each word quoted, the last one a prefix.
+
+    Quoting makes every input safe (``"``, ``*``, ``AND (``, ``NEAR`` are plain words
+    or nothing); None when ``q`` holds no word at all.
+    """
+    words = _WORD.findall(strip_accents(q))
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def is_gazetteer_entity(entity: Entity) -> bool:
+    """Whether the entity comes from the gazetteer (kept when no document supports it)."""
+    return _is_gazetteer_source(entity.source)
+
+
+def _is_gazetteer_source(source: str | None) -> bool:
+    return bool(source) and (source == "gazetteer" or source.startswith("gazetteer:"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _entity_row(entity: Entity) -> tuple:
+    return (
+        entity.id, entity.label, entity.name, normalize_name(entity.name), entity.level,
+        entity.country, entity.source, "\n".join(sorted(entity.names())),
+        entity.model_dump_json(),
+    )
+
+
+def _alias_rows(entity: Entity) -> list[tuple[str, str, str]]:
+    return [(entity.id, name, normalize_name(name)) for name in sorted(entity.names())]
+
+
+def _evidence_row(relation_id: str, ev: Evidence) -> tuple:
+    return (relation_id, ev.passage_id, ev.document_id, ev.start, ev.end, ev.quote,
+            ev.extractor, ev.confidence)
+
+
+def _level_entity(entity_id: str) -> Entity:
+    level = entity_id.split(":", 1)[1]
+    return Entity(id=entity_id, label="GovernanceLevel", name=LEVEL_NAMES[level], level=level,
+                  source="ontology")
+
+
+def _combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
+    out: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.id in out:
+            out[entity.id].absorb(entity)
+        else:
+            out[entity.id] = entity.model_copy(deep=True)
+    return out
+
+
+def _combine_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
+    out: dict[str, Relation] = {}
+    for relation in relations:
+        current = out.get(relation.id)
+        if current is None:
+            current = relation.model_copy(deep=True)
+            current.evidence = []
+            current.add_evidence(relation.evidence)
+            out[relation.id] = current
+        else:
+            current.add_evidence(relation.evidence)
+            for key, value in relation.properties.items():
+                current.properties.setdefault(key, value)
+    return out
+
+
+def _check_extraction(extraction: Extraction) -> None:
+    """Raise StoreError naming the document if the extraction contradicts itself."""
+    doc = extraction.document
+    text = doc.text
+    passage_ids = {p.id for p in extraction.passages}
+    problems: list[str] = []
+    for passage in extraction.passages:
+        if passage.document_id != doc.id:
+            problems.append(f"passage {passage.id!r} belongs to document {passage.document_id!r}")
+    for relation in extraction.relations:
+        for ev in relation.evidence:
+            if ev.document_id != doc.id:
+                continue
+            if not (0 <= ev.start <= ev.end <= len(text)) or text[ev.start:ev.end] != ev.quote:
+                problems.append(
+                    f"evidence of {relation.id!r} at {ev.start}-{ev.end} quotes {ev.quote!r}, "
+                    f"which is not the document text there"
+                )
+    for mention in extraction.mentions:
+        if mention.passage_id not in passage_ids:
+            problems.append(
+                f"mention of {mention.entity_id!r} is in passage {mention.passage_id!r}, "
+                f"which is not among the document's passages"
+            )
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise StoreError(
+            f"{doc.path}: cannot store the extraction: {'; '.join(problems[:5])}{more}"
+        )
+
+
+class SQLiteStore:
+    """The embedded store: see the module docstring."""
+
+    def __init__(self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        """Open (creating if needed) the store file named by ``url``.
+
+        Raises StoreUnavailable naming the path when its folder cannot be created, when
+        the file is not a SQLite database, or when it is a database of something else.
+        """
+        self.url = url
+        self.path = sqlite_path(url)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._view_lock = threading.Lock()
+        self._view: tuple[int, nx.MultiDiGraph] | None = None
+        self._closed = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"{self.path}: cannot create the folder {self.path.parent} "
+                f"({exc.strerror or exc})"
+            ) from exc
+        try:
+            self._initialise()
+        except BaseException:
+            self.close()
+            raise
+
+    # ------------------------------------------------------------------ connections
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"{self.path}: cannot open the database ({exc})") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreUnavailable(f"{self.path}: cannot open the database ({exc})") from exc
+        with self._connections_lock:
+            self._connections.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _initialise(self) -> None:
+        conn = self._conn()
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                return
+            if version > SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"{self.path}: store schema version {version} is newer than this "
+                    f"version of Tejido reads ({SCHEMA_VERSION})"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise StoreUnavailable(
+                            f"{self.path}: a SQLite database, but not a Tejido store "
+                            "(it has tables and no store schema version)"
+                        )
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnavailable(
+                f"{self.path}: cannot use this file as a SQLite store ({exc})"
+            ) from exc
+
+    @contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction: ``BEGIN IMMEDIATE`` for writes, a read snapshot otherwise."""
+        conn = self._conn()
+        lock = self._write_lock if write else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot start a transaction ({exc})") from exc
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: cannot commit ({exc})") from exc
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def close(self) -> None:
+        """Close every connection this store opened, in every thread."""
+        self._closed = True
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
+
+    # ------------------------------------------------------------------ low-level reads
+
+    @staticmethod
+    def _select_by_ids(
+        conn: sqlite3.Connection, sql: str, ids: Iterable[str], *params: Any
+    ) -> list[sqlite3.Row | tuple]:
+        """Run ``sql`` (with ``{ids}`` where the id list goes) over ``ids`` in chunks."""
+        unique = sorted(set(ids))
+        rows: list = []
+        for chunk in _chunks(unique):
+            rows.extend(conn.execute(sql.format(ids=_marks(len(chunk))), (*params, *chunk)))
+        return rows
+
+    def _entities_by_ids(self, conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Entity]:
+        rows = self._select_by_ids(conn, "SELECT data FROM entities WHERE id IN ({ids})", ids)
+        entities = (Entity.model_validate_json(row[0]) for row in rows)
+        return {e.id: e for e in entities}
+
+    def _existing_entity_ids(self, conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+        rows = self._select_by_ids(conn, "SELECT id FROM entities WHERE id IN ({ids})", ids)
+        return {row[0] for row in rows}
+
+    @staticmethod
+    def _build_relations(rows: Iterable[tuple], evidence_rows: Iterable[tuple]) -> list[Relation]:
+        evidence: dict[str, list[Evidence]] = {}
+        for row in evidence_rows:
+            evidence.setdefault(row[0], []).append(Evidence(
+                passage_id=row[1], document_id=row[2], start=row[3], end=row[4], quote=row[5],
+                extractor=row[6], confidence=row[7],
+            ))
+        return [
+            Relation(source=row[1], type=row[2], target=row[3],
+                     properties=json.loads(row[4]), evidence=evidence.get(row[0], []))
+            for row in rows
+        ]
+
+    def _relations_by_ids(self, conn: sqlite3.Connection, ids: Iterable[str]) -> list[Relation]:
+        ids = list(ids)
+        rows = self._select_by_ids(
+            conn, f"SELECT {_RELATION_COLUMNS} FROM relations WHERE id IN ({{ids}})", ids
+        )
+        found = [row[0] for row in rows]
+        evidence_rows = self._select_by_ids(
+            conn,
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE relation_id IN ({{ids}}) "
+            "ORDER BY rid",
+            found,
+        )
+        evidence_rows.sort(key=lambda r: r[0])  # stable: keeps rid order within a relation
+        return self._build_relations(sorted(rows), evidence_rows)
+
+    def _relations_touching(self, conn: sqlite3.Connection, entity_id: str) -> list[Relation]:
+        ids = [row[0] for row in conn.execute(
+            "SELECT id FROM relations WHERE source = ? UNION SELECT id FROM relations "
+            "WHERE target = ?", (entity_id, entity_id),
+        )]
+        return self._relations_by_ids(conn, ids)
+
+    @staticmethod
+    def _revision(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    @staticmethod
+    def _bump_revision(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
+
+    # ------------------------------------------------------------------ low-level writes
+
+    @staticmethod
+    def _put_entities(conn: sqlite3.Connection, entities: Sequence[Entity]) -> None:
+        """Store each entity exactly as given (row, aliases and search text)."""
+        if not entities:
+            return
+        conn.executemany(_ENTITY_UPSERT, [_entity_row(e) for e in entities])
+        conn.executemany("DELETE FROM aliases WHERE entity_id = ?", [(e.id,) for e in entities])
+        conn.executemany(
+            "INSERT INTO aliases (entity_id, alias, norm) VALUES (?, ?, ?)",
+            [row for e in entities for row in _alias_rows(e)],
+        )
+
+    @staticmethod
+    def _put_relations(conn: sqlite3.Connection, relations: Sequence[Relation]) -> None:
+        """Store each relation exactly as given, replacing its properties and evidence."""
+        if not relations:
+            return
+        conn.executemany("DELETE FROM relations WHERE id = ?", [(r.id,) for r in relations])
+        conn.executemany(
+            f"INSERT INTO relations ({_RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+            [(r.id, r.source, r.type, r.target, json.dumps(r.properties, ensure_ascii=False))
+             for r in relations],
+        )
+        conn.executemany(
+            _EVIDENCE_INSERT, [_evidence_row(r.id, ev) for r in relations for ev in r.evidence]
+        )
+
+    @staticmethod
+    def _delete_relations(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+        conn.executemany("DELETE FROM relations WHERE id = ?", [(i,) for i in ids])
+
+    # ------------------------------------------------------------------ write
+
+    def write(self, extraction: Extraction) -> WriteResult:
+        """Store one document's extraction in one transaction (see the module docstring).
+
+        The same document id again is skipped; a new version of a stored path replaces
+        the old one's passages, mentions and evidence, and relations and entities left
+        with no support go. ``WriteResult.entities`` and ``relations`` count the distinct
+        entities and relations of the extraction, ``evidence`` the new evidence entries.
+        """
+        _check_extraction(extraction)
+        doc = extraction.document
+        entities = _combine_entities(extraction.entities)
+        relations = _combine_relations(extraction.relations)
+        try:
+            with self._transaction(write=True) as conn:
+                if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                    return WriteResult(document_id=doc.id, skipped=True)
+                previous = [row[0] for row in conn.execute(
+                    "SELECT id FROM documents WHERE path = ? AND id <> ? ORDER BY ingested_at",
+                    (doc.path, doc.id),
+                )]
+                touched_relations: set[str] = set()
+                touched_entities: set[str] = set()
+                for old_id in previous:
+                    self._detach_document(conn, old_id, touched_relations, touched_entities)
+                self._insert_document(conn, extraction)
+                self._upsert_entities(conn, entities)
+                self._ensure_ends(conn, extraction, entities)
+                new_evidence = self._upsert_relations(conn, relations)
+                conn.executemany(
+                    _MENTION_INSERT,
+                    [(m.passage_id, m.entity_id, m.start, m.end, m.text)
+                     for m in extraction.mentions],
+                )
+                self._prune(conn, touched_relations, touched_entities)
+                self._bump_revision(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{doc.path}: cannot store document {doc.id} ({exc})") from exc
+        return WriteResult(
+            document_id=doc.id, replaced=previous[-1] if previous else None,
+            entities=len(entities), relations=len(relations), evidence=new_evidence,
+        )
+
+    @staticmethod
+    def _insert_document(conn: sqlite3.Connection, extraction: Extraction) -> None:
+        doc = extraction.document
+        conn.execute(
+            "INSERT INTO documents (id, title, path, format, publisher, date, language, text, "
+            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.title, doc.path, doc.format, doc.publisher, doc.date, doc.language,
+             doc.text, _now()),
+        )
+        passages = {p.id: p for p in extraction.passages}
+        conn.executemany(
+            'INSERT INTO passages (id, document_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+            [(p.id, p.document_id, p.start, p.end, p.text) for p in passages.values()],
+        )
+
+    def _upsert_entities(self, conn: sqlite3.Connection, entities: dict[str, Entity]) -> None:
+        stored = self._entities_by_ids(conn, entities)
+        changed: list[Entity] = []
+        for entity_id, entity in entities.items():
+            current = stored.get(entity_id)
+            if current is None:
+                changed.append(entity)
+                continue
+            updated = current.model_copy(deep=True)
+            updated.absorb(entity)
+            if updated != current:
+                changed.append(updated)
+        self._put_entities(conn, changed)
+
+    def _ensure_ends(
+        self, conn: sqlite3.Connection, extraction: Extraction, entities: dict[str, Entity]
+    ) -> None:
+        """Create missing governance-level nodes; refuse ends that exist nowhere."""
+        referenced = {r.source for r in extraction.relations}
+        referenced |= {r.target for r in extraction.relations}
+        referenced |= {m.entity_id for m in extraction.mentions}
+        referenced -= entities.keys()
+        missing = referenced - self._existing_entity_ids(conn, referenced)
+        levels = sorted(m for m in missing if _LEVEL_ID.match(m))
+        unknown = sorted(missing - set(levels))
+        if unknown:
+            shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+            raise StoreError(
+                f"{extraction.document.path}: relations or mentions refer to entities that "
+                f"are neither in the extraction nor in the store: {shown}"
+            )
+        self._put_entities(conn, [_level_entity(m) for m in levels])
+
+    def _upsert_relations(self, conn: sqlite3.Connection, relations: dict[str, Relation]) -> int:
+        """Insert new relations, extend stored ones; return the number of new evidence rows."""
+        stored = {
+            row[0]: json.loads(row[1]) for row in self._select_by_ids(
+                conn, "SELECT id, properties FROM relations WHERE id IN ({ids})", relations
+            )
+        }
+        new_rows = []
+        changed_properties = []
+        for relation_id, relation in relations.items():
+            if relation_id not in stored:
+                new_rows.append((relation_id, relation.source, relation.type, relation.target,
+                                 json.dumps(relation.properties, ensure_ascii=False)))
+                continue
+            properties = dict(stored[relation_id])
+            for key, value in relation.properties.items():
+                properties.setdefault(key, value)
+            if properties != stored[relation_id]:
+                changed_properties.append(
+                    (json.dumps(properties, ensure_ascii=False), relation_id)
+                )
+        conn.executemany(
+            f"INSERT INTO relations ({_RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)", new_rows
+        )
+        conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", changed_properties)
+        before = conn.total_changes
+        conn.executemany(
+            _EVIDENCE_INSERT,
+            [_evidence_row(rid, ev) for rid, r in relations.items() for ev in r.evidence],
+        )
+        return conn.total_changes - before
+
+    @staticmethod
+    def _detach_document(
+        conn: sqlite3.Connection, document_id: str, touched_relations: set[str],
+        touched_entities: set[str],
+    ) -> None:
+        """Delete a document with its passages, mentions and evidence; note what they held."""
+        touched_relations.update(row[0] for row in conn.execute(
+            "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,)
+        ))
+        touched_entities.update(row[0] for row in conn.execute(
+            "SELECT DISTINCT m.entity_id FROM mentions m JOIN passages p ON p.id = m.passage_id "
+            "WHERE p.document_id = ?", (document_id,),
+        ))
+        conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
+        conn.execute(
+            "DELETE FROM mentions WHERE passage_id IN "
+            "(SELECT id FROM passages WHERE document_id = ?)", (document_id,),
+        )
+        conn.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+        conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def _prune(
+        self, conn: sqlite3.Connection, relation_ids: set[str], entity_ids: set[str]
+    ) -> None:
+        """Delete those relations left with no evidence, then those entities left unsupported.
+
+        An entity is unsupported when nothing mentions it, no relation touches it and it
+        does not come from the gazetteer.
+        """
+        orphans = self._select_by_ids(
+            conn,
+            "SELECT id, source, target FROM relations r WHERE id IN ({ids}) AND NOT EXISTS "
+            "(SELECT 1 FROM evidence e WHERE e.relation_id = r.id)",
+            relation_ids,
+        )
+        self._delete_relations(conn, (row[0] for row in orphans))
+        entity_ids = entity_ids | {row[1] for row in orphans} | {row[2] for row in orphans}
+        unsupported = [
+            row[0] for row in self._select_by_ids(
+                conn,
+                "SELECT id, source FROM entities e WHERE id IN ({ids}) "
+                "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) "
+                "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.source = e.id) "
+                "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target = e.id)",
+                entity_ids,
+            )
+            if not _is_gazetteer_source(row[1])
+        ]
+        conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in unsupported])
+
+    # ------------------------------------------------------------------ documents
+
+    def has_document(self, document_id: str) -> bool:
+        """Whether a document with this id (sha256) is stored."""
+        row = self._conn().execute("SELECT 1 FROM documents WHERE id = ?", (document_id,))
+        return row.fetchone() is not None
+
+    def documents(self) -> list[DocumentInfo]:
+        """All documents, without their text, in the order they were ingested."""
+        rows = self._conn().execute(
+            "SELECT id, title, path, format, publisher, date, language FROM documents "
+            "ORDER BY ingested_at, id"
+        )
+        return [
+            DocumentInfo(id=r[0], title=r[1], path=r[2], format=r[3], publisher=r[4], date=r[5],
+                         language=r[6])
+            for r in rows
+        ]
+
+    def get_document(self, document_id: str) -> DocumentInfo | None:
+        """One document with its text, or None."""
+        r = self._conn().execute(
+            "SELECT id, title, path, format, publisher, date, language, text FROM documents "
+            "WHERE id = ?", (document_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        return DocumentInfo(id=r[0], title=r[1], path=r[2], format=r[3], publisher=r[4],
+                            date=r[5], language=r[6], text=r[7])
+
+    def passages(self, passage_ids: Iterable[str]) -> list[Passage]:
+        """The passages with these ids that exist, in the order asked (duplicates once)."""
+        wanted = list(dict.fromkeys(passage_ids))
+        rows = self._select_by_ids(
+            self._conn(),
+            'SELECT id, document_id, start, "end", text FROM passages WHERE id IN ({ids})',
+            wanted,
+        )
+        found = {
+            r[0]: Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4])
+            for r in rows
+        }
+        return [found[i] for i in wanted if i in found]
+
+    def search_passages(
+        self, q: str, document_id: str | None = None, limit: int = 20
+    ) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive)."""
+        match = fts_match_expression(q)
+        if match is None:
+            return []
+        where = "passage_fts MATCH ?"
+        params: list[Any] = [match]
+        if document_id is not None:
+            where += " AND p.document_id = ?"
+            params.append(document_id)
+        rows = self._conn().execute(
+            f'SELECT p.id, p.document_id, p.start, p."end", p.text FROM passage_fts '
+            f"JOIN passages p ON p.rid = passage_fts.rowid WHERE {where} "
+            "ORDER BY bm25(passage_fts), p.rid LIMIT ?",
+            (*params, _check_count("limit", limit)),
+        )
+        return [Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
+
+    def mentions_of(self, entity_id: str, limit: int = 100) -> list[Mention]:
+        """Where an entity is mentioned, in the order the mentions were stored."""
+        rows = self._conn().execute(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE entity_id = ? ORDER BY rid LIMIT ?",
+            (entity_id, _check_count("limit", limit)),
+        )
+        return [Mention(passage_id=r[0], entity_id=r[1], start=r[2], end=r[3], text=r[4])
+                for r in rows]
+
+    # ------------------------------------------------------------------ entities, relations
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """One entity, or None."""
+        row = self._conn().execute("SELECT data FROM entities WHERE id = ?", (entity_id,))
+        found = row.fetchone()
+        return Entity.model_validate_json(found[0]) if found else None
+
+    def get_entities(self, entity_ids: Iterable[str]) -> list[Entity]:
+        """The entities with these ids that exist."""
+        return list(self._entities_by_ids(self._conn(), entity_ids).values())
+
+    def entities(self, label: str | None = None) -> Iterator[Entity]:
+        """Every entity (optionally of one label), by name."""
+        conn = self._conn()
+        if label is None:
+            rows = conn.execute("SELECT data FROM entities ORDER BY sort_name, id").fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT data FROM entities WHERE label = ? ORDER BY sort_name, id",
+                (check_label(label),),
+            ).fetchall()
+        return (Entity.model_validate_json(row[0]) for row in rows)
+
+    def relations(self) -> Iterator[Relation]:
+        """Every relation with its evidence, by id."""
+        with self._transaction() as conn:
+            return iter(self._all_relations(conn))
+
+    def _all_relations(self, conn: sqlite3.Connection) -> list[Relation]:
+        rows = conn.execute(f"SELECT {_RELATION_COLUMNS} FROM relations ORDER BY id").fetchall()
+        evidence_rows = conn.execute(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence ORDER BY relation_id, rid"
+        ).fetchall()
+        return self._build_relations(rows, evidence_rows)
+
+    def relations_of(self, entity_id: str) -> list[Relation]:
+        """Relations where the entity is source or target, with evidence."""
+        with self._transaction() as conn:
+            return self._relations_touching(conn, entity_id)
+
+    def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """Map each normalised name or alias that some entity carries to their sorted ids.
+
+        Names no entity carries are absent from the result.
+        """
+        rows = self._select_by_ids(
+            self._conn(), "SELECT DISTINCT norm, entity_id FROM aliases WHERE norm IN ({ids})",
+            [n for n in names if n],
+        )
+        out: dict[str, list[str]] = {}
+        for norm, entity_id in sorted(rows):
+            out.setdefault(norm, []).append(entity_id)
+        return out
+
+    def search_entities(
+        self,
+        q: str | None = None,
+        label: str | None = None,
+        level: str | None = None,
+        country: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Entity]:
+        """Accent- and case-insensitive search over names and aliases, with filters.
+
+        The last word of ``q`` is a prefix (search as you type). Exact matches of the
+        normalised query against a name or alias come first, then the FTS5 bm25 rank.
+        Without ``q`` the filtered entities are listed by name.
+        """
+        filters: list[str] = []
+        params: list[Any] = []
+        if label:
+            filters.append("e.label = ?")
+            params.append(check_label(label))
+        if level:
+            filters.append("e.level = ?")
+            params.append(level)
+        if country:
+            filters.append("e.country = ?")
+            params.append(country)
+        page = (_check_count("limit", limit), _check_count("offset", offset))
+        conn = self._conn()
+        if q is None or not q.strip():
+            where = f"WHERE {' AND '.join(filters)}" if filters else ""
+            rows = conn.execute(
+                f"SELECT e.data FROM entities e {where} ORDER BY e.sort_name, e.id "
+                "LIMIT ? OFFSET ?", (*params, *page),
+            )
+            return [Entity.model_validate_json(row[0]) for row in rows]
+        match = fts_match_expression(q)
+        if match is None:
+            return []
+        extra = "".join(f" AND {f}" for f in filters)
+        rows = conn.execute(
+            "SELECT e.data FROM entity_fts JOIN entities e ON e.rid = entity_fts.rowid "
+            f"WHERE entity_fts MATCH ?{extra} "
+            "ORDER BY EXISTS (SELECT 1 FROM aliases a WHERE a.entity_id = e.id AND a.norm = ?) "
+            "DESC, bm25(entity_fts), e.sort_name, e.id LIMIT ? OFFSET ?",
+            (match, *params, normalize_name(q), *page),
+        )
+        return [Entity.model_validate_json(row[0]) for row in rows]
+
+    # ------------------------------------------------------------------ stats, view
+
+    def stats(self) -> StoreStats:
+        """Counts of documents, passages, entities per label, relations per type, evidence."""
+        with self._transaction() as conn:
+            def count(table: str) -> int:
+                return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+            return StoreStats(
+                documents=count("documents"),
+                passages=count("passages"),
+                mentions=count("mentions"),
+                evidence=count("evidence"),
+                entities=dict(conn.execute(
+                    "SELECT label, count(*) FROM entities GROUP BY label ORDER BY label"
+                ).fetchall()),
+                relations=dict(conn.execute(
+                    "SELECT type, count(*) FROM relations GROUP BY type ORDER BY type"
+                ).fetchall()),
+                revision=self._revision(conn),
+            )
+
+    def revision(self) -> int:
+        """A number that grows by one with every change of the store's content."""
+        return self._revision(self._conn())
+
+    def view(self) -> nx.MultiDiGraph:
+        """The networkx projection of the entity layer, rebuilt only when the revision moves.
+
+        The graph is shared between callers and frozen: copy it (``graph.copy()``) to
+        modify it.
+        """
+        with self._view_lock:
+            cached = self._view
+            if cached is not None and cached[0] == self.revision():
+                return cached[1]
+            with self._transaction() as conn:
+                revision = self._revision(conn)
+                entities = [Entity.model_validate_json(row[0]) for row in conn.execute(
+                    "SELECT data FROM entities ORDER BY rid"
+                )]
+                relations = self._all_relations(conn)
+            graph = nx.freeze(project(entities, relations))
+            self._view = (revision, graph)
+            return graph
+
+    # ------------------------------------------------------------------ merges
+
+    def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
+        """Merge ``merged_id`` into ``kept_id`` (see :mod:`graph.stores.merging`)."""
+        if kept_id == merged_id:
+            raise StoreError(f"cannot merge entity {kept_id!r} into itself")
+        created = _now()
+        with self._transaction(write=True) as conn:
+            found = self._entities_by_ids(conn, [kept_id, merged_id])
+            for entity_id in (kept_id, merged_id):
+                if entity_id not in found:
+                    raise StoreError(f"cannot merge: no entity with id {entity_id!r}")
+            merged_relations = self._relations_touching(conn, merged_id)
+            existing = self._relations_by_ids(
+                conn, repointed_relation_ids(merged_relations, merged_id, kept_id)
+            )
+            merged_mentions = self._mentions_where(conn, "entity_id = ?", (merged_id,))
+            kept_keys = conn.execute(
+                'SELECT passage_id, start, "end" FROM mentions WHERE entity_id = ? AND '
+                "passage_id IN (SELECT passage_id FROM mentions WHERE entity_id = ?)",
+                (kept_id, merged_id),
+            ).fetchall()
+            plan = plan_merge(
+                found[kept_id], found[merged_id], merged_relations,
+                {r.id: r for r in existing}, merged_mentions, [tuple(k) for k in kept_keys],
+            )
+            self._put_entities(conn, [plan.kept])
+            self._delete_relations(conn, plan.delete_relations)
+            self._put_relations(conn, plan.put_relations)
+            conn.executemany(
+                'UPDATE mentions SET entity_id = ? WHERE entity_id = ? AND passage_id = ? '
+                'AND start = ? AND "end" = ?',
+                [(kept_id, merged_id, m.passage_id, m.start, m.end)
+                 for m in plan.repoint_mentions],
+            )
+            conn.executemany(
+                'DELETE FROM mentions WHERE entity_id = ? AND passage_id = ? AND start = ? '
+                'AND "end" = ?',
+                [(merged_id, m.passage_id, m.start, m.end) for m in plan.drop_mentions],
+            )
+            conn.execute("DELETE FROM entities WHERE id = ?", (merged_id,))
+            cursor = conn.execute(
+                "INSERT INTO merges (kept_id, merged_id, reason, created, snapshot) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kept_id, merged_id, reason, created, plan.snapshot.model_dump_json()),
+            )
+            self._bump_revision(conn)
+        return MergeRecord(id=cursor.lastrowid, kept_id=kept_id, merged_id=merged_id,
+                           reason=reason, created=created)
+
+    def unmerge(self, merge_id: int) -> MergeRecord:
+        """Undo a recorded merge: both entities, their relations and mentions as recorded."""
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                "SELECT id, kept_id, merged_id, reason, created, undone, snapshot FROM merges "
+                "WHERE id = ?", (merge_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"cannot unmerge: no merge with id {merge_id!r}")
+            record = MergeRecord(id=row[0], kept_id=row[1], merged_id=row[2], reason=row[3],
+                                 created=row[4], undone=bool(row[5]))
+            if record.undone:
+                raise StoreError(f"cannot unmerge: merge {merge_id} was already undone")
+            present = self._existing_entity_ids(conn, [record.kept_id, record.merged_id])
+            if record.merged_id in present:
+                raise StoreError(
+                    f"cannot undo merge {merge_id}: entity {record.merged_id!r} exists again"
+                )
+            if record.kept_id not in present:
+                raise StoreError(
+                    f"cannot undo merge {merge_id}: entity {record.kept_id!r} no longer exists "
+                    "(undo the merge that removed it first)"
+                )
+            snapshot = MergeSnapshot.model_validate_json(row[6])
+            current = self._relations_by_ids(conn, unmerge_relation_ids(snapshot))
+            plan = plan_unmerge(snapshot, {r.id: r for r in current})
+            self._put_entities(conn, [plan.kept, plan.merged])
+            self._delete_relations(conn, plan.delete_relations)
+            ends = {r.source for r in plan.put_relations} | {r.target for r in plan.put_relations}
+            alive = self._existing_entity_ids(conn, ends)
+            self._put_relations(conn, [
+                r for r in plan.put_relations if r.source in alive and r.target in alive
+            ])
+            conn.executemany(
+                'DELETE FROM mentions WHERE entity_id = ? AND passage_id = ? AND start = ? '
+                'AND "end" = ?',
+                [(record.kept_id, *key) for key in plan.release_mentions],
+            )
+            conn.executemany(
+                'INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text) '
+                "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+                [(m.passage_id, m.entity_id, m.start, m.end, m.text, m.passage_id)
+                 for m in plan.restore_mentions],
+            )
+            conn.execute("UPDATE merges SET undone = 1 WHERE id = ?", (merge_id,))
+            self._bump_revision(conn)
+        return record.model_copy(update={"undone": True})
+
+    @staticmethod
+    def _mentions_where(
+        conn: sqlite3.Connection, where: str, params: tuple
+    ) -> list[Mention]:
+        rows = conn.execute(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE {where} ORDER BY rid", params
+        )
+        return [Mention(passage_id=r[0], entity_id=r[1], start=r[2], end=r[3], text=r[4])
+                for r in rows]
+
+    def merges(self) -> list[MergeRecord]:
+        """Every recorded merge, newest first."""
+        rows = self._conn().execute(
+            "SELECT id, kept_id, merged_id, reason, created, undone FROM merges ORDER BY id DESC"
+        )
+        return [MergeRecord(id=r[0], kept_id=r[1], merged_id=r[2], reason=r[3], created=r[4],
+                            undone=bool(r[5])) for r in rows]
+
+    def add_merge_candidates(self, candidates: Iterable[MergeCandidate]) -> None:
+        """Record pairs to review, keyed by the sorted pair; a pair again updates its score."""
+        rows = {}
+        for c in candidates:
+            a, b = sorted((c.a, c.b))
+            if a != b:
+                rows[(a, b)] = (a, b, c.score, c.reason)
+        if not rows:
+            return
+        with self._transaction(write=True) as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO merge_candidates (a, b, score, reason) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (a, b) DO UPDATE SET score = excluded.score, "
+                "reason = excluded.reason "
+                "WHERE score <> excluded.score OR reason <> excluded.reason",
+                list(rows.values()),
+            )
+            if conn.total_changes != before:
+                self._bump_revision(conn)
+
+    def merge_candidates(self) -> list[MergeCandidate]:
+        """Pairs to review whose entities both still exist, best score first."""
+        rows = self._conn().execute(
+            "SELECT a, b, score, reason FROM merge_candidates c "
+            "WHERE EXISTS (SELECT 1 FROM entities WHERE id = c.a) "
+            "AND EXISTS (SELECT 1 FROM entities WHERE id = c.b) "
+            "ORDER BY score DESC, a, b"
+        )
+        return [MergeCandidate(a=r[0], b=r[1], score=r[2], reason=r[3]) for r in rows]
+
+    # ------------------------------------------------------------------ maintenance
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's integrity check plus the FTS indexes' own; ``["ok"]`` when all is well."""
+        conn = self._conn()
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        for table in ("entity_fts", "passage_fts"):
+            try:
+                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                result = [r for r in result if r != "ok"] + [f"{table}: {exc}"]
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            result = [r for r in result if r != "ok"]
+            result += [f"foreign key: {p[0]} row {p[1]} -> {p[2]}" for p in problems]
+        return result
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.url!r})"
+
+
+def _check_count(name: str, value: int) -> int:
+    if value < 0:
+        raise ValueError(f"{name} must be zero or more, not {value}")
+    return value
