@@ -192,7 +192,7 @@ def _describe(error: ValidationError, data: dict[str, Any]) -> str:
     lines = []
     for item in error.errors():
         location = list(item["loc"])
-        where = ".".join(str(part) for part in location) or "file"
+        where = ".".join(str(part) for part in location) or "annotation"
         if len(location) >= 2 and location[0] == "entities" and isinstance(location[1], int):
             entries = data.get("entities") or []
             entry = entries[location[1]] if location[1] < len(entries) else None
@@ -222,4 +222,4 @@ def load_gold(path: Path) -> GoldDocument:
     try:
         return GoldDocument.model_validate(data)
     except ValidationError as exc:
-        raise GoldError(path, f"invalid gold annotation: {_describe(exc, data)}") from exc
+        raise GoldError(path, f"invalid gold file: {_describe(exc, data)}") from exc
