@@ -1,0 +1,987 @@
+"""The Neo4j adapter of the store protocol, for teams and for data that outgrows a laptop.
+
+Runs against the Neo4j 5 of ``docker-compose.yml`` or any Neo4j 5 / Aura given by a URI.
+Every statement it sends lives in :mod:`graph.stores.cypher`. Writes are one transaction
+per document (``session.execute_write``, which the driver retries on transient errors),
+with ``UNWIND $rows`` batches of :data:`BATCH_SIZE` rows. Evidence is merged in Python
+inside the transaction: a relation's evidence is a JSON list on the relationship.
+
+Support: every entity and relation keeps ``doc_ids``, the documents whose extraction
+wrote it. Replacing a document removes its id, its passages, mentions and evidence, and
+then deletes what it leaves with no support (no documents and no evidence for a relation;
+no documents and no relationships at all for an entity).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import networkx as nx
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.model import (
+    DocumentInfo,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+    Passage,
+    Relation,
+)
+from graph.normalize import normalize_name
+from graph.projection import project
+from graph.stores import cypher
+from graph.stores.base import (
+    MergeCandidate,
+    MergeRecord,
+    StoreError,
+    StoreStats,
+    StoreUnavailable,
+    WriteResult,
+)
+from graph.stores.merging import (
+    MergeSnapshot,
+    plan_merge,
+    plan_unmerge,
+    repoint,
+    repointed_relation_ids,
+    unmerge_relation_ids,
+)
+
+BATCH_SIZE = 1000
+META_ID = "tejido"
+INDEX_WAIT_SECONDS = 120
+BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+# Entity properties the store adds to the Entity fields; never part of an Entity.
+_ENTITY_BOOKKEEPING = ("norm_names", "search_names", "doc_ids")
+
+_T = TypeVar("_T")
+
+
+# --------------------------------------------------------------------------------------
+# Conversions between the domain model and Neo4j properties (pure; unit-tested)
+# --------------------------------------------------------------------------------------
+
+
+def entity_properties(entity: Entity, doc_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """Neo4j properties of ``entity``: its fields (``extra`` as JSON) plus search keys.
+
+    ``None`` fields are left out (Neo4j does not store nulls); lists stay lists;
+    ``norm_names`` holds the normalised names (exact look-up), ``search_names`` the same
+    joined by new lines (full-text index), ``doc_ids`` the supporting documents.
+    """
+    data = entity.model_dump(mode="json")
+    extra = data.pop("extra")
+    props = {key: value for key, value in data.items() if value is not None}
+    props["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
+    norm_names = sorted(entity.normalized_names())
+    props["norm_names"] = norm_names
+    props["search_names"] = "\n".join(norm_names)
+    props["doc_ids"] = sorted(set(doc_ids))
+    return props
+
+
+def entity_from_properties(props: dict[str, Any]) -> Entity:
+    """Rebuild an :class:`Entity` from the properties :func:`entity_properties` wrote."""
+    data = {k: v for k, v in props.items() if k in Entity.model_fields}
+    extra = data.get("extra")
+    data["extra"] = json.loads(extra) if isinstance(extra, str) and extra else {}
+    return Entity(**data)
+
+
+def relation_properties(relation: Relation, doc_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """Neo4j properties of ``relation``: id, properties and evidence as JSON, support."""
+    evidence = [item.model_dump(mode="json") for item in relation.evidence]
+    return {
+        "id": relation.id,
+        "properties": json.dumps(relation.properties, ensure_ascii=False, sort_keys=True),
+        "evidence": json.dumps(evidence, ensure_ascii=False),
+        "evidence_count": len(evidence),
+        "doc_ids": sorted(set(doc_ids) | {item.document_id for item in relation.evidence}),
+    }
+
+
+def relation_from_record(record: dict[str, Any]) -> Relation:
+    """Rebuild a :class:`Relation` from a row of the relation statements of ``cypher``."""
+    return Relation(
+        source=record["source"],
+        type=record["type"],
+        target=record["target"],
+        properties=json.loads(record["properties"] or "{}"),
+        evidence=[Evidence(**item) for item in json.loads(record["evidence"] or "[]")],
+    )
+
+
+def document_properties(document: DocumentInfo) -> dict[str, Any]:
+    """Neo4j properties of a document (text included, ``None`` fields left out)."""
+    return {k: v for k, v in document.model_dump(mode="json").items() if v is not None}
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def fulltext_query(text: str) -> str | None:
+    """Lucene query for a user's search text, or ``None`` if nothing searchable is left.
+
+    The text is normalised like every name (accents, case, punctuation, leading article);
+    each word must match a whole term (boosted) or the start of one:
+    ``"Corporación de Fom"`` → ``(corporacion^2 OR corporacion*) AND (de^2 OR de*) AND ...``.
+    """
+    words = normalize_name(text).split()
+    if not words:
+        return None
+    escaped = (_LUCENE_SPECIAL.sub(r"\\\1", word) for word in words)
+    return " AND ".join(f"({word}^2 OR {word}*)" for word in escaped)
+
+
+def redact_uri(uri: str) -> str:
+    """``uri`` without any user name or password it may embed."""
+    parts = urlsplit(uri)
+    if not parts.username and not parts.password:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def batched(rows: Sequence[_T], size: int = BATCH_SIZE) -> Iterator[Sequence[_T]]:
+    """Consecutive slices of ``rows`` of at most ``size`` items."""
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def merge_into_stored(stored: Relation, incoming: Relation) -> tuple[Relation, int]:
+    """``stored`` with ``incoming``'s evidence added and properties updated.
+
+    Returns the merged relation and how many evidence entries were new.
+    """
+    merged = stored.model_copy(deep=True)
+    before = len(merged.evidence)
+    merged.add_evidence(incoming.evidence)
+    merged.properties.update(incoming.properties)
+    return merged, len(merged.evidence) - before
+
+
+# --------------------------------------------------------------------------------------
+# Connection
+# --------------------------------------------------------------------------------------
+
+
+def connect(
+    uri: str,
+    auth: tuple[str, str] | None,
+    *,
+    attempts: int = 3,
+    timeout: float = 5.0,
+    first_delay: float = 0.5,
+) -> Any:
+    """Open a driver and check that the server answers, retrying with exponential backoff.
+
+    Raises :class:`StoreUnavailable` (never quoting the password) when the URI is invalid,
+    the credentials are refused, or the server stays unreachable after ``attempts`` tries.
+    """
+    shown = redact_uri(uri)
+    scheme = urlsplit(uri).scheme.lower()
+    if scheme not in BOLT_SCHEMES:
+        raise StoreUnavailable(
+            f"invalid Neo4j URI {shown!r}: the scheme must be one of "
+            f"{', '.join(s + '://' for s in BOLT_SCHEMES)}"
+        )
+    if shown != uri:
+        raise StoreUnavailable(
+            f"invalid Neo4j URI {shown!r}: credentials do not belong in the URI; "
+            "set NEO4J_USER and NEO4J_PASSWORD"
+        )
+    secret = auth[1] if auth else None
+
+    def describe(exc: BaseException) -> str:
+        text = _first_line(exc)
+        return text.replace(secret, "***") if secret else text
+
+    try:
+        driver = GraphDatabase.driver(
+            uri, auth=auth, connection_timeout=timeout, max_transaction_retry_time=30.0
+        )
+    except (ConfigurationError, ValueError) as exc:
+        raise StoreUnavailable(f"invalid Neo4j URI {shown!r}: {describe(exc)}") from None
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            driver.verify_connectivity()
+            return driver
+        except AuthError:
+            driver.close()
+            user = auth[0] if auth else None
+            raise StoreUnavailable(
+                f"Neo4j at {shown} refused the credentials of user {user!r}: "
+                "check NEO4J_USER and NEO4J_PASSWORD"
+            ) from None
+        except Neo4jError as exc:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {shown} refused the connection: {exc.code}: {describe(exc)}"
+            ) from None
+        except (ServiceUnavailable, SessionExpired, DriverError, OSError) as exc:
+            if attempt == attempts:
+                driver.close()
+                raise StoreUnavailable(
+                    f"cannot reach Neo4j at {shown} after {attempts} attempts: "
+                    f"{describe(exc)}"
+                ) from None
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+# --------------------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _StoredRelation:
+    """A relation as stored: the model, its element id and its supporting documents."""
+
+    relation: Relation
+    element_id: str
+    doc_ids: set[str] = field(default_factory=set)
+
+
+def _rows(tx: ManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+    return tx.run(query, params).data()
+
+
+def _value(tx: ManagedTransaction, query: str, key: str, **params: Any) -> Any:
+    record = tx.run(query, params).single()
+    return record[key] if record is not None else None
+
+
+def _stored_relation(row: dict[str, Any]) -> _StoredRelation:
+    return _StoredRelation(
+        relation=relation_from_record(row),
+        element_id=row["element_id"],
+        doc_ids=set(row["doc_ids"] or ()),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Neo4jStore:
+    """Store on a Neo4j 5 server (see the module docstring for the layout and semantics)."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        *,
+        connect_attempts: int = 3,
+        connect_timeout: float = 5.0,
+    ) -> None:
+        """Connect to ``uri`` and make sure the constraints and indexes exist.
+
+        ``user`` defaults to ``neo4j``; with no ``password`` the driver connects without
+        authentication (a server started with ``NEO4J_AUTH=none``).
+        """
+        if not uri:
+            raise StoreUnavailable("no Neo4j URI given: set NEO4J_URI or TEJIDO_STORE")
+        self.url = redact_uri(uri)
+        self._database = database
+        auth = (user or "neo4j", password) if password else None
+        self._driver = connect(uri, auth, attempts=connect_attempts, timeout=connect_timeout)
+        self._view_lock = threading.Lock()
+        self._view: tuple[int, nx.MultiDiGraph] | None = None
+        try:
+            self._ensure_schema()
+        except StoreError:
+            self._driver.close()
+            raise
+
+    @classmethod
+    def from_env(cls) -> Neo4jStore:
+        """Open the store named by ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``,
+        ``NEO4J_DATABASE``."""
+        uri = os.environ.get("NEO4J_URI", "")
+        return cls(
+            uri,
+            os.environ.get("NEO4J_USER"),
+            os.environ.get("NEO4J_PASSWORD"),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _session(self) -> Any:
+        return self._driver.session(database=self._database)
+
+    def _guard(self, action: str, work: Callable[[], _T]) -> _T:
+        """Run ``work``, turning driver failures into store errors that say what failed."""
+        try:
+            return work()
+        except StoreError:
+            raise
+        except AuthError:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} refused the credentials while trying to {action}"
+            ) from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} became unreachable while trying to {action}: "
+                f"{_first_line(exc)}"
+            ) from None
+        except Neo4jError as exc:
+            raise StoreError(
+                f"Neo4j at {self.url} failed to {action}: {exc.code}: {_first_line(exc)}"
+            ) from None
+        except DriverError as exc:
+            raise StoreError(
+                f"Neo4j driver failed to {action}: {_first_line(exc)}"
+            ) from None
+
+    def _read(self, action: str, work: Callable[[ManagedTransaction], _T]) -> _T:
+        def run() -> _T:
+            with self._session() as session:
+                return session.execute_read(work)
+        return self._guard(action, run)
+
+    def _write(self, action: str, work: Callable[[ManagedTransaction], _T]) -> _T:
+        def run() -> _T:
+            with self._session() as session:
+                return session.execute_write(work)
+        return self._guard(action, run)
+
+    def _ensure_schema(self) -> None:
+        def run() -> None:
+            with self._session() as session:
+                for statement in cypher.schema_statements():
+                    session.run(statement).consume()
+                session.run(
+                    cypher.AWAIT_INDEXES, {"timeout_seconds": INDEX_WAIT_SECONDS}
+                ).consume()
+        self._guard("create constraints and indexes", run)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write(self, extraction: Extraction) -> WriteResult:
+        """Store one document's extraction in one transaction (idempotent)."""
+        _check_extraction(extraction)
+        result = self._write(
+            f"write document {extraction.document.path}",
+            lambda tx: _write_extraction(tx, extraction),
+        )
+        return result
+
+    def add_merge_candidates(self, candidates: Iterable[MergeCandidate]) -> None:
+        """Record pairs to review (idempotent; a pair is the same in either order)."""
+        rows: dict[str, dict[str, Any]] = {}
+        for candidate in candidates:
+            if candidate.a == candidate.b:
+                continue
+            key = "|".join(sorted((candidate.a, candidate.b)))
+            rows[key] = {"key": key, "a": candidate.a, "b": candidate.b,
+                         "score": float(candidate.score), "reason": candidate.reason}
+        if not rows:
+            return
+
+        def work(tx: ManagedTransaction) -> None:
+            changed = 0
+            for batch in batched(list(rows.values())):
+                changed += _value(tx, cypher.UPSERT_MERGE_CANDIDATES, "changed", rows=batch)
+            if changed:
+                _bump_revision(tx)
+
+        self._write("record merge candidates", work)
+
+    def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
+        """Merge ``merged_id`` into ``kept_id``, recording what is needed to undo it."""
+        return self._write(
+            f"merge {merged_id} into {kept_id}",
+            lambda tx: _merge(tx, kept_id, merged_id, reason),
+        )
+
+    def unmerge(self, merge_id: int) -> MergeRecord:
+        """Undo a recorded merge."""
+        return self._write(f"undo merge {merge_id}", lambda tx: _unmerge(tx, merge_id))
+
+    # -- reading -----------------------------------------------------------------------
+
+    def has_document(self, document_id: str) -> bool:
+        """Whether a document with this id (sha256) is stored."""
+        return bool(self._read(
+            "look up a document",
+            lambda tx: _value(tx, cypher.DOCUMENT_EXISTS, "found", id=document_id),
+        ))
+
+    def documents(self) -> list[DocumentInfo]:
+        """All documents, without their text."""
+        rows = self._read("list documents", lambda tx: _rows(tx, cypher.LIST_DOCUMENTS))
+        return [DocumentInfo(**{k: v for k, v in row.items() if v is not None}) for row in rows]
+
+    def get_document(self, document_id: str) -> DocumentInfo | None:
+        """One document with its text, or None."""
+        props = self._read(
+            "read a document",
+            lambda tx: _value(tx, cypher.GET_DOCUMENT, "document", id=document_id),
+        )
+        return DocumentInfo(**props) if props else None
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """One entity, or None."""
+        found = self.get_entities([entity_id])
+        return found[0] if found else None
+
+    def get_entities(self, entity_ids: Iterable[str]) -> list[Entity]:
+        """The entities with these ids that exist, in no particular order."""
+        ids = sorted(set(entity_ids))
+        if not ids:
+            return []
+        rows = self._read(
+            "read entities", lambda tx: _rows(tx, cypher.GET_ENTITIES, ids=ids)
+        )
+        return [entity_from_properties(row["entity"]) for row in rows]
+
+    def entities(self, label: str | None = None) -> Iterator[Entity]:
+        """Every entity (optionally of one label), by id."""
+        query = cypher.entities_with_label(label) if label else cypher.LIST_ENTITIES
+        rows = self._read("list entities", lambda tx: _rows(tx, query))
+        return (entity_from_properties(row["entity"]) for row in rows)
+
+    def relations(self) -> Iterator[Relation]:
+        """Every relation with its evidence, by id."""
+        rows = self._read("list relations", lambda tx: _rows(tx, cypher.LIST_RELATIONS))
+        return (relation_from_record(row) for row in rows)
+
+    def relations_of(self, entity_id: str) -> list[Relation]:
+        """Relations where the entity is source or target, with evidence."""
+        rows = self._read(
+            "read relations of an entity",
+            lambda tx: _rows(tx, cypher.RELATIONS_OF, id=entity_id),
+        )
+        return [relation_from_record(row) for row in rows]
+
+    def search_entities(
+        self,
+        q: str | None = None,
+        label: str | None = None,
+        level: str | None = None,
+        country: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Entity]:
+        """Accent- and case-insensitive search over names and aliases, with filters.
+
+        Each word of ``q`` must match a word of a name or alias, or its beginning; results
+        come best match first. Without ``q`` (or with nothing searchable in it) the
+        filtered entities come in name order.
+        """
+        params = {
+            "label": label, "level": level, "country": country,
+            "limit": max(int(limit), 0), "offset": max(int(offset), 0),
+        }
+        query = fulltext_query(q) if q else None
+        if query is None:
+            statement = cypher.SEARCH_ENTITIES_FILTERED
+        else:
+            statement = cypher.SEARCH_ENTITIES_FULLTEXT
+            params["query"] = query
+        rows = self._read("search entities", lambda tx: _rows(tx, statement, **params))
+        return [entity_from_properties(row["entity"]) for row in rows]
+
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text matches every word of ``q`` (accent- and case-insensitive)."""
+        query = fulltext_query(q)
+        if query is None:
+            return []
+        rows = self._read(
+            "search passages",
+            lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, query=query, limit=max(int(limit), 0)),
+        )
+        return [Passage(**row) for row in rows]
+
+    def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """Map each normalised name or alias that some entity carries to those entities' ids."""
+        wanted = sorted({name for name in names if name})
+        if not wanted:
+            return {}
+        rows = self._read(
+            "look up names",
+            lambda tx: _rows(tx, cypher.FIND_BY_NORMALIZED_NAMES, names=wanted),
+        )
+        return {row["name"]: sorted(row["ids"]) for row in rows}
+
+    def passages(self, passage_ids: Iterable[str]) -> list[Passage]:
+        """The passages with these ids, in the order asked (unknown ids left out)."""
+        ids = list(dict.fromkeys(passage_ids))
+        if not ids:
+            return []
+        rows = self._read("read passages", lambda tx: _rows(tx, cypher.GET_PASSAGES, ids=ids))
+        found = {row["id"]: Passage(**row) for row in rows}
+        return [found[pid] for pid in ids if pid in found]
+
+    def mentions_of(self, entity_id: str, limit: int = 100) -> list[Mention]:
+        """Where an entity is mentioned, in document order."""
+        rows = self._read(
+            "read mentions",
+            lambda tx: _rows(tx, cypher.MENTIONS_OF, id=entity_id, limit=max(int(limit), 0)),
+        )
+        return [Mention(**row) for row in rows]
+
+    def stats(self) -> StoreStats:
+        """Counts of documents, passages, entities per label, relations per type, evidence."""
+
+        def work(tx: ManagedTransaction) -> StoreStats:
+            relations = _rows(tx, cypher.COUNT_RELATIONS_BY_TYPE)
+            return StoreStats(
+                documents=_value(tx, cypher.COUNT_DOCUMENTS, "n"),
+                passages=_value(tx, cypher.COUNT_PASSAGES, "n"),
+                mentions=_value(tx, cypher.COUNT_MENTIONS, "n"),
+                entities={
+                    row["key"]: row["n"] for row in _rows(tx, cypher.COUNT_ENTITIES_BY_LABEL)
+                },
+                relations={row["key"]: row["n"] for row in relations},
+                evidence=sum(row["evidence"] for row in relations),
+                revision=_value(tx, cypher.GET_REVISION, "revision", meta_id=META_ID),
+            )
+
+        return self._read("count the store's content", work)
+
+    def revision(self) -> int:
+        """A number that changes whenever the store's content changes."""
+        return int(self._read(
+            "read the revision",
+            lambda tx: _value(tx, cypher.GET_REVISION, "revision", meta_id=META_ID),
+        ))
+
+    def view(self) -> nx.MultiDiGraph:
+        """The networkx projection of the entity layer, cached by revision."""
+        revision = self.revision()
+        with self._view_lock:
+            if self._view is not None and self._view[0] == revision:
+                return self._view[1]
+        graph = project(self.entities(), self.relations())
+        with self._view_lock:
+            self._view = (revision, graph)
+        return graph
+
+    def merges(self) -> list[MergeRecord]:
+        """Every recorded merge, newest first."""
+        rows = self._read("list merges", lambda tx: _rows(tx, cypher.LIST_MERGE_RECORDS))
+        return [MergeRecord(**row) for row in rows]
+
+    def merge_candidates(self) -> list[MergeCandidate]:
+        """Pairs to review whose entities both still exist, best first."""
+        rows = self._read(
+            "list merge candidates", lambda tx: _rows(tx, cypher.LIST_MERGE_CANDIDATES)
+        )
+        return [MergeCandidate(**row) for row in rows]
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Delete everything this store holds in the database (documents, entities, merges).
+
+        Meant for tests and resets; nodes of other applications are left alone.
+        """
+
+        def delete_batch(tx: ManagedTransaction) -> int:
+            return int(_value(tx, cypher.DELETE_STORE_BATCH, "deleted", batch=BATCH_SIZE))
+
+        while self._write("clear the store", delete_batch):
+            pass
+        with self._view_lock:
+            self._view = None
+
+    def close(self) -> None:
+        """Release connections."""
+        self._driver.close()
+
+
+# --------------------------------------------------------------------------------------
+# Transaction functions (run by execute_write, hence free of side effects outside tx)
+# --------------------------------------------------------------------------------------
+
+
+def _check_extraction(extraction: Extraction) -> None:
+    """Refuse an extraction whose passages belong to another document."""
+    document = extraction.document
+    for passage in extraction.passages:
+        if passage.document_id != document.id:
+            raise StoreError(
+                f"{document.path}: passage {passage.id!r} belongs to document "
+                f"{passage.document_id!r}, not to {document.id!r}"
+            )
+
+
+def _bump_revision(tx: ManagedTransaction) -> int:
+    return int(_value(tx, cypher.BUMP_REVISION, "revision", meta_id=META_ID))
+
+
+def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteResult:
+    document = extraction.document
+    if _value(tx, cypher.DOCUMENT_EXISTS, "found", id=document.id):
+        return WriteResult(document_id=document.id, skipped=True)
+    previous = [
+        row["id"] for row in _rows(
+            tx, cypher.OTHER_VERSIONS_OF_PATH, path=document.path, id=document.id
+        )
+    ]
+    released_entities: set[str] = set()
+    released_relations: set[str] = set()
+    for old_id in previous:
+        entities, relations = _release_document(tx, old_id)
+        released_entities |= entities
+        released_relations |= relations
+
+    tx.run(cypher.UPSERT_DOCUMENT, {"id": document.id, "props": document_properties(document)})
+    passage_rows = [p.model_dump(mode="json") for p in extraction.passages]
+    for batch in batched(passage_rows):
+        tx.run(cypher.UPSERT_PASSAGES, {"rows": batch}).consume()
+
+    entity_count = _write_entities(tx, extraction.entities, document.id)
+    relation_count, evidence_count = _write_relations(tx, extraction.relations, document.id)
+
+    mention_rows = [m.model_dump(mode="json") for m in extraction.mentions]
+    for batch in batched(mention_rows):
+        tx.run(cypher.UPSERT_MENTIONS, {"rows": batch}).consume()
+
+    if released_relations:
+        tx.run(
+            cypher.DELETE_UNSUPPORTED_RELATIONS, {"element_ids": sorted(released_relations)}
+        ).consume()
+    if released_entities:
+        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {"ids": sorted(released_entities)}).consume()
+    _bump_revision(tx)
+    return WriteResult(
+        document_id=document.id,
+        replaced=previous[0] if previous else None,
+        entities=entity_count,
+        relations=relation_count,
+        evidence=evidence_count,
+    )
+
+
+def _release_document(tx: ManagedTransaction, document_id: str) -> tuple[set[str], set[str]]:
+    """Remove a document with its passages, mentions, evidence and support marks.
+
+    Returns the ids of the entities and the element ids of the relations it supported,
+    to be deleted at the end of the write if nothing else supports them.
+    """
+    entities = {
+        row["id"] for row in _rows(
+            tx, cypher.RELEASE_ENTITIES_OF_DOCUMENT, document_id=document_id
+        )
+    }
+    updates = []
+    relations = set()
+    for row in _rows(tx, cypher.RELATIONS_OF_DOCUMENT, document_id=document_id):
+        stored = _stored_relation(row)
+        relation = stored.relation
+        relation.evidence = [e for e in relation.evidence if e.document_id != document_id]
+        doc_ids = stored.doc_ids - {document_id}
+        props = relation_properties(relation, doc_ids)
+        updates.append({"element_id": stored.element_id, "props": props})
+        relations.add(stored.element_id)
+    for batch in batched(updates):
+        tx.run(cypher.UPDATE_RELATIONS, {"rows": batch}).consume()
+    tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
+    tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
+    return entities, relations
+
+
+def _read_entities(tx: ManagedTransaction, ids: Iterable[str]) -> dict[str, tuple[Entity, set]]:
+    """Stored entities by id, each with its supporting documents."""
+    wanted = sorted(set(ids))
+    out: dict[str, tuple[Entity, set]] = {}
+    for batch in batched(wanted):
+        for row in _rows(tx, cypher.GET_ENTITIES, ids=list(batch)):
+            props = row["entity"]
+            out[props["id"]] = (entity_from_properties(props), set(props.get("doc_ids") or ()))
+    return out
+
+
+def _put_entities(tx: ManagedTransaction, items: Iterable[tuple[Entity, Iterable[str]]]) -> int:
+    """Create or overwrite entities (all fields), grouped by label in batches."""
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity, doc_ids in items:
+        by_label[entity.label].append(
+            {"id": entity.id, "props": entity_properties(entity, doc_ids)}
+        )
+    written = 0
+    for label, rows in by_label.items():
+        statement = cypher.upsert_entities(label)
+        for batch in batched(rows):
+            written += int(_value(tx, statement, "written", rows=list(batch)))
+    return written
+
+
+def _write_entities(tx: ManagedTransaction, entities: Iterable[Entity], document_id: str) -> int:
+    """Merge a document's entities into the stored ones (names and empty fields absorbed)."""
+    incoming: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.id in incoming:
+            incoming[entity.id].absorb(entity)
+        else:
+            incoming[entity.id] = entity.model_copy(deep=True)
+    if not incoming:
+        return 0
+    stored = _read_entities(tx, incoming)
+    items = []
+    for entity_id, entity in incoming.items():
+        if entity_id in stored:
+            current, doc_ids = stored[entity_id]
+            current.absorb(entity)
+            items.append((current, doc_ids | {document_id}))
+        else:
+            items.append((entity, {document_id}))
+    return _put_entities(tx, items)
+
+
+def _read_relations(
+    tx: ManagedTransaction, ids_by_type: dict[str, set[str]]
+) -> dict[str, _StoredRelation]:
+    """Stored relations by id, looked up through each type's id index."""
+    out: dict[str, _StoredRelation] = {}
+    for rel_type, ids in ids_by_type.items():
+        statement = cypher.relations_by_id(rel_type)
+        for batch in batched(sorted(ids)):
+            for row in _rows(tx, statement, ids=list(batch)):
+                stored = _stored_relation(row)
+                out[stored.relation.id] = stored
+    return out
+
+
+def _ids_by_type(relations: Iterable[Relation]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for relation in relations:
+        out[relation.type].add(relation.id)
+    return out
+
+
+def _put_relations(
+    tx: ManagedTransaction,
+    items: Iterable[tuple[Relation, Iterable[str]]],
+    stored: dict[str, _StoredRelation],
+) -> int:
+    """Store relations exactly as given: update those in ``stored``, create the others.
+
+    An existing relation is updated in place, whatever its direction (an undirected
+    relation keeps the direction it was first written with). Relations whose ends do not
+    exist are not created. Returns how many relations were written.
+    """
+    updates: list[dict[str, Any]] = []
+    creations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for relation, doc_ids in items:
+        props = relation_properties(relation, doc_ids)
+        if relation.id in stored:
+            updates.append({"element_id": stored[relation.id].element_id, "props": props})
+        else:
+            creations[relation.type].append(
+                {"source": relation.source, "target": relation.target, "id": relation.id,
+                 "props": props}
+            )
+    written = 0
+    for batch in batched(updates):
+        written += int(_value(tx, cypher.UPDATE_RELATIONS, "updated", rows=list(batch)))
+    for rel_type, rows in creations.items():
+        statement = cypher.create_relations(rel_type)
+        for batch in batched(rows):
+            written += int(_value(tx, statement, "written", rows=list(batch)))
+    return written
+
+
+def _write_relations(
+    tx: ManagedTransaction, relations: Iterable[Relation], document_id: str
+) -> tuple[int, int]:
+    """Merge a document's relations into the stored ones; (relations written, new evidence)."""
+    incoming: dict[str, Relation] = {}
+    for relation in relations:
+        if relation.id in incoming:
+            incoming[relation.id], _ = merge_into_stored(incoming[relation.id], relation)
+        else:
+            incoming[relation.id] = relation.model_copy(deep=True)
+    if not incoming:
+        return 0, 0
+    stored = _read_relations(tx, _ids_by_type(incoming.values()))
+    items = []
+    new_evidence = 0
+    for relation_id, relation in incoming.items():
+        if relation_id in stored:
+            current = stored[relation_id]
+            merged, added = merge_into_stored(current.relation, relation)
+            items.append((merged, current.doc_ids | {document_id}))
+            new_evidence += added
+        else:
+            items.append((relation, {document_id}))
+            new_evidence += len(relation.evidence)
+    return _put_relations(tx, items, stored), new_evidence
+
+
+def _mentions_of(tx: ManagedTransaction, entity_id: str) -> list[Mention]:
+    return [
+        Mention(entity_id=entity_id, **row)
+        for row in _rows(tx, cypher.MENTIONS_FOR_MERGE, id=entity_id)
+    ]
+
+
+def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) -> MergeRecord:
+    if kept_id == merged_id:
+        raise StoreError(f"cannot merge entity {kept_id!r} into itself")
+    found = _read_entities(tx, [kept_id, merged_id])
+    for entity_id in (kept_id, merged_id):
+        if entity_id not in found:
+            raise StoreError(f"cannot merge: no entity {entity_id!r}")
+    (kept, kept_docs), (merged, merged_docs) = found[kept_id], found[merged_id]
+
+    merged_stored = [_stored_relation(r) for r in _rows(tx, cypher.RELATIONS_OF, id=merged_id)]
+    merged_relations = [s.relation for s in merged_stored]
+    new_ids = repointed_relation_ids(merged_relations, merged_id, kept_id)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for relation in merged_relations:
+        moved = repoint(relation, merged_id, kept_id)
+        if moved.id in new_ids:
+            wanted[moved.type].add(moved.id)
+    existing = _read_relations(tx, wanted)
+    merged_mentions = _mentions_of(tx, merged_id)
+    kept_keys = [(m.passage_id, m.start, m.end) for m in _mentions_of(tx, kept_id)]
+    plan = plan_merge(
+        kept, merged, merged_relations, {k: s.relation for k, s in existing.items()},
+        merged_mentions, kept_keys,
+    )
+
+    # Support of each relation the plan puts: its own documents and those of what moved in.
+    support: dict[str, set[str]] = {k: set(s.doc_ids) for k, s in existing.items()}
+    for stored in merged_stored:
+        moved = repoint(stored.relation, merged_id, kept_id)
+        support.setdefault(moved.id, set()).update(stored.doc_ids)
+
+    tx.run(
+        cypher.DELETE_RELATIONS, {"element_ids": [s.element_id for s in merged_stored]}
+    ).consume()
+    _put_relations(
+        tx, [(r, support.get(r.id, set())) for r in plan.put_relations], existing
+    )
+    _put_entities(tx, [(plan.kept, kept_docs | merged_docs)])
+    mention_rows = [m.model_dump(mode="json") for m in plan.repoint_mentions]
+    for batch in batched(mention_rows):
+        tx.run(
+            cypher.MOVE_MENTIONS, {"rows": list(batch), "from_id": merged_id, "to_id": kept_id}
+        ).consume()
+    tx.run(cypher.DELETE_ENTITY, {"id": merged_id}).consume()
+
+    record = MergeRecord(
+        id=int(_value(tx, cypher.NEXT_MERGE_ID, "merge_id", meta_id=META_ID)),
+        kept_id=kept_id, merged_id=merged_id, reason=reason, created=_now(),
+    )
+    snapshot = {
+        "plan": plan.snapshot.model_dump(mode="json"),
+        "support": {
+            "kept": sorted(kept_docs),
+            "merged": sorted(merged_docs),
+            "relations": {s.relation.id: sorted(s.doc_ids) for s in merged_stored},
+            "existing": {k: sorted(s.doc_ids) for k, s in existing.items()},
+        },
+    }
+    tx.run(cypher.CREATE_MERGE_RECORD, {
+        "id": record.id, "kept_id": kept_id, "merged_id": merged_id, "reason": reason,
+        "created": record.created, "snapshot": json.dumps(snapshot, ensure_ascii=False),
+    }).consume()
+    _bump_revision(tx)
+    return record
+
+
+def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
+    props = _value(tx, cypher.GET_MERGE_RECORD, "record", id=int(merge_id))
+    if props is None:
+        raise StoreError(f"no merge with id {merge_id}")
+    record = MergeRecord(**{k: v for k, v in props.items() if k in MergeRecord.model_fields})
+    if record.undone:
+        raise StoreError(f"merge {merge_id} was already undone")
+    data = json.loads(props["snapshot"])
+    snapshot = MergeSnapshot(**data["plan"])
+    support = data["support"]
+    kept_id, merged_id = record.kept_id, record.merged_id
+    current_entities = _read_entities(tx, [kept_id])
+    if kept_id not in current_entities:
+        raise StoreError(
+            f"cannot undo merge {merge_id}: entity {kept_id!r} no longer exists"
+        )
+    _, kept_docs_now = current_entities[kept_id]
+
+    types = {m.new_id: m.original.type for m in snapshot.relations if m.new_id}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for relation_id in unmerge_relation_ids(snapshot):
+        wanted[types[relation_id]].add(relation_id)
+    current = _read_relations(tx, wanted)
+    plan = plan_unmerge(snapshot, {k: s.relation for k, s in current.items()})
+
+    only_merged = set(support["merged"]) - set(support["kept"])
+    _put_entities(tx, [
+        (plan.kept, kept_docs_now - only_merged),
+        (plan.merged, support["merged"]),
+    ])
+    doomed = [current[r].element_id for r in plan.delete_relations if r in current]
+    tx.run(cypher.DELETE_RELATIONS, {"element_ids": doomed}).consume()
+
+    moved_support: dict[str, set[str]] = defaultdict(set)
+    for move in snapshot.relations:
+        if move.new_id:
+            moved_support[move.new_id].update(support["relations"].get(move.original.id, ()))
+    originals = {m.original.id for m in snapshot.relations}
+    items = []
+    for relation in plan.put_relations:
+        if relation.id in originals:
+            items.append((relation, support["relations"].get(relation.id, ())))
+        else:
+            now = current[relation.id].doc_ids if relation.id in current else set()
+            prior = set(support["existing"].get(relation.id, ()))
+            items.append((relation, prior | (now - moved_support[relation.id])))
+    remaining = {k: s for k, s in current.items() if k not in plan.delete_relations}
+    _put_relations(tx, items, remaining)
+
+    by_key = {(m.passage_id, m.start, m.end): m for m in plan.restore_mentions}
+    released = [by_key[key].model_dump(mode="json") for key in plan.release_mentions
+                if key in by_key]
+    restored = [m.model_dump(mode="json") for m in plan.restore_mentions]
+    for batch in batched(released):
+        tx.run(
+            cypher.MOVE_MENTIONS, {"rows": list(batch), "from_id": kept_id, "to_id": merged_id}
+        ).consume()
+    for batch in batched(restored):
+        tx.run(cypher.COPY_MENTIONS, {"rows": list(batch), "to_id": merged_id}).consume()
+
+    tx.run(cypher.MARK_MERGE_UNDONE, {"id": record.id}).consume()
+    _bump_revision(tx)
+    return record.model_copy(update={"undone": True})
