@@ -205,7 +205,7 @@ def clean_layout(raw: str) -> CleanText:
     text = _HTML_TAG.sub(" ", text)
     text = _FOOTNOTE.sub("", text)
     text = text.replace("&nbsp;", " ").replace("&amp;", "&")
-    lines = [_fix_letter_spacing(line.rstrip()) for line in text.split("\n")]
+    lines = [_fix_letter_spacing(line.rstrip(" ")) for line in text.split("\n")]
     lines = [re.sub(r"(?<=\S)[ ]{2,}", " ", ln) if "\t" not in ln else ln for ln in lines]
     lines = [ln.replace("\t ", "\t").replace(" \t", "\t") for ln in lines]
 

@@ -1,0 +1,62 @@
+"""A candidate mention: a span of the cleaned text that names an entity, with what is known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Candidate:
+    """A span found by one extractor; resolution groups candidates into entities."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    source: str
+    acronym: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None
+    parent: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    confidence: float = 0.8
+    key: str | None = None  # resolution key, set by the pipeline
+
+    @property
+    def length(self) -> int:
+        """Span length in characters."""
+        return self.end - self.start
+
+
+# Higher wins when two candidates cover the same span.
+SOURCE_PRIORITY = {
+    "table": 6,
+    "speaker": 5,
+    "definition": 5,
+    "gazetteer": 4,
+    "quoted": 4,
+    "law": 4,
+    "pattern": 3,
+    "role": 3,
+    "marked": 2,
+    "acronym": 1,
+}
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep, among overlapping candidates, the longest (then the most trusted source)."""
+    ordered = sorted(
+        candidates,
+        key=lambda c: (-c.length, -SOURCE_PRIORITY.get(c.source, 0), c.start),
+    )
+    taken: list[tuple[int, int]] = []
+    kept: list[Candidate] = []
+    for cand in ordered:
+        if any(cand.start < e and s < cand.end for s, e in taken):
+            continue
+        taken.append((cand.start, cand.end))
+        kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,150 @@
+"""Gazetteer matching: spaCy PhraseMatcher over accent-free, case-folded token norms.
+
+Long names and aliases match on the folded norm (``Bío-Bío`` = ``Bio-Bio`` = ``BIO-BIO``);
+acronyms, and entries flagged case-sensitive, match on the exact token text so that an acronym
+that is also a Spanish word (``CAN``) only matches in capitals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from graph.normalize import normalize_name, strip_accents
+from loaders.extract.candidates import Candidate
+
+
+@dataclass
+class LexEntry:
+    """One gazetteer entry as the matcher needs it."""
+
+    name: str
+    label: str = "Institution"
+    acronyms: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    kind: str | None = None
+    level: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    parent: str | None = None
+    case_sensitive: bool = False
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> spacy.language.Language:
+    return spacy.blank("es")
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold(text: str) -> str:
+    folded = _FOLD_CACHE.get(text)
+    if folded is None:
+        folded = strip_accents(text).casefold()
+        if len(_FOLD_CACHE) < 500_000:
+            _FOLD_CACHE[text] = folded
+    return folded
+
+
+def make_doc(text: str) -> Doc:
+    """Tokenise ``text`` with the blank Spanish tokenizer and set folded norms."""
+    doc = _nlp().make_doc(text)
+    for token in doc:
+        token.norm_ = _fold(token.text)
+    return doc
+
+
+class Lexicon:
+    """A compiled gazetteer: entries by key and the two phrase matchers."""
+
+    def __init__(self, entries: Iterable[LexEntry]) -> None:
+        nlp = _nlp()
+        self.entries: list[LexEntry] = []
+        self.by_name: dict[str, LexEntry] = {}
+        self.acronyms: dict[str, list[LexEntry]] = {}
+        self._norm = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._surface: dict[int, tuple[LexEntry, str]] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: LexEntry) -> None:
+        """Add one entry; its name, aliases and acronyms become patterns."""
+        index = len(self.entries)
+        self.entries.append(entry)
+        for name in (entry.name, *entry.aliases):
+            self.by_name.setdefault(normalize_name(name), entry)
+        for acronym in entry.acronyms:
+            self.acronyms.setdefault(acronym, []).append(entry)
+            self.by_name.setdefault(normalize_name(acronym), entry)
+        key = f"e{index}"
+        long_forms = [n for n in (entry.name, *entry.aliases) if n]
+        exact_forms = list(entry.acronyms)
+        if entry.case_sensitive:
+            exact_forms += long_forms
+            long_forms = []
+        if long_forms:
+            self._norm.add(key, [make_doc(n) for n in long_forms])
+        if exact_forms:
+            self._exact.add(key, [_nlp().make_doc(n) for n in exact_forms])
+
+    def match(self, doc: Doc) -> Iterator[Candidate]:
+        """Every gazetteer span in ``doc`` as a candidate (overlaps are resolved later)."""
+        vocab = doc.vocab
+        for matcher, source in ((self._norm, "gazetteer"), (self._exact, "gazetteer")):
+            for match_id, start, end in matcher(doc):
+                entry = self.entries[int(vocab.strings[match_id][1:])]
+                span = doc[start:end]
+                surface = span.text
+                is_acronym = surface in entry.acronyms
+                yield Candidate(
+                    span.start_char,
+                    span.end_char,
+                    entry.label,
+                    entry.name,
+                    source,
+                    acronym=entry.acronyms[0] if entry.acronyms else None,
+                    kind=entry.kind,
+                    level=entry.level,
+                    country=entry.country,
+                    sector=entry.sector,
+                    parent=entry.parent,
+                    aliases=[*entry.aliases, *entry.acronyms],
+                    confidence=0.95 if not is_acronym else 0.9,
+                )
+
+    def lookup(self, name: str) -> LexEntry | None:
+        """The entry carrying ``name`` as name, alias or acronym (normalised), if any."""
+        return self.by_name.get(normalize_name(name))
+
+
+def lexicon_from_gazetteer(gazetteer) -> Lexicon:  # type: ignore[no-untyped-def]
+    """Compile a :class:`graph.gazetteer.Gazetteer` (entries and territories) into a Lexicon."""
+    entries: list[LexEntry] = [
+        LexEntry(
+            name=e.name, label=e.label, acronyms=list(e.acronyms), aliases=list(e.aliases),
+            kind=e.kind, level=e.level, country=e.country, sector=e.sector, parent=e.parent,
+            case_sensitive=e.case_sensitive,
+        )
+        for e in gazetteer.entries
+    ]
+    entries += [
+        LexEntry(name=t.name, label="Territory", aliases=list(t.aliases), kind=t.kind,
+                 country=t.country, parent=t.parent)
+        for t in gazetteer.territories
+    ]
+    return Lexicon(entries)
+
+
+@lru_cache(maxsize=8)
+def default_lexicon(extra_paths: tuple[str, ...] = ()) -> Lexicon:
+    """The shipped gazetteer (plus users' YAML files) compiled once per process."""
+    from graph.gazetteer import load_gazetteer
+
+    return lexicon_from_gazetteer(load_gazetteer(extra_paths))

@@ -1,0 +1,303 @@
+"""Names not in the gazetteer, found by the regular ways Spanish policy texts name things.
+
+- head nouns of institutions (Ministerio, Subsecretaría, Servicio, Agencia, Consejo, Comité,
+  Grupo de Trabajo, Red...) and of instruments and programmes (Programa, Fondo, Plan, Ley...),
+  followed by capitalised words joined by connectors (``de``, ``del``, ``para``, ``y``...);
+  a name never ends on a connector and never swallows a verb, a date or a sentence break;
+- laws and decrees with their number (``Ley N° 21.074`` → ``Ley 21.074``);
+- quoted names after ``proyecto``/``programa``/``iniciativa`` (“Programa para ...”);
+- acronym definitions in both orders: ``Long form (SIGLA)``, ``SIGLA (long form)`` and
+  ``Long form (SIGLA, por sus siglas en inglés)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graph.normalize import strip_accents
+
+from loaders.extract.candidates import Candidate
+
+UPPER = "A-ZÁÉÍÓÚÑÜ"
+LOWER = "a-záéíóúñüç"
+_STOP_CAPS = (
+    r"(?:Enero|Febrero|Marzo|Abril|Mayo|Junio|Julio|Agosto|Septiembre|Setiembre|Octubre|"
+    r"Noviembre|Diciembre|Alcalde|Alcaldesa|Presidente|Presidenta|Director|Directora|Jefe|Jefa|"
+    r"Gerente|Gerenta|Gobernador|Gobernadora|Ministro|Ministra|Secretario|Secretaria|"
+    r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
+    r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora)"
+)
+CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+_NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
+CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
+_TAIL = rf"(?:[ \t]+(?:{CONNECTOR}[ \t]+)*{CAP_WORD})*{_NUMBER}"
+# "de Economía, Fomento y Turismo" / "para la Educación, la Ciencia y la Cultura"
+_COMMA_TAIL = (
+    rf"(?:,[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}[ ](?:y|e)[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}"
+    rf"{_TAIL})?"
+)
+
+INSTITUTION_HEADS: dict[str, str | None] = {
+    "Ministerio": "ministry", "Ministerios": "ministry",
+    "Subsecretaría": "ministry", "Secretaría": "secretariat", "Secretarías": "secretariat",
+    "Servicio": "agency", "Servicios": "agency", "Superintendencia": "agency",
+    "Corporación": "agency", "Corporaciones": "agency", "Agencia": "agency", "Agencias": "agency",
+    "Instituto": "agency", "Institutos": "agency", "Consejo": "council", "Consejos": "council",
+    "Comisión": "committee", "Comité": "committee", "Comités": "committee",
+    "Gobierno Regional": "regional_government", "Gobiernos Regionales": "regional_government",
+    "Gobierno": "government", "Gobernación": "regional_government",
+    "Municipalidad": "municipality", "Municipio": "municipality", "Alcaldía": "municipality",
+    "Intendencia": "regional_government", "Prefectura": "municipality",
+    "Asociación": "association", "Cámara": "association", "Federación": "association",
+    "Confederación": "association", "Unión": "association",
+    "Red": "network", "Grupo de Trabajo": "working_group", "Grupos de Trabajo": "working_group",
+    "Subgrupo": "working_group", "Mesa": "committee", "Foro": "forum",
+    "Banco": "bank", "Oficina": "division", "Oficinas": "division", "División": "division",
+    "Divisiones": "division", "Departamento": "division", "Dirección": "division",
+    "Direcciones": "division", "Unidad": "division", "Gerencia": "division",
+    "Fundación": "association", "Universidad": "university", "Centro": "centre",
+    "Organización": "international_org", "Organismo": "agency", "Alianza": "network",
+    "Sistema de la Integración": "integration_scheme", "Comunidad": "integration_scheme",
+    "Mercado Común": "integration_scheme", "Conferencia": "council",
+    "Observatorio": "network", "Contraloría": "agency", "Tribunal": "agency",
+    "Fiscalía": "agency", "Defensoría": "agency", "Procuraduría": "agency",
+    "Registro": "agency", "Junta": "council", "Parlamento": "council", "Congreso": "council",
+    "Presidencia": "government", "Cancillería": "ministry",
+}
+INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
+    "Programa": ("Program", "programme"), "Programas": ("Program", "programme"),
+    "Proyecto": ("Program", "project"), "Agenda": ("Program", "agenda"),
+    "Iniciativa": ("Program", "programme"),
+    "Plan": ("Instrument", "plan"), "Estrategia": ("Instrument", "strategy"),
+    "Política": ("Instrument", "policy"), "Fondo": ("Instrument", "fund"),
+    "Fondos": ("Instrument", "fund"), "Convenio": ("Instrument", "agreement"),
+    "Acuerdo": ("Instrument", "agreement"), "Plataforma": ("Instrument", "platform"),
+    "Escuela": ("Instrument", "training"), "Concurso": ("Instrument", "grant"),
+    "Premio": ("Instrument", "event"), "Subsidio": ("Instrument", "grant"),
+    "Crédito": ("Instrument", "credit"), "Bono": ("Instrument", "grant"),
+    "Encuentro": ("Instrument", "event"), "Seminario": ("Instrument", "event"),
+    "Taller": ("Instrument", "event"), "Cumbre": ("Instrument", "event"),
+    "Reunión": ("Instrument", "event"), "Curso": ("Instrument", "training"),
+    "Diplomado": ("Instrument", "training"), "Estudio": ("Instrument", "study"),
+    "Informe": ("Instrument", "study"), "Decreto": ("Instrument", "law"),
+    "Diálogos": ("Program", "programme"),
+}
+# Heads that name something only with a specific continuation (avoid "Gobierno de turno").
+_WEAK_HEADS = {"Gobierno", "Centro", "Unión", "Red", "Mesa", "Informe",
+               "Estudio", "Reunión", "Comunidad", "Sistema de la Integración", "Presidencia",
+               "Registro", "Junta", "Acuerdo", "Diálogos", "Política"}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True))
+
+
+_INSTITUTION_RE = re.compile(
+    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTITUTION_HEADS))})(?![\w])"
+    rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
+)
+_INSTRUMENT_RE = re.compile(
+    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])(?P<tail>{_TAIL})"
+)
+_LAW_RE = re.compile(
+    r"\b(?P<head>Ley|Decreto(?:[ ]Supremo|[ ]Ley|[ ]con[ ]Fuerza[ ]de[ ]Ley)?|Resolución|Decisión|Ordenanza)"
+    r"[ ]+(?P<no>N[°º]\.?[ ]*|No\.?[ ]+|Nro\.?[ ]*|número[ ]+)?(?P<num>\d[\d.\-/]*\d|\d)"
+)
+_QUOTED_RE = re.compile(
+    r"\b(?P<ctx>proyecto|programa|iniciativa|plataforma|red|estudio|documento)s?[ ]+"
+    r"[“\"«](?P<name>[^”\"»\n]{4,200})[”\"»]",
+    re.IGNORECASE,
+)
+_ACRONYM = r"[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ&\-]{0,11}[A-Z0-9](?:-[A-Z]{2,})?"
+_DEF_LONG_SHORT = re.compile(
+    rf"\((?P<short>{_ACRONYM})(?P<foreign>,[ ]+(?:por[ ]+sus[ ]+siglas|sigla)[^)]{{0,40}})?\)"
+)
+_DEF_SHORT_LONG = re.compile(
+    rf"\b(?P<short>[A-Z][A-Z0-9&\-]{{1,11}})[ ]+\((?P<long>[{UPPER}][^()\n]{{6,150}})\)"
+)
+_BAD_TAIL_WORDS = {"En", "El", "La", "Los", "Las", "Este", "Esta", "Estos", "Estas", "Por",
+                   "Para", "Con", "Sin", "Desde", "Hoy", "Sobre", "A", "Al", "Asimismo",
+                   "Además", "No", "Si", "Se", "Su", "Sus", "Del", "De", "Y", "E", "Que"}
+
+
+@dataclass(frozen=True)
+class HeadInfo:
+    """What a head noun says about the name it starts."""
+
+    label: str
+    kind: str | None
+
+
+def head_info(name: str) -> HeadInfo | None:
+    """The label and kind implied by the head noun of ``name``, if it has a known one."""
+    for head, kind in INSTITUTION_HEADS.items():
+        if name == head or name.startswith(head + " "):
+            return HeadInfo("Institution", kind)
+    for head, (label, kind) in INSTRUMENT_HEADS.items():
+        if name == head or name.startswith(head + " "):
+            return HeadInfo(label, kind)
+    return None
+
+
+_ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=True)
+_INNER_HEAD = re.compile(
+    rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
+)
+
+
+def _trim_tail(text: str) -> str:
+    """Drop trailing connectors and sentence-initial words swallowed by the tail; a second head
+    noun right after a capitalised word (no connector) starts another name."""
+    first_space = text.find(" ")
+    if first_space > 0:
+        inner = _INNER_HEAD.search(text, first_space + 1)
+        if inner and not re.search(rf"\b{CONNECTOR}$", text[: inner.start()]):
+            text = text[: inner.start()]
+    words = text.split()
+    while len(words) > 1 and (
+        words[-1] in _BAD_TAIL_WORDS or re.fullmatch(CONNECTOR, words[-1]) is not None
+    ):
+        words.pop()
+    return " ".join(words)
+
+
+def find_head_names(text: str) -> Iterator[Candidate]:
+    """Institution, instrument and programme names introduced by a head noun."""
+    for regex, is_institution in ((_INSTITUTION_RE, True), (_INSTRUMENT_RE, False)):
+        for m in regex.finditer(text):
+            head = re.sub(r"\s+", " ", m.group("head"))
+            tail = m.group("tail")
+            # a tail that crosses a line break belongs to the next line
+            cut = tail.find("\n")
+            if cut >= 0:
+                tail = tail[:cut]
+            name = _trim_tail(f"{head}{tail}".replace("\t", " "))
+            if name == head or len(name.split()) < 2:
+                continue
+            if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head):]):
+                continue
+            start = m.start()
+            end = start + len(name)
+            if text[start:end] != name:
+                # white space inside the span differed (tabs, double spaces): keep exact span
+                end = start + len(_trim_tail(text[start:m.end()].split("\n")[0]))
+                name = re.sub(r"\s+", " ", text[start:end])
+            if is_institution:
+                yield Candidate(start, end, "Institution", name, "pattern",
+                                kind=INSTITUTION_HEADS.get(head), confidence=0.7)
+            else:
+                label, kind = INSTRUMENT_HEADS[head]
+                yield Candidate(start, end, label, name, "pattern", kind=kind, confidence=0.6)
+
+
+def find_laws(text: str) -> Iterator[Candidate]:
+    """Laws, decrees and decisions with their number; the canonical name drops ``N°``."""
+    for m in _LAW_RE.finditer(text):
+        head = m.group("head")
+        num = m.group("num")
+        canonical = f"{head} {num}"
+        surface = text[m.start():m.end()]
+        aliases = [surface] if surface != canonical else []
+        if m.group("no"):
+            aliases.append(f"{head} N° {num}")
+        yield Candidate(m.start(), m.end(), "Instrument", canonical, "law", kind="law",
+                        aliases=aliases, confidence=0.9)
+
+
+def find_quoted_names(text: str) -> Iterator[Candidate]:
+    """Names in quotes introduced by proyecto/programa/iniciativa: the quoted text is the name."""
+    for m in _QUOTED_RE.finditer(text):
+        ctx = m.group("ctx").lower()
+        if ctx in ("documento", "estudio"):
+            label, kind = "Instrument", "study"
+        elif ctx == "plataforma":
+            label, kind = "Instrument", "platform"
+        else:
+            label, kind = "Program", "project" if ctx == "proyecto" else "programme"
+        name = m.group("name").strip().rstrip(",.;:")
+        start = m.start("name")
+        info = head_info(name)
+        if info and info.label == "Institution" and ctx == "red":
+            label, kind = "Institution", "network"
+        yield Candidate(start, start + len(name), label, name, "quoted", kind=kind,
+                        confidence=0.85)
+
+
+def _initials_match(short: str, long: str) -> bool:
+    """Schwartz-Hearst style test: the acronym's letters occur in order in the long form,
+    the first at the start of a word."""
+    s = strip_accents(short).lower()
+    lf = strip_accents(long).lower()
+    s = re.sub(r"[^a-z0-9]", "", s)
+    if not s:
+        return False
+    si, li = len(s) - 1, len(lf) - 1
+    while si >= 0:
+        ch = s[si]
+        while li >= 0 and (lf[li] != ch or (si == 0 and li > 0 and lf[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        si -= 1
+        li -= 1
+    return True
+
+
+@dataclass
+class AcronymDefinition:
+    """``short`` is defined as ``long`` at ``[long_start, long_end)``; ``short`` at its span."""
+
+    short: str
+    long: str
+    long_start: int
+    long_end: int
+    short_start: int
+    short_end: int
+    foreign: bool = False
+
+
+def find_acronym_definitions(text: str, name_spans: list[Candidate]) -> list[AcronymDefinition]:
+    """Acronym definitions in both orders.
+
+    ``name_spans`` are candidates already found (gazetteer, patterns); a parenthesised acronym
+    right after one of them defines it (this covers acronyms of foreign long forms, e.g. ``DIE``
+    for the Instituto Alemán de Desarrollo). Otherwise the long form is the shortest run of
+    preceding words that contains the acronym's letters in order.
+    """
+    ends = {c.end: c for c in name_spans}
+    out: list[AcronymDefinition] = []
+    for m in _DEF_LONG_SHORT.finditer(text):
+        short = m.group("short")
+        if short.lower() == short or len(re.sub(r"[^A-Z]", "", short)) < 2:
+            continue
+        before_end = m.start()
+        while before_end > 0 and text[before_end - 1] in " \t":
+            before_end -= 1
+        cand = ends.get(before_end)
+        foreign = bool(m.group("foreign"))
+        if cand is not None and (foreign or _initials_match(short, cand.name) or cand.length > 8):
+            out.append(AcronymDefinition(short, cand.name, cand.start, cand.end,
+                                         m.start("short"), m.end("short"), foreign))
+            continue
+        line_start = max(text.rfind("\n", 0, before_end), text.rfind("\t", 0, before_end)) + 1
+        window = text[line_start:before_end]
+        words = list(re.finditer(r"\S+", window))
+        for n in range(1, min(len(words), len(short) + 10) + 1):
+            first = words[-n]
+            if not first.group()[0].isupper():
+                continue
+            long_form = window[first.start():].strip(" ,;:")
+            if _initials_match(short, long_form):
+                start = line_start + first.start()
+                out.append(AcronymDefinition(short, long_form, start, start + len(long_form),
+                                             m.start("short"), m.end("short"), foreign))
+                break
+    for m in _DEF_SHORT_LONG.finditer(text):
+        short, long_form = m.group("short"), m.group("long").strip()
+        if _initials_match(short, long_form):
+            out.append(AcronymDefinition(short, long_form, m.start("long"),
+                                         m.start("long") + len(long_form),
+                                         m.start("short"), m.end("short")))
+    return out

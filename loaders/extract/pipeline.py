@@ -1,0 +1,725 @@
+"""The extraction pipeline: Document → Extraction (entities, relations, mentions, evidence).
+
+Components run in order over the cleaned text (see :mod:`loaders.extract.layout`):
+passages, gazetteer matches, head-noun patterns, laws, quoted names, marked spans, acronym
+definitions, speaker lines, responsibility tables, section headings with codes; then
+in-document resolution (acronym ↔ long form, gazetteer aliases, unit "de" parent splits),
+levels and countries, and relations from structure and trigger phrases.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from graph.model import (
+    DocumentInfo,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+    Passage,
+    Relation,
+    entity_id,
+    passage_id,
+)
+from graph.normalize import normalize_name
+from loaders.document import Document
+from loaders.extract import triggers
+from loaders.extract.candidates import Candidate, resolve_overlaps
+from loaders.extract.layout import clean_layout
+from loaders.extract.levels import level_from_name
+from loaders.extract.lexicon import Lexicon, make_doc
+from loaders.extract.patterns import (
+    find_acronym_definitions,
+    find_head_names,
+    find_laws,
+    find_quoted_names,
+    head_info,
+)
+from loaders.extract.segment import segment
+from loaders.extract.speakers import (
+    ROLE_INSTITUTIONS,
+    ROLE_WORDS,
+    find_speaker_lines,
+)
+from loaders.extract.tables import Cell, find_table_rows, split_activities, sublist_items
+
+UNIT_KINDS = {"division", "working_group", "secretariat", "committee"}
+_SECTION_HEADING = re.compile(
+    r"^[ \t]*(?P<head>PROYECTO|Proyecto|PROGRAMA|Programa|Subprograma|SUBPROGRAMA|Componente|"
+    r"COMPONENTE|Actividad|ACTIVIDAD)[ \t]+(?P<code>(?:[IVX]{1,4}|\d{1,3})(?:\.\d{1,3}){0,3})\.?"
+    r"[ \t]+(?P<name>[^\n]{3,200})$",
+    re.MULTILINE,
+)
+_COUNTRY_PAREN = re.compile(r"^[ \t]*\((?P<inner>[^()\n]{3,60})\)")
+_SEPARATORS = re.compile(r"\s*(?:,|;|\by\b|\be\b|/)\s*")
+_BARE_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ][A-Z0-9ÁÉÍÓÚÑ&\-]{1,11}\b")
+
+
+@dataclass
+class _Builder:
+    """An entity being assembled from its candidates."""
+
+    key: str
+    label: str
+    name: str
+    names: set[str] = field(default_factory=set)
+    acronym: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None
+    parent: str | None = None
+    objective: str | None = None
+    from_gazetteer: bool = False
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def absorb(self, cand: Candidate) -> None:
+        self.names.add(cand.name)
+        self.names.update(a for a in cand.aliases if a)
+        if cand.acronym:
+            self.acronym = self.acronym or cand.acronym
+        for attr in ("kind", "level", "country", "sector", "code", "parent"):
+            if getattr(self, attr) is None and getattr(cand, attr) is not None:
+                setattr(self, attr, getattr(cand, attr))
+        if cand.source == "gazetteer":
+            self.from_gazetteer = True
+
+
+class _Context:
+    """State shared by the components while one document is extracted."""
+
+    def __init__(self, document: DocumentInfo, lexicon: Lexicon) -> None:
+        self.document = document
+        self.text = document.text
+        self.lexicon = lexicon
+        self.passages: list[Passage] = []
+        self._starts: list[int] = []
+        self.builders: dict[str, _Builder] = {}
+        self.alias_keys: dict[str, str] = {}
+        self.relations: dict[str, Relation] = {}
+
+    # --- passages and evidence
+    def set_passages(self) -> None:
+        for span in segment(self.text):
+            pid = passage_id(self.document.id, span.start, span.end)
+            self.passages.append(
+                Passage(id=pid, document_id=self.document.id, start=span.start, end=span.end,
+                        text=self.text[span.start:span.end])
+            )
+        self._starts = [p.start for p in self.passages]
+
+    def passage_at(self, offset: int) -> Passage | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.passages[i].start <= offset < max(self.passages[i].end, offset + 1):
+            return self.passages[i]
+        return None
+
+    def evidence(self, start: int, end: int, extractor: str, confidence: float) -> Evidence:
+        passage = self.passage_at(start)
+        if passage is None or end > passage.end:
+            passage = self.passage_at(start) or self.passages[0]
+        return Evidence(
+            passage_id=passage.id if passage else "",
+            document_id=self.document.id,
+            start=start,
+            end=end,
+            quote=self.text[start:end],
+            extractor=extractor,
+            confidence=confidence,
+        )
+
+    # --- entities
+    def key_for(self, cand: Candidate) -> str:
+        family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
+        norm = normalize_name(cand.name)
+        alias_key = self.alias_keys.get(f"{family}|{norm}")
+        if alias_key:
+            return alias_key
+        if cand.source != "gazetteer":
+            entry = self.lexicon.lookup(cand.name)
+            if entry is not None and _family(entry.label) == family:
+                return f"{family}|{normalize_name(entry.name)}"
+        return f"{family}|{norm}"
+
+    def add(self, cand: Candidate) -> _Builder:
+        if cand.source != "gazetteer":
+            entry = self.lexicon.lookup(cand.name)
+            if entry is not None and _family(entry.label) == _family(cand.label):
+                cand = _candidate_from_entry(cand, entry)
+        key = cand.key or self.key_for(cand)
+        cand.key = key
+        builder = self.builders.get(key)
+        if builder is None:
+            builder = _Builder(key=key, label=cand.label, name=cand.name)
+            self.builders[key] = builder
+        elif builder.label != cand.label and cand.label == "Program" and cand.source in (
+            "gazetteer", "quoted"
+        ):
+            builder.label = "Program"
+        builder.absorb(cand)
+        builder.spans.append((cand.start, cand.end, cand.source))
+        family = key.split("|", 1)[0]
+        for name in builder.names:
+            self.alias_keys.setdefault(f"{family}|{normalize_name(name)}", key)
+        return builder
+
+    def relate(self, source: str, rel_type: str, target: str, start: int, end: int,
+               extractor: str, confidence: float = 0.8, **properties: str) -> None:
+        if source == target:
+            return
+        rel = Relation(source=source, type=rel_type, target=target, properties=properties)
+        existing = self.relations.get(rel.id)
+        if existing is None:
+            self.relations[rel.id] = existing = rel
+        existing.add_evidence([self.evidence(start, end, extractor, confidence)])
+
+
+def _family(label: str) -> str:
+    return "Instrument" if label in ("Instrument", "Program") else label
+
+
+def _candidate_from_entry(cand: Candidate, entry) -> Candidate:  # type: ignore[no-untyped-def]
+    return Candidate(
+        cand.start, cand.end, entry.label, entry.name, "gazetteer",
+        acronym=entry.acronyms[0] if entry.acronyms else None, kind=entry.kind,
+        level=entry.level, country=entry.country, sector=entry.sector, parent=entry.parent,
+        aliases=[*entry.aliases, *entry.acronyms, cand.name], code=cand.code,
+        confidence=cand.confidence,
+    )
+
+
+# ---------------------------------------------------------------------------- components
+
+
+def _split_units(text: str, pattern_cands: list[Candidate], anchors: list[Candidate],
+                 lexicon: Lexicon) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+    """Cut pattern names that swallowed another known entity: "X de SUBDERE", "A y el B"."""
+    out: list[Candidate] = []
+    owners: list[tuple[Candidate, Candidate]] = []
+    for cand in pattern_cands:
+        inner = [a for a in anchors if cand.start < a.start and a.end <= cand.end + 1
+                 and a.label == "Institution"]
+        cut_done = False
+        for anchor in sorted(inner, key=lambda a: a.start):
+            between = text[cand.start:anchor.start]
+            m = re.search(r"\s+(?:de|del|de la|de los|de las)\s+$", between)
+            m_and = re.search(r"(?:\s+(?:y|e)(?:\s+(?:el|la|los|las))?|,)\s+$", between)
+            if m:
+                head = Candidate(cand.start, cand.start + m.start(), cand.label,
+                                 text[cand.start:cand.start + m.start()], cand.source,
+                                 kind=cand.kind, confidence=cand.confidence)
+                if len(head.name.split()) >= 2 and lexicon.lookup(cand.name) is None:
+                    out.append(head)
+                    owners.append((head, anchor))
+                    cut_done = True
+                    break
+            elif m_and:
+                head_name = text[cand.start:cand.start + m_and.start()]
+                if len(head_name.split()) >= 2:
+                    out.append(Candidate(cand.start, cand.start + len(head_name), cand.label,
+                                         head_name, cand.source, kind=cand.kind,
+                                         confidence=cand.confidence))
+                    cut_done = True
+                    break
+        if not cut_done:
+            out.append(cand)
+    return out, owners
+
+
+def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
+    """"Subsecretaría de ... de Chile" is the gazetteer's entry when the rest is."""
+    m = re.match(r"^(?P<base>.+?) (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w ]+)$", cand.name)
+    if m:
+        entry = lexicon.lookup(m.group("base"))
+        place = lexicon.lookup(m.group("place"))
+        if entry is not None and place is not None and place.label == "Territory":
+            new = _candidate_from_entry(cand, entry)
+            new.source = "pattern"
+            return new
+    return cand
+
+
+def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Candidate]:
+    """The actors named in a table cell: known spans, then the remaining comma/"y" pieces."""
+    text = ctx.text
+    inside = [c for c in found if cell.start <= c.start and c.end <= cell.end
+              and c.label in ("Institution", "Territory")]
+    actors: list[Candidate] = []
+    covered: list[tuple[int, int]] = []
+    for c in sorted(inside, key=lambda c: c.start):
+        if c.label == "Territory":
+            continue
+        before = text[cell.start:c.start]
+        if re.search(r"\(\s*$", before) and c.length <= 12:
+            continue  # an acronym in parentheses after its long form
+        m = re.match(r"^\s*(?:Presidencia|Secretar[ií]a (?:T[eé]cnica|Pro Tempore|Ejecutiva))"
+                     r"\s+(?:de|del)\s+(?:la\s+|el\s+)?$", text[cell.start:c.start][-60:])
+        del m
+        actors.append(c)
+        covered.append((c.start, c.end))
+    # pieces not covered by a known span
+    pos = cell.start
+    pieces: list[tuple[int, int]] = []
+    for s, e in sorted(covered) + [(cell.end, cell.end)]:
+        if s > pos:
+            pieces.append((pos, s))
+        pos = max(pos, e)
+    for s, e in pieces:
+        chunk = text[s:e]
+        offset = s
+        for part in _SEPARATORS.split(chunk):
+            idx = chunk.find(part)
+            if not part.strip():
+                continue
+            p_start = offset + idx
+            name = part.strip(" .,;()")
+            name = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
+            name = re.sub(r"\s*\([^()]*$", "", name).strip()
+            if len(name) < 3 or not re.search(r"[A-ZÁÉÍÓÚÑ]", name[:1]):
+                continue
+            if re.fullmatch(r"(?:No se aplica|No aplica|N/?A|Ninguno)", name, re.IGNORECASE):
+                continue
+            if ctx.lexicon.lookup(name) is not None and ctx.lexicon.lookup(name).label == "Territory":
+                continue
+            start = text.find(name, p_start, e + 1)
+            if start < 0:
+                continue
+            actors.append(Candidate(start, start + len(name), "Institution", name, "table",
+                                    confidence=0.7))
+    return actors
+
+
+def _country_after(ctx: _Context, end: int) -> str | None:
+    """"(Paraguay)" or "(Brasil y México)" right after a name: the first country's code."""
+    m = _COUNTRY_PAREN.match(ctx.text, end)
+    if not m:
+        return None
+    for part in _SEPARATORS.split(m.group("inner")):
+        entry = ctx.lexicon.lookup(part.strip())
+        if entry is not None and entry.label == "Territory" and entry.kind == "country":
+            return entry.country
+    return None
+
+
+# ---------------------------------------------------------------------------- pipeline
+
+
+def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Extraction:
+    """Clean ``raw_text``, store it as the document text, and extract the graph from it."""
+    clean = clean_layout(raw_text)
+    document = document.model_copy(update={"text": clean.text})
+    ctx = _Context(document, lexicon)
+    text = ctx.text
+    if not text.strip():
+        return Extraction(document=document, warnings=["no text to extract"])
+    ctx.set_passages()
+
+    # 1. candidates from every recogniser
+    gaz = list(lexicon.match(make_doc(text)))
+    laws = list(find_laws(text))
+    quoted = list(find_quoted_names(text))
+    patterns = [_strip_country_suffix(c, lexicon) for c in find_head_names(text)]
+    anchors = [*gaz, *laws]
+    patterns, owners = _split_units(text, patterns, anchors, lexicon)
+    marked = []
+    for s, e in clean.marked_spans:
+        name = text[s:e].strip()
+        info = head_info(name)
+        if info is not None:
+            marked.append(Candidate(s, s + len(name), info.label, name, "marked",
+                                    kind=info.kind, confidence=0.75))
+        elif _marked_context_label(text, s):
+            marked.append(Candidate(s, s + len(name), "Program", name, "marked",
+                                    kind="programme", confidence=0.65))
+    section_items = _section_headings(text)
+    base = resolve_overlaps([*gaz, *laws, *quoted, *patterns, *marked, *section_items])
+
+    # 2. acronym definitions link short and long forms
+    definitions = find_acronym_definitions(text, base)
+    for d in definitions:
+        long_cand = next((c for c in base if c.start == d.long_start and c.end == d.long_end),
+                         None)
+        if long_cand is None:
+            info = head_info(d.long)
+            entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
+            if info is None and entry is None:
+                continue
+            label = entry.label if entry else info.label  # type: ignore[union-attr]
+            long_cand = Candidate(d.long_start, d.long_end, label, d.long, "definition",
+                                  kind=info.kind if info else None, confidence=0.8)
+            base = resolve_overlaps([*base, long_cand])
+            if long_cand not in base:
+                continue
+        long_cand.acronym = d.short
+        long_cand.aliases = [*long_cand.aliases, d.short]
+    builders_by_span: dict[tuple[int, int], _Builder] = {}
+    for cand in base:
+        if cand.label == "Territory" and cand.source != "gazetteer":
+            continue
+        builders_by_span[(cand.start, cand.end)] = ctx.add(cand)
+
+    # bare acronyms defined in this document
+    acronym_keys = {b.acronym: b.key for b in ctx.builders.values() if b.acronym}
+    for d in definitions:
+        for b in ctx.builders.values():
+            if d.short in b.names:
+                acronym_keys.setdefault(d.short, b.key)
+    taken = sorted((c.start, c.end) for c in base)
+    for m in _BARE_ACRONYM.finditer(text):
+        key = acronym_keys.get(m.group())
+        if key is None or any(s <= m.start() < e for s, e in taken):
+            continue
+        b = ctx.builders[key]
+        cand = Candidate(m.start(), m.end(), b.label, b.name, "acronym", key=key)
+        ctx.add(cand)
+        base.append(cand)
+    base.sort(key=lambda c: c.start)
+
+    # 3. speaker lines: people, affiliations, unit → parent
+    speaker_context: list[tuple[int, list[str]]] = []
+    for line in find_speaker_lines(text):
+        rest = text[line.rest_start:line.rest_end]
+        in_rest = [c for c in base if line.rest_start <= c.start and c.end <= line.rest_end
+                   and c.label == "Institution"]
+        # the affiliation may continue on the next line ("División ... (DDPE)")
+        next_end = text.find("\n", line.line_end + 1)
+        next_line = text[line.line_end + 1: next_end if next_end > 0 else len(text)]
+        nxt = [c for c in base if line.line_end < c.start and c.end <= line.line_end + 1 +
+               len(next_line) and c.label == "Institution"]
+        if nxt and sum(c.length for c in nxt) >= 0.6 * len(next_line.strip()):
+            in_rest += nxt
+        role_insts = _role_institutions(ctx, line.rest_start, rest)
+        if not in_rest and not role_insts and not ROLE_WORDS.search(rest):
+            continue
+        if lexicon.lookup(line.name) is not None:
+            continue
+        person = ctx.add(Candidate(line.name_start, line.name_end, "Person", line.name,
+                                   "speaker", confidence=0.9))
+        insts = in_rest + role_insts
+        keys: list[str] = []
+        for inst in insts:
+            key = inst.key or ctx.key_for(inst)
+            if key not in keys:
+                keys.append(key)
+            ctx.relate(person.key, "AFFILIATED_WITH", key, line.line_start, line.line_end,
+                       "speaker", 0.9)
+        for a, b in zip(insts, insts[1:], strict=False):
+            gap = text[a.end:b.start]
+            a_b = ctx.builders.get(a.key or "")
+            if a_b is not None and a_b.kind in UNIT_KINDS and re.fullmatch(
+                r"\s*(?:\([^()]*\))?\s*(?:,|de|del|de la)?\s*(?:\n\s*)?", gap
+            ):
+                ctx.relate(a.key, "PART_OF", b.key, line.line_start, line.line_end, "speaker", 0.8)
+        speaker_context.append((line.line_start, keys))
+
+    # 4. section headings with codes and their hierarchy
+    coded = {b.code: b for b in ctx.builders.values() if b.code}
+    for code, b in coded.items():
+        parent_code = code.rsplit(".", 1)[0] if "." in code else None
+        parent = coded.get(parent_code) if parent_code else None
+        if parent is not None and parent.key != b.key:
+            s, e, _ = b.spans[0]
+            ctx.relate(b.key, "PART_OF", parent.key, s, e, "structure", 0.8)
+
+    # 5. responsibility tables
+    doc_programme = _document_programme(ctx, base)
+    for row in find_table_rows(text):
+        _table_row(ctx, row, base, doc_programme)
+
+    # 6. unit "de" parent splits and gazetteer parents
+    for head, anchor in owners:
+        h_key, a_key = ctx.key_for(head), anchor.key or ctx.key_for(anchor)
+        if h_key in ctx.builders and a_key in ctx.builders:
+            rel = "PART_OF" if head.label == "Institution" else "RESPONSIBLE_FOR"
+            src, dst = (h_key, a_key) if rel == "PART_OF" else (a_key, h_key)
+            ctx.relate(src, rel, dst, head.start, anchor.end, "pattern", 0.75)
+    for b in list(ctx.builders.values()):
+        if b.parent:
+            p_key = ctx.alias_keys.get(f"Institution|{normalize_name(b.parent)}")
+            if p_key and p_key != b.key:
+                s, e, _ = b.spans[0]
+                ctx.relate(b.key, "PART_OF", p_key, s, e, "gazetteer", 0.7)
+
+    # 7. relations from trigger phrases within sentences
+    _sentence_relations(ctx, base, speaker_context)
+
+    # 8. levels and countries, then entities
+    return _finish(ctx, base)
+
+
+def _marked_context_label(text: str, start: int) -> bool:
+    before = text[max(0, start - 60):start].lower()
+    return bool(re.search(r"\b(?:programa|proyecto|iniciativa|plan)\b[^.]{0,50}$", before))
+
+
+def _section_headings(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in _SECTION_HEADING.finditer(text):
+        head = m.group("head").lower()
+        name = re.split(r"(?<=[a-záéíóú])\.\s", m.group("name").strip())[0].strip(" .")
+        if not name:
+            continue
+        label = "Instrument" if head == "actividad" else "Program"
+        kind = "activity" if head == "actividad" else head
+        start = m.start("name")
+        out.append(Candidate(start, start + len(name), label, name, "structure",
+                             code=m.group("code"), kind=kind, confidence=0.8))
+    return out
+
+
+def _role_institutions(ctx: _Context, offset: int, rest: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for pattern, template, kind, level in ROLE_INSTITUTIONS:
+        for m in pattern.finditer(rest):
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            name = template.format(**{"prep": "de", **groups}).strip()
+            cand = Candidate(offset + m.start(), offset + m.end(), "Institution", name, "role",
+                             kind=kind, level=level, confidence=0.7)
+            cand.aliases = [groups.get("place", "")] if kind == "municipality" else []
+            entry = ctx.lexicon.lookup(name)
+            if entry is not None:
+                cand = _candidate_from_entry(cand, entry)
+            ctx.add(cand)
+            out.append(cand)
+    return out
+
+
+def _document_programme(ctx: _Context, base: list[Candidate]) -> str | None:
+    """The programme the document is about: a programme named in its first lines."""
+    head_end = min(len(ctx.text), 1200)
+    for cand in base:
+        if cand.start < head_end and cand.label == "Program" and cand.key:
+            return cand.key
+    return None
+
+
+def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None) -> None:  # type: ignore[no-untyped-def]
+    activity_cell = row.cells.get("activity")
+    if activity_cell is None or not activity_cell.text:
+        return
+    objective = row.cells.get("objective")
+    targets: list[_Builder] = []
+    for act in split_activities(activity_cell):
+        if len(act.name) < 4:
+            continue
+        if act.code is None:
+            act_name = re.sub(r"^\d{1,3}[.)]\s*", "", act.name)
+            info = head_info(act_name)
+            label = info.label if info else "Instrument"
+            kind = info.kind if info else "activity"
+            start = act.end - len(act_name)
+            cand = Candidate(start, act.end, label, act_name, "table", kind=kind, confidence=0.8)
+        else:
+            cand = Candidate(act.start, act.end, "Instrument", act.name, "table",
+                             kind="activity", code=act.code, confidence=0.85)
+        cand.key = f"Instrument|code:{act.code}" if act.code else None
+        b = ctx.add(cand)
+        if objective is not None and objective.text and not b.objective:
+            b.objective = re.sub(r"^\d{1,3}[.)]\s*", "", objective.text)
+        targets.append(b)
+        if programme and programme != b.key:
+            ctx.relate(b.key, "PART_OF", programme, row.start, row.end, "table", 0.6)
+    for item in sublist_items(activity_cell):
+        info = head_info(item.text)
+        if info is None or info.label == "Institution":
+            continue
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", item.text)
+        acronym = re.search(r"\(([^()]{2,15})\)\s*$", item.text)
+        cand = Candidate(item.start, item.start + len(name), info.label, name, "table",
+                         kind=info.kind, acronym=acronym.group(1) if acronym else None,
+                         aliases=[acronym.group(1)] if acronym else [], confidence=0.75)
+        sub = ctx.add(cand)
+        for t in targets:
+            ctx.relate(sub.key, "PART_OF", t.key, row.start, row.end, "table", 0.6)
+    for role, rel_type in (("responsible", "RESPONSIBLE_FOR"), ("co_responsible", "CO_RESPONSIBLE_FOR")):
+        cell = row.cells.get(role)
+        if cell is None or cell.empty:
+            continue
+        for actor in _cell_actors(ctx, cell, base):
+            country = _country_after(ctx, actor.end)
+            actor.country = actor.country or country
+            a = ctx.add(actor)
+            if country and not a.country:
+                a.country = country
+            for t in targets:
+                ctx.relate(a.key, rel_type, t.key, row.start, row.end, "table",
+                           0.75 if role in row.inherited else 0.9)
+
+
+def _sentence_relations(ctx: _Context, base: list[Candidate],
+                        speaker_context: list[tuple[int, list[str]]]) -> None:
+    starts = [s for s, _ in speaker_context]
+    ci = 0
+    cands_sorted = sorted(base, key=lambda c: c.start)
+    cstarts = [c.start for c in cands_sorted]
+    for passage in ctx.passages:
+        if "\t" in passage.text:
+            continue
+        lo = bisect.bisect_left(cstarts, passage.start)
+        hi = bisect.bisect_left(cstarts, passage.end)
+        inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
+        insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
+        instruments = list(dict.fromkeys(c.key for c in inside if c.label in ("Instrument", "Program")))
+        territories = [c for c in inside if c.label == "Territory"]
+        ci = bisect.bisect_right(starts, passage.start) - 1
+        context = speaker_context[ci][1] if ci >= 0 else []
+        s, e = passage.start, passage.end
+        sentence = passage.text
+        if triggers.COORDINATION.search(sentence):
+            group = insts if len(insts) >= 2 else (insts + [k for k in context[:1] if k not in insts])
+            if 2 <= len(group) <= 4:
+                for a, b in combinations(group, 2):
+                    ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
+        if triggers.OVERLAP.search(sentence) and 2 <= len(insts) <= 4:
+            for a, b in combinations(insts, 2):
+                ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
+        if instruments and insts:
+            if (m := triggers.RESPONSIBILITY.search(sentence)):
+                after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
+                before = [c for c in inside if c.label in ("Instrument", "Program")
+                          and c.end <= s + m.start()]
+                if after and before:
+                    ctx.relate(after[0].key, "RESPONSIBLE_FOR", before[-1].key, s, e, "trigger", 0.7)
+            if (m := triggers.FUNDING.search(sentence)):
+                after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
+                before = [c for c in inside if c.label in ("Instrument", "Program")
+                          and c.end <= s + m.start()]
+                if after and before:
+                    ctx.relate(after[0].key, "FUNDS", before[-1].key, s, e, "trigger", 0.7)
+        if triggers.PARTICIPATION.search(sentence):
+            bodies = [k for k in insts if (ctx.builders[k].kind or "") in
+                      {"committee", "council", "forum", "network", "working_group"}]
+            members = [k for k in insts if k not in bodies]
+            if bodies and members and len(members) <= 4:
+                for m_key in members:
+                    for b_key in bodies[:2]:
+                        ctx.relate(m_key, "PARTICIPATES_IN", b_key, s, e, "trigger", 0.6)
+        sub_territories = [t for t in territories
+                           if (t.kind or "") not in ("country", "supranational_region")]
+        if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
+            t_key = sub_territories[0].key
+            for k in insts[:6]:
+                if ctx.builders[k].level != "supranational":
+                    ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
+
+
+def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
+    text = ctx.text
+    builders = ctx.builders
+    # territories named inside institution names: "Gobierno Regional del Bío-Bío"
+    territory_cands = [c for c in base if c.label == "Territory" and c.key]
+    for c in base:
+        if c.label != "Institution" or not c.key:
+            continue
+        for t in territory_cands:
+            if c.start <= t.start and t.end <= c.end and (t.kind or "") != "country":
+                ctx.relate(c.key, "OPERATES_IN", t.key, c.start, c.end, "name", 0.7)
+                if builders[c.key].country is None and t.country:
+                    builders[c.key].country = t.country
+    # levels: gazetteer, name, parent, responsible institution, document majority
+    votes: Counter[str] = Counter()
+    for b in builders.values():
+        if b.label == "Institution" and b.from_gazetteer and b.level:
+            votes[b.level] += len(b.spans)
+    default_level = votes.most_common(1)[0][0] if votes else None
+    for b in builders.values():
+        if b.label in ("Territory", "Person") or b.level:
+            continue
+        b.level = level_from_name(" ".join(sorted(b.names)))
+    parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
+    responsible: dict[str, list[str]] = defaultdict(list)
+    for r in ctx.relations.values():
+        if r.type in ("RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR"):
+            responsible[r.target].append(r.source)
+    for b in builders.values():
+        if b.label == "Institution" and not b.level:
+            parent = builders.get(parents.get(b.key, ""))
+            b.level = parent.level if parent and parent.level else default_level
+        if b.label == "Institution" and not b.country and b.key in parents:
+            parent = builders.get(parents[b.key])
+            b.country = parent.country if parent else None
+    for b in builders.values():
+        if b.label in ("Instrument", "Program") and not b.level:
+            levels = [builders[s].level for s in responsible.get(b.key, []) if builders[s].level]
+            b.level = levels[0] if levels else default_level
+    countries = Counter(b.country for b in builders.values()
+                        if b.country and b.label == "Institution" and b.level != "supranational")
+    default_country = countries.most_common(1)[0][0] if countries else None
+    # entities with stable ids
+    ids: dict[str, str] = {}
+    entities: list[Entity] = []
+    for b in builders.values():
+        if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
+            country = None
+        else:
+            country = b.country or (default_country if b.label != "Territory" and b.level in
+                                    ("national", "regional", "local") else None)
+        name = _canonical_name(b)
+        eid = entity_id(b.label, f"{name} {b.code}" if b.code and b.kind == "activity" and
+                        len(name) > 60 else name)
+        ids[b.key] = eid
+        entities.append(Entity(
+            id=eid, label=b.label, name=name,
+            aliases=sorted({n for n in b.names if n != name}),
+            acronym=b.acronym, kind=b.kind, level=b.level if b.label != "Territory" else None,
+            country=country, sector=b.sector, code=b.code, objective=b.objective,
+        ))
+    relations: list[Relation] = []
+    merged: dict[str, Relation] = {}
+    for r in ctx.relations.values():
+        if r.source not in ids or r.target not in ids:
+            continue
+        new = Relation(source=ids[r.source], type=r.type, target=ids[r.target],
+                       properties=r.properties, evidence=list(r.evidence))
+        if new.id in merged:
+            merged[new.id].add_evidence(new.evidence)
+        else:
+            merged[new.id] = new
+    relations = list(merged.values())
+    mentions: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
+    for b in builders.values():
+        for s, e, _src in b.spans:
+            passage = ctx.passage_at(s)
+            if passage is None or (ids[b.key], s, e) in seen:
+                continue
+            seen.add((ids[b.key], s, e))
+            mentions.append(Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e,
+                                    text=text[s:e]))
+    # merge entities that ended with the same id (e.g. singular/plural aliases)
+    unique: dict[str, Entity] = {}
+    for ent in entities:
+        if ent.id in unique:
+            unique[ent.id].absorb(ent)
+        else:
+            unique[ent.id] = ent
+    return Extraction(document=ctx.document, passages=ctx.passages,
+                      entities=list(unique.values()), relations=relations, mentions=mentions)
+
+
+def _canonical_name(b: _Builder) -> str:
+    """The entity's display name: the gazetteer's, else the longest non-acronym form seen."""
+    if b.from_gazetteer or b.code:
+        return b.name
+    forms = [n for n in b.names if not n.isupper() or len(n) > 12]
+    return max(forms or [b.name], key=lambda n: (len(n) <= 160, len(n), n))
+
+
+def extract_document(doc: Document, lexicon: Lexicon) -> Extraction:
+    """Extract the graph from a read document (text formats; catalogues use loaders.catalog)."""
+    info = DocumentInfo(id=doc.sha256, title=doc.title or doc.path.rsplit("/", 1)[-1],
+                        path=doc.path, format=doc.format,
+                        publisher=doc.metadata.get("publisher"), date=doc.metadata.get("date"))
+    return extract_text(info, doc.text, lexicon)
+
+
+def iter_unique(items: Iterable[str]) -> list[str]:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,86 @@
+"""Speaker lines: ``Name, Role, Institution`` in workshop minutes and panel reports.
+
+Recognised forms: markdown headings with ``>>`` markers, bullet items, plain lines, names in
+capitals, ``(moderador)`` notes. The part after the name is the affiliation; it must name an
+institution or a role, which keeps dates and places ("Santiago, 13 de julio") out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PARTICLE = r"(?:de|del|de la|da|das|do|dos|di|van|von|y|e|la|le)"
+_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüçãõ'’]+(?:-[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüçãõ]+)?|[A-ZÁÉÍÓÚÑÜÇÃÕ]{2,}(?:-[A-ZÁÉÍÓÚÑ]{2,})?)"
+_PERSON = rf"{_NAME_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_NAME_WORD}){{1,4}}"
+SPEAKER_LINE = re.compile(
+    rf"^[ \t]*(?:#{{1,6}}[ ]*)?(?:>>[ ]*)?(?:[-•*·][ ]*)?(?P<name>{_PERSON})[ ]*"
+    rf"(?:\((?P<note>moderador|moderadora|moderación|relator|relatora)\)[ ]*)?,[ ]*(?P<rest>[^\n]+)$",
+    re.MULTILINE,
+)
+ROLE_WORDS = re.compile(
+    r"\b(?:alcalde|alcaldesa|presidente|presidenta|director|directora|jefe|jefa|gerente|gerenta|"
+    r"gobernador|gobernadora|ministro|ministra|secretario|secretaria|coordinador|coordinadora|"
+    r"consultor|consultora|subsecretario|subsecretaria|embajador|embajadora|intendente|asesor|"
+    r"asesora|encargado|encargada|profesor|profesora|rector|rectora|investigador|investigadora|"
+    r"oficial|especialista|representante|ceo|responsable|economista|analista|experto|experta|"
+    r"vicepresidente|vicepresidenta|senador|senadora|diputado|diputada|concejal|concejala|"
+    r"académico|académica|fundador|fundadora|socio|socia)\b",
+    re.IGNORECASE,
+)
+# Roles whose holder stands for an institution named after the territory: "Alcalde de X".
+ROLE_INSTITUTIONS: list[tuple[re.Pattern[str], str, str, str]] = [
+    (re.compile(r"\bAlcalde(?:sa)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\- ]+?)(?=[,(;]|$| y )"),
+     "Municipalidad de {place}", "municipality", "local"),
+    (re.compile(r"\bGobernador(?:a)? Regional (?P<prep>de la|del|de) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
+     "Gobierno Regional {prep} {place}", "regional_government", "regional"),
+    (re.compile(r"\bGobernador(?:a)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
+     "Gobierno de {place}", "regional_government", "regional"),
+    (re.compile(r"\bIntendente (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
+     "Municipalidad de {place}", "municipality", "local"),
+]
+
+
+@dataclass
+class SpeakerLine:
+    """A person and the span of their affiliation text."""
+
+    name: str
+    name_start: int
+    name_end: int
+    rest_start: int
+    rest_end: int
+    line_start: int
+    line_end: int
+
+
+def person_display_name(raw: str) -> str:
+    """``CARLOS MASSA RATINHO JUNIOR`` → ``Carlos Massa Ratinho Junior``; others unchanged."""
+    if raw.isupper():
+        return " ".join(
+            w.lower() if w.lower() in {"de", "del", "da", "das", "do", "dos", "di", "y", "e"}
+            else w.capitalize()
+            for w in raw.split()
+        )
+    return raw
+
+
+def find_speaker_lines(text: str) -> list[SpeakerLine]:
+    """Lines that introduce a person with an affiliation."""
+    out: list[SpeakerLine] = []
+    for m in SPEAKER_LINE.finditer(text):
+        rest = m.group("rest")
+        if "\t" in rest or len(rest) > 400:
+            continue
+        out.append(
+            SpeakerLine(
+                name=person_display_name(m.group("name")),
+                name_start=m.start("name"),
+                name_end=m.end("name"),
+                rest_start=m.start("rest"),
+                rest_end=m.end("rest"),
+                line_start=m.start(),
+                line_end=m.end(),
+            )
+        )
+    return out

@@ -1,0 +1,41 @@
+"""Trigger phrases that state a relation between entities mentioned in one sentence."""
+
+from __future__ import annotations
+
+import re
+
+COORDINATION = re.compile(
+    r"\b(?:en coordinaci[oó]n (?:con|entre)|coordinaci[oó]n (?:con|entre)|coordinarse con|"
+    r"se coordina(?:n|r[aá]n?)? con|en conjunto (?:con|entre)|conjuntamente (?:con|entre)|"
+    r"junto (?:a|con)|en colaboraci[oó]n con|colaboraci[oó]n entre|en alianza con|alianzas? (?:con|entre)|"
+    r"trabajo conjunto|trabajo articulado con|articulaci[oó]n (?:con|entre)|convenios? (?:con|entre|de colaboraci[oó]n)|"
+    r"acuerdos? (?:con|entre)|realizad[oa]s? en conjunto|de manera conjunta|coordinadamente)\b",
+    re.IGNORECASE,
+)
+RESPONSIBILITY = re.compile(
+    r"\b(?:ejecutad[oa]s? por|administrad[oa]s? por|implementad[oa]s? por|a cargo de|"
+    r"liderad[oa]s? por|coordinad[oa]s? por|gestionad[oa]s? por|operad[oa]s? por|"
+    r"impulsad[oa]s? por|desarrollad[oa]s? por|organizad[oa]s? por|de responsabilidad de|"
+    r"bajo la responsabilidad de|que (?:impulsa|ejecuta|administra|lidera|coordina|gestiona))\b",
+    re.IGNORECASE,
+)
+FUNDING = re.compile(
+    r"\b(?:financiad[oa]s? por|cofinanciad[oa]s? por|con (?:el )?financiamiento (?:de|del)|"
+    r"con recursos (?:de|del)|con (?:el )?apoyo financiero (?:de|del)|financia(?:n|r[aá])?)\b",
+    re.IGNORECASE,
+)
+PARTICIPATION = re.compile(
+    r"\b(?:con (?:la )?participaci[oó]n (?:de|del)|participan?|participar[aá]n?|integrad[oa]s? por|"
+    r"conformad[oa]s? por|compuest[oa]s? por|miembros? (?:de|del)|forma(?:n)? parte (?:de|del))\b",
+    re.IGNORECASE,
+)
+OVERLAP = re.compile(
+    r"\b(?:traslapes?|duplicidad(?:es)?|duplicaci[oó]n(?:es)?|superposici[oó]n(?:es)?|"
+    r"solapamientos?|yuxtaposici[oó]n|cruce de funciones)\b",
+    re.IGNORECASE,
+)
+TERRITORIAL = re.compile(
+    r"\b(?:en|para|de) (?:el caso de )?(?:la |el )?(?:regi[oó]n|provincia|comuna|ciudad|municipio|"
+    r"departamento|estado|territorio)\b",
+    re.IGNORECASE,
+)
