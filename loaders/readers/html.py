@@ -3,7 +3,8 @@
 Scripts, styles, ``noscript``, ``template`` and the ``head`` are dropped (the ``<title>``
 is kept as a title candidate). Each block element (paragraph, heading, list item, ``div``...)
 becomes its own paragraph of text, separated by a blank line; ``<br>`` is a line break.
-Each table is rendered as one line per row with its cells separated by tabs.
+Each table is rendered as one line per row with its cells separated by tabs; a cell
+spanning several columns is followed by empty cells, so that columns stay aligned.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from loaders.readers.source import SourceFile
 
 DROPPED_TAGS = ("script", "style", "noscript", "template", "head")
 _WINDOWS_1252_LABELS = frozenset({"ascii", "iso8859-1"})  # browsers read these as windows-1252
+_MAX_COLSPAN = 1000
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCK_TAGS = frozenset(
     {
@@ -125,13 +127,25 @@ def _render_table(table: Tag, builder: TextBuilder) -> None:
     if caption_text:
         builder.separate(BLOCK_BREAK)
         builder.write(caption_text)
-    rows = [
-        [
-            " ".join(cell.get_text(" ").split())
-            for cell in row.find_all(("td", "th"), recursive=False)
-        ]
-        for row in table.find_all("tr")
-        if row.find_parent("table") is table
-    ]
+    rows = [_row_cells(row) for row in table.find_all("tr") if row.find_parent("table") is table]
     builder.add_table(rows, attached=bool(caption_text))
     builder.separate(BLOCK_BREAK)
+
+
+def _row_cells(row: Tag) -> list[str]:
+    """A row's cell texts; a cell with ``colspan=n`` is followed by n - 1 empty cells."""
+    cells: list[str] = []
+    for cell in row.find_all(("td", "th"), recursive=False):
+        cells.append(" ".join(cell.get_text(" ").split()))
+        cells.extend([""] * (_column_span(cell) - 1))
+    return cells
+
+
+def _column_span(cell: Tag) -> int:
+    """The cell's colspan, 1 when absent or invalid, at most 1000 (the HTML maximum)."""
+    value = cell.get("colspan")
+    try:
+        span = int(str(value).strip()) if value is not None else 1
+    except ValueError:
+        return 1
+    return min(max(span, 1), _MAX_COLSPAN)

@@ -2,8 +2,9 @@
 
 Each non-empty paragraph is a block of text separated by a blank line. Each table is
 rendered as one tab-separated line per row: a cell spanning several columns appears once
-in its row; a cell merged down several rows gives its text to each of those rows, so that
-every row stands on its own. Text of tables nested inside a cell joins that cell's text.
+in its row (followed by empty cells for the other columns it covers, which keeps the
+columns aligned); a cell merged down several rows gives its text to each of those rows,
+so that every row stands on its own. Text of tables nested inside a cell joins that cell's text.
 """
 
 from __future__ import annotations
@@ -63,16 +64,18 @@ def _is_heading(paragraph: Paragraph) -> bool:
 
 
 def table_rows(table: WordTable) -> list[list[str]]:
-    """The text of each row's cells; a cell spanning several grid columns counted once."""
+    """The text of each row's cells, one per grid column.
+
+    A cell spanning several grid columns gives its text to the first of them and leaves
+    the others empty, so that its text is not repeated and the columns stay aligned.
+    """
     rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         previous: _Cell | None = None
         for cell in row.cells:
-            if cell is previous:
-                continue
+            cells.append("" if cell is previous else _cell_text(cell))
             previous = cell
-            cells.append(_cell_text(cell))
         rows.append(cells)
     return rows
 
