@@ -29,7 +29,7 @@ _STOP_CAPS = (
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora)"
 )
-CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ \t]+(?:{CONNECTOR}[ \t]+)*{CAP_WORD})*{_NUMBER}"

@@ -246,53 +246,78 @@ def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
     return cand
 
 
+_LEADING_OFFICE = re.compile(
+    r"^(?:Presidencia|Vicepresidencia|Secretar[ií]a (?:T[eé]cnica|Pro Tempore|Ejecutiva)|"
+    r"Coordinaci[oó]n)\s+(?:de|del)\s+(?:la\s+|el\s+)?"
+)
+
+
+def _blank_parentheses(chunk: str) -> str:
+    """Replace parenthesised text by spaces, keeping offsets (countries, acronyms, notes)."""
+    return re.sub(r"\([^()]*\)?", lambda m: " " * len(m.group()), chunk)
+
+
 def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Candidate]:
-    """The actors named in a table cell: known spans, then the remaining comma/"y" pieces."""
+    """The actors named in a table cell: known spans, then the remaining comma/"y" pieces.
+
+    A leftover piece ending in a connector ("Países integrantes de la") joins the known name
+    that follows it; "Presidencia de la Red X" stands for Red X.
+    """
     text = ctx.text
-    inside = [c for c in found if cell.start <= c.start and c.end <= cell.end
-              and c.label in ("Institution", "Territory")]
+    inside = sorted((c for c in found if cell.start <= c.start and c.end <= cell.end
+                     and c.label == "Institution"), key=lambda c: c.start)
+    inside = [c for c in inside if not (re.search(r"\(\s*$", text[cell.start:c.start])
+                                         and c.length <= 12)]
     actors: list[Candidate] = []
-    covered: list[tuple[int, int]] = []
-    for c in sorted(inside, key=lambda c: c.start):
-        if c.label == "Territory":
-            continue
-        before = text[cell.start:c.start]
-        if re.search(r"\(\s*$", before) and c.length <= 12:
-            continue  # an acronym in parentheses after its long form
-        m = re.match(r"^\s*(?:Presidencia|Secretar[ií]a (?:T[eé]cnica|Pro Tempore|Ejecutiva))"
-                     r"\s+(?:de|del)\s+(?:la\s+|el\s+)?$", text[cell.start:c.start][-60:])
-        del m
-        actors.append(c)
-        covered.append((c.start, c.end))
-    # pieces not covered by a known span
     pos = cell.start
-    pieces: list[tuple[int, int]] = []
-    for s, e in sorted(covered) + [(cell.end, cell.end)]:
-        if s > pos:
-            pieces.append((pos, s))
-        pos = max(pos, e)
-    for s, e in pieces:
-        chunk = text[s:e]
-        offset = s
-        for part in _SEPARATORS.split(chunk):
-            idx = chunk.find(part)
-            if not part.strip():
+    pending: tuple[int, str] | None = None
+    for c in [*inside, None]:
+        stop = c.start if c is not None else cell.end
+        chunk = _blank_parentheses(text[pos:stop])
+        parts = [(m.start(), m.group()) for m in re.finditer(r"[^,;/]+", chunk)]
+        pieces: list[tuple[int, str]] = []
+        for p_off, part in parts:
+            for sub in re.split(r"\s+(?:y|e)\s+", part):
+                idx = part.find(sub)
+                if sub.strip():
+                    pieces.append((pos + p_off + idx + (len(sub) - len(sub.lstrip())), sub.strip()))
+        pending = None
+        for start, piece in pieces:
+            name = piece.strip(" .")
+            if c is not None and start + len(piece) >= stop - 12 and re.search(
+                r"\b(?:de|del|de la|de los|de las|que componen la|integrantes de la)$", name
+            ):
+                pending = (start, name)
                 continue
-            p_start = offset + idx
-            name = part.strip(" .,;()")
-            name = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
-            name = re.sub(r"\s*\([^()]*$", "", name).strip()
-            if len(name) < 3 or not re.search(r"[A-ZÁÉÍÓÚÑ]", name[:1]):
+            if len(name) < 3 or not re.match(r"[A-ZÁÉÍÓÚÑ]", name):
                 continue
             if re.fullmatch(r"(?:No se aplica|No aplica|N/?A|Ninguno)", name, re.IGNORECASE):
                 continue
-            if ctx.lexicon.lookup(name) is not None and ctx.lexicon.lookup(name).label == "Territory":
-                continue
-            start = text.find(name, p_start, e + 1)
-            if start < 0:
+            entry = ctx.lexicon.lookup(name)
+            if entry is not None and entry.label == "Territory":
                 continue
             actors.append(Candidate(start, start + len(name), "Institution", name, "table",
                                     confidence=0.7))
+        if c is None:
+            break
+        if pending is not None:
+            p_start, p_name = pending
+            joined = text[p_start:c.end]
+            actors.append(Candidate(p_start, c.end, "Institution", joined, "table",
+                                    kind="collective", confidence=0.7))
+        else:
+            office = _LEADING_OFFICE.match(c.name)
+            if office and ctx.lexicon.lookup(c.name[office.end():]) is not None:
+                entry = ctx.lexicon.lookup(c.name[office.end():])
+                c = _candidate_from_entry(c, entry)
+            elif office:
+                rest = c.name[office.end():]
+                key = ctx.alias_keys.get(f"Institution|{normalize_name(rest)}")
+                if key:
+                    c.key = key
+                    c.aliases = [*c.aliases, c.name]
+            actors.append(c)
+        pos = c.end
     return actors
 
 
@@ -357,7 +382,13 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             base = resolve_overlaps([*base, long_cand])
             if long_cand not in base:
                 continue
-        long_cand.acronym = d.short
+        entry = lexicon.lookup(d.short)
+        if (entry is not None and d.short in entry.acronyms and long_cand.source != "gazetteer"
+                and _family(entry.label) == _family(long_cand.label)):
+            replacement = _candidate_from_entry(long_cand, entry)
+            base[base.index(long_cand)] = replacement
+            long_cand = replacement
+        long_cand.acronym = long_cand.acronym or d.short
         long_cand.aliases = [*long_cand.aliases, d.short]
     builders_by_span: dict[tuple[int, int], _Builder] = {}
     for cand in base:
@@ -441,11 +472,16 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             src, dst = (h_key, a_key) if rel == "PART_OF" else (a_key, h_key)
             ctx.relate(src, rel, dst, head.start, anchor.end, "pattern", 0.75)
     for b in list(ctx.builders.values()):
-        if b.parent:
-            p_key = ctx.alias_keys.get(f"Institution|{normalize_name(b.parent)}")
-            if p_key and p_key != b.key:
-                s, e, _ = b.spans[0]
-                ctx.relate(b.key, "PART_OF", p_key, s, e, "gazetteer", 0.7)
+        p_key = ctx.alias_keys.get(f"Institution|{normalize_name(b.parent)}") if b.parent else None
+        if not p_key or p_key == b.key:
+            continue
+        parent_passages = {ctx.passage_at(s).id for s, _, _ in ctx.builders[p_key].spans
+                           if ctx.passage_at(s) is not None}
+        for s, e, _ in b.spans:
+            passage = ctx.passage_at(s)
+            if passage is not None and passage.id in parent_passages:
+                ctx.relate(b.key, "PART_OF", p_key, passage.start, passage.end, "gazetteer", 0.7)
+                break
 
     # 7. relations from trigger phrases within sentences
     _sentence_relations(ctx, base, speaker_context)
@@ -528,7 +564,7 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             ctx.relate(b.key, "PART_OF", programme, row.start, row.end, "table", 0.6)
     for item in sublist_items(activity_cell):
         info = head_info(item.text)
-        if info is None or info.label == "Institution":
+        if info is None or info.label == "Institution" or len(item.text.split()) > 10:
             continue
         name = re.sub(r"\s*\([^()]*\)\s*$", "", item.text)
         acronym = re.search(r"\(([^()]{2,15})\)\s*$", item.text)
@@ -570,6 +606,7 @@ def _sentence_relations(ctx: _Context, base: list[Candidate],
         territories = [c for c in inside if c.label == "Territory"]
         ci = bisect.bisect_right(starts, passage.start) - 1
         context = speaker_context[ci][1] if ci >= 0 else []
+        context = [k for k in context if (ctx.builders[k].kind or "") not in UNIT_KINDS] or context
         s, e = passage.start, passage.end
         sentence = passage.text
         if triggers.COORDINATION.search(sentence):

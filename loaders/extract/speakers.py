@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 _PARTICLE = r"(?:de|del|de la|da|das|do|dos|di|van|von|y|e|la|le)"
-_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüçãõ'’]+(?:-[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüçãõ]+)?|[A-ZÁÉÍÓÚÑÜÇÃÕ]{2,}(?:-[A-ZÁÉÍÓÚÑ]{2,})?)"
+_LOW = "a-zà-öø-ÿ'’"
+_UP = "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?)"
 _PERSON = rf"{_NAME_WORD}(?:[ ](?:{_PARTICLE}[ ])?{_NAME_WORD}){{1,4}}"
 SPEAKER_LINE = re.compile(
     rf"^[ \t]*(?:#{{1,6}}[ ]*)?(?:>>[ ]*)?(?:[-•*·][ ]*)?(?P<name>{_PERSON})[ ]*"
