@@ -177,6 +177,12 @@ def test_html_declared_charset_is_used(tmp_path: Path) -> None:
     assert document.encoding == "cp1252"
 
 
+def test_html_byte_order_mark_beats_declaration(tmp_path: Path) -> None:
+    page = '<meta charset="iso-8859-1"><p>Región de Ñuble</p>'.encode()
+    document = read(write(tmp_path, "bom.html", b"\xef\xbb\xbf" + page))
+    assert document.text == "Región de Ñuble"
+
+
 def test_html_without_declaration_is_detected(tmp_path: Path) -> None:
     page = "<html><body><p>Corporación de Fomento de la Producción, región de Ñuble</p>"
     document = read(write(tmp_path, "l.html", page.encode("latin-1")))

@@ -54,9 +54,10 @@ def read_html(source: SourceFile) -> Document:
 
 
 def _decode_html(source: SourceFile) -> tuple[str, str]:
-    """Decode by the page's own charset declaration when it has a usable one, else detect."""
+    """Decode by byte-order mark, else by the page's own charset declaration, else detect."""
+    has_bom = source.data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     declared = EncodingDetector.find_declared_encoding(source.data, is_html=True)
-    if declared:
+    if declared and not has_bom:
         try:
             codec = codecs.lookup(declared).name
             if codec in _WINDOWS_1252_LABELS:
