@@ -111,7 +111,7 @@ class TextBuilder:
         if not text.strip():
             return None
         self.separate(BLOCK_BREAK)
-        span = self.write(text.strip("\n"))
+        span = self.write(text.strip("\r\n"))
         self.separate(BLOCK_BREAK)
         return span
 
