@@ -1063,7 +1063,7 @@ class SQLiteStore:
         result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         for table in ("entity_fts", "passage_fts"):
             try:
-                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+                conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
             except sqlite3.DatabaseError as exc:
                 result = [r for r in result if r != "ok"] + [f"{table}: {exc}"]
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
