@@ -1,0 +1,47 @@
+# Two commands on a fresh machine:
+#   make run    install, ingest ../shared/corpus (DOCS=folder to change) and serve on 127.0.0.1:8000
+#   make test   install everything the tests need and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DOCS ?= ../shared/corpus
+PORT ?= 8000
+STORE ?= sqlite:///data/tejido.db
+
+.PHONY: run test install install-test install-system lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	npm ci --silent --no-audit --no-fund
+	$(MAKE) --no-print-directory install-system
+
+# Debian's Chromium for the browser tests (no browser download of its own is possible here).
+install-system:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: chromium could not be installed; browser tests will be skipped"; \
+	  else echo "warning: run as root or install Debian's chromium for the browser tests"; fi; \
+	fi
+
+run: install
+	$(BIN)/tejido ingest $(DOCS) --store $(STORE)
+	$(BIN)/tejido serve --store $(STORE) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check app graph loaders queries tests bench
+	$(BIN)/pytest -n 2 -q -p no:cacheprovider
+
+bench: install-test
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/duplication.py
+
+clean:
+	rm -rf $(VENV) node_modules data .pytest_cache

@@ -1,0 +1,241 @@
+"""The ``tejido`` command line: ingest, serve, stats, export, evaluate, review, merge, unmerge."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.stores import StoreError, StoreUnavailable, open_store
+
+app = typer.Typer(help="Who does what, at which level of government, and where they overlap.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+out = Console()
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="sqlite:///path.db (default data/tejido.db) or neo4j://host:7687;"
+                 " also from TEJIDO_STORE", show_default=False),
+]
+
+
+def _open(url: str | None):  # type: ignore[no-untyped-def]
+    try:
+        return open_store(url)
+    except (StoreUnavailable, StoreError, ValueError) as exc:
+        console.print(f"[red]error:[/red] cannot open the store: {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders to ingest")],
+    store: StoreOption = None,
+    strict: Annotated[bool, typer.Option(help="exit non-zero if any file fails")] = False,
+    max_mb: Annotated[float, typer.Option(help="size limit per file, in MB")] = 50.0,
+) -> None:
+    """Read documents and inventories, extract the graph and write it to the store."""
+    from loaders.ingest import ingest as run_ingest
+    from loaders.read import iter_files
+
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        console.print(f"[red]error:[/red] {p}: no such file or folder")
+    files = list(iter_files([p for p in paths if p.exists()]))
+    lexicon = _load_lexicon()
+    db = _open(store)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=False) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+
+            def step(path: Path, status: str) -> None:
+                progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
+
+            summary = run_ingest(files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000),
+                                 on_file=step)
+    finally:
+        db.close()
+    _print_summary(summary)
+    failed = bool(summary.failures) or bool(missing)
+    if not summary.ok or (strict and failed):
+        raise typer.Exit(1)
+
+
+def _load_lexicon():  # type: ignore[no-untyped-def]
+    """The gazetteer compiled for matching, with users' files from TEJIDO_GAZETTEER (a
+    path list separated by the OS path separator); a broken file is a clear error."""
+    from graph.gazetteer import GazetteerError
+    from loaders.extract.lexicon import default_lexicon
+
+    extra = tuple(p for p in os.environ.get("TEJIDO_GAZETTEER", "").split(os.pathsep) if p)
+    try:
+        return default_lexicon(extra)
+    except GazetteerError as exc:
+        console.print(f"[red]error:[/red] gazetteer: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title="Ingestion summary", show_header=False)
+    table.add_row("documents ingested", str(summary.documents))
+    table.add_row("unchanged (already stored)", str(summary.unchanged))
+    table.add_row("replaced (edited files)", str(summary.replaced))
+    for label, n in sorted(summary.entities.items()):
+        table.add_row(f"entities: {label}", str(n))
+    table.add_row("relations", str(sum(summary.relations.values())))
+    table.add_row("evidence entries", str(summary.evidence))
+    if summary.skipped_rows:
+        table.add_row("catalogue rows skipped", str(summary.skipped_rows))
+    table.add_row("failures", str(len(summary.failures)))
+    console.print(table)
+    for failure in summary.failures:
+        console.print(f"[red]failed:[/red] {failure.path}: {failure.reason}")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port", envvar="PORT")] = 8000,
+) -> None:
+    """Serve the JSON API and the HTML views."""
+    import uvicorn
+
+    from app.main import create_app
+
+    url = store or os.environ.get("TEJIDO_STORE")
+    console.print(f"serving on http://{host}:{port}  (store: {url or 'sqlite:///data/tejido.db'})")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Counts of documents, entities per type, relations per type, evidence."""
+    db = _open(store)
+    try:
+        s = db.stats()
+    finally:
+        db.close()
+    out.print_json(s.model_dump_json())
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="graphml, gexf, json or csv")],
+    out_path: Annotated[Path | None, typer.Option("--out", help="file (csv: a folder)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the entity graph for Gephi, yEd, Cytoscape, spreadsheets or other tools."""
+    from graph.export import write_export
+
+    db = _open(store)
+    try:
+        target = write_export(db.view(), format.value, out_path)
+    finally:
+        db.close()
+    console.print(f"wrote {target}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="folder of gold YAML files")],
+    docs: Annotated[Path, typer.Option(help="folder of the documents they annotate")],
+    json_path: Annotated[Path | None, typer.Option("--json", help="write the scores as JSON")] = None,
+) -> None:
+    """Score extraction against gold annotations (rules in the gold folder's README)."""
+    from loaders.evaluation import evaluate as run_evaluate
+    from loaders.evaluation import render_table
+    from loaders.scoring import evaluation_hooks
+
+    extract, duplicates, overlaps = evaluation_hooks()
+    report = run_evaluate(gold, docs, extract, duplicates=duplicates, overlaps=overlaps)
+    out.print(render_table(report))
+    if json_path is not None:
+        json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        console.print(f"wrote {json_path}")
+
+
+@app.command()
+def review(store: StoreOption = None,
+           limit: Annotated[int, typer.Option(help="rows to show")] = 50) -> None:
+    """List merge candidates: near-identical names that may be one entity."""
+    db = _open(store)
+    try:
+        rows = db.merge_candidates()[:limit]
+        table = Table(title="Merge candidates (tejido merge A B to merge)")
+        for col in ("a", "b", "score", "reason"):
+            table.add_column(col)
+        for c in rows:
+            ea, eb = db.get_entity(c.a), db.get_entity(c.b)
+            table.add_row(f"{c.a}\n{ea.name if ea else ''}", f"{c.b}\n{eb.name if eb else ''}",
+                          f"{c.score:.2f}", c.reason)
+        out.print(table)
+        merges = db.merges()
+        if merges:
+            mt = Table(title="Recorded merges (tejido unmerge ID to undo)")
+            for col in ("id", "kept", "merged", "undone"):
+                mt.add_column(col)
+            for m in merges:
+                mt.add_row(str(m.id), m.kept_id, m.merged_id, "yes" if m.undone else "")
+            out.print(mt)
+    finally:
+        db.close()
+
+
+@app.command()
+def merge(kept: str, merged: str, store: StoreOption = None,
+          reason: Annotated[str, typer.Option(help="why, for the record")] = "") -> None:
+    """Merge entity MERGED into entity KEPT (recorded; undo with unmerge)."""
+    db = _open(store)
+    try:
+        record = db.merge(kept, merged, reason)
+    except StoreError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        db.close()
+    console.print(f"merged {merged} into {kept} (merge id {record.id})")
+
+
+@app.command()
+def unmerge(merge_id: int, store: StoreOption = None) -> None:
+    """Undo a recorded merge."""
+    db = _open(store)
+    try:
+        record = db.unmerge(merge_id)
+    except StoreError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        db.close()
+    console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
+
+
+def main() -> None:
+    """Entry point of the ``tejido`` console script."""
+    try:
+        app()
+    except StoreUnavailable as exc:
+        console.print(f"[red]error:[/red] store unavailable: {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Entity resolution across documents: match an extraction against what the store holds.
+
+An extracted entity is the stored one when one of its normalised names, aliases or acronyms
+is a stored entity's name or alias, the labels agree (Instrument and Program are one family)
+and the countries do not contradict each other. Every surface form is kept as an alias.
+Near-identical names (fuzzy, above a threshold) are never merged silently: they are recorded
+as merge candidates for ``tejido review``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rapidfuzz import fuzz, process
+
+from graph.model import Entity, Extraction, Mention, Relation
+from graph.normalize import normalize_name
+from graph.stores.base import MergeCandidate, Store
+
+FUZZY_THRESHOLD = 92.0
+_FAMILY = {"Program": "Instrument"}
+
+
+def _family(label: str) -> str:
+    return _FAMILY.get(label, label)
+
+
+def _compatible(a: Entity, b: Entity) -> bool:
+    if _family(a.label) != _family(b.label):
+        return False
+    return not (a.country and b.country and a.country != b.country)
+
+
+def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[MergeCandidate]]:
+    """Return ``extraction`` with ids mapped onto stored entities, and fuzzy merge candidates."""
+    names = {n for e in extraction.entities for n in e.normalized_names()}
+    hits = store.find_by_normalized_names(names) if names else {}
+    stored = {e.id: e for e in store.get_entities({i for ids in hits.values() for i in ids})}
+    mapping: dict[str, str] = {}
+    for entity in extraction.entities:
+        if entity.id in stored:
+            continue
+        votes: Counter[str] = Counter()
+        for norm in entity.normalized_names():
+            for sid in hits.get(norm, []):
+                if sid in stored and _compatible(entity, stored[sid]):
+                    votes[sid] += 1
+        if votes:
+            mapping[entity.id] = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    candidates = _fuzzy_candidates(extraction.entities, store, mapping)
+    if not mapping:
+        return extraction, candidates
+    return _remap(extraction, mapping, stored), candidates
+
+
+def _remap(extraction: Extraction, mapping: dict[str, str], stored: dict[str, Entity]) -> Extraction:
+    merged: dict[str, Entity] = {}
+    for entity in extraction.entities:
+        new_id = mapping.get(entity.id, entity.id)
+        if new_id != entity.id:
+            target = stored[new_id].model_copy(deep=True)
+            target.absorb(entity)
+            entity = target
+        if new_id in merged:
+            merged[new_id].absorb(entity)
+        else:
+            merged[new_id] = entity
+    relations: dict[str, Relation] = {}
+    for rel in extraction.relations:
+        new = rel.model_copy(update={"source": mapping.get(rel.source, rel.source),
+                                     "target": mapping.get(rel.target, rel.target)})
+        if new.source == new.target:
+            continue
+        if new.id in relations:
+            relations[new.id].add_evidence(new.evidence)
+        else:
+            relations[new.id] = new
+    mentions = [
+        Mention(**{**m.model_dump(), "entity_id": mapping.get(m.entity_id, m.entity_id)})
+        for m in extraction.mentions
+    ]
+    return extraction.model_copy(update={
+        "entities": list(merged.values()),
+        "relations": list(relations.values()),
+        "mentions": mentions,
+    })
+
+
+def _fuzzy_candidates(entities: list[Entity], store: Store,
+                      mapping: dict[str, str]) -> list[MergeCandidate]:
+    """Institutions whose names are near-identical to a stored institution's (not merged)."""
+    new = [e for e in entities if e.label == "Institution" and e.id not in mapping]
+    if not new:
+        return []
+    existing = {e.id: normalize_name(e.name) for e in store.entities("Institution")}
+    existing_ids = [i for i in existing if i not in {e.id for e in new}]
+    choices = [existing[i] for i in existing_ids]
+    out: list[MergeCandidate] = []
+    for entity in new:
+        query = normalize_name(entity.name)
+        for _choice, score, index in process.extract(
+            query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD, limit=3
+        ):
+            other = existing_ids[index]
+            if other != entity.id:
+                a, b = sorted((entity.id, other))
+                out.append(MergeCandidate(a=a, b=b, score=round(score / 100, 3),
+                                          reason=f"names {score:.0f}% similar"))
+    return out

@@ -1,0 +1,37 @@
+"""The callables ``tejido evaluate`` scores with: the pipeline and the two pair queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+
+from graph.model import Extraction
+from loaders.extract.lexicon import default_lexicon
+from loaders.ingest import extract_file
+from loaders.read import read
+
+PairRanking = Callable[[nx.MultiDiGraph, int], list[tuple[str, str]]]
+
+
+def evaluation_hooks() -> tuple[Callable[[Path], Extraction], PairRanking | None, PairRanking | None]:
+    """``extract(path)``, ``duplicates(graph, k)`` and ``overlaps(graph, k)`` for evaluation."""
+    lexicon = default_lexicon()
+
+    def extract(path: Path) -> Extraction:
+        return extract_file(read(path), lexicon)[0]
+
+    try:
+        from queries.duplication import find_duplicates
+        from queries.overlap import find_overlaps
+    except ImportError:
+        return extract, None, None
+
+    def duplicates(graph: nx.MultiDiGraph, k: int) -> list[tuple[str, str]]:
+        return [(p.a, p.b) for p in find_duplicates(graph, top=k).pairs]
+
+    def overlaps(graph: nx.MultiDiGraph, k: int) -> list[tuple[str, str]]:
+        return [(p.a, p.b) for p in find_overlaps(graph, top=k).pairs]
+
+    return extract, duplicates, overlaps
