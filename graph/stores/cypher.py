@@ -141,10 +141,11 @@ LIST_DOCUMENTS = (
     "MATCH (d:Document) "
     "RETURN d.id AS id, d.title AS title, d.path AS path, d.format AS format, "
     "d.publisher AS publisher, d.date AS date, d.language AS language "
-    "ORDER BY d.path, d.id"
+    "ORDER BY d.ingested_at, d.id"
 )
 OTHER_VERSIONS_OF_PATH = (
-    "MATCH (d:Document {path: $path}) WHERE d.id <> $id RETURN d.id AS id ORDER BY d.id"
+    "MATCH (d:Document {path: $path}) WHERE d.id <> $id "
+    "RETURN d.id AS id ORDER BY d.ingested_at, d.id"
 )
 UPSERT_DOCUMENT = "MERGE (d:Document {id: $id}) SET d = $props"
 UPSERT_PASSAGES = (
@@ -177,6 +178,7 @@ GET_PASSAGES = (
 )
 SEARCH_PASSAGES = (
     "CALL db.index.fulltext.queryNodes('passage_text', $query) YIELD node, score "
+    "WHERE $document_id IS NULL OR node.document_id = $document_id "
     "RETURN node.id AS id, node.document_id AS document_id, node.start AS start, "
     "node.end AS end, node.text AS text "
     "ORDER BY score DESC, node.document_id, node.start "
@@ -199,7 +201,14 @@ GET_ENTITIES = (
     "MATCH (e:Entity {id: eid}) "
     "RETURN properties(e) AS entity"
 )
-LIST_ENTITIES = "MATCH (e:Entity) RETURN properties(e) AS entity ORDER BY e.id"
+LIST_ENTITIES = (
+    "MATCH (e:Entity) RETURN properties(e) AS entity ORDER BY e.sort_name, e.id"
+)
+EXISTING_ENTITY_IDS = (
+    "UNWIND $ids AS eid "
+    "MATCH (e:Entity {id: eid}) "
+    "RETURN e.id AS id"
+)
 FIND_BY_NORMALIZED_NAMES = (
     "MATCH (e:Entity) "
     "WHERE any(name IN e.norm_names WHERE name IN $names) "
@@ -212,7 +221,7 @@ SEARCH_ENTITIES_FULLTEXT = (
     "AND ($level IS NULL OR node.level = $level) "
     "AND ($country IS NULL OR toLower(node.country) = toLower($country)) "
     "RETURN properties(node) AS entity "
-    "ORDER BY score DESC, node.name, node.id "
+    "ORDER BY $norm IN node.norm_names DESC, score DESC, node.sort_name, node.id "
     "SKIP $offset LIMIT $limit"
 )
 SEARCH_ENTITIES_FILTERED = (
@@ -221,7 +230,7 @@ SEARCH_ENTITIES_FILTERED = (
     "AND ($level IS NULL OR e.level = $level) "
     "AND ($country IS NULL OR toLower(e.country) = toLower($country)) "
     "RETURN properties(e) AS entity "
-    "ORDER BY e.name, e.id "
+    "ORDER BY e.sort_name, e.id "
     "SKIP $offset LIMIT $limit"
 )
 RELEASE_ENTITIES_OF_DOCUMENT = (
@@ -233,7 +242,8 @@ RELEASE_ENTITIES_OF_DOCUMENT = (
 DELETE_UNSUPPORTED_ENTITIES = (
     "UNWIND $ids AS eid "
     "MATCH (e:Entity {id: eid}) "
-    "WHERE size(e.doc_ids) = 0 AND NOT EXISTS { (e)--() } "
+    "WHERE size(coalesce(e.doc_ids, [])) = 0 AND NOT EXISTS { (e)--() } "
+    "AND NOT (e.source = $gazetteer OR e.source STARTS WITH $gazetteer_prefix) "
     "DELETE e "
     "RETURN count(*) AS deleted"
 )
@@ -243,7 +253,7 @@ DELETE_ENTITY = "MATCH (e:Entity {id: $id}) DETACH DELETE e"
 def entities_with_label(label: str) -> str:
     """Every entity carrying the ontology label ``label``, by id."""
     label = check_label(label)
-    return f"MATCH (e:{label}) RETURN properties(e) AS entity ORDER BY e.id"
+    return f"MATCH (e:{label}) RETURN properties(e) AS entity ORDER BY e.sort_name, e.id"
 
 
 def upsert_entities(label: str) -> str:
@@ -291,10 +301,10 @@ UPDATE_RELATIONS = (
 )
 DELETE_UNSUPPORTED_RELATIONS = (
     "UNWIND $element_ids AS eid "
-    "MATCH ()-[r]->() WHERE elementId(r) = eid "
-    "AND size(r.doc_ids) = 0 AND coalesce(r.evidence_count, 0) = 0 "
+    "MATCH (a:Entity)-[r]->(b:Entity) WHERE elementId(r) = eid "
+    "AND size(coalesce(r.doc_ids, [])) = 0 AND coalesce(r.evidence_count, 0) = 0 "
     "DELETE r "
-    "RETURN count(*) AS deleted"
+    "RETURN a.id AS source, b.id AS target"
 )
 DELETE_RELATIONS = (
     "UNWIND $element_ids AS eid "

@@ -8,8 +8,10 @@ inside the transaction: a relation's evidence is a JSON list on the relationship
 
 Support: every entity and relation keeps ``doc_ids``, the documents whose extraction
 wrote it. Replacing a document removes its id, its passages, mentions and evidence, and
-then deletes what it leaves with no support (no documents and no evidence for a relation;
-no documents and no relationships at all for an entity).
+then deletes what it leaves with no support: a relation with no document and no evidence
+left, then an entity with no document, no mention and no relation left, unless it comes
+from the gazetteer. Relations and mentions may only point at entities of the extraction or
+of the store; missing governance-level nodes (``level:national``...) are created.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from graph.model import (
     Passage,
     Relation,
 )
-from graph.normalize import normalize_name
+from graph.normalize import normalize_name, strip_accents
 from graph.projection import project
 from graph.stores import cypher
 from graph.stores.base import (
@@ -65,14 +67,16 @@ from graph.stores.merging import (
     repointed_relation_ids,
     unmerge_relation_ids,
 )
+from graph.vocab import LEVEL_NAMES, LEVELS, check_label
 
 BATCH_SIZE = 1000
 META_ID = "tejido"
 INDEX_WAIT_SECONDS = 120
 BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
-# Entity properties the store adds to the Entity fields; never part of an Entity.
-_ENTITY_BOOKKEEPING = ("norm_names", "search_names", "doc_ids")
+GAZETTEER_SOURCE = "gazetteer"
+_LEVEL_ID = re.compile("^level:(" + "|".join(LEVELS) + ")$")
+_WORD = re.compile(r"\w+")
 
 _T = TypeVar("_T")
 
@@ -87,7 +91,8 @@ def entity_properties(entity: Entity, doc_ids: Iterable[str] = ()) -> dict[str, 
 
     ``None`` fields are left out (Neo4j does not store nulls); lists stay lists;
     ``norm_names`` holds the normalised names (exact look-up), ``search_names`` the same
-    joined by new lines (full-text index), ``doc_ids`` the supporting documents.
+    joined by new lines (full-text index), ``sort_name`` the normalised name (ordering),
+    ``doc_ids`` the supporting documents.
     """
     data = entity.model_dump(mode="json")
     extra = data.pop("extra")
@@ -96,6 +101,7 @@ def entity_properties(entity: Entity, doc_ids: Iterable[str] = ()) -> dict[str, 
     norm_names = sorted(entity.normalized_names())
     props["norm_names"] = norm_names
     props["search_names"] = "\n".join(norm_names)
+    props["sort_name"] = normalize_name(entity.name)
     props["doc_ids"] = sorted(set(doc_ids))
     return props
 
@@ -131,26 +137,43 @@ def relation_from_record(record: dict[str, Any]) -> Relation:
     )
 
 
-def document_properties(document: DocumentInfo) -> dict[str, Any]:
+def document_properties(document: DocumentInfo, ingested_at: str) -> dict[str, Any]:
     """Neo4j properties of a document (text included, ``None`` fields left out)."""
-    return {k: v for k, v in document.model_dump(mode="json").items() if v is not None}
+    props = {k: v for k, v in document.model_dump(mode="json").items() if v is not None}
+    props["ingested_at"] = ingested_at
+    return props
+
+
+def document_from_properties(props: dict[str, Any]) -> DocumentInfo:
+    """Rebuild a :class:`DocumentInfo` from stored properties (bookkeeping left out)."""
+    return DocumentInfo(**{
+        k: v for k, v in props.items() if k in DocumentInfo.model_fields and v is not None
+    })
 
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
 def fulltext_query(text: str) -> str | None:
-    """Lucene query for a user's search text, or ``None`` if nothing searchable is left.
+    """Lucene query for a user's search text, or ``None`` if it holds no word.
 
-    The text is normalised like every name (accents, case, punctuation, leading article);
-    each word must match a whole term (boosted) or the start of one:
-    ``"Corporación de Fom"`` → ``(corporacion^2 OR corporacion*) AND (de^2 OR de*) AND ...``.
+    Accents and case are folded as the index folds them; every word must be a word of a
+    name or alias, the last one may also be the beginning of one (search as you type):
+    ``"Corporación de Fom"`` → ``corporacion AND de AND (fom OR fom*)``. Words are made
+    of letters, digits and underscores only, so nothing in ``text`` can be Lucene syntax.
     """
-    words = normalize_name(text).split()
+    words = _WORD.findall(strip_accents(text).casefold())
     if not words:
         return None
-    escaped = (_LUCENE_SPECIAL.sub(r"\\\1", word) for word in words)
-    return " AND ".join(f"({word}^2 OR {word}*)" for word in escaped)
+    *whole, last = (_LUCENE_SPECIAL.sub(r"\\\1", word) for word in words)
+    return " AND ".join([*whole, f"({last} OR {last}*)"])
+
+
+def level_entity(entity_id: str) -> Entity:
+    """The GovernanceLevel node ``level:<level>``, created when a relation points at it."""
+    level = entity_id.split(":", 1)[1]
+    return Entity(id=entity_id, label="GovernanceLevel", name=LEVEL_NAMES[level], level=level,
+                  source="ontology")
 
 
 def redact_uri(uri: str) -> str:
@@ -170,15 +193,81 @@ def batched(rows: Sequence[_T], size: int = BATCH_SIZE) -> Iterator[Sequence[_T]
 
 
 def merge_into_stored(stored: Relation, incoming: Relation) -> tuple[Relation, int]:
-    """``stored`` with ``incoming``'s evidence added and properties updated.
+    """``stored`` with ``incoming``'s new evidence and the properties it lacked.
 
     Returns the merged relation and how many evidence entries were new.
     """
     merged = stored.model_copy(deep=True)
     before = len(merged.evidence)
     merged.add_evidence(incoming.evidence)
-    merged.properties.update(incoming.properties)
+    for key, value in incoming.properties.items():
+        merged.properties.setdefault(key, value)
     return merged, len(merged.evidence) - before
+
+
+def check_extraction(extraction: Extraction) -> None:
+    """Raise :class:`StoreError` naming the document if the extraction contradicts itself.
+
+    Passages must belong to the document, evidence from the document must quote its text
+    exactly, and mentions must sit in the extraction's passages.
+    """
+    document = extraction.document
+    passage_ids = {p.id for p in extraction.passages}
+    problems = [
+        f"passage {p.id!r} belongs to document {p.document_id!r}"
+        for p in extraction.passages if p.document_id != document.id
+    ]
+    for relation in extraction.relations:
+        for item in relation.evidence:
+            if item.document_id != document.id:
+                continue
+            if (not 0 <= item.start <= item.end <= len(document.text)
+                    or document.text[item.start:item.end] != item.quote):
+                problems.append(
+                    f"evidence of {relation.id!r} at {item.start}-{item.end} quotes "
+                    f"{item.quote!r}, which is not the document text there"
+                )
+    problems.extend(
+        f"mention of {m.entity_id!r} is in passage {m.passage_id!r}, which is not among "
+        "the document's passages"
+        for m in extraction.mentions if m.passage_id not in passage_ids
+    )
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise StoreError(
+            f"{document.path}: cannot store the extraction: {'; '.join(problems[:5])}{more}"
+        )
+
+
+def combine_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
+    """An extraction's relations by id, repeated ones folded into one (evidence deduplicated)."""
+    out: dict[str, Relation] = {}
+    for relation in relations:
+        if relation.id in out:
+            out[relation.id], _ = merge_into_stored(out[relation.id], relation)
+        else:
+            first = relation.model_copy(deep=True)
+            first.evidence = []
+            first.add_evidence(relation.evidence)
+            out[relation.id] = first
+    return out
+
+
+def combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
+    """An extraction's entities by id, repeated ones absorbed into the first."""
+    out: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.id in out:
+            out[entity.id].absorb(entity)
+        else:
+            out[entity.id] = entity.model_copy(deep=True)
+    return out
+
+
+def _check_count(name: str, value: int) -> int:
+    if value < 0:
+        raise ValueError(f"{name} must be zero or more, not {value}")
+    return int(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -397,7 +486,7 @@ class Neo4jStore:
 
     def write(self, extraction: Extraction) -> WriteResult:
         """Store one document's extraction in one transaction (idempotent)."""
-        _check_extraction(extraction)
+        check_extraction(extraction)
         result = self._write(
             f"write document {extraction.document.path}",
             lambda tx: _write_extraction(tx, extraction),
@@ -408,11 +497,12 @@ class Neo4jStore:
         """Record pairs to review (idempotent; a pair is the same in either order)."""
         rows: dict[str, dict[str, Any]] = {}
         for candidate in candidates:
-            if candidate.a == candidate.b:
+            a, b = sorted((candidate.a, candidate.b))
+            if a == b:
                 continue
-            key = "|".join(sorted((candidate.a, candidate.b)))
-            rows[key] = {"key": key, "a": candidate.a, "b": candidate.b,
-                         "score": float(candidate.score), "reason": candidate.reason}
+            key = f"{a}|{b}"
+            rows[key] = {"key": key, "a": a, "b": b, "score": float(candidate.score),
+                         "reason": candidate.reason}
         if not rows:
             return
 
@@ -448,7 +538,7 @@ class Neo4jStore:
     def documents(self) -> list[DocumentInfo]:
         """All documents, without their text."""
         rows = self._read("list documents", lambda tx: _rows(tx, cypher.LIST_DOCUMENTS))
-        return [DocumentInfo(**{k: v for k, v in row.items() if v is not None}) for row in rows]
+        return [document_from_properties(row) for row in rows]
 
     def get_document(self, document_id: str) -> DocumentInfo | None:
         """One document with its text, or None."""
@@ -456,7 +546,7 @@ class Neo4jStore:
             "read a document",
             lambda tx: _value(tx, cypher.GET_DOCUMENT, "document", id=document_id),
         )
-        return DocumentInfo(**props) if props else None
+        return document_from_properties(props) if props else None
 
     def get_entity(self, entity_id: str) -> Entity | None:
         """One entity, or None."""
@@ -474,7 +564,7 @@ class Neo4jStore:
         return [entity_from_properties(row["entity"]) for row in rows]
 
     def entities(self, label: str | None = None) -> Iterator[Entity]:
-        """Every entity (optionally of one label), by id."""
+        """Every entity (optionally of one label), by name."""
         query = cypher.entities_with_label(label) if label else cypher.LIST_ENTITIES
         rows = self._read("list entities", lambda tx: _rows(tx, query))
         return (entity_from_properties(row["entity"]) for row in rows)
@@ -503,31 +593,39 @@ class Neo4jStore:
     ) -> list[Entity]:
         """Accent- and case-insensitive search over names and aliases, with filters.
 
-        Each word of ``q`` must match a word of a name or alias, or its beginning; results
-        come best match first. Without ``q`` (or with nothing searchable in it) the
-        filtered entities come in name order.
+        Every word of ``q`` must be a word of a name or alias, the last one may be the
+        beginning of one. Entities with a name or alias equal to ``q`` once normalised come
+        first, then by relevance. Without ``q`` the filtered entities are listed by name.
         """
-        params = {
-            "label": label, "level": level, "country": country,
-            "limit": max(int(limit), 0), "offset": max(int(offset), 0),
+        params: dict[str, Any] = {
+            "label": check_label(label) if label else None,
+            "level": level or None,
+            "country": country or None,
+            "limit": _check_count("limit", limit),
+            "offset": _check_count("offset", offset),
         }
-        query = fulltext_query(q) if q else None
-        if query is None:
+        if q is None or not q.strip():
             statement = cypher.SEARCH_ENTITIES_FILTERED
         else:
+            query = fulltext_query(q)
+            if query is None:
+                return []
             statement = cypher.SEARCH_ENTITIES_FULLTEXT
-            params["query"] = query
+            params.update(query=query, norm=normalize_name(q))
         rows = self._read("search entities", lambda tx: _rows(tx, statement, **params))
         return [entity_from_properties(row["entity"]) for row in rows]
 
-    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
-        """Passages whose text matches every word of ``q`` (accent- and case-insensitive)."""
+    def search_passages(
+        self, q: str, document_id: str | None = None, limit: int = 20
+    ) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive)."""
         query = fulltext_query(q)
         if query is None:
             return []
+        params = {"query": query, "document_id": document_id,
+                  "limit": _check_count("limit", limit)}
         rows = self._read(
-            "search passages",
-            lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, query=query, limit=max(int(limit), 0)),
+            "search passages", lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, **params)
         )
         return [Passage(**row) for row in rows]
 
@@ -555,7 +653,9 @@ class Neo4jStore:
         """Where an entity is mentioned, in document order."""
         rows = self._read(
             "read mentions",
-            lambda tx: _rows(tx, cypher.MENTIONS_OF, id=entity_id, limit=max(int(limit), 0)),
+            lambda tx: _rows(
+                tx, cypher.MENTIONS_OF, id=entity_id, limit=_check_count("limit", limit)
+            ),
         )
         return [Mention(**row) for row in rows]
 
@@ -586,15 +686,18 @@ class Neo4jStore:
         ))
 
     def view(self) -> nx.MultiDiGraph:
-        """The networkx projection of the entity layer, cached by revision."""
-        revision = self.revision()
+        """The networkx projection of the entity layer, rebuilt only when the revision moves.
+
+        The graph is shared between callers and frozen: copy it (``graph.copy()``) to
+        modify it.
+        """
         with self._view_lock:
+            revision = self.revision()
             if self._view is not None and self._view[0] == revision:
                 return self._view[1]
-        graph = project(self.entities(), self.relations())
-        with self._view_lock:
+            graph = nx.freeze(project(self.entities(), self.relations()))
             self._view = (revision, graph)
-        return graph
+            return graph
 
     def merges(self) -> list[MergeRecord]:
         """Every recorded merge, newest first."""
@@ -634,17 +737,6 @@ class Neo4jStore:
 # --------------------------------------------------------------------------------------
 
 
-def _check_extraction(extraction: Extraction) -> None:
-    """Refuse an extraction whose passages belong to another document."""
-    document = extraction.document
-    for passage in extraction.passages:
-        if passage.document_id != document.id:
-            raise StoreError(
-                f"{document.path}: passage {passage.id!r} belongs to document "
-                f"{passage.document_id!r}, not to {document.id!r}"
-            )
-
-
 def _bump_revision(tx: ManagedTransaction) -> int:
     return int(_value(tx, cypher.BUMP_REVISION, "revision", meta_id=META_ID))
 
@@ -653,6 +745,8 @@ def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteRe
     document = extraction.document
     if _value(tx, cypher.DOCUMENT_EXISTS, "found", id=document.id):
         return WriteResult(document_id=document.id, skipped=True)
+    entities = combine_entities(extraction.entities)
+    relations = combine_relations(extraction.relations)
     previous = [
         row["id"] for row in _rows(
             tx, cypher.OTHER_VERSIONS_OF_PATH, path=document.path, id=document.id
@@ -661,36 +755,67 @@ def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteRe
     released_entities: set[str] = set()
     released_relations: set[str] = set()
     for old_id in previous:
-        entities, relations = _release_document(tx, old_id)
-        released_entities |= entities
-        released_relations |= relations
+        entities_of_old, relations_of_old = _release_document(tx, old_id)
+        released_entities |= entities_of_old
+        released_relations |= relations_of_old
 
-    tx.run(cypher.UPSERT_DOCUMENT, {"id": document.id, "props": document_properties(document)})
+    tx.run(cypher.UPSERT_DOCUMENT, {
+        "id": document.id, "props": document_properties(document, _now()),
+    }).consume()
     passage_rows = [p.model_dump(mode="json") for p in extraction.passages]
     for batch in batched(passage_rows):
-        tx.run(cypher.UPSERT_PASSAGES, {"rows": batch}).consume()
+        tx.run(cypher.UPSERT_PASSAGES, {"rows": list(batch)}).consume()
 
-    entity_count = _write_entities(tx, extraction.entities, document.id)
-    relation_count, evidence_count = _write_relations(tx, extraction.relations, document.id)
+    _write_entities(tx, entities, document.id)
+    _ensure_ends(tx, extraction, entities)
+    new_evidence = _write_relations(tx, relations, document.id)
 
     mention_rows = [m.model_dump(mode="json") for m in extraction.mentions]
     for batch in batched(mention_rows):
-        tx.run(cypher.UPSERT_MENTIONS, {"rows": batch}).consume()
+        tx.run(cypher.UPSERT_MENTIONS, {"rows": list(batch)}).consume()
 
     if released_relations:
-        tx.run(
-            cypher.DELETE_UNSUPPORTED_RELATIONS, {"element_ids": sorted(released_relations)}
-        ).consume()
+        for row in _rows(tx, cypher.DELETE_UNSUPPORTED_RELATIONS,
+                         element_ids=sorted(released_relations)):
+            released_entities.update((row["source"], row["target"]))
     if released_entities:
-        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {"ids": sorted(released_entities)}).consume()
+        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {
+            "ids": sorted(released_entities), "gazetteer": GAZETTEER_SOURCE,
+            "gazetteer_prefix": f"{GAZETTEER_SOURCE}:",
+        }).consume()
     _bump_revision(tx)
     return WriteResult(
         document_id=document.id,
-        replaced=previous[0] if previous else None,
-        entities=entity_count,
-        relations=relation_count,
-        evidence=evidence_count,
+        replaced=previous[-1] if previous else None,
+        entities=len(entities),
+        relations=len(relations),
+        evidence=new_evidence,
     )
+
+
+def _ensure_ends(
+    tx: ManagedTransaction, extraction: Extraction, entities: dict[str, Entity]
+) -> None:
+    """Create missing governance-level nodes; refuse ends that exist nowhere."""
+    referenced = {r.source for r in extraction.relations}
+    referenced |= {r.target for r in extraction.relations}
+    referenced |= {m.entity_id for m in extraction.mentions}
+    referenced -= entities.keys()
+    if not referenced:
+        return
+    present = {
+        row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=sorted(referenced))
+    }
+    missing = referenced - present
+    levels = sorted(m for m in missing if _LEVEL_ID.match(m))
+    unknown = sorted(missing - set(levels))
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        raise StoreError(
+            f"{extraction.document.path}: relations or mentions refer to entities that are "
+            f"neither in the extraction nor in the store: {shown}"
+        )
+    _put_entities(tx, [(level_entity(m), ()) for m in levels])
 
 
 def _release_document(tx: ManagedTransaction, document_id: str) -> tuple[set[str], set[str]]:
@@ -747,26 +872,22 @@ def _put_entities(tx: ManagedTransaction, items: Iterable[tuple[Entity, Iterable
     return written
 
 
-def _write_entities(tx: ManagedTransaction, entities: Iterable[Entity], document_id: str) -> int:
+def _write_entities(
+    tx: ManagedTransaction, entities: dict[str, Entity], document_id: str
+) -> None:
     """Merge a document's entities into the stored ones (names and empty fields absorbed)."""
-    incoming: dict[str, Entity] = {}
-    for entity in entities:
-        if entity.id in incoming:
-            incoming[entity.id].absorb(entity)
-        else:
-            incoming[entity.id] = entity.model_copy(deep=True)
-    if not incoming:
-        return 0
-    stored = _read_entities(tx, incoming)
+    if not entities:
+        return
+    stored = _read_entities(tx, entities)
     items = []
-    for entity_id, entity in incoming.items():
+    for entity_id, entity in entities.items():
         if entity_id in stored:
             current, doc_ids = stored[entity_id]
             current.absorb(entity)
             items.append((current, doc_ids | {document_id}))
         else:
             items.append((entity, {document_id}))
-    return _put_entities(tx, items)
+    _put_entities(tx, items)
 
 
 def _read_relations(
@@ -823,21 +944,15 @@ def _put_relations(
 
 
 def _write_relations(
-    tx: ManagedTransaction, relations: Iterable[Relation], document_id: str
-) -> tuple[int, int]:
-    """Merge a document's relations into the stored ones; (relations written, new evidence)."""
-    incoming: dict[str, Relation] = {}
-    for relation in relations:
-        if relation.id in incoming:
-            incoming[relation.id], _ = merge_into_stored(incoming[relation.id], relation)
-        else:
-            incoming[relation.id] = relation.model_copy(deep=True)
-    if not incoming:
-        return 0, 0
-    stored = _read_relations(tx, _ids_by_type(incoming.values()))
+    tx: ManagedTransaction, relations: dict[str, Relation], document_id: str
+) -> int:
+    """Merge a document's relations into the stored ones; returns the new evidence count."""
+    if not relations:
+        return 0
+    stored = _read_relations(tx, _ids_by_type(relations.values()))
     items = []
     new_evidence = 0
-    for relation_id, relation in incoming.items():
+    for relation_id, relation in relations.items():
         if relation_id in stored:
             current = stored[relation_id]
             merged, added = merge_into_stored(current.relation, relation)
@@ -846,7 +961,8 @@ def _write_relations(
         else:
             items.append((relation, {document_id}))
             new_evidence += len(relation.evidence)
-    return _put_relations(tx, items, stored), new_evidence
+    _put_relations(tx, items, stored)
+    return new_evidence
 
 
 def _mentions_of(tx: ManagedTransaction, entity_id: str) -> list[Mention]:
@@ -862,7 +978,7 @@ def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) ->
     found = _read_entities(tx, [kept_id, merged_id])
     for entity_id in (kept_id, merged_id):
         if entity_id not in found:
-            raise StoreError(f"cannot merge: no entity {entity_id!r}")
+            raise StoreError(f"cannot merge: no entity with id {entity_id!r}")
     (kept, kept_docs), (merged, merged_docs) = found[kept_id], found[merged_id]
 
     merged_stored = [_stored_relation(r) for r in _rows(tx, cypher.RELATIONS_OF, id=merged_id)]
@@ -925,18 +1041,21 @@ def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) ->
 def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
     props = _value(tx, cypher.GET_MERGE_RECORD, "record", id=int(merge_id))
     if props is None:
-        raise StoreError(f"no merge with id {merge_id}")
+        raise StoreError(f"cannot unmerge: no merge with id {merge_id!r}")
     record = MergeRecord(**{k: v for k, v in props.items() if k in MergeRecord.model_fields})
     if record.undone:
-        raise StoreError(f"merge {merge_id} was already undone")
+        raise StoreError(f"cannot unmerge: merge {merge_id} was already undone")
     data = json.loads(props["snapshot"])
     snapshot = MergeSnapshot(**data["plan"])
     support = data["support"]
     kept_id, merged_id = record.kept_id, record.merged_id
-    current_entities = _read_entities(tx, [kept_id])
+    current_entities = _read_entities(tx, [kept_id, merged_id])
+    if merged_id in current_entities:
+        raise StoreError(f"cannot undo merge {merge_id}: entity {merged_id!r} exists again")
     if kept_id not in current_entities:
         raise StoreError(
-            f"cannot undo merge {merge_id}: entity {kept_id!r} no longer exists"
+            f"cannot undo merge {merge_id}: entity {kept_id!r} no longer exists "
+            "(undo the merge that removed it first)"
         )
     _, kept_docs_now = current_entities[kept_id]
 
