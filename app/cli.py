@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,15 +16,22 @@ from rich.table import Table
 
 from graph.stores import StoreError, StoreUnavailable, open_store
 
-app = typer.Typer(help="Who does what, at which level of government, and where they overlap.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Who does what, at which level of government, and where they overlap.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console(stderr=True)
 out = Console()
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="sqlite:///path.db (default data/tejido.db) or neo4j://host:7687;"
-                 " also from TEJIDO_STORE", show_default=False),
+    typer.Option(
+        "--store",
+        help="sqlite:///path.db (default data/tejido.db) or neo4j://host:7687;"
+        " also from TEJIDO_STORE",
+        show_default=False,
+    ),
 ]
 
 
@@ -54,15 +61,22 @@ def ingest(
     lexicon = _load_lexicon()
     db = _open(store)
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=False) as progress:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
             task = progress.add_task("ingesting", total=len(files))
 
             def step(path: Path, status: str) -> None:
                 progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
 
-            summary = run_ingest(files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000),
-                                 on_file=step)
+            summary = run_ingest(
+                files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step
+            )
     finally:
         db.close()
     _print_summary(summary)
@@ -129,7 +143,7 @@ def stats(store: StoreOption = None) -> None:
     out.print_json(s.model_dump_json())
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
     json = "json"
@@ -157,7 +171,9 @@ def export(
 def evaluate(
     gold: Annotated[Path, typer.Option(help="folder of gold YAML files")],
     docs: Annotated[Path, typer.Option(help="folder of the documents they annotate")],
-    json_path: Annotated[Path | None, typer.Option("--json", help="write the scores as JSON")] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="write the scores as JSON")
+    ] = None,
 ) -> None:
     """Score extraction against gold annotations (rules in the gold folder's README)."""
     from loaders.evaluation import evaluate as run_evaluate
@@ -173,8 +189,9 @@ def evaluate(
 
 
 @app.command()
-def review(store: StoreOption = None,
-           limit: Annotated[int, typer.Option(help="rows to show")] = 50) -> None:
+def review(
+    store: StoreOption = None, limit: Annotated[int, typer.Option(help="rows to show")] = 50
+) -> None:
     """List merge candidates: near-identical names that may be one entity."""
     db = _open(store)
     try:
@@ -184,8 +201,12 @@ def review(store: StoreOption = None,
             table.add_column(col)
         for c in rows:
             ea, eb = db.get_entity(c.a), db.get_entity(c.b)
-            table.add_row(f"{c.a}\n{ea.name if ea else ''}", f"{c.b}\n{eb.name if eb else ''}",
-                          f"{c.score:.2f}", c.reason)
+            table.add_row(
+                f"{c.a}\n{ea.name if ea else ''}",
+                f"{c.b}\n{eb.name if eb else ''}",
+                f"{c.score:.2f}",
+                c.reason,
+            )
         out.print(table)
         merges = db.merges()
         if merges:
@@ -200,8 +221,12 @@ def review(store: StoreOption = None,
 
 
 @app.command()
-def merge(kept: str, merged: str, store: StoreOption = None,
-          reason: Annotated[str, typer.Option(help="why, for the record")] = "") -> None:
+def merge(
+    kept: str,
+    merged: str,
+    store: StoreOption = None,
+    reason: Annotated[str, typer.Option(help="why, for the record")] = "",
+) -> None:
     """Merge entity MERGED into entity KEPT (recorded; undo with unmerge)."""
     db = _open(store)
     try:

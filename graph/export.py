@@ -17,8 +17,14 @@ def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         flat.add_node(node, **{k: _scalar(v) for k, v in data.items() if v not in (None, [], {})})
     for a, b, key, data in graph.edges(keys=True, data=True):
         evidence = data.get("evidence", [])
-        flat.add_edge(a, b, key=key, type=data.get("type", key), evidence_count=len(evidence),
-                      quote=(evidence[0]["quote"][:500] if evidence else ""))
+        flat.add_edge(
+            a,
+            b,
+            key=key,
+            type=data.get("type", key),
+            evidence_count=len(evidence),
+            quote=(evidence[0]["quote"][:500] if evidence else ""),
+        )
     return flat
 
 
@@ -39,8 +45,14 @@ def write_export(graph: nx.MultiDiGraph, fmt: str, out: Path | None = None) -> P
     elif fmt == "gexf":
         nx.write_gexf(_flat(graph), target)
     elif fmt == "json":
-        target.write_text(json.dumps(json_graph.node_link_data(graph, edges="edges"),
-                                     ensure_ascii=False, default=str, indent=1))
+        target.write_text(
+            json.dumps(
+                json_graph.node_link_data(graph, edges="edges"),
+                ensure_ascii=False,
+                default=str,
+                indent=1,
+            )
+        )
     elif fmt == "csv":
         target.mkdir(parents=True, exist_ok=True)
         flat = _flat(graph)

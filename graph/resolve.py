@@ -53,7 +53,9 @@ def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[Merg
     return _remap(extraction, mapping, stored), candidates
 
 
-def _remap(extraction: Extraction, mapping: dict[str, str], stored: dict[str, Entity]) -> Extraction:
+def _remap(
+    extraction: Extraction, mapping: dict[str, str], stored: dict[str, Entity]
+) -> Extraction:
     merged: dict[str, Entity] = {}
     for entity in extraction.entities:
         new_id = mapping.get(entity.id, entity.id)
@@ -67,8 +69,12 @@ def _remap(extraction: Extraction, mapping: dict[str, str], stored: dict[str, En
             merged[new_id] = entity
     relations: dict[str, Relation] = {}
     for rel in extraction.relations:
-        new = rel.model_copy(update={"source": mapping.get(rel.source, rel.source),
-                                     "target": mapping.get(rel.target, rel.target)})
+        new = rel.model_copy(
+            update={
+                "source": mapping.get(rel.source, rel.source),
+                "target": mapping.get(rel.target, rel.target),
+            }
+        )
         if new.source == new.target:
             continue
         if new.id in relations:
@@ -79,15 +85,18 @@ def _remap(extraction: Extraction, mapping: dict[str, str], stored: dict[str, En
         Mention(**{**m.model_dump(), "entity_id": mapping.get(m.entity_id, m.entity_id)})
         for m in extraction.mentions
     ]
-    return extraction.model_copy(update={
-        "entities": list(merged.values()),
-        "relations": list(relations.values()),
-        "mentions": mentions,
-    })
+    return extraction.model_copy(
+        update={
+            "entities": list(merged.values()),
+            "relations": list(relations.values()),
+            "mentions": mentions,
+        }
+    )
 
 
-def _fuzzy_candidates(entities: list[Entity], store: Store,
-                      mapping: dict[str, str]) -> list[MergeCandidate]:
+def _fuzzy_candidates(
+    entities: list[Entity], store: Store, mapping: dict[str, str]
+) -> list[MergeCandidate]:
     """Institutions whose names are near-identical to a stored institution's (not merged)."""
     new = [e for e in entities if e.label == "Institution" and e.id not in mapping]
     if not new:
@@ -104,6 +113,9 @@ def _fuzzy_candidates(entities: list[Entity], store: Store,
             other = existing_ids[index]
             if other != entity.id:
                 a, b = sorted((entity.id, other))
-                out.append(MergeCandidate(a=a, b=b, score=round(score / 100, 3),
-                                          reason=f"names {score:.0f}% similar"))
+                out.append(
+                    MergeCandidate(
+                        a=a, b=b, score=round(score / 100, 3), reason=f"names {score:.0f}% similar"
+                    )
+                )
     return out

@@ -15,7 +15,9 @@ from loaders.read import read
 PairRanking = Callable[[nx.MultiDiGraph, int], list[tuple[str, str]]]
 
 
-def evaluation_hooks() -> tuple[Callable[[Path], Extraction], PairRanking | None, PairRanking | None]:
+def evaluation_hooks() -> tuple[
+    Callable[[Path], Extraction], PairRanking | None, PairRanking | None
+]:
     """``extract(path)``, ``duplicates(graph, k)`` and ``overlaps(graph, k)`` for evaluation."""
     lexicon = default_lexicon()
 
@@ -23,8 +25,9 @@ def evaluation_hooks() -> tuple[Callable[[Path], Extraction], PairRanking | None
         return extract_file(read(path), lexicon)[0]
 
     try:
-        from queries.duplication import find_duplicates
         from queries.overlap import find_overlaps
+
+        from queries.duplication import find_duplicates
     except ImportError:
         return extract, None, None
 

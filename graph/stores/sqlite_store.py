@@ -227,28 +227,36 @@ def _level_entity(entity_id: str) -> Entity:
 
 
 def _combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
+    """Entities by id; one seen twice is a copy that absorbed the other (inputs untouched)."""
     out: dict[str, Entity] = {}
+    copied: set[str] = set()
     for entity in entities:
-        if entity.id in out:
-            out[entity.id].absorb(entity)
-        else:
-            out[entity.id] = entity.model_copy(deep=True)
+        current = out.get(entity.id)
+        if current is None:
+            out[entity.id] = entity
+            continue
+        if entity.id not in copied:
+            current = out[entity.id] = current.model_copy(deep=True)
+            copied.add(entity.id)
+        current.absorb(entity)
     return out
 
 
 def _combine_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
+    """Relations by id; one seen twice is a copy holding both's evidence and properties."""
     out: dict[str, Relation] = {}
+    copied: set[str] = set()
     for relation in relations:
         current = out.get(relation.id)
         if current is None:
-            current = relation.model_copy(deep=True)
-            current.evidence = []
-            current.add_evidence(relation.evidence)
-            out[relation.id] = current
-        else:
-            current.add_evidence(relation.evidence)
-            for key, value in relation.properties.items():
-                current.properties.setdefault(key, value)
+            out[relation.id] = relation
+            continue
+        if relation.id not in copied:
+            current = out[relation.id] = current.model_copy(deep=True)
+            copied.add(relation.id)
+        current.add_evidence(relation.evidence)
+        for key, value in relation.properties.items():
+            current.properties.setdefault(key, value)
     return out
 
 

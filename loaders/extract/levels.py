@@ -12,23 +12,39 @@ import re
 from graph.normalize import strip_accents
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("local", re.compile(
-        r"\b(?:municipalidad|municipalidades|municipio|municipios|alcaldia|ayuntamiento|"
-        r"comunal|comunales|concejo municipal|prefeitura|gobiernos? locale?s?|intendencia municipal)\b")),
-    ("regional", re.compile(
-        r"\b(?:gobiernos? regional(?:es)?|consejos? regional(?:es)?|gobernacion|gobernaciones|"
-        r"seremi|secretaria regional|direccion regional|departamental|gobiernos? estatal(?:es)?|"
-        r"gobiernos? provincial(?:es)?|gobierno del estado|estado de|provincia de|region de|"
-        r"region del|regional de)\b")),
-    ("supranational", re.compile(
-        r"\b(?:latinoamerican\w*|iberoamerican\w*|interamerican\w*|internacional(?:es)?|mundial|"
-        r"naciones unidas|america latina|el caribe|caribe|sudamerican\w*|centroamerican\w*|"
-        r"andin\w*|mercosur|integracion|alc|ue|union europea|oea|onu|celac|unasur|alba|"
-        r"sistema economico)\b")),
-    ("national", re.compile(
-        r"\b(?:ministerio|ministerios|subsecretaria|secretaria de estado|servicio nacional|"
-        r"nacional|nacionales|superintendencia|contraloria|presidencia de la republica|"
-        r"congreso|tesoreria|banco central|agencia chilena|corporacion de fomento)\b")),
+    (
+        "local",
+        re.compile(
+            r"\b(?:municipalidad|municipalidades|municipio|municipios|alcaldia|ayuntamiento|"
+            r"comunal|comunales|concejo municipal|prefeitura|gobiernos? locale?s?|intendencia municipal)\b"
+        ),
+    ),
+    (
+        "regional",
+        re.compile(
+            r"\b(?:gobiernos? regional(?:es)?|consejos? regional(?:es)?|gobernacion|gobernaciones|"
+            r"seremi|secretaria regional|direccion regional|departamental|gobiernos? estatal(?:es)?|"
+            r"gobiernos? provincial(?:es)?|gobierno del estado|estado de|provincia de|region de|"
+            r"region del|regional de)\b"
+        ),
+    ),
+    (
+        "supranational",
+        re.compile(
+            r"\b(?:latinoamerican\w*|iberoamerican\w*|interamerican\w*|internacional(?:es)?|mundial|"
+            r"naciones unidas|america latina|el caribe|caribe|sudamerican\w*|centroamerican\w*|"
+            r"andin\w*|mercosur|integracion|alc|ue|union europea|oea|onu|celac|unasur|alba|"
+            r"sistema economico)\b"
+        ),
+    ),
+    (
+        "national",
+        re.compile(
+            r"\b(?:ministerio|ministerios|subsecretaria|secretaria de estado|servicio nacional|"
+            r"nacional|nacionales|superintendencia|contraloria|presidencia de la republica|"
+            r"congreso|tesoreria|banco central|agencia chilena|corporacion de fomento)\b"
+        ),
+    ),
 ]
 
 

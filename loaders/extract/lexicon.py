@@ -128,15 +128,28 @@ def lexicon_from_gazetteer(gazetteer) -> Lexicon:  # type: ignore[no-untyped-def
     """Compile a :class:`graph.gazetteer.Gazetteer` (entries and territories) into a Lexicon."""
     entries: list[LexEntry] = [
         LexEntry(
-            name=e.name, label=e.label, acronyms=list(e.acronyms), aliases=list(e.aliases),
-            kind=e.kind, level=e.level, country=e.country, sector=e.sector, parent=e.parent,
+            name=e.name,
+            label=e.label,
+            acronyms=list(e.acronyms),
+            aliases=list(e.aliases),
+            kind=e.kind,
+            level=e.level,
+            country=e.country,
+            sector=e.sector,
+            parent=e.parent,
             case_sensitive=e.case_sensitive,
         )
         for e in gazetteer.entries
     ]
     entries += [
-        LexEntry(name=t.name, label="Territory", aliases=list(t.aliases), kind=t.kind,
-                 country=t.country, parent=t.parent)
+        LexEntry(
+            name=t.name,
+            label="Territory",
+            aliases=list(t.aliases),
+            kind=t.kind,
+            country=t.country,
+            parent=t.parent,
+        )
         for t in gazetteer.territories
     ]
     return Lexicon(entries)

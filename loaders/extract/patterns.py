@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from graph.normalize import strip_accents
-
 from loaders.extract.candidates import Candidate
 
 UPPER = "A-ZÁÉÍÓÚÑÜ"
@@ -40,58 +39,135 @@ _COMMA_TAIL = (
 )
 
 INSTITUTION_HEADS: dict[str, str | None] = {
-    "Ministerio": "ministry", "Ministerios": "ministry",
-    "Subsecretaría": "ministry", "Secretaría": "secretariat", "Secretarías": "secretariat",
-    "Servicio": "agency", "Servicios": "agency", "Superintendencia": "agency",
-    "Corporación": "agency", "Corporaciones": "agency", "Agencia": "agency", "Agencias": "agency",
-    "Instituto": "agency", "Institutos": "agency", "Consejo": "council", "Consejos": "council",
-    "Comisión": "committee", "Comité": "committee", "Comités": "committee",
-    "Gobierno Regional": "regional_government", "Gobiernos Regionales": "regional_government",
-    "Gobierno": "government", "Gobernación": "regional_government",
-    "Municipalidad": "municipality", "Municipio": "municipality", "Alcaldía": "municipality",
-    "Intendencia": "regional_government", "Prefectura": "municipality",
-    "Asociación": "association", "Cámara": "association", "Federación": "association",
-    "Confederación": "association", "Unión": "association",
-    "Red": "network", "Grupo de Trabajo": "working_group", "Grupos de Trabajo": "working_group",
-    "Subgrupo": "working_group", "Mesa": "committee", "Foro": "forum",
-    "Banco": "bank", "Oficina": "division", "Oficinas": "division", "División": "division",
-    "Divisiones": "division", "Departamento": "division", "Dirección": "division",
-    "Direcciones": "division", "Unidad": "division", "Gerencia": "division",
-    "Fundación": "association", "Universidad": "university", "Centro": "centre",
-    "Organización": "international_org", "Organismo": "agency", "Alianza": "network",
-    "Sistema de la Integración": "integration_scheme", "Comunidad": "integration_scheme",
-    "Mercado Común": "integration_scheme", "Conferencia": "council",
-    "Observatorio": "network", "Contraloría": "agency", "Tribunal": "agency",
-    "Fiscalía": "agency", "Defensoría": "agency", "Procuraduría": "agency",
-    "Registro": "agency", "Junta": "council", "Parlamento": "council", "Congreso": "council",
-    "Presidencia": "government", "Cancillería": "ministry",
+    "Ministerio": "ministry",
+    "Ministerios": "ministry",
+    "Subsecretaría": "ministry",
+    "Secretaría": "secretariat",
+    "Secretarías": "secretariat",
+    "Servicio": "agency",
+    "Servicios": "agency",
+    "Superintendencia": "agency",
+    "Corporación": "agency",
+    "Corporaciones": "agency",
+    "Agencia": "agency",
+    "Agencias": "agency",
+    "Instituto": "agency",
+    "Institutos": "agency",
+    "Consejo": "council",
+    "Consejos": "council",
+    "Comisión": "committee",
+    "Comité": "committee",
+    "Comités": "committee",
+    "Gobierno Regional": "regional_government",
+    "Gobiernos Regionales": "regional_government",
+    "Gobierno": "government",
+    "Gobernación": "regional_government",
+    "Municipalidad": "municipality",
+    "Municipio": "municipality",
+    "Alcaldía": "municipality",
+    "Intendencia": "regional_government",
+    "Prefectura": "municipality",
+    "Asociación": "association",
+    "Cámara": "association",
+    "Federación": "association",
+    "Confederación": "association",
+    "Unión": "association",
+    "Red": "network",
+    "Grupo de Trabajo": "working_group",
+    "Grupos de Trabajo": "working_group",
+    "Subgrupo": "working_group",
+    "Mesa": "committee",
+    "Foro": "forum",
+    "Banco": "bank",
+    "Oficina": "division",
+    "Oficinas": "division",
+    "División": "division",
+    "Divisiones": "division",
+    "Departamento": "division",
+    "Dirección": "division",
+    "Direcciones": "division",
+    "Unidad": "division",
+    "Gerencia": "division",
+    "Fundación": "association",
+    "Universidad": "university",
+    "Centro": "centre",
+    "Organización": "international_org",
+    "Organismo": "agency",
+    "Alianza": "network",
+    "Sistema de la Integración": "integration_scheme",
+    "Comunidad": "integration_scheme",
+    "Mercado Común": "integration_scheme",
+    "Conferencia": "council",
+    "Observatorio": "network",
+    "Contraloría": "agency",
+    "Tribunal": "agency",
+    "Fiscalía": "agency",
+    "Defensoría": "agency",
+    "Procuraduría": "agency",
+    "Registro": "agency",
+    "Junta": "council",
+    "Parlamento": "council",
+    "Congreso": "council",
+    "Presidencia": "government",
+    "Cancillería": "ministry",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
-    "Programa": ("Program", "programme"), "Programas": ("Program", "programme"),
-    "Proyecto": ("Program", "project"), "Agenda": ("Program", "agenda"),
+    "Programa": ("Program", "programme"),
+    "Programas": ("Program", "programme"),
+    "Proyecto": ("Program", "project"),
+    "Agenda": ("Program", "agenda"),
     "Iniciativa": ("Program", "programme"),
-    "Plan": ("Instrument", "plan"), "Estrategia": ("Instrument", "strategy"),
-    "Política": ("Instrument", "policy"), "Fondo": ("Instrument", "fund"),
-    "Fondos": ("Instrument", "fund"), "Convenio": ("Instrument", "agreement"),
-    "Acuerdo": ("Instrument", "agreement"), "Plataforma": ("Instrument", "platform"),
-    "Escuela": ("Instrument", "training"), "Concurso": ("Instrument", "grant"),
-    "Premio": ("Instrument", "event"), "Subsidio": ("Instrument", "grant"),
-    "Crédito": ("Instrument", "credit"), "Bono": ("Instrument", "grant"),
-    "Encuentro": ("Instrument", "event"), "Seminario": ("Instrument", "event"),
-    "Taller": ("Instrument", "event"), "Cumbre": ("Instrument", "event"),
-    "Reunión": ("Instrument", "event"), "Curso": ("Instrument", "training"),
-    "Diplomado": ("Instrument", "training"), "Estudio": ("Instrument", "study"),
-    "Informe": ("Instrument", "study"), "Decreto": ("Instrument", "law"),
+    "Plan": ("Instrument", "plan"),
+    "Estrategia": ("Instrument", "strategy"),
+    "Política": ("Instrument", "policy"),
+    "Fondo": ("Instrument", "fund"),
+    "Fondos": ("Instrument", "fund"),
+    "Convenio": ("Instrument", "agreement"),
+    "Acuerdo": ("Instrument", "agreement"),
+    "Plataforma": ("Instrument", "platform"),
+    "Escuela": ("Instrument", "training"),
+    "Concurso": ("Instrument", "grant"),
+    "Premio": ("Instrument", "event"),
+    "Subsidio": ("Instrument", "grant"),
+    "Crédito": ("Instrument", "credit"),
+    "Bono": ("Instrument", "grant"),
+    "Encuentro": ("Instrument", "event"),
+    "Seminario": ("Instrument", "event"),
+    "Taller": ("Instrument", "event"),
+    "Cumbre": ("Instrument", "event"),
+    "Reunión": ("Instrument", "event"),
+    "Curso": ("Instrument", "training"),
+    "Diplomado": ("Instrument", "training"),
+    "Estudio": ("Instrument", "study"),
+    "Informe": ("Instrument", "study"),
+    "Decreto": ("Instrument", "law"),
     "Diálogos": ("Program", "programme"),
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
-_WEAK_HEADS = {"Gobierno", "Centro", "Unión", "Red", "Mesa", "Informe",
-               "Estudio", "Reunión", "Comunidad", "Sistema de la Integración", "Presidencia",
-               "Registro", "Junta", "Acuerdo", "Diálogos", "Política"}
+_WEAK_HEADS = {
+    "Gobierno",
+    "Centro",
+    "Unión",
+    "Red",
+    "Mesa",
+    "Informe",
+    "Estudio",
+    "Reunión",
+    "Comunidad",
+    "Sistema de la Integración",
+    "Presidencia",
+    "Registro",
+    "Junta",
+    "Acuerdo",
+    "Diálogos",
+    "Política",
+}
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True)
+    )
 
 
 _INSTITUTION_RE = re.compile(
@@ -117,9 +193,38 @@ _DEF_LONG_SHORT = re.compile(
 _DEF_SHORT_LONG = re.compile(
     rf"\b(?P<short>[A-Z][A-Z0-9&\-]{{1,11}})[ ]+\((?P<long>[{UPPER}][^()\n]{{6,150}})\)"
 )
-_BAD_TAIL_WORDS = {"En", "El", "La", "Los", "Las", "Este", "Esta", "Estos", "Estas", "Por",
-                   "Para", "Con", "Sin", "Desde", "Hoy", "Sobre", "A", "Al", "Asimismo",
-                   "Además", "No", "Si", "Se", "Su", "Sus", "Del", "De", "Y", "E", "Que"}
+_BAD_TAIL_WORDS = {
+    "En",
+    "El",
+    "La",
+    "Los",
+    "Las",
+    "Este",
+    "Esta",
+    "Estos",
+    "Estas",
+    "Por",
+    "Para",
+    "Con",
+    "Sin",
+    "Desde",
+    "Hoy",
+    "Sobre",
+    "A",
+    "Al",
+    "Asimismo",
+    "Además",
+    "No",
+    "Si",
+    "Se",
+    "Su",
+    "Sus",
+    "Del",
+    "De",
+    "Y",
+    "E",
+    "Que",
+}
 
 
 @dataclass(frozen=True)
@@ -142,9 +247,7 @@ def head_info(name: str) -> HeadInfo | None:
 
 
 _ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=True)
-_INNER_HEAD = re.compile(
-    rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
-)
+_INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)")
 
 
 def _trim_tail(text: str) -> str:
@@ -176,17 +279,24 @@ def find_head_names(text: str) -> Iterator[Candidate]:
             name = _trim_tail(f"{head}{tail}".replace("\t", " "))
             if name == head or len(name.split()) < 2:
                 continue
-            if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head):]):
+            if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
             start = m.start()
             end = start + len(name)
             if text[start:end] != name:
                 # white space inside the span differed (tabs, double spaces): keep exact span
-                end = start + len(_trim_tail(text[start:m.end()].split("\n")[0]))
+                end = start + len(_trim_tail(text[start : m.end()].split("\n")[0]))
                 name = re.sub(r"\s+", " ", text[start:end])
             if is_institution:
-                yield Candidate(start, end, "Institution", name, "pattern",
-                                kind=INSTITUTION_HEADS.get(head), confidence=0.7)
+                yield Candidate(
+                    start,
+                    end,
+                    "Institution",
+                    name,
+                    "pattern",
+                    kind=INSTITUTION_HEADS.get(head),
+                    confidence=0.7,
+                )
             else:
                 label, kind = INSTRUMENT_HEADS[head]
                 yield Candidate(start, end, label, name, "pattern", kind=kind, confidence=0.6)
@@ -198,12 +308,20 @@ def find_laws(text: str) -> Iterator[Candidate]:
         head = m.group("head")
         num = m.group("num")
         canonical = f"{head} {num}"
-        surface = text[m.start():m.end()]
+        surface = text[m.start() : m.end()]
         aliases = [surface] if surface != canonical else []
         if m.group("no"):
             aliases.append(f"{head} N° {num}")
-        yield Candidate(m.start(), m.end(), "Instrument", canonical, "law", kind="law",
-                        aliases=aliases, confidence=0.9)
+        yield Candidate(
+            m.start(),
+            m.end(),
+            "Instrument",
+            canonical,
+            "law",
+            kind="law",
+            aliases=aliases,
+            confidence=0.9,
+        )
 
 
 def find_quoted_names(text: str) -> Iterator[Candidate]:
@@ -221,8 +339,7 @@ def find_quoted_names(text: str) -> Iterator[Candidate]:
         info = head_info(name)
         if info and info.label == "Institution" and ctx == "red":
             label, kind = "Institution", "network"
-        yield Candidate(start, start + len(name), label, name, "quoted", kind=kind,
-                        confidence=0.85)
+        yield Candidate(start, start + len(name), label, name, "quoted", kind=kind, confidence=0.85)
 
 
 def _initials_match(short: str, long: str) -> bool:
@@ -278,8 +395,17 @@ def find_acronym_definitions(text: str, name_spans: list[Candidate]) -> list[Acr
         cand = ends.get(before_end)
         foreign = bool(m.group("foreign"))
         if cand is not None and (foreign or _initials_match(short, cand.name) or cand.length > 8):
-            out.append(AcronymDefinition(short, cand.name, cand.start, cand.end,
-                                         m.start("short"), m.end("short"), foreign))
+            out.append(
+                AcronymDefinition(
+                    short,
+                    cand.name,
+                    cand.start,
+                    cand.end,
+                    m.start("short"),
+                    m.end("short"),
+                    foreign,
+                )
+            )
             continue
         line_start = max(text.rfind("\n", 0, before_end), text.rfind("\t", 0, before_end)) + 1
         window = text[line_start:before_end]
@@ -288,16 +414,32 @@ def find_acronym_definitions(text: str, name_spans: list[Candidate]) -> list[Acr
             first = words[-n]
             if not first.group()[0].isupper():
                 continue
-            long_form = window[first.start():].strip(" ,;:")
+            long_form = window[first.start() :].strip(" ,;:")
             if _initials_match(short, long_form):
                 start = line_start + first.start()
-                out.append(AcronymDefinition(short, long_form, start, start + len(long_form),
-                                             m.start("short"), m.end("short"), foreign))
+                out.append(
+                    AcronymDefinition(
+                        short,
+                        long_form,
+                        start,
+                        start + len(long_form),
+                        m.start("short"),
+                        m.end("short"),
+                        foreign,
+                    )
+                )
                 break
     for m in _DEF_SHORT_LONG.finditer(text):
         short, long_form = m.group("short"), m.group("long").strip()
         if _initials_match(short, long_form):
-            out.append(AcronymDefinition(short, long_form, m.start("long"),
-                                         m.start("long") + len(long_form),
-                                         m.start("short"), m.end("short")))
+            out.append(
+                AcronymDefinition(
+                    short,
+                    long_form,
+                    m.start("long"),
+                    m.start("long") + len(long_form),
+                    m.start("short"),
+                    m.end("short"),
+                )
+            )
     return out

@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from graph.model import (
     DocumentInfo,
@@ -110,8 +110,13 @@ class _Context:
         for span in segment(self.text):
             pid = passage_id(self.document.id, span.start, span.end)
             self.passages.append(
-                Passage(id=pid, document_id=self.document.id, start=span.start, end=span.end,
-                        text=self.text[span.start:span.end])
+                Passage(
+                    id=pid,
+                    document_id=self.document.id,
+                    start=span.start,
+                    end=span.end,
+                    text=self.text[span.start : span.end],
+                )
             )
         self._starts = [p.start for p in self.passages]
 
@@ -159,8 +164,10 @@ class _Context:
         if builder is None:
             builder = _Builder(key=key, label=cand.label, name=cand.name)
             self.builders[key] = builder
-        elif builder.label != cand.label and cand.label == "Program" and cand.source in (
-            "gazetteer", "quoted"
+        elif (
+            builder.label != cand.label
+            and cand.label == "Program"
+            and cand.source in ("gazetteer", "quoted")
         ):
             builder.label = "Program"
         builder.absorb(cand)
@@ -170,8 +177,17 @@ class _Context:
             self.alias_keys.setdefault(f"{family}|{normalize_name(name)}", key)
         return builder
 
-    def relate(self, source: str, rel_type: str, target: str, start: int, end: int,
-               extractor: str, confidence: float = 0.8, **properties: str) -> None:
+    def relate(
+        self,
+        source: str,
+        rel_type: str,
+        target: str,
+        start: int,
+        end: int,
+        extractor: str,
+        confidence: float = 0.8,
+        **properties: str,
+    ) -> None:
         if source == target:
             return
         rel = Relation(source=source, type=rel_type, target=target, properties=properties)
@@ -187,10 +203,19 @@ def _family(label: str) -> str:
 
 def _candidate_from_entry(cand: Candidate, entry) -> Candidate:  # type: ignore[no-untyped-def]
     return Candidate(
-        cand.start, cand.end, entry.label, entry.name, "gazetteer",
-        acronym=entry.acronyms[0] if entry.acronyms else None, kind=entry.kind,
-        level=entry.level, country=entry.country, sector=entry.sector, parent=entry.parent,
-        aliases=[*entry.aliases, *entry.acronyms, cand.name], code=cand.code,
+        cand.start,
+        cand.end,
+        entry.label,
+        entry.name,
+        "gazetteer",
+        acronym=entry.acronyms[0] if entry.acronyms else None,
+        kind=entry.kind,
+        level=entry.level,
+        country=entry.country,
+        sector=entry.sector,
+        parent=entry.parent,
+        aliases=[*entry.aliases, *entry.acronyms, cand.name],
+        code=cand.code,
         confidence=cand.confidence,
     )
 
@@ -198,34 +223,52 @@ def _candidate_from_entry(cand: Candidate, entry) -> Candidate:  # type: ignore[
 # ---------------------------------------------------------------------------- components
 
 
-def _split_units(text: str, pattern_cands: list[Candidate], anchors: list[Candidate],
-                 lexicon: Lexicon) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+def _split_units(
+    text: str, pattern_cands: list[Candidate], anchors: list[Candidate], lexicon: Lexicon
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
     """Cut pattern names that swallowed another known entity: "X de SUBDERE", "A y el B"."""
     out: list[Candidate] = []
     owners: list[tuple[Candidate, Candidate]] = []
     for cand in pattern_cands:
-        inner = [a for a in anchors if cand.start < a.start and a.end <= cand.end + 1
-                 and a.label == "Institution"]
+        inner = [
+            a
+            for a in anchors
+            if cand.start < a.start and a.end <= cand.end + 1 and a.label == "Institution"
+        ]
         cut_done = False
         for anchor in sorted(inner, key=lambda a: a.start):
-            between = text[cand.start:anchor.start]
+            between = text[cand.start : anchor.start]
             m = re.search(r"\s+(?:de|del|de la|de los|de las)\s+$", between)
             m_and = re.search(r"(?:\s+(?:y|e)(?:\s+(?:el|la|los|las))?|,)\s+$", between)
             if m:
-                head = Candidate(cand.start, cand.start + m.start(), cand.label,
-                                 text[cand.start:cand.start + m.start()], cand.source,
-                                 kind=cand.kind, confidence=cand.confidence)
+                head = Candidate(
+                    cand.start,
+                    cand.start + m.start(),
+                    cand.label,
+                    text[cand.start : cand.start + m.start()],
+                    cand.source,
+                    kind=cand.kind,
+                    confidence=cand.confidence,
+                )
                 if len(head.name.split()) >= 2 and lexicon.lookup(cand.name) is None:
                     out.append(head)
                     owners.append((head, anchor))
                     cut_done = True
                     break
             elif m_and:
-                head_name = text[cand.start:cand.start + m_and.start()]
+                head_name = text[cand.start : cand.start + m_and.start()]
                 if len(head_name.split()) >= 2:
-                    out.append(Candidate(cand.start, cand.start + len(head_name), cand.label,
-                                         head_name, cand.source, kind=cand.kind,
-                                         confidence=cand.confidence))
+                    out.append(
+                        Candidate(
+                            cand.start,
+                            cand.start + len(head_name),
+                            cand.label,
+                            head_name,
+                            cand.source,
+                            kind=cand.kind,
+                            confidence=cand.confidence,
+                        )
+                    )
                     cut_done = True
                     break
         if not cut_done:
@@ -234,7 +277,7 @@ def _split_units(text: str, pattern_cands: list[Candidate], anchors: list[Candid
 
 
 def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
-    """"Subsecretaría de ... de Chile" is the gazetteer's entry when the rest is."""
+    """ "Subsecretaría de ... de Chile" is the gazetteer's entry when the rest is."""
     m = re.match(r"^(?P<base>.+?) (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w ]+)$", cand.name)
     if m:
         entry = lexicon.lookup(m.group("base"))
@@ -264,10 +307,19 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
     that follows it; "Presidencia de la Red X" stands for Red X.
     """
     text = ctx.text
-    inside = sorted((c for c in found if cell.start <= c.start and c.end <= cell.end
-                     and c.label == "Institution"), key=lambda c: c.start)
-    inside = [c for c in inside if not (re.search(r"\(\s*$", text[cell.start:c.start])
-                                         and c.length <= 12)]
+    inside = sorted(
+        (
+            c
+            for c in found
+            if cell.start <= c.start and c.end <= cell.end and c.label == "Institution"
+        ),
+        key=lambda c: c.start,
+    )
+    inside = [
+        c
+        for c in inside
+        if not (re.search(r"\(\s*$", text[cell.start : c.start]) and c.length <= 12)
+    ]
     actors: list[Candidate] = []
     pos = cell.start
     pending: tuple[int, str] | None = None
@@ -284,8 +336,12 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
         pending = None
         for start, piece in pieces:
             name = piece.strip(" .")
-            if c is not None and start + len(piece) >= stop - 12 and re.search(
-                r"\b(?:de|del|de la|de los|de las|que componen la|integrantes de la)$", name
+            if (
+                c is not None
+                and start + len(piece) >= stop - 12
+                and re.search(
+                    r"\b(?:de|del|de la|de los|de las|que componen la|integrantes de la)$", name
+                )
             ):
                 pending = (start, name)
                 continue
@@ -296,22 +352,32 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
             entry = ctx.lexicon.lookup(name)
             if entry is not None and entry.label == "Territory":
                 continue
-            actors.append(Candidate(start, start + len(name), "Institution", name, "table",
-                                    confidence=0.7))
+            actors.append(
+                Candidate(start, start + len(name), "Institution", name, "table", confidence=0.7)
+            )
         if c is None:
             break
         if pending is not None:
-            p_start, p_name = pending
-            joined = text[p_start:c.end]
-            actors.append(Candidate(p_start, c.end, "Institution", joined, "table",
-                                    kind="collective", confidence=0.7))
+            p_start, _p_name = pending
+            joined = text[p_start : c.end]
+            actors.append(
+                Candidate(
+                    p_start,
+                    c.end,
+                    "Institution",
+                    joined,
+                    "table",
+                    kind="collective",
+                    confidence=0.7,
+                )
+            )
         else:
             office = _LEADING_OFFICE.match(c.name)
-            if office and ctx.lexicon.lookup(c.name[office.end():]) is not None:
-                entry = ctx.lexicon.lookup(c.name[office.end():])
+            if office and ctx.lexicon.lookup(c.name[office.end() :]) is not None:
+                entry = ctx.lexicon.lookup(c.name[office.end() :])
                 c = _candidate_from_entry(c, entry)
             elif office:
-                rest = c.name[office.end():]
+                rest = c.name[office.end() :]
                 key = ctx.alias_keys.get(f"Institution|{normalize_name(rest)}")
                 if key:
                     c.key = key
@@ -322,7 +388,7 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
 
 
 def _country_after(ctx: _Context, end: int) -> str | None:
-    """"(Paraguay)" or "(Brasil y México)" right after a name: the first country's code."""
+    """ "(Paraguay)" or "(Brasil y México)" right after a name: the first country's code."""
     m = _COUNTRY_PAREN.match(ctx.text, end)
     if not m:
         return None
@@ -358,33 +424,49 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
         name = text[s:e].strip()
         info = head_info(name)
         if info is not None:
-            marked.append(Candidate(s, s + len(name), info.label, name, "marked",
-                                    kind=info.kind, confidence=0.75))
+            marked.append(
+                Candidate(
+                    s, s + len(name), info.label, name, "marked", kind=info.kind, confidence=0.75
+                )
+            )
         elif _marked_context_label(text, s):
-            marked.append(Candidate(s, s + len(name), "Program", name, "marked",
-                                    kind="programme", confidence=0.65))
+            marked.append(
+                Candidate(
+                    s, s + len(name), "Program", name, "marked", kind="programme", confidence=0.65
+                )
+            )
     section_items = _section_headings(text)
     base = resolve_overlaps([*gaz, *laws, *quoted, *patterns, *marked, *section_items])
 
     # 2. acronym definitions link short and long forms
     definitions = find_acronym_definitions(text, base)
     for d in definitions:
-        long_cand = next((c for c in base if c.start == d.long_start and c.end == d.long_end),
-                         None)
+        long_cand = next((c for c in base if c.start == d.long_start and c.end == d.long_end), None)
         if long_cand is None:
             info = head_info(d.long)
             entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
             if info is None and entry is None:
                 continue
             label = entry.label if entry else info.label  # type: ignore[union-attr]
-            long_cand = Candidate(d.long_start, d.long_end, label, d.long, "definition",
-                                  kind=info.kind if info else None, confidence=0.8)
+            long_cand = Candidate(
+                d.long_start,
+                d.long_end,
+                label,
+                d.long,
+                "definition",
+                kind=info.kind if info else None,
+                confidence=0.8,
+            )
             base = resolve_overlaps([*base, long_cand])
             if long_cand not in base:
                 continue
         entry = lexicon.lookup(d.short)
-        if (entry is not None and d.short in entry.acronyms and long_cand.source != "gazetteer"
-                and _family(entry.label) == _family(long_cand.label)):
+        if (
+            entry is not None
+            and d.short in entry.acronyms
+            and long_cand.source != "gazetteer"
+            and _family(entry.label) == _family(long_cand.label)
+        ):
             replacement = _candidate_from_entry(long_cand, entry)
             base[base.index(long_cand)] = replacement
             long_cand = replacement
@@ -416,14 +498,22 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     # 3. speaker lines: people, affiliations, unit → parent
     speaker_context: list[tuple[int, list[str]]] = []
     for line in find_speaker_lines(text):
-        rest = text[line.rest_start:line.rest_end]
-        in_rest = [c for c in base if line.rest_start <= c.start and c.end <= line.rest_end
-                   and c.label == "Institution"]
+        rest = text[line.rest_start : line.rest_end]
+        in_rest = [
+            c
+            for c in base
+            if line.rest_start <= c.start and c.end <= line.rest_end and c.label == "Institution"
+        ]
         # the affiliation may continue on the next line ("División ... (DDPE)")
         next_end = text.find("\n", line.line_end + 1)
-        next_line = text[line.line_end + 1: next_end if next_end > 0 else len(text)]
-        nxt = [c for c in base if line.line_end < c.start and c.end <= line.line_end + 1 +
-               len(next_line) and c.label == "Institution"]
+        next_line = text[line.line_end + 1 : next_end if next_end > 0 else len(text)]
+        nxt = [
+            c
+            for c in base
+            if line.line_end < c.start
+            and c.end <= line.line_end + 1 + len(next_line)
+            and c.label == "Institution"
+        ]
         if nxt and sum(c.length for c in nxt) >= 0.6 * len(next_line.strip()):
             in_rest += nxt
         role_insts = _role_institutions(ctx, line.rest_start, rest)
@@ -431,21 +521,27 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             continue
         if lexicon.lookup(line.name) is not None:
             continue
-        person = ctx.add(Candidate(line.name_start, line.name_end, "Person", line.name,
-                                   "speaker", confidence=0.9))
+        person = ctx.add(
+            Candidate(
+                line.name_start, line.name_end, "Person", line.name, "speaker", confidence=0.9
+            )
+        )
         insts = in_rest + role_insts
         keys: list[str] = []
         for inst in insts:
             key = inst.key or ctx.key_for(inst)
             if key not in keys:
                 keys.append(key)
-            ctx.relate(person.key, "AFFILIATED_WITH", key, line.line_start, line.line_end,
-                       "speaker", 0.9)
-        for a, b in zip(insts, insts[1:], strict=False):
-            gap = text[a.end:b.start]
+            ctx.relate(
+                person.key, "AFFILIATED_WITH", key, line.line_start, line.line_end, "speaker", 0.9
+            )
+        for a, b in pairwise(insts):
+            gap = text[a.end : b.start]
             a_b = ctx.builders.get(a.key or "")
-            if a_b is not None and a_b.kind in UNIT_KINDS and re.fullmatch(
-                r"\s*(?:\([^()]*\))?\s*(?:,|de|del|de la)?\s*(?:\n\s*)?", gap
+            if (
+                a_b is not None
+                and a_b.kind in UNIT_KINDS
+                and re.fullmatch(r"\s*(?:\([^()]*\))?\s*(?:,|de|del|de la)?\s*(?:\n\s*)?", gap)
             ):
                 ctx.relate(a.key, "PART_OF", b.key, line.line_start, line.line_end, "speaker", 0.8)
         speaker_context.append((line.line_start, keys))
@@ -475,9 +571,12 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
         p_key = ctx.alias_keys.get(f"Institution|{normalize_name(b.parent)}") if b.parent else None
         if not p_key or p_key == b.key:
             continue
-        parent_passages = {ctx.passage_at(s).id for s, _, _ in ctx.builders[p_key].spans
-                           if ctx.passage_at(s) is not None}
-        for s, e, _ in b.spans:
+        parent_passages = {
+            ctx.passage_at(s).id
+            for s, _, _ in ctx.builders[p_key].spans
+            if ctx.passage_at(s) is not None
+        }
+        for s, _e, _ in b.spans:
             passage = ctx.passage_at(s)
             if passage is not None and passage.id in parent_passages:
                 ctx.relate(b.key, "PART_OF", p_key, passage.start, passage.end, "gazetteer", 0.7)
@@ -491,7 +590,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
 
 def _marked_context_label(text: str, start: int) -> bool:
-    before = text[max(0, start - 60):start].lower()
+    before = text[max(0, start - 60) : start].lower()
     return bool(re.search(r"\b(?:programa|proyecto|iniciativa|plan)\b[^.]{0,50}$", before))
 
 
@@ -505,8 +604,18 @@ def _section_headings(text: str) -> list[Candidate]:
         label = "Instrument" if head == "actividad" else "Program"
         kind = "activity" if head == "actividad" else head
         start = m.start("name")
-        out.append(Candidate(start, start + len(name), label, name, "structure",
-                             code=m.group("code"), kind=kind, confidence=0.8))
+        out.append(
+            Candidate(
+                start,
+                start + len(name),
+                label,
+                name,
+                "structure",
+                code=m.group("code"),
+                kind=kind,
+                confidence=0.8,
+            )
+        )
     return out
 
 
@@ -516,8 +625,16 @@ def _role_institutions(ctx: _Context, offset: int, rest: str) -> list[Candidate]
         for m in pattern.finditer(rest):
             groups = {k: v for k, v in m.groupdict().items() if v}
             name = template.format(**{"prep": "de", **groups}).strip()
-            cand = Candidate(offset + m.start(), offset + m.end(), "Institution", name, "role",
-                             kind=kind, level=level, confidence=0.7)
+            cand = Candidate(
+                offset + m.start(),
+                offset + m.end(),
+                "Institution",
+                name,
+                "role",
+                kind=kind,
+                level=level,
+                confidence=0.7,
+            )
             cand.aliases = [groups.get("place", "")] if kind == "municipality" else []
             entry = ctx.lexicon.lookup(name)
             if entry is not None:
@@ -553,8 +670,16 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             start = act.end - len(act_name)
             cand = Candidate(start, act.end, label, act_name, "table", kind=kind, confidence=0.8)
         else:
-            cand = Candidate(act.start, act.end, "Instrument", act.name, "table",
-                             kind="activity", code=act.code, confidence=0.85)
+            cand = Candidate(
+                act.start,
+                act.end,
+                "Instrument",
+                act.name,
+                "table",
+                kind="activity",
+                code=act.code,
+                confidence=0.85,
+            )
         cand.key = f"Instrument|code:{act.code}" if act.code else None
         b = ctx.add(cand)
         if objective is not None and objective.text and not b.objective:
@@ -568,13 +693,24 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             continue
         name = re.sub(r"\s*\([^()]*\)\s*$", "", item.text)
         acronym = re.search(r"\(([^()]{2,15})\)\s*$", item.text)
-        cand = Candidate(item.start, item.start + len(name), info.label, name, "table",
-                         kind=info.kind, acronym=acronym.group(1) if acronym else None,
-                         aliases=[acronym.group(1)] if acronym else [], confidence=0.75)
+        cand = Candidate(
+            item.start,
+            item.start + len(name),
+            info.label,
+            name,
+            "table",
+            kind=info.kind,
+            acronym=acronym.group(1) if acronym else None,
+            aliases=[acronym.group(1)] if acronym else [],
+            confidence=0.75,
+        )
         sub = ctx.add(cand)
         for t in targets:
             ctx.relate(sub.key, "PART_OF", t.key, row.start, row.end, "table", 0.6)
-    for role, rel_type in (("responsible", "RESPONSIBLE_FOR"), ("co_responsible", "CO_RESPONSIBLE_FOR")):
+    for role, rel_type in (
+        ("responsible", "RESPONSIBLE_FOR"),
+        ("co_responsible", "CO_RESPONSIBLE_FOR"),
+    ):
         cell = row.cells.get(role)
         if cell is None or cell.empty:
             continue
@@ -585,12 +721,20 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             if country and not a.country:
                 a.country = country
             for t in targets:
-                ctx.relate(a.key, rel_type, t.key, row.start, row.end, "table",
-                           0.75 if role in row.inherited else 0.9)
+                ctx.relate(
+                    a.key,
+                    rel_type,
+                    t.key,
+                    row.start,
+                    row.end,
+                    "table",
+                    0.75 if role in row.inherited else 0.9,
+                )
 
 
-def _sentence_relations(ctx: _Context, base: list[Candidate],
-                        speaker_context: list[tuple[int, list[str]]]) -> None:
+def _sentence_relations(
+    ctx: _Context, base: list[Candidate], speaker_context: list[tuple[int, list[str]]]
+) -> None:
     starts = [s for s, _ in speaker_context]
     ci = 0
     cands_sorted = sorted(base, key=lambda c: c.start)
@@ -602,7 +746,9 @@ def _sentence_relations(ctx: _Context, base: list[Candidate],
         hi = bisect.bisect_left(cstarts, passage.end)
         inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
         insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
-        instruments = list(dict.fromkeys(c.key for c in inside if c.label in ("Instrument", "Program")))
+        instruments = list(
+            dict.fromkeys(c.key for c in inside if c.label in ("Instrument", "Program"))
+        )
         territories = [c for c in inside if c.label == "Territory"]
         ci = bisect.bisect_right(starts, passage.start) - 1
         context = speaker_context[ci][1] if ci >= 0 else []
@@ -610,7 +756,9 @@ def _sentence_relations(ctx: _Context, base: list[Candidate],
         s, e = passage.start, passage.end
         sentence = passage.text
         if triggers.COORDINATION.search(sentence):
-            group = insts if len(insts) >= 2 else (insts + [k for k in context[:1] if k not in insts])
+            group = (
+                insts if len(insts) >= 2 else (insts + [k for k in context[:1] if k not in insts])
+            )
             if 2 <= len(group) <= 4:
                 for a, b in combinations(group, 2):
                     ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
@@ -618,28 +766,41 @@ def _sentence_relations(ctx: _Context, base: list[Candidate],
             for a, b in combinations(insts, 2):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
         if instruments and insts:
-            if (m := triggers.RESPONSIBILITY.search(sentence)):
+            if m := triggers.RESPONSIBILITY.search(sentence):
                 after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
-                before = [c for c in inside if c.label in ("Instrument", "Program")
-                          and c.end <= s + m.start()]
+                before = [
+                    c
+                    for c in inside
+                    if c.label in ("Instrument", "Program") and c.end <= s + m.start()
+                ]
                 if after and before:
-                    ctx.relate(after[0].key, "RESPONSIBLE_FOR", before[-1].key, s, e, "trigger", 0.7)
-            if (m := triggers.FUNDING.search(sentence)):
+                    ctx.relate(
+                        after[0].key, "RESPONSIBLE_FOR", before[-1].key, s, e, "trigger", 0.7
+                    )
+            if m := triggers.FUNDING.search(sentence):
                 after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
-                before = [c for c in inside if c.label in ("Instrument", "Program")
-                          and c.end <= s + m.start()]
+                before = [
+                    c
+                    for c in inside
+                    if c.label in ("Instrument", "Program") and c.end <= s + m.start()
+                ]
                 if after and before:
                     ctx.relate(after[0].key, "FUNDS", before[-1].key, s, e, "trigger", 0.7)
         if triggers.PARTICIPATION.search(sentence):
-            bodies = [k for k in insts if (ctx.builders[k].kind or "") in
-                      {"committee", "council", "forum", "network", "working_group"}]
+            bodies = [
+                k
+                for k in insts
+                if (ctx.builders[k].kind or "")
+                in {"committee", "council", "forum", "network", "working_group"}
+            ]
             members = [k for k in insts if k not in bodies]
             if bodies and members and len(members) <= 4:
                 for m_key in members:
                     for b_key in bodies[:2]:
                         ctx.relate(m_key, "PARTICIPATES_IN", b_key, s, e, "trigger", 0.6)
-        sub_territories = [t for t in territories
-                           if (t.kind or "") not in ("country", "supranational_region")]
+        sub_territories = [
+            t for t in territories if (t.kind or "") not in ("country", "supranational_region")
+        ]
         if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
             t_key = sub_territories[0].key
             for k in insts[:6]:
@@ -686,8 +847,11 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
         if b.label in ("Instrument", "Program") and not b.level:
             levels = [builders[s].level for s in responsible.get(b.key, []) if builders[s].level]
             b.level = levels[0] if levels else default_level
-    countries = Counter(b.country for b in builders.values()
-                        if b.country and b.label == "Institution" and b.level != "supranational")
+    countries = Counter(
+        b.country
+        for b in builders.values()
+        if b.country and b.label == "Institution" and b.level != "supranational"
+    )
     default_country = countries.most_common(1)[0][0] if countries else None
     # entities with stable ids
     ids: dict[str, str] = {}
@@ -696,25 +860,44 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
         if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
             country = None
         else:
-            country = b.country or (default_country if b.label != "Territory" and b.level in
-                                    ("national", "regional", "local") else None)
+            country = b.country or (
+                default_country
+                if b.label != "Territory" and b.level in ("national", "regional", "local")
+                else None
+            )
         name = _canonical_name(b)
-        eid = entity_id(b.label, f"{name} {b.code}" if b.code and b.kind == "activity" and
-                        len(name) > 60 else name)
+        eid = entity_id(
+            b.label,
+            f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
+        )
         ids[b.key] = eid
-        entities.append(Entity(
-            id=eid, label=b.label, name=name,
-            aliases=sorted({n for n in b.names if n != name}),
-            acronym=b.acronym, kind=b.kind, level=b.level if b.label != "Territory" else None,
-            country=country, sector=b.sector, code=b.code, objective=b.objective,
-        ))
+        entities.append(
+            Entity(
+                id=eid,
+                label=b.label,
+                name=name,
+                aliases=sorted({n for n in b.names if n != name}),
+                acronym=b.acronym,
+                kind=b.kind,
+                level=b.level if b.label != "Territory" else None,
+                country=country,
+                sector=b.sector,
+                code=b.code,
+                objective=b.objective,
+            )
+        )
     relations: list[Relation] = []
     merged: dict[str, Relation] = {}
     for r in ctx.relations.values():
         if r.source not in ids or r.target not in ids:
             continue
-        new = Relation(source=ids[r.source], type=r.type, target=ids[r.target],
-                       properties=r.properties, evidence=list(r.evidence))
+        new = Relation(
+            source=ids[r.source],
+            type=r.type,
+            target=ids[r.target],
+            properties=r.properties,
+            evidence=list(r.evidence),
+        )
         if new.id in merged:
             merged[new.id].add_evidence(new.evidence)
         else:
@@ -728,8 +911,9 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
             if passage is None or (ids[b.key], s, e) in seen:
                 continue
             seen.add((ids[b.key], s, e))
-            mentions.append(Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e,
-                                    text=text[s:e]))
+            mentions.append(
+                Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
+            )
     # merge entities that ended with the same id (e.g. singular/plural aliases)
     unique: dict[str, Entity] = {}
     for ent in entities:
@@ -737,8 +921,13 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
             unique[ent.id].absorb(ent)
         else:
             unique[ent.id] = ent
-    return Extraction(document=ctx.document, passages=ctx.passages,
-                      entities=list(unique.values()), relations=relations, mentions=mentions)
+    return Extraction(
+        document=ctx.document,
+        passages=ctx.passages,
+        entities=list(unique.values()),
+        relations=relations,
+        mentions=mentions,
+    )
 
 
 def _canonical_name(b: _Builder) -> str:
@@ -751,9 +940,14 @@ def _canonical_name(b: _Builder) -> str:
 
 def extract_document(doc: Document, lexicon: Lexicon) -> Extraction:
     """Extract the graph from a read document (text formats; catalogues use loaders.catalog)."""
-    info = DocumentInfo(id=doc.sha256, title=doc.title or doc.path.rsplit("/", 1)[-1],
-                        path=doc.path, format=doc.format,
-                        publisher=doc.metadata.get("publisher"), date=doc.metadata.get("date"))
+    info = DocumentInfo(
+        id=doc.sha256,
+        title=doc.title or doc.path.rsplit("/", 1)[-1],
+        path=doc.path,
+        format=doc.format,
+        publisher=doc.metadata.get("publisher"),
+        date=doc.metadata.get("date"),
+    )
     return extract_text(info, doc.text, lexicon)
 
 

@@ -6,9 +6,46 @@ import re
 from dataclasses import dataclass
 
 _ABBREVIATIONS = {
-    "sr", "sra", "srta", "dr", "dra", "lic", "ing", "arq", "prof", "av", "etc", "n", "nº", "no",
-    "núm", "art", "inc", "pág", "págs", "vol", "cap", "ej", "aprox", "dpto", "depto", "s.a",
-    "ltda", "cía", "mr", "mrs", "st", "vs", "p", "pp", "ed", "eds", "a.c", "d.c", "ee.uu", "uu",
+    "sr",
+    "sra",
+    "srta",
+    "dr",
+    "dra",
+    "lic",
+    "ing",
+    "arq",
+    "prof",
+    "av",
+    "etc",
+    "n",
+    "nº",
+    "no",
+    "núm",
+    "art",
+    "inc",
+    "pág",
+    "págs",
+    "vol",
+    "cap",
+    "ej",
+    "aprox",
+    "dpto",
+    "depto",
+    "s.a",
+    "ltda",
+    "cía",
+    "mr",
+    "mrs",
+    "st",
+    "vs",
+    "p",
+    "pp",
+    "ed",
+    "eds",
+    "a.c",
+    "d.c",
+    "ee.uu",
+    "uu",
 }
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[¿¡\"“«(]?[A-ZÁÉÍÓÚÑ0-9])")
 
@@ -26,7 +63,7 @@ def _split_sentences(text: str, start: int, end: int) -> list[Span]:
     spans: list[Span] = []
     cursor = start
     for m in _SENTENCE_BREAK.finditer(text, start, end):
-        before = text[cursor:m.start()].rstrip()
+        before = text[cursor : m.start()].rstrip()
         last_word = re.search(r"([\w.]+)[.!?]$", before)
         if last_word and last_word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             continue

@@ -32,14 +32,36 @@ ROLE_WORDS = re.compile(
 )
 # Roles whose holder stands for an institution named after the territory: "Alcalde de X".
 ROLE_INSTITUTIONS: list[tuple[re.Pattern[str], str, str, str]] = [
-    (re.compile(r"\bAlcalde(?:sa)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\- ]+?)(?=[,(;]|$| y )"),
-     "Municipalidad de {place}", "municipality", "local"),
-    (re.compile(r"\bGobernador(?:a)? Regional (?P<prep>de la|del|de) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
-     "Gobierno Regional {prep} {place}", "regional_government", "regional"),
-    (re.compile(r"\bGobernador(?:a)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
-     "Gobierno de {place}", "regional_government", "regional"),
-    (re.compile(r"\bIntendente (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"),
-     "Municipalidad de {place}", "municipality", "local"),
+    (
+        re.compile(r"\bAlcalde(?:sa)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\- ]+?)(?=[,(;]|$| y )"),
+        "Municipalidad de {place}",
+        "municipality",
+        "local",
+    ),
+    (
+        re.compile(
+            r"\bGobernador(?:a)? Regional (?P<prep>de la|del|de) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"
+        ),
+        "Gobierno Regional {prep} {place}",
+        "regional_government",
+        "regional",
+    ),
+    (
+        re.compile(
+            r"\bGobernador(?:a)? (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"
+        ),
+        "Gobierno de {place}",
+        "regional_government",
+        "regional",
+    ),
+    (
+        re.compile(
+            r"\bIntendente (?:de|del) (?P<place>[A-ZÁÉÍÓÚÑ][\w\-]+(?: [A-ZÁÉÍÓÚÑ][\w\-]+)*)"
+        ),
+        "Municipalidad de {place}",
+        "municipality",
+        "local",
+    ),
 ]
 
 
@@ -60,7 +82,8 @@ def person_display_name(raw: str) -> str:
     """``CARLOS MASSA RATINHO JUNIOR`` → ``Carlos Massa Ratinho Junior``; others unchanged."""
     if raw.isupper():
         return " ".join(
-            w.lower() if w.lower() in {"de", "del", "da", "das", "do", "dos", "di", "y", "e"}
+            w.lower()
+            if w.lower() in {"de", "del", "da", "das", "do", "dos", "di", "y", "e"}
             else w.capitalize()
             for w in raw.split()
         )

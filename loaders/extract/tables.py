@@ -19,21 +19,39 @@ import re
 from dataclasses import dataclass, field
 
 COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
-    ("co_responsible", re.compile(
-        r"^(?:co-?r?responsables?|corresponsabilidad|apoyo|socios?|colaborador(?:es)?|"
-        r"otras instituciones|instituciones de apoyo|participantes)$")),
-    ("responsible", re.compile(
-        r"^(?:responsables?|instituci[oó]n(?:es)? responsables?|l[ií]der(?:es)?|ejecutor(?:es)?|"
-        r"organizador(?:es)?|coordinador(?:es)?|entidad(?:es)? responsables?|a cargo)$")),
-    ("activity", re.compile(
-        r"^(?:actividad(?:es)?|acci[oó]n(?:es)?|proyectos?|iniciativas?|tareas?|programas?|"
-        r"instrumentos?|medidas?|l[ií]neas? de acci[oó]n|componentes?)$")),
-    ("objective", re.compile(r"^(?:objetivos?(?: espec[ií]ficos?)?|descripci[oó]n|prop[oó]sito|metas?)$")),
+    (
+        "co_responsible",
+        re.compile(
+            r"^(?:co-?r?responsables?|corresponsabilidad|apoyo|socios?|colaborador(?:es)?|"
+            r"otras instituciones|instituciones de apoyo|participantes)$"
+        ),
+    ),
+    (
+        "responsible",
+        re.compile(
+            r"^(?:responsables?|instituci[oó]n(?:es)? responsables?|l[ií]der(?:es)?|ejecutor(?:es)?|"
+            r"organizador(?:es)?|coordinador(?:es)?|entidad(?:es)? responsables?|a cargo)$"
+        ),
+    ),
+    (
+        "activity",
+        re.compile(
+            r"^(?:actividad(?:es)?|acci[oó]n(?:es)?|proyectos?|iniciativas?|tareas?|programas?|"
+            r"instrumentos?|medidas?|l[ií]neas? de acci[oó]n|componentes?)$"
+        ),
+    ),
+    (
+        "objective",
+        re.compile(r"^(?:objetivos?(?: espec[ií]ficos?)?|descripci[oó]n|prop[oó]sito|metas?)$"),
+    ),
     ("place_date", re.compile(r"^(?:lugar(?: y fecha)?|fechas?|plazos?|lugar y|cronograma)$")),
 ]
-EMPTY_CELL = re.compile(r"^(?:no se aplica|no aplica|n/?a|nd|no disponible|-+|–|—|ninguno|s/i)?$",
-                        re.IGNORECASE)
-_CODE_SPLIT = re.compile(r"(?:(?<=^)|(?<=\s))(?P<code>(?:[IVX]{1,4}\.)?\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=[A-ZÁÉÍÓÚÑ¿“\"])")
+EMPTY_CELL = re.compile(
+    r"^(?:no se aplica|no aplica|n/?a|nd|no disponible|-+|–|—|ninguno|s/i)?$", re.IGNORECASE
+)
+_CODE_SPLIT = re.compile(
+    r"(?:(?<=^)|(?<=\s))(?P<code>(?:[IVX]{1,4}\.)?\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=[A-ZÁÉÍÓÚÑ¿“\"])"
+)
 _ENUMERATED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _HEADING_LIKE = re.compile(
     r"^\s*(?:#|PROYECTO|Proyecto|ÁREA|AREA|Área|Actividad\s+[IVX\d]|ACTIVIDADES\b|[A-H]\.\s)"
@@ -191,8 +209,12 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
             role = column_role(paras[j].text)
             if role is None:
                 # "LUGAR Y" + "FECHA" broken across paragraphs
-                if roles and roles[-1] == "place_date" and column_role(paras[j].text) is None \
-                        and paras[j].text.lower().strip(" .") in {"fecha", "fechas"}:
+                if (
+                    roles
+                    and roles[-1] == "place_date"
+                    and column_role(paras[j].text) is None
+                    and paras[j].text.lower().strip(" .") in {"fecha", "fechas"}
+                ):
                     j += 1
                     continue
                 break
@@ -205,7 +227,7 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
         i = j
         current: list[Cell] = []
 
-        def flush(cells: list[Cell]) -> None:
+        def flush(cells: list[Cell], roles: list[str] = roles, table_index: int = table_index) -> None:
             if not cells:
                 return
             row = TableRow(cells[0].start, cells[-1].end, table_index=table_index)
@@ -213,7 +235,7 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
                 role = roles[min(k, len(roles) - 1)]
                 if role in row.cells:
                     prev = row.cells[role]
-                    row.cells[role] = Cell(text[prev.start:cell.end], prev.start, cell.end)
+                    row.cells[role] = Cell(text[prev.start : cell.end], prev.start, cell.end)
                 else:
                     row.cells[role] = cell
             rows.append(row)
