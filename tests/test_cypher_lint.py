@@ -32,7 +32,8 @@ UNDEFINED_PARAMETER = re.compile(r"^Parameter \$\S+ is not defined\.$")
 
 # Properties the store keeps besides the fields of the domain models.
 STORE_PROPERTY_KEYS = {
-    "label", "norm_names", "search_names", "doc_ids",   # entities
+    "label", "norm_names", "search_names", "sort_name", "doc_ids",   # entities
+    "ingested_at",                                      # documents
     "properties", "evidence", "evidence_count",        # relations
     "snapshot",                                         # merge records
     "key",                                              # merge candidates
