@@ -399,6 +399,10 @@ class SQLiteStore:
                 raise StoreError(f"{self.path}: cannot start a transaction ({exc})") from exc
             try:
                 yield conn
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: {exc}") from exc
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -534,10 +538,10 @@ class SQLiteStore:
         doc = extraction.document
         entities = _combine_entities(extraction.entities)
         relations = _combine_relations(extraction.relations)
-        try:
-            with self._transaction(write=True) as conn:
-                if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
-                    return WriteResult(document_id=doc.id, skipped=True)
+        with self._transaction(write=True) as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                return WriteResult(document_id=doc.id, skipped=True)
+            try:
                 previous = [row[0] for row in conn.execute(
                     "SELECT id FROM documents WHERE path = ? AND id <> ? ORDER BY ingested_at",
                     (doc.path, doc.id),
@@ -557,8 +561,8 @@ class SQLiteStore:
                 )
                 self._prune(conn, touched_relations, touched_entities)
                 self._bump_revision(conn)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{doc.path}: cannot store document {doc.id} ({exc})") from exc
+            except sqlite3.Error as exc:
+                raise StoreError(f"{doc.path}: cannot store document {doc.id} ({exc})") from exc
         return WriteResult(
             document_id=doc.id, replaced=previous[-1] if previous else None,
             entities=len(entities), relations=len(relations), evidence=new_evidence,
@@ -1079,6 +1083,12 @@ class SQLiteStore:
             result = [r for r in result if r != "ok"]
             result += [f"foreign key: {p[0]} row {p[1]} -> {p[2]}" for p in problems]
         return result
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.url!r})"
