@@ -214,6 +214,16 @@ def test_writes_from_several_threads(sqlite_store: SQLiteStore) -> None:
     assert sqlite_store.integrity_check() == ["ok"]
 
 
+def test_connections_of_finished_threads_are_closed(sqlite_store: SQLiteStore) -> None:
+    sqlite_store.write(taller_extraction())
+    for _ in range(5):
+        worker = threading.Thread(target=sqlite_store.stats)
+        worker.start()
+        worker.join()
+    assert sqlite_store.connection_count <= 2   # this thread's and the last worker's
+    assert sqlite_store.stats().documents == 1
+
+
 def test_two_store_objects_on_one_file_see_each_other(sqlite_store_url: str) -> None:
     first, second = SQLiteStore(sqlite_store_url), SQLiteStore(sqlite_store_url)
     try:

@@ -304,7 +304,7 @@ class SQLiteStore:
         self.path = sqlite_path(url)
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._connections_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._view_lock = threading.Lock()
@@ -341,8 +341,18 @@ class SQLiteStore:
             conn.close()
             raise StoreUnavailable(f"{self.path}: cannot open the database ({exc})") from exc
         with self._connections_lock:
-            self._connections.append(conn)
+            # Threads of a server's pool come and go: close what finished threads left open.
+            for thread, old in [c for c in self._connections if not c[0].is_alive()]:
+                old.close()
+                self._connections.remove((thread, old))
+            self._connections.append((threading.current_thread(), conn))
         return conn
+
+    @property
+    def connection_count(self) -> int:
+        """How many connections are open (one per thread that used the store, at most)."""
+        with self._connections_lock:
+            return len(self._connections)
 
     def _conn(self) -> sqlite3.Connection:
         if self._closed:
@@ -422,7 +432,7 @@ class SQLiteStore:
         self._closed = True
         with self._connections_lock:
             connections, self._connections = self._connections, []
-        for conn in connections:
+        for _thread, conn in connections:
             conn.close()
 
     # ------------------------------------------------------------------ low-level reads
