@@ -1,0 +1,533 @@
+"""Programme inventories (CSV, XLSX) into instruments, institutions and territories.
+
+:func:`extract_catalog` reads the tables of a :class:`~loaders.document.Document` with a
+:class:`~loaders.catalog_mapping.ColumnMapping`. Each kept row becomes a Passage (the row's
+span) and an Instrument; the responsible agencies in the row become Institutions
+(``RESPONSIBLE_FOR`` the instrument, ``OPERATES_IN`` the territory) and the territory a
+Territory (``COVERED`` by the instrument). Every relation carries the row as evidence; every
+entity is mentioned at the span of its cell (or of its part of a cell).
+
+Keys. An instrument is keyed by its name, the territory of the row and its code when the
+catalogue has one: the same name in two states is two programmes, and the same programme met
+twice (in a country-wide sheet and again in its state's sheet) is one, with evidence from
+both rows. The territory is always part of the key when known, so that an id never depends
+on which other rows the file holds. A regional or local agency is keyed by its name and
+territory too (every Mexican state has its own "Secretaría de Salud"); a national agency,
+marked by the mapping's ``national_agency_markers`` such as "(Federal)", by its name alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from graph.facets import FACETS, Vocabularies, default_vocabularies
+from graph.gazetteer import country_code
+from graph.model import (
+    DocumentInfo,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+    Passage,
+    Relation,
+    entity_id,
+    make_evidence,
+    passage_id,
+)
+from graph.normalize import normalize_name
+from graph.vocab import Level
+from loaders.catalog_mapping import ColumnMapping, HeaderRow, find_header, header_key
+from loaders.document import Document, Table, TableRow
+
+EXTRACTOR = "catalog"
+
+_SPACE = re.compile(r"\s+")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_NUMBER = re.compile(r"[-+]?\d[\d.,' ]*")
+# Agencies named "... Nacional ..." or "... Federal ..." are national wherever they act.
+_NATIONAL_WORDS = frozenset({"nacional", "federal", "national"})
+_TERRITORY_KINDS: dict[str, str] = {"national": "country", "regional": "region"}
+# Institution kinds by the head of the normalised name; longer heads first where they nest.
+_INSTITUTION_HEADS: tuple[tuple[str, str], ...] = (
+    ("secretaria ejecutiva", "agency"),
+    ("subsecretaria", "division"),
+    ("secretaria", "ministry"),
+    ("ministerio", "ministry"),
+    ("gobierno del estado", "regional_government"),
+    ("gobierno estatal", "regional_government"),
+    ("gobierno regional", "regional_government"),
+    ("gobierno provincial", "regional_government"),
+    ("gobernacion", "regional_government"),
+    ("gobierno municipal", "municipality"),
+    ("municipalidad", "municipality"),
+    ("municipio", "municipality"),
+    ("ayuntamiento", "municipality"),
+    ("alcaldia", "municipality"),
+    ("direccion", "division"),
+    ("subdireccion", "division"),
+    ("coordinacion", "division"),
+    ("departamento", "division"),
+    ("oficina", "division"),
+    ("unidad", "division"),
+    ("instituto", "agency"),
+    ("agencia", "agency"),
+    ("servicio", "agency"),
+    ("servicios", "agency"),
+    ("comision", "agency"),
+    ("procuraduria", "agency"),
+    ("sistema", "agency"),
+    ("junta", "agency"),
+    ("corporacion", "agency"),
+    ("universidad", "university"),
+    ("comite", "committee"),
+    ("grupo de trabajo", "working_group"),
+    ("red", "network"),
+)
+_PUBLIC_KINDS = frozenset(
+    {"ministry", "division", "agency", "regional_government", "municipality"}
+)
+
+
+class CatalogError(ValueError):
+    """A document cannot be read as a catalogue; the message names the file and the problem."""
+
+
+class SkippedRow(BaseModel):
+    """A table row that became no instrument, and why."""
+
+    sheet: str | None
+    row: int  # 1-based position of the row in its table
+    reason: str
+
+
+class CatalogResult(BaseModel):
+    """What a catalogue yielded: the extraction, and every row left out with its reason."""
+
+    extraction: Extraction
+    skipped: list[SkippedRow] = Field(default_factory=list)
+
+
+def extract_catalog(
+    document: Document, mapping: ColumnMapping, vocabularies: Vocabularies | None = None
+) -> CatalogResult:
+    """Turn the rows of ``document``'s tables into instruments, institutions and territories.
+
+    Tables are those ``mapping`` selects (by sheet); in each, rows above the header row
+    (a title block) and rows without a programme name are skipped with their reason.
+    Facets come from the mapped catalogue columns (:func:`graph.facets.map_values`) and
+    from the name, objective and description (:func:`graph.facets.assign_facets`).
+    """
+    builder = _CatalogBuilder(document, mapping, vocabularies or default_vocabularies())
+    ignored: list[str] = []
+    for position, table in enumerate(document.tables, start=1):
+        label = table.sheet or f"table {position}"
+        if not mapping.selects(table):
+            ignored.append(label)
+            continue
+        header = find_header(table, mapping)
+        if header is None:
+            builder.warn(
+                f"{label}: no header row matching mapping {mapping.name!r} in its first "
+                f"{mapping.header_search_rows} rows; its {len(table.rows)} rows were not read"
+            )
+            continue
+        builder.add_table(table, header)
+    if ignored:
+        builder.warn(
+            f"sheets not selected by mapping {mapping.name!r}, not read: {', '.join(ignored)}"
+        )
+    return builder.result()
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A non-empty cell value with its span in the document text."""
+
+    text: str
+    start: int
+    end: int
+
+
+class _CatalogBuilder:
+    """Accumulates passages, entities, relations and mentions over the rows of a catalogue."""
+
+    def __init__(
+        self, document: Document, mapping: ColumnMapping, vocabularies: Vocabularies
+    ) -> None:
+        self.document = document
+        self.mapping = mapping
+        self.vocabularies = vocabularies
+        self.info = DocumentInfo(
+            id=document.sha256,
+            title=document.title or Path(document.path).name,
+            path=document.path,
+            format=document.format,
+            text=document.text,
+        )
+        self.passages: dict[str, Passage] = {}
+        self.entities: dict[str, Entity] = {}
+        self.relations: dict[str, Relation] = {}
+        self.mentions: dict[tuple[str, str, int, int], Mention] = {}
+        self.skipped: list[SkippedRow] = []
+        self.warnings: list[str] = []
+        self.first_seen: dict[str, str] = {}  # instrument id -> where it was first read
+        self.unmapped: Counter[tuple[str, str]] = Counter()
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def add_table(self, table: Table, header: HeaderRow) -> None:
+        header_keys = [header_key(c) for c in table.rows[header.index].cells]
+        for index, row in enumerate(table.rows):
+            number = index + 1
+            self._check_row(table, number, row)
+            if index < header.index:
+                self._skip(table, number, "above the header row (title block)")
+            elif index > header.index:
+                if [header_key(c) for c in row.cells] == header_keys:
+                    self._skip(table, number, "repeated header row")
+                else:
+                    self._add_row(table, number, row, header)
+
+    def _skip(self, table: Table, number: int, reason: str) -> None:
+        self.skipped.append(SkippedRow(sheet=table.sheet, row=number, reason=reason))
+
+    def _check_row(self, table: Table, number: int, row: TableRow) -> None:
+        if self.document.text[row.start:row.end] != "\t".join(row.cells):
+            raise CatalogError(
+                f"{self.document.path}: {_where(table, number)}: the row's span "
+                f"[{row.start}, {row.end}) in the text does not hold its cells"
+            )
+
+    def _cells(self, row: TableRow, header: HeaderRow) -> dict[str, list[_Cell]]:
+        """The non-empty mapped cells of ``row`` by field; missing (ragged) cells are empty."""
+        starts = _cell_starts(row)
+        out: dict[str, list[_Cell]] = {}
+        for field, positions in header.columns.items():
+            for position in positions:
+                if position >= len(row.cells) or self.mapping.is_empty(row.cells[position]):
+                    continue
+                raw = row.cells[position]
+                lead = len(raw) - len(raw.lstrip())
+                text = raw.strip()
+                start = starts[position] + lead
+                out.setdefault(field, []).append(_Cell(text, start, start + len(text)))
+        return out
+
+    def _add_row(self, table: Table, number: int, row: TableRow, header: HeaderRow) -> None:
+        if not any(cell.strip() for cell in row.cells):
+            self._skip(table, number, "empty row")
+            return
+        cells = self._cells(row, header)
+        if "name" not in cells:
+            columns = ", ".join(repr(c) for c in header.column_names(table, "name"))
+            self._skip(table, number, f"no programme name (column {columns} is empty)")
+            return
+        where = _where(table, number)
+        if len(row.cells) > len(table.rows[header.index].cells) and any(
+            c.strip() for c in row.cells[len(table.rows[header.index].cells):]
+        ):
+            self.warn(f"{where}: cells beyond the last header column were not read")
+        passage = Passage(
+            id=passage_id(self.info.id, row.start, row.end),
+            document_id=self.info.id,
+            start=row.start,
+            end=row.end,
+            text=self.document.text[row.start:row.end],
+        )
+        self.passages[passage.id] = passage
+        evidence = make_evidence(self.info, passage, row.start, row.end, EXTRACTOR)
+        self._add_programme(cells, passage, evidence, where)
+
+    def _add_programme(
+        self, cells: dict[str, list[_Cell]], passage: Passage, evidence: Evidence, where: str
+    ) -> None:
+        name_cell = cells["name"][0]
+        name = _clean(name_cell.text)
+        territory_cell = _first(cells, "territory")
+        territory = _clean(territory_cell.text) if territory_cell else None
+        level = self._level(cells, where)
+        country = self._country(cells, where)
+        code = _text(cells, "code")
+        key = " ".join(part for part in (name, territory, code) if part)
+        instrument = Entity(
+            id=entity_id("Instrument", key, country),
+            label="Instrument",
+            name=name,
+            level=level,
+            country=country,
+            territory=territory,
+            objective=_text(cells, "objective"),
+            description=_text(cells, "description"),
+            code=code,
+            period=_period(_text(cells, "year")),
+            budget=self._budget(cells, where),
+            source=_text(cells, "source"),
+            extra={"catalog": self.mapping.name},
+        )
+        facets = self.vocabularies.assign(name, instrument.objective, instrument.description)
+        for facet in FACETS:
+            ids = set(getattr(facets, facet))
+            for cell in cells.get(facet, ()):
+                mapped = self.vocabularies.map_values(facet, cell.text)
+                if not mapped:
+                    self.unmapped[(facet, _clean(cell.text))] += 1
+                ids.update(mapped)
+            setattr(instrument, facet, sorted(ids))
+        if instrument.id in self.first_seen:
+            self.warn(
+                f"{where}: same programme as {self.first_seen[instrument.id]} "
+                f"({instrument.id}); read once, with the evidence of both rows"
+            )
+        else:
+            self.first_seen[instrument.id] = where
+        self._add_entity(instrument, passage, name_cell)
+
+        territory_id = None
+        if territory_cell and territory:
+            territory_id = self._add_entity(
+                Entity(
+                    id=entity_id("Territory", territory, country),
+                    label="Territory",
+                    name=territory,
+                    kind=self.mapping.territory_kind or _TERRITORY_KINDS.get(level or ""),
+                    country=country,
+                ),
+                passage,
+                territory_cell,
+            )
+            self._relate(instrument.id, "COVERS", territory_id, evidence)
+
+        for agency_cell in cells.get("responsible", ()):
+            for part in self._agencies(agency_cell):
+                agency = self._institution(part.text, level, country, territory)
+                agency_id = self._add_entity(agency, passage, part)
+                self._relate(agency_id, "RESPONSIBLE_FOR", instrument.id, evidence)
+                if territory_id:
+                    self._relate(agency_id, "OPERATES_IN", territory_id, evidence)
+
+    def _institution(
+        self, surface: str, level: Level | None, country: str | None, territory: str | None
+    ) -> Entity:
+        """An Institution for one agency named in a row of a programme at ``level``."""
+        name = _clean(surface)
+        unmarked = _strip_national_marker(name, self.mapping.national_agency_markers)
+        if unmarked is not None:
+            name, level = unmarked, "national"
+        elif _NATIONAL_WORDS & set(normalize_name(name).split()):
+            level = "national"
+        local = level in ("regional", "local") and territory
+        key = f"{name} {territory}" if local else name
+        kind = _institution_kind(name)
+        return Entity(
+            id=entity_id("Institution", key, country),
+            label="Institution",
+            name=name,
+            kind=kind,
+            sector="public" if kind in _PUBLIC_KINDS else None,
+            level=level,
+            country=country,
+            territory=territory if local else None,
+        )
+
+    def _agencies(self, cell: _Cell) -> list[_Cell]:
+        """The agencies named in one cell, split on the mapping's separators, with spans."""
+        separators = [s for s in self.mapping.agency_separators if s]
+        if not separators:
+            return [cell]
+        pattern = "|".join(re.escape(s) for s in separators)
+        parts: list[_Cell] = []
+        position = 0
+        for piece in re.split(f"({pattern})", cell.text):
+            if piece in separators:
+                position += len(piece)
+                continue
+            text = piece.strip()
+            if text and not self.mapping.is_empty(text):
+                start = cell.start + position + (len(piece) - len(piece.lstrip()))
+                parts.append(_Cell(text, start, start + len(text)))
+            position += len(piece)
+        return parts
+
+    def _add_entity(self, entity: Entity, passage: Passage, cell: _Cell) -> str:
+        known = self.entities.get(entity.id)
+        if known is None:
+            self.entities[entity.id] = entity
+        else:
+            known.absorb(entity)
+        mention = Mention(
+            passage_id=passage.id,
+            entity_id=entity.id,
+            start=cell.start,
+            end=cell.end,
+            text=self.document.text[cell.start:cell.end],
+        )
+        self.mentions[(mention.passage_id, mention.entity_id, mention.start, mention.end)] = mention
+        return entity.id
+
+    def _relate(self, source: str, rel_type: str, target: str, evidence: Evidence) -> None:
+        relation = Relation(source=source, type=rel_type, target=target, evidence=[evidence])
+        known = self.relations.get(relation.id)
+        if known is None:
+            self.relations[relation.id] = relation
+        else:
+            known.add_evidence([evidence])
+
+    def _level(self, cells: dict[str, list[_Cell]], where: str) -> Level | None:
+        raw = _text(cells, "level")
+        if raw is None:
+            return self.mapping.level
+        level = parse_level(raw)
+        if level is None:
+            self.warn(f"{where}: level {raw!r} not recognised; used the mapping's default")
+            return self.mapping.level
+        return level
+
+    def _country(self, cells: dict[str, list[_Cell]], where: str) -> str | None:
+        raw = _text(cells, "country")
+        if raw is None:
+            return self.mapping.country
+        code = country_code(raw)
+        if code is None and re.fullmatch(r"[A-Za-z]{2}", raw):
+            code = raw.upper()
+        if code is None:
+            self.warn(f"{where}: country {raw!r} not recognised; used the mapping's default")
+            return self.mapping.country
+        return code
+
+    def _budget(self, cells: dict[str, list[_Cell]], where: str) -> float | None:
+        raw = _text(cells, "budget")
+        if raw is None:
+            return None
+        amount = parse_amount(raw)
+        if amount is None:
+            self.warn(f"{where}: budget {raw!r} is not an amount; left empty")
+        return amount
+
+    def result(self) -> CatalogResult:
+        for (facet, value), count in sorted(self.unmapped.items()):
+            self.warn(f"{facet}: catalogue value {value!r} maps to no vocabulary id ({count} rows)")
+        extraction = Extraction(
+            document=self.info,
+            passages=list(self.passages.values()),
+            entities=list(self.entities.values()),
+            relations=list(self.relations.values()),
+            mentions=list(self.mentions.values()),
+            warnings=self.warnings,
+        )
+        return CatalogResult(extraction=extraction, skipped=self.skipped)
+
+
+def _where(table: Table, number: int) -> str:
+    return f"{table.sheet} row {number}" if table.sheet else f"row {number}"
+
+
+def _cell_starts(row: TableRow) -> list[int]:
+    """Offset in the document text of each cell of ``row`` (cells are joined by tabs)."""
+    starts: list[int] = []
+    position = row.start
+    for cell in row.cells:
+        starts.append(position)
+        position += len(cell) + 1
+    return starts
+
+
+def _first(cells: dict[str, list[_Cell]], field: str) -> _Cell | None:
+    found = cells.get(field)
+    return found[0] if found else None
+
+
+def _text(cells: dict[str, list[_Cell]], field: str) -> str | None:
+    cell = _first(cells, field)
+    return _clean(cell.text) if cell else None
+
+
+def _clean(text: str) -> str:
+    """White space collapsed and trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _strip_national_marker(name: str, markers: list[str]) -> str | None:
+    """``name`` without the national marker that ends it ("... (Federal)"), or None."""
+    folded = name.casefold()
+    for marker in (m.strip() for m in markers):
+        if marker and folded.endswith(marker.casefold()):
+            return _clean(name[: -len(marker)])
+    return None
+
+
+def _institution_kind(name: str) -> str | None:
+    """The kind an agency's head noun suggests (Secretaría → ministry), or None if unsure."""
+    normalized = normalize_name(name)
+    for head, kind in _INSTITUTION_HEADS:
+        if normalized == head or normalized.startswith(head + " "):
+            return kind
+    return None
+
+
+def parse_level(text: str) -> Level | None:
+    """The governance level a catalogue cell names ("Estatal" → regional), or None."""
+    words = set(normalize_name(text).split())
+    if words & {"supranacional", "internacional", "supranational", "international"}:
+        return "supranational"
+    if words & {"municipal", "local", "comunal", "municipio", "municipality", "cantonal"}:
+        return "local"
+    if words & {"estatal", "regional", "provincial", "departamental", "state", "estado"}:
+        return "regional"
+    if words & {"nacional", "federal", "national", "central"}:
+        return "national"
+    return None
+
+
+def _period(text: str | None) -> str | None:
+    """A year ("2018"), a span of years ("2018-2022"), or the cell text if it has none."""
+    if text is None:
+        return None
+    years = _YEAR.findall(text)
+    if not years:
+        return text
+    first, last = min(years), max(years)
+    return first if first == last else f"{first}-{last}"
+
+
+def parse_amount(text: str) -> float | None:
+    """An amount from a catalogue cell: "$1,234.50", "1.234,50", "MXN 2 500", "3,5 millones".
+
+    The last of "." and "," is the decimal separator when both occur; a lone separator
+    followed by exactly three digits (once or more) groups thousands. Returns None when the
+    cell holds no number.
+    """
+    lowered = text.casefold()
+    match = _NUMBER.search(lowered)
+    if match is None:
+        return None
+    number = match.group(0).strip().replace(" ", "").replace("'", "")
+    if "," in number and "." in number:
+        decimal = "," if number.rfind(",") > number.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        number = number.replace(thousands, "").replace(decimal, ".")
+    elif "," in number or "." in number:
+        separator = "," if "," in number else "."
+        if re.fullmatch(rf"[-+]?\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+", number):
+            number = number.replace(separator, "")
+        elif number.count(separator) == 1:
+            number = number.replace(separator, ".")
+        else:
+            return None
+    try:
+        amount = float(number.rstrip(".,"))
+    except ValueError:
+        return None
+    rest = lowered[match.end():]
+    if re.match(r"\s*(?:mil\s+millones|billion|bn)\b", rest):
+        amount *= 1e9
+    elif re.match(r"\s*(?:millones|mill[oó]n|millions?|mm|mill)\b", rest):
+        amount *= 1e6
+    elif re.match(r"\s*(?:mil|miles|thousands?|k)\b", rest):
+        amount *= 1e3
+    return amount
