@@ -243,7 +243,8 @@ DELETE_UNSUPPORTED_ENTITIES = (
     "UNWIND $ids AS eid "
     "MATCH (e:Entity {id: eid}) "
     "WHERE size(coalesce(e.doc_ids, [])) = 0 AND NOT EXISTS { (e)--() } "
-    "AND NOT (e.source = $gazetteer OR e.source STARTS WITH $gazetteer_prefix) "
+    "AND NOT (e.source IS NOT NULL "
+    "AND (e.source = $gazetteer OR e.source STARTS WITH $gazetteer_prefix)) "
     "DELETE e "
     "RETURN count(*) AS deleted"
 )
@@ -251,7 +252,7 @@ DELETE_ENTITY = "MATCH (e:Entity {id: $id}) DETACH DELETE e"
 
 
 def entities_with_label(label: str) -> str:
-    """Every entity carrying the ontology label ``label``, by id."""
+    """Every entity carrying the ontology label ``label``, by name."""
     label = check_label(label)
     return f"MATCH (e:{label}) RETURN properties(e) AS entity ORDER BY e.sort_name, e.id"
 

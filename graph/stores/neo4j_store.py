@@ -378,7 +378,7 @@ def _stored_relation(row: dict[str, Any]) -> _StoredRelation:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Neo4jStore:
