@@ -172,15 +172,44 @@ def _is_structural(line: str) -> bool:
     return "\t" in line or bool(_STRUCTURAL_START.match(line))
 
 
+_ENDS_ON_CONNECTOR = re.compile(
+    r"\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre|entre)$", re.IGNORECASE
+)
+
+
+def _typical_width(lines: list[str]) -> int:
+    """Median length of the body lines: the wrap width of hard-wrapped (PDF) text."""
+    widths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20 and "\t" not in ln)
+    return widths[len(widths) // 2] if widths else 0
+
+
 def _join_lines(lines: list[str]) -> list[str]:
-    """Join lines of one paragraph broken by PDF extraction; keep structural lines apart."""
+    """Join lines of one paragraph broken by PDF extraction; keep structural lines apart.
+
+    A line well short of the wrap width followed by a capitalised line ends its paragraph
+    (a heading, a name, the last line of a paragraph). A heading broken before a blank line
+    while ending on a connector ("... la integración en") continues after the blank.
+    """
+    width = _typical_width(lines)
     out: list[str] = []
+    blank_after_connector = False
     for line in lines:
         stripped = line.strip()
         if not stripped:
+            if out and out[-1] and _ENDS_ON_CONNECTOR.search(out[-1]) and "\t" not in out[-1] \
+                    and _is_structural(out[-1]):
+                blank_after_connector = True
+                continue
             out.append("")
             continue
         prev = out[-1] if out else ""
+        if blank_after_connector:
+            blank_after_connector = False
+            if stripped[:1].isalpha() and not _is_structural(line):
+                out[-1] = prev.rstrip() + " " + stripped
+                continue
+            out.append("")
+            prev = ""
         can_join = (
             prev
             and "\t" not in prev
@@ -188,9 +217,13 @@ def _join_lines(lines: list[str]) -> list[str]:
             and not prev.lstrip().startswith("#")
             and not (prev.rstrip().endswith(":") and len(prev) < 80)
         )
+        short_line = width >= 50 and len(prev.strip()) < 0.6 * width
         if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
             out[-1] = prev[:-1] + stripped
-        elif can_join and (not _SENTENCE_END.search(prev) or stripped[:1].islower()):
+        elif can_join and (
+            stripped[:1].islower()
+            or (not _SENTENCE_END.search(prev) and not (short_line and stripped[:1].isupper()))
+        ):
             out[-1] = prev.rstrip() + " " + stripped
         else:
             out.append(stripped if "\t" not in line else line.rstrip(" "))

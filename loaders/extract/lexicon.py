@@ -60,6 +60,21 @@ def make_doc(text: str) -> Doc:
     return doc
 
 
+def _needs_capital(form: str) -> bool:
+    """Whether ``form`` names something proper, so that all-lowercase text must not match it.
+
+    Lowercase forms ("municipios") and sentence-case terms of several words ("Plan regulador
+    comunal") are common nouns and match in any case; a form with a capital beyond its first
+    letter, or a capitalised single word ("Pará", "Europa"), is a proper name: "para" in running
+    text is a preposition, not the Brazilian state.
+    """
+    if form.islower():
+        return False
+    words = form.split()
+    capitals = sum(1 for ch in form if ch.isupper())
+    return len(words) == 1 or capitals > 1 or not form[0].isupper()
+
+
 class Lexicon:
     """A compiled gazetteer: entries by key and the two phrase matchers."""
 
@@ -83,25 +98,27 @@ class Lexicon:
         for acronym in entry.acronyms:
             self.acronyms.setdefault(acronym, []).append(entry)
             self.by_name.setdefault(normalize_name(acronym), entry)
-        key = f"e{index}"
         long_forms = [n for n in (entry.name, *entry.aliases) if n]
         exact_forms = list(entry.acronyms)
         if entry.case_sensitive:
             exact_forms += long_forms
             long_forms = []
-        if long_forms:
-            self._norm.add(key, [make_doc(n) for n in long_forms])
+        for form in long_forms:
+            self._norm.add(f"e{index}:{int(_needs_capital(form))}", [make_doc(form)])
         if exact_forms:
-            self._exact.add(key, [_nlp().make_doc(n) for n in exact_forms])
+            self._exact.add(f"e{index}:0", [_nlp().make_doc(n) for n in exact_forms])
 
     def match(self, doc: Doc) -> Iterator[Candidate]:
         """Every gazetteer span in ``doc`` as a candidate (overlaps are resolved later)."""
         vocab = doc.vocab
         for matcher, source in ((self._norm, "gazetteer"), (self._exact, "gazetteer")):
             for match_id, start, end in matcher(doc):
-                entry = self.entries[int(vocab.strings[match_id][1:])]
+                index, needs_capital = vocab.strings[match_id][1:].split(":")
+                entry = self.entries[int(index)]
                 span = doc[start:end]
                 surface = span.text
+                if needs_capital == "1" and surface.islower():
+                    continue
                 is_acronym = surface in entry.acronyms
                 yield Candidate(
                     span.start_char,

@@ -109,6 +109,9 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Parlamento": "council",
     "Congreso": "council",
     "Presidencia": "government",
+    "Consejería": "ministry",
+    "Viceministerio": "ministry",
+    "Autoridad": "agency",
     "Cancillería": "ministry",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {

@@ -233,7 +233,8 @@ def _split_units(
         inner = [
             a
             for a in anchors
-            if cand.start < a.start and a.end <= cand.end + 1 and a.label == "Institution"
+            if cand.start < a.start and cand.end - 1 <= a.end <= cand.end + 1
+            and a.label == "Institution"
         ]
         cut_done = False
         for anchor in sorted(inner, key=lambda a: a.start):
@@ -289,6 +290,8 @@ def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
     return cand
 
 
+# A cell piece that starts with an infinitive is a misplaced objective, not an actor.
+_INFINITIVE = re.compile(r"^[A-ZÁÉÍÓÚ][a-záéíóúñ]{2,}(?:ar|er|ir)\b(?!\s+(?:de|del)\b)")
 _LEADING_OFFICE = re.compile(
     r"^(?:Presidencia|Vicepresidencia|Secretar[ií]a (?:T[eé]cnica|Pro Tempore|Ejecutiva)|"
     r"Coordinaci[oó]n)\s+(?:de|del)\s+(?:la\s+|el\s+)?"
@@ -345,7 +348,8 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
             ):
                 pending = (start, name)
                 continue
-            if len(name) < 3 or not re.match(r"[A-ZÁÉÍÓÚÑ]", name):
+            name = re.sub(r"^(?:de|del|de la|de los|de las)\s+", "", name)
+            if len(name) < 3 or not re.match(r"[A-ZÁÉÍÓÚÑ]", name) or _INFINITIVE.match(name):
                 continue
             if re.fullmatch(r"(?:No se aplica|No aplica|N/?A|Ninguno)", name, re.IGNORECASE):
                 continue
@@ -808,7 +812,65 @@ def _sentence_relations(
                     ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
 
 
+def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
+    """Merge a name that is the start of exactly one longer name of the same family
+    ("Mesa Directiva" → "Mesa Directiva de eLAC2020"), and a person named by a subset of
+    another person's names ("Oscar Chamat" → "Oscar Mauricio Chamat Núñez")."""
+    builders = ctx.builders
+    redirect: dict[str, str] = {}
+    by_family: dict[str, list[_Builder]] = defaultdict(list)
+    for b in builders.values():
+        by_family[b.key.split("|", 1)[0]].append(b)
+    for family, group in by_family.items():
+        for short in group:
+            if short.from_gazetteer or short.code:
+                continue
+            short_norm = normalize_name(short.name)
+            if family == "Person":
+                tokens = short_norm.split()
+                longer = [b for b in group if b is not short and len(b.name) > len(short.name)
+                          and set(tokens) <= set(normalize_name(b.name).split())
+                          and normalize_name(b.name).split()[0] == tokens[0]]
+            else:
+                longer = [b for b in group if b is not short and re.match(
+                    rf"{re.escape(short_norm)} (?:de|del|para|sobre|en) ", normalize_name(b.name))]
+            if len(longer) == 1 and len(short_norm.split()) >= 2:
+                redirect[short.key] = longer[0].key
+    for old, new in redirect.items():
+        while new in redirect and redirect[new] != old:
+            new = redirect[new]
+        target = builders.get(new)
+        source = builders.pop(old, None)
+        if target is None or source is None:
+            continue
+        target.names |= source.names
+        target.spans += source.spans
+        for attr in ("acronym", "kind", "level", "country", "sector", "objective"):
+            if getattr(target, attr) is None:
+                setattr(target, attr, getattr(source, attr))
+        for key, value in list(ctx.alias_keys.items()):
+            if value == old:
+                ctx.alias_keys[key] = new
+        for cand in base:
+            if cand.key == old:
+                cand.key = new
+    if redirect:
+        moved: dict[str, Relation] = {}
+        for rel in ctx.relations.values():
+            src = redirect.get(rel.source, rel.source)
+            dst = redirect.get(rel.target, rel.target)
+            if src == dst:
+                continue
+            new_rel = rel.model_copy(update={"source": src, "target": dst})
+            if new_rel.id in moved:
+                moved[new_rel.id].add_evidence(new_rel.evidence)
+            else:
+                moved[new_rel.id] = new_rel
+        ctx.relations = moved
+
+
 def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
+    _merge_short_forms(ctx, base)
     text = ctx.text
     builders = ctx.builders
     # territories named inside institution names: "Gobierno Regional del Bío-Bío"
@@ -884,6 +946,7 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
                 sector=b.sector,
                 code=b.code,
                 objective=b.objective,
+                source="gazetteer" if b.from_gazetteer else None,
             )
         )
     relations: list[Relation] = []
