@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from graph.facets import FACETS, Vocabularies, default_vocabularies
-from graph.gazetteer import country_code
+from graph.gazetteer import country_code, load_gazetteer
 from graph.model import (
     DocumentInfo,
     Entity,
@@ -249,10 +249,12 @@ class _CatalogBuilder:
     ) -> None:
         name_cell = cells["name"][0]
         name = _clean(name_cell.text)
-        territory_cell = _first(cells, "territory")
-        territory = _clean(territory_cell.text) if territory_cell else None
         level = self._level(cells, where)
         country = self._country(cells, where)
+        territory_cell = _first(cells, "territory")
+        territory, territory_kind = None, None
+        if territory_cell:
+            territory, territory_kind = _known_territory(_clean(territory_cell.text), country)
         code = _text(cells, "code")
         key = " ".join(part for part in (name, territory, code) if part)
         instrument = Entity(
@@ -295,7 +297,9 @@ class _CatalogBuilder:
                     id=entity_id("Territory", territory, country),
                     label="Territory",
                     name=territory,
-                    kind=self.mapping.territory_kind or _TERRITORY_KINDS.get(level or ""),
+                    kind=territory_kind
+                    or self.mapping.territory_kind
+                    or _TERRITORY_KINDS.get(level or ""),
                     country=country,
                 ),
                 passage,
@@ -355,6 +359,14 @@ class _CatalogBuilder:
         return parts
 
     def _add_entity(self, entity: Entity, passage: Passage, cell: _Cell) -> str:
+        """Add ``entity`` (or merge it into the one with its id), mentioned at ``cell``.
+
+        A surface form other than the entity's name ("Estado de Colima" for Colima) is kept
+        as an alias.
+        """
+        surface = _clean(cell.text)
+        if surface != entity.name and surface not in entity.aliases:
+            entity.aliases.append(surface)
         known = self.entities.get(entity.id)
         if known is None:
             self.entities[entity.id] = entity
@@ -421,6 +433,17 @@ class _CatalogBuilder:
             warnings=self.warnings,
         )
         return CatalogResult(extraction=extraction, skipped=self.skipped)
+
+
+def _known_territory(name: str, country: str | None) -> tuple[str, str | None]:
+    """The gazetteer's name and kind for a territory of ``country`` ("Estado de Colima" →
+    "Colima", region), so that its id is the gazetteer's; ``name`` and None if unknown."""
+    if country is None:
+        return name, None
+    hits = load_gazetteer().lookup(name, label="Territory", country=country)
+    if len(hits) != 1:
+        return name, None
+    return hits[0].name, hits[0].kind
 
 
 def _where(table: Table, number: int) -> str:

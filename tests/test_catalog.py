@@ -217,6 +217,7 @@ def test_each_entity_is_mentioned_at_its_own_cell(csv_result):
     names = {e.id: e.name for e in extraction.entities}
     for mention in extraction.mentions:
         assert mention.text == names[mention.entity_id]
+    assert all(not e.aliases for e in extraction.entities)  # every cell is the name itself
     mentioned = Counter(names[m.entity_id] for m in extraction.mentions)
     assert mentioned["Instituto de la Juventud"] == 2
     assert mentioned["Región del Maule"] == 1  # the unnamed row mentions nothing
@@ -280,7 +281,11 @@ def xlsx_result(tmp_path: Path) -> tuple[Document, CatalogResult]:
     sheets = {
         "Nacional": coneval_like_rows("", [colima, colima_salud, sonora_becas, sonora_salud]),
         "Colima": coneval_like_rows("Colima", [colima, colima_salud]),
-        "Sonora": coneval_like_rows("Sonora", [sonora_becas, sonora_salud]),
+        # The state sheet writes the state's long name; the gazetteer knows it is Sonora.
+        "Sonora": coneval_like_rows(
+            "Sonora",
+            [[row[0], "Estado de Sonora", *row[2:]] for row in (sonora_becas, sonora_salud)],
+        ),
     }
     document = read(write_xlsx(tmp_path / "inventario.xlsx", sheets))
     return document, extract_catalog(document, mapping_from(tmp_path, XLSX_MAPPING))
@@ -303,6 +308,22 @@ def test_xlsx_programmes_repeated_across_sheets_are_read_once_with_all_their_evi
     assert len(result.extraction.passages) == 8
     assert sum("same programme as" in w for w in result.extraction.warnings) == 4
     assert_spans_are_exact(document, result.extraction)
+
+
+def test_territories_take_the_gazetteer_name_and_keep_the_cell_as_alias(xlsx_result):
+    _, result = xlsx_result
+    extraction = result.extraction
+    territories = by_label(extraction, "Territory")
+    assert set(territories) == {"Colima", "Sonora"}
+    sonora = territories["Sonora"]
+    assert sonora.id == entity_id("Territory", "Sonora", "MX")
+    assert (sonora.kind, sonora.aliases) == ("region", ["Estado de Sonora"])
+    assert {m.text for m in extraction.mentions if m.entity_id == sonora.id} == {
+        "Sonora", "Estado de Sonora",
+    }
+    federal = next(e for e in extraction.entities if e.label == "Institution"
+                   and e.level == "national")
+    assert federal.aliases == ["Secretaría de Salud (Federal)"]
 
 
 def test_xlsx_title_blocks_are_skipped_and_header_found_below_them(xlsx_result):
@@ -348,7 +369,7 @@ def test_ragged_short_rows_read_missing_cells_as_empty_and_long_rows_warn():
     rows = [
         ["Programa", "Institución responsable", "Región"],
         ["Plan Uno", "Ministerio de Hacienda"],
-        ["Plan Dos", "Ministerio de Hacienda", "Región de Aysén", "sobrante"],
+        ["Plan Dos", "Ministerio de Hacienda", "Región Imaginaria", "sobrante"],
     ]
     text_rows, tables_rows, position = [], [], 0
     for cells in rows:
@@ -368,7 +389,7 @@ def test_ragged_short_rows_read_missing_cells_as_empty_and_long_rows_warn():
     result = extract_catalog(document, mapping)
     instruments = by_label(result.extraction, "Instrument")
     assert instruments["Plan Uno"].territory is None
-    assert instruments["Plan Dos"].territory == "Región de Aysén"
+    assert instruments["Plan Dos"].territory == "Región Imaginaria"
     assert instruments["Plan Dos"].level == "national"
     assert any("row 3" in w and "beyond the last header column" in w
                for w in result.extraction.warnings)
