@@ -37,7 +37,12 @@ class LexEntry:
 
 @lru_cache(maxsize=1)
 def _nlp() -> spacy.language.Language:
-    return spacy.blank("es")
+    """Blank Spanish tokenizer that also splits hyphens and slashes inside words, so that
+    "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way)."""
+    nlp = spacy.blank("es")
+    infixes = [*nlp.Defaults.infixes, r"(?<=[\w])[-/](?=[\w])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    return nlp
 
 
 _FOLD_CACHE: dict[str, str] = {}
@@ -117,7 +122,14 @@ class Lexicon:
                 entry = self.entries[int(index)]
                 span = doc[start:end]
                 surface = span.text
-                if needs_capital == "1" and surface.islower():
+                if len(span) == 1 and not surface.isupper() and not any(
+                    surface.casefold() == form.casefold() for form in self._forms(entry)
+                ):
+                    continue  # one word must keep its accents: "Para" is not "Pará"
+                if needs_capital == "1" and (
+                    surface.islower() or (len(span) == 1 and surface.isupper() and len(surface) > 3
+                                          and surface not in entry.acronyms)
+                ):
                     continue
                 is_acronym = surface in entry.acronyms
                 yield Candidate(
@@ -135,6 +147,10 @@ class Lexicon:
                     aliases=[*entry.aliases, *entry.acronyms],
                     confidence=0.95 if not is_acronym else 0.9,
                 )
+
+    @staticmethod
+    def _forms(entry: LexEntry) -> list[str]:
+        return [entry.name, *entry.aliases, *entry.acronyms]
 
     def lookup(self, name: str) -> LexEntry | None:
         """The entry carrying ``name`` as name, alias or acronym (normalised), if any."""

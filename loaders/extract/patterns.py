@@ -270,36 +270,35 @@ def _trim_tail(text: str) -> str:
 
 
 def find_head_names(text: str) -> Iterator[Candidate]:
-    """Institution, instrument and programme names introduced by a head noun."""
+    """Institution, instrument and programme names introduced by a head noun.
+
+    After a name is trimmed (a second head noun starts another name), the search resumes
+    at the end of the trimmed name, so "Unidad X División Y (DDPE)" yields both.
+    """
     for regex, is_institution in ((_INSTITUTION_RE, True), (_INSTRUMENT_RE, False)):
-        for m in regex.finditer(text):
+        pos = 0
+        while (m := regex.search(text, pos)) is not None:
+            pos = m.end()
             head = re.sub(r"\s+", " ", m.group("head"))
             tail = m.group("tail")
-            # a tail that crosses a line break belongs to the next line
             cut = tail.find("\n")
             if cut >= 0:
                 tail = tail[:cut]
             name = _trim_tail(f"{head}{tail}".replace("\t", " "))
+            start = m.start()
+            end = start + len(name)
+            if text[start:end] != name:
+                end = start + len(_trim_tail(text[start : m.end()].split("\n")[0]))
+                name = re.sub(r"\s+", " ", text[start:end])
+            if end < m.end():
+                pos = max(end, m.start() + 1)
             if name == head or len(name.split()) < 2:
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
-            start = m.start()
-            end = start + len(name)
-            if text[start:end] != name:
-                # white space inside the span differed (tabs, double spaces): keep exact span
-                end = start + len(_trim_tail(text[start : m.end()].split("\n")[0]))
-                name = re.sub(r"\s+", " ", text[start:end])
             if is_institution:
-                yield Candidate(
-                    start,
-                    end,
-                    "Institution",
-                    name,
-                    "pattern",
-                    kind=INSTITUTION_HEADS.get(head),
-                    confidence=0.7,
-                )
+                yield Candidate(start, end, "Institution", name, "pattern",
+                                kind=INSTITUTION_HEADS.get(head), confidence=0.7)
             else:
                 label, kind = INSTRUMENT_HEADS[head]
                 yield Candidate(start, end, label, name, "pattern", kind=kind, confidence=0.6)
