@@ -289,6 +289,7 @@ def connect(
     the credentials are refused, or the server stays unreachable after ``attempts`` tries.
     """
     shown = redact_uri(uri)
+    attempts = max(1, attempts)
     scheme = urlsplit(uri).scheme.lower()
     if scheme not in BOLT_SCHEMES:
         raise StoreUnavailable(
