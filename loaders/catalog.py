@@ -41,7 +41,7 @@ from graph.model import (
 )
 from graph.normalize import normalize_name
 from graph.vocab import Level
-from loaders.catalog_mapping import ColumnMapping, HeaderRow, find_header, header_key
+from loaders.catalog_mapping import ColumnMapping, HeaderRow, find_header
 from loaders.document import Document, Table, TableRow
 
 EXTRACTOR = "catalog"
@@ -177,19 +177,21 @@ class _CatalogBuilder:
         self.warnings: list[str] = []
         self.first_seen: dict[str, str] = {}  # instrument id -> where it was first read
         self.unmapped: Counter[tuple[str, str]] = Counter()
+        separators = [re.escape(s) for s in mapping.agency_separators if s]
+        self.agency_separator = re.compile("|".join(separators)) if separators else None
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
     def add_table(self, table: Table, header: HeaderRow) -> None:
-        header_keys = [header_key(c) for c in table.rows[header.index].cells]
+        header_cells = table.rows[header.index].cells
         for index, row in enumerate(table.rows):
             number = index + 1
             self._check_row(table, number, row)
             if index < header.index:
                 self._skip(table, number, "above the header row (title block)")
             elif index > header.index:
-                if [header_key(c) for c in row.cells] == header_keys:
+                if row.cells == header_cells:
                     self._skip(table, number, "repeated header row")
                 else:
                     self._add_row(table, number, row, header)
@@ -229,9 +231,8 @@ class _CatalogBuilder:
             self._skip(table, number, f"no programme name (column {columns} is empty)")
             return
         where = _where(table, number)
-        if len(row.cells) > len(table.rows[header.index].cells) and any(
-            c.strip() for c in row.cells[len(table.rows[header.index].cells):]
-        ):
+        width = len(table.rows[header.index].cells)
+        if any(cell.strip() for cell in row.cells[width:]):
             self.warn(f"{where}: cells beyond the last header column were not read")
         passage = Passage(
             id=passage_id(self.info.id, row.start, row.end),
@@ -247,40 +248,13 @@ class _CatalogBuilder:
     def _add_programme(
         self, cells: dict[str, list[_Cell]], passage: Passage, evidence: Evidence, where: str
     ) -> None:
-        name_cell = cells["name"][0]
-        name = _clean(name_cell.text)
         level = self._level(cells, where)
         country = self._country(cells, where)
         territory_cell = _first(cells, "territory")
-        territory, territory_kind = None, None
+        territory = None
         if territory_cell:
-            territory, territory_kind = _known_territory(_clean(territory_cell.text), country)
-        code = _text(cells, "code")
-        key = " ".join(part for part in (name, territory, code) if part)
-        instrument = Entity(
-            id=entity_id("Instrument", key, country),
-            label="Instrument",
-            name=name,
-            level=level,
-            country=country,
-            territory=territory,
-            objective=_text(cells, "objective"),
-            description=_text(cells, "description"),
-            code=code,
-            period=_period(_text(cells, "year")),
-            budget=self._budget(cells, where),
-            source=_text(cells, "source"),
-            extra={"catalog": self.mapping.name},
-        )
-        facets = self.vocabularies.assign(name, instrument.objective, instrument.description)
-        for facet in FACETS:
-            ids = set(getattr(facets, facet))
-            for cell in cells.get(facet, ()):
-                mapped = self.vocabularies.map_values(facet, cell.text)
-                if not mapped:
-                    self.unmapped[(facet, _clean(cell.text))] += 1
-                ids.update(mapped)
-            setattr(instrument, facet, sorted(ids))
+            territory = self._territory(_clean(territory_cell.text), level, country)
+        instrument = self._instrument(cells, level, country, territory, where)
         if instrument.id in self.first_seen:
             self.warn(
                 f"{where}: same programme as {self.first_seen[instrument.id]} "
@@ -288,35 +262,76 @@ class _CatalogBuilder:
             )
         else:
             self.first_seen[instrument.id] = where
-        self._add_entity(instrument, passage, name_cell)
-
-        territory_id = None
+        self._add_entity(instrument, passage, cells["name"][0])
         if territory_cell and territory:
-            territory_id = self._add_entity(
-                Entity(
-                    id=entity_id("Territory", territory, country),
-                    label="Territory",
-                    name=territory,
-                    kind=territory_kind
-                    or self.mapping.territory_kind
-                    or _TERRITORY_KINDS.get(level or ""),
-                    country=country,
-                ),
-                passage,
-                territory_cell,
-            )
-            self._relate(instrument.id, "COVERS", territory_id, evidence)
-
+            self._add_entity(territory, passage, territory_cell)
+            self._relate(instrument.id, "COVERS", territory.id, evidence)
         for agency_cell in cells.get("responsible", ()):
             for part in self._agencies(agency_cell):
                 agency = self._institution(part.text, level, country, territory)
-                agency_id = self._add_entity(agency, passage, part)
-                self._relate(agency_id, "RESPONSIBLE_FOR", instrument.id, evidence)
-                if territory_id:
-                    self._relate(agency_id, "OPERATES_IN", territory_id, evidence)
+                self._add_entity(agency, passage, part)
+                self._relate(agency.id, "RESPONSIBLE_FOR", instrument.id, evidence)
+                if territory:
+                    self._relate(agency.id, "OPERATES_IN", territory.id, evidence)
+
+    def _instrument(
+        self,
+        cells: dict[str, list[_Cell]],
+        level: Level | None,
+        country: str | None,
+        territory: Entity | None,
+        where: str,
+    ) -> Entity:
+        """The Instrument of a row, keyed by name, territory and code, with its facets."""
+        name = _clean(cells["name"][0].text)
+        territory_name = territory.name if territory else None
+        code = _text(cells, "code")
+        key = " ".join(part for part in (name, territory_name, code) if part)
+        objective, description = _text(cells, "objective"), _text(cells, "description")
+        facets = self.vocabularies.assign(name, objective, description)
+        for facet in FACETS:
+            ids = set(getattr(facets, facet))
+            for cell in cells.get(facet, ()):
+                mapped = self.vocabularies.map_values(facet, cell.text)
+                if not mapped:
+                    self.unmapped[(facet, _clean(cell.text))] += 1
+                ids.update(mapped)
+            setattr(facets, facet, sorted(ids))
+        return Entity(
+            id=entity_id("Instrument", key, country),
+            label="Instrument",
+            name=name,
+            level=level,
+            country=country,
+            territory=territory_name,
+            objective=objective,
+            description=description,
+            code=code,
+            period=_period(_text(cells, "year")),
+            budget=self._budget(cells, where),
+            source=_text(cells, "source"),
+            extra={"catalog": self.mapping.name},
+            **facets.model_dump(),
+        )
+
+    def _territory(self, name: str, level: Level | None, country: str | None) -> Entity:
+        """The Territory a row names, under the gazetteer's name when the gazetteer knows it
+        ("Estado de Colima" → Colima), so that its id is the gazetteer's."""
+        kind = None
+        if country is not None:
+            hits = load_gazetteer().lookup(name, label="Territory", country=country)
+            if len(hits) == 1:
+                name, kind = hits[0].name, hits[0].kind
+        return Entity(
+            id=entity_id("Territory", name, country),
+            label="Territory",
+            name=name,
+            kind=kind or self.mapping.territory_kind or _TERRITORY_KINDS.get(level or ""),
+            country=country,
+        )
 
     def _institution(
-        self, surface: str, level: Level | None, country: str | None, territory: str | None
+        self, surface: str, level: Level | None, country: str | None, territory: Entity | None
     ) -> Entity:
         """An Institution for one agency named in a row of a programme at ``level``."""
         name = _clean(surface)
@@ -325,8 +340,8 @@ class _CatalogBuilder:
             name, level = unmarked, "national"
         elif _NATIONAL_WORDS & set(normalize_name(name).split()):
             level = "national"
-        local = level in ("regional", "local") and territory
-        key = f"{name} {territory}" if local else name
+        local = territory.name if territory and level in ("regional", "local") else None
+        key = f"{name} {local}" if local else name
         kind = _institution_kind(name)
         return Entity(
             id=entity_id("Institution", key, country),
@@ -336,29 +351,26 @@ class _CatalogBuilder:
             sector="public" if kind in _PUBLIC_KINDS else None,
             level=level,
             country=country,
-            territory=territory if local else None,
+            territory=local,
         )
 
     def _agencies(self, cell: _Cell) -> list[_Cell]:
         """The agencies named in one cell, split on the mapping's separators, with spans."""
-        separators = [s for s in self.mapping.agency_separators if s]
-        if not separators:
-            return [cell]
-        pattern = "|".join(re.escape(s) for s in separators)
+        bounds = [0]
+        if self.agency_separator is not None:
+            for match in self.agency_separator.finditer(cell.text):
+                bounds.extend((match.start(), match.end()))
+        bounds.append(len(cell.text))
         parts: list[_Cell] = []
-        position = 0
-        for piece in re.split(f"({pattern})", cell.text):
-            if piece in separators:
-                position += len(piece)
-                continue
+        for begin, end in zip(bounds[::2], bounds[1::2], strict=True):
+            piece = cell.text[begin:end]
             text = piece.strip()
             if text and not self.mapping.is_empty(text):
-                start = cell.start + position + (len(piece) - len(piece.lstrip()))
+                start = cell.start + begin + len(piece) - len(piece.lstrip())
                 parts.append(_Cell(text, start, start + len(text)))
-            position += len(piece)
         return parts
 
-    def _add_entity(self, entity: Entity, passage: Passage, cell: _Cell) -> str:
+    def _add_entity(self, entity: Entity, passage: Passage, cell: _Cell) -> None:
         """Add ``entity`` (or merge it into the one with its id), mentioned at ``cell``.
 
         A surface form other than the entity's name ("Estado de Colima" for Colima) is kept
@@ -380,7 +392,6 @@ class _CatalogBuilder:
             text=self.document.text[cell.start:cell.end],
         )
         self.mentions[(mention.passage_id, mention.entity_id, mention.start, mention.end)] = mention
-        return entity.id
 
     def _relate(self, source: str, rel_type: str, target: str, evidence: Evidence) -> None:
         relation = Relation(source=source, type=rel_type, target=target, evidence=[evidence])
@@ -433,17 +444,6 @@ class _CatalogBuilder:
             warnings=self.warnings,
         )
         return CatalogResult(extraction=extraction, skipped=self.skipped)
-
-
-def _known_territory(name: str, country: str | None) -> tuple[str, str | None]:
-    """The gazetteer's name and kind for a territory of ``country`` ("Estado de Colima" →
-    "Colima", region), so that its id is the gazetteer's; ``name`` and None if unknown."""
-    if country is None:
-        return name, None
-    hits = load_gazetteer().lookup(name, label="Territory", country=country)
-    if len(hits) != 1:
-        return name, None
-    return hits[0].name, hits[0].kind
 
 
 def _where(table: Table, number: int) -> str:

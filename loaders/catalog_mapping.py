@@ -32,7 +32,8 @@ CatalogField = Literal[
     "themes", "territory", "level", "country", "budget", "year", "source", "code",
 ]
 CATALOG_FIELDS: tuple[str, ...] = get_args(CatalogField)
-# Fields read from every column mapped to them; the others take the first non-empty column.
+# Fields read from every column mapped to them; the others take the first of their columns
+# that is not empty in the row (so a mapping may list fallbacks: budget executed, else planned).
 MULTI_VALUE_FIELDS: frozenset[str] = frozenset(
     {"responsible", "target_groups", "support_types", "themes"}
 )
@@ -167,7 +168,7 @@ def _match_columns(cells: Sequence[str], mapping: ColumnMapping) -> dict[str, tu
             hits = exact.get(normalize_name(header)) or loose.get(header_key(header)) or []
             positions.extend(p for p in hits[:1] if p not in positions)
         if positions:
-            found[field] = tuple(positions if field in MULTI_VALUE_FIELDS else positions[:1])
+            found[field] = tuple(positions)
     return found
 
 

@@ -365,11 +365,13 @@ def test_xlsx_numbers_and_catalogue_facets(xlsx_result):
     assert "service_provision" in vacunacion.support_types
 
 
-def test_ragged_short_rows_read_missing_cells_as_empty_and_long_rows_warn():
+def test_ragged_rows_empty_rows_and_repeated_headers_in_a_hand_built_document():
     rows = [
         ["Programa", "Institución responsable", "Región"],
         ["Plan Uno", "Ministerio de Hacienda"],
         ["Plan Dos", "Ministerio de Hacienda", "Región Imaginaria", "sobrante"],
+        ["", "", ""],
+        ["Programa", "Institución responsable", "Región"],
     ]
     text_rows, tables_rows, position = [], [], 0
     for cells in rows:
@@ -393,7 +395,26 @@ def test_ragged_short_rows_read_missing_cells_as_empty_and_long_rows_warn():
     assert instruments["Plan Dos"].level == "national"
     assert any("row 3" in w and "beyond the last header column" in w
                for w in result.extraction.warnings)
+    assert [(s.row, s.reason) for s in result.skipped] == [
+        (4, "empty row"), (5, "repeated header row"),
+    ]
     assert_spans_are_exact(document, result.extraction)
+
+
+def test_a_single_value_field_reads_the_first_of_its_columns_that_has_a_value(tmp_path: Path):
+    rows = [
+        ["Programa", "Presupuesto ejercido", "Presupuesto original"],
+        ["Plan Uno", "No Disponible", "500"],
+        ["Plan Dos", "750", "900"],
+    ]
+    document = read(write_csv(tmp_path / "presupuestos.csv", rows, delimiter=","))
+    mapping = ColumnMapping(
+        name="fallback",
+        columns={"name": ["Programa"],
+                 "budget": ["Presupuesto ejercido", "Presupuesto original"]},
+    )
+    budgets = {e.name: e.budget for e in extract_catalog(document, mapping).extraction.entities}
+    assert budgets == {"Plan Uno": 500.0, "Plan Dos": 750.0}
 
 
 def test_a_row_whose_span_does_not_hold_its_cells_is_an_error_naming_the_file():
