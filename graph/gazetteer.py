@@ -60,6 +60,7 @@ _KIND = re.compile(r"^[a-z][a-z_]*$")
 _FILE_KEYS = frozenset({"country", "defaults", "entries", "territories"})
 _DEFAULTABLE = frozenset({"label", "kind", "sector", "level"})
 _YAML_SUFFIXES = (".yaml", ".yml")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 # Fields a user entry never overrides when it extends a known entry: they identify it.
 _IDENTITY_FIELDS = frozenset({"name", "label", "country", "aliases", "acronyms", "source"})
 
@@ -264,12 +265,10 @@ class Gazetteer:
         self.programs: list[GazetteerEntry] = [e for e in entries if e.label == "Program"]
         self.territories: list[TerritoryEntry] = list(territories)
         self._index: dict[str, list[tuple[AnyEntry, str | None]]] = defaultdict(list)
-        self.acronym_index: dict[str, list[GazetteerEntry]] = defaultdict(list)
+        self.acronym_index: dict[str, list[GazetteerEntry]] = {}
         for entry in self.entries:
-            for acronym in entry.acronyms:
-                key = normalize_name(acronym)
-                if entry not in self.acronym_index[key]:
-                    self.acronym_index[key].append(entry)
+            for key in sorted(entry.normalized_acronyms()):
+                self.acronym_index.setdefault(key, []).append(entry)
         for item in self.all():
             self._index_entry(item)
         self._country_names, self._country_codes = self._index_countries()
@@ -327,8 +326,7 @@ class Gazetteer:
                 continue
             if country is not None and item.country != country.upper():
                 continue
-            if item not in hits:
-                hits.append(item)
+            hits.append(item)
         return hits
 
     def resolve(
@@ -414,7 +412,7 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise GazetteerError(path, f"cannot read the file: {exc}") from exc
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -465,8 +463,12 @@ def read_file(path: Path) -> tuple[list[GazetteerEntry], list[TerritoryEntry]]:
         )
     default_country = data.get("country")
     if default_country is not None:
+        if not isinstance(default_country, str):
+            raise GazetteerError(
+                path, f"'country' must be a quoted ISO code, got {default_country!r}"
+            )
         try:
-            default_country = _check_country(str(default_country))
+            default_country = _check_country(default_country)
         except ValueError as exc:
             raise GazetteerError(path, str(exc)) from exc
     defaults = _read_defaults(path, data.get("defaults"))
