@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from graph.facets import FACETS, Vocabularies, default_vocabularies
+from graph.facets import FACETS, Facets, Vocabularies, default_vocabularies
 from graph.gazetteer import country_code, load_gazetteer
 from graph.model import (
     DocumentInfo,
@@ -288,15 +288,16 @@ class _CatalogBuilder:
         code = _text(cells, "code")
         key = " ".join(part for part in (name, territory_name, code) if part)
         objective, description = _text(cells, "objective"), _text(cells, "description")
-        facets = self.vocabularies.assign(name, objective, description)
-        for facet in FACETS:
-            ids = set(getattr(facets, facet))
+        from_columns: dict[str, list[str]] = {facet: [] for facet in FACETS}
+        for facet, ids in from_columns.items():
             for cell in cells.get(facet, ()):
                 mapped = self.vocabularies.map_values(facet, cell.text)
                 if not mapped:
                     self.unmapped[(facet, _clean(cell.text))] += 1
-                ids.update(mapped)
-            setattr(facets, facet, sorted(ids))
+                ids.extend(mapped)
+        facets = self.vocabularies.assign(name, objective, description).union(
+            Facets(**from_columns)
+        )
         return Entity(
             id=entity_id("Instrument", key, country),
             label="Instrument",

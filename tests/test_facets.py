@@ -86,6 +86,14 @@ def test_several_texts_are_matched_separately_and_none_is_ignored():
     assert assign_facets(None) == Facets()
 
 
+def test_facets_union_merges_and_sorts_each_facet():
+    left = Facets(themes=["tourism", "health"], target_groups=["women"])
+    right = Facets(themes=["health", "culture"], support_types=["grant"])
+    assert left.union(right) == Facets(
+        themes=["culture", "health", "tourism"], target_groups=["women"], support_types=["grant"]
+    )
+
+
 def test_map_values_splits_cells_and_maps_each_part():
     assert map_values("support_types", "Apoyo económico; Capacitación") == [
         "cash_transfer", "training",
