@@ -4,8 +4,9 @@
 :class:`~loaders.catalog_mapping.ColumnMapping`. Each kept row becomes a Passage (the row's
 span) and an Instrument; the responsible agencies in the row become Institutions
 (``RESPONSIBLE_FOR`` the instrument, ``OPERATES_IN`` the territory) and the territory a
-Territory (``COVERED`` by the instrument). Every relation carries the row as evidence; every
-entity is mentioned at the span of its cell (or of its part of a cell).
+Territory (the instrument ``COVERS`` it), under the gazetteer's name when the gazetteer knows
+it. Every relation carries the row as evidence; every entity is mentioned at the span of its
+cell (or of its part of a cell), and a surface form other than its name is kept as an alias.
 
 Keys. An instrument is keyed by its name, the territory of the row and its code when the
 catalogue has one: the same name in two states is two programmes, and the same programme met
@@ -13,7 +14,8 @@ twice (in a country-wide sheet and again in its state's sheet) is one, with evid
 both rows. The territory is always part of the key when known, so that an id never depends
 on which other rows the file holds. A regional or local agency is keyed by its name and
 territory too (every Mexican state has its own "Secretaría de Salud"); a national agency,
-marked by the mapping's ``national_agency_markers`` such as "(Federal)", by its name alone.
+marked by the mapping's ``national_agency_markers`` such as "(Federal)" or named "...
+Nacional ..." / "... Federal ...", by its name alone.
 """
 
 from __future__ import annotations
