@@ -169,6 +169,8 @@ class _CatalogBuilder:
             title=document.title or Path(document.path).name,
             path=document.path,
             format=document.format,
+            publisher=document.metadata.get("publisher"),
+            date=document.metadata.get("date"),
             text=document.text,
         )
         self.passages: dict[str, Passage] = {}
