@@ -2,7 +2,8 @@
 
 An extracted entity is the stored one when one of its normalised names, aliases or acronyms
 is a stored entity's name or alias, the labels agree (Instrument and Program are one family)
-and the countries do not contradict each other. Every surface form is kept as an alias.
+and neither country, level nor territory contradict each other (each state's "Secretaría de
+Salud" stays its own entity). Every surface form is kept as an alias.
 Near-identical names (fuzzy, above a threshold) are never merged silently: they are recorded
 as merge candidates for ``tejido review``.
 """
@@ -28,7 +29,11 @@ def _family(label: str) -> str:
 def _compatible(a: Entity, b: Entity) -> bool:
     if _family(a.label) != _family(b.label):
         return False
-    return not (a.country and b.country and a.country != b.country)
+    for field in ("country", "level", "territory"):
+        va, vb = getattr(a, field), getattr(b, field)
+        if va and vb and normalize_name(str(va)) != normalize_name(str(vb)):
+            return False
+    return True
 
 
 def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[MergeCandidate]]:

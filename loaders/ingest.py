@@ -63,7 +63,10 @@ def extract_file(doc: Document, lexicon: Lexicon) -> tuple[Extraction, int]:
         if mapping is not None:
             result = extract_catalog(doc, mapping)
             extraction = result.extraction
-            extraction.warnings += [f"{s.sheet} row {s.row}: {s.reason}" for s in result.skipped]
+            extraction.warnings += [
+                f"{f'sheet {s.sheet}, ' if s.sheet else ''}row {s.row}: {s.reason}"
+                for s in result.skipped
+            ]
             return extraction, len(result.skipped)
     return extract_document(doc, lexicon), 0
 

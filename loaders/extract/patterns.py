@@ -31,7 +31,7 @@ _STOP_CAPS = (
 CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
-_TAIL = rf"(?:[ \t]+(?:{CONNECTOR}[ \t]+)*{CAP_WORD})*{_NUMBER}"
+_TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
 # "de Economía, Fomento y Turismo" / "para la Educación, la Ciencia y la Cultura"
 _COMMA_TAIL = (
     rf"(?:,[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}[ ](?:y|e)[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}"

@@ -298,6 +298,25 @@ _LEADING_OFFICE = re.compile(
 )
 
 
+def _office_holder(cand: Candidate, base: list[Candidate], lexicon: Lexicon) -> Candidate:
+    """"Presidencia de la Red GEALC" stands for the Red GEALC: the body that holds the office."""
+    if cand.source != "pattern" or cand.label != "Institution":
+        return cand
+    office = _LEADING_OFFICE.match(cand.name)
+    if not office:
+        return cand
+    rest = cand.name[office.end():]
+    entry = lexicon.lookup(rest)
+    if entry is not None:
+        return _candidate_from_entry(cand, entry)
+    norm = normalize_name(rest)
+    for other in base:
+        if other is not cand and other.label == "Institution" and normalize_name(other.name) == norm:
+            return Candidate(cand.start, cand.end, other.label, other.name, "pattern",
+                             kind=other.kind, aliases=[cand.name], confidence=cand.confidence)
+    return cand
+
+
 def _blank_parentheses(chunk: str) -> str:
     """Replace parenthesised text by spaces, keeping offsets (countries, acronyms, notes)."""
     return re.sub(r"\([^()]*\)?", lambda m: " " * len(m.group()), chunk)
@@ -477,6 +496,10 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
         long_cand.acronym = long_cand.acronym or d.short
         long_cand.aliases = [*long_cand.aliases, d.short]
     builders_by_span: dict[tuple[int, int], _Builder] = {}
+    person_spans = [(ln.name_start, ln.name_end) for ln in find_speaker_lines(text)]
+    base = [c for c in base
+            if not any(s <= c.start and c.end <= e for s, e in person_spans)]
+    base = [_office_holder(c, base, lexicon) for c in base]
     for cand in base:
         if cand.label == "Territory" and cand.source != "gazetteer":
             continue
@@ -589,7 +612,24 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     # 7. relations from trigger phrases within sentences
     _sentence_relations(ctx, base, speaker_context)
 
-    # 8. levels and countries, then entities
+    # 8. territories named inside institution names: "Gobierno Regional del Bío-Bío"
+    territories_in_names = [
+        c for c in gaz
+        if c.label == "Territory" and (c.kind or "") in ("region", "province", "commune", "city")
+    ]
+    for inst in base:
+        if inst.label != "Institution" or not inst.key or inst.level == "supranational":
+            continue
+        for t in territories_in_names:
+            if (inst.start < t.start and abs(t.end - inst.end) <= 1
+                    and re.search(r"\b(?:de|del|de la)\s+$", text[inst.start:t.start])):
+                territory = ctx.add(t)
+                ctx.relate(inst.key, "OPERATES_IN", territory.key, inst.start, inst.end, "name", 0.7)
+                if ctx.builders[inst.key].country is None and t.country:
+                    ctx.builders[inst.key].country = t.country
+                break
+
+    # 9. levels and countries, then entities
     return _finish(ctx, base)
 
 
@@ -708,9 +748,7 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             aliases=[acronym.group(1)] if acronym else [],
             confidence=0.75,
         )
-        sub = ctx.add(cand)
-        for t in targets:
-            ctx.relate(sub.key, "PART_OF", t.key, row.start, row.end, "table", 0.6)
+        ctx.add(cand)
     for role, rel_type in (
         ("responsible", "RESPONSIBLE_FOR"),
         ("co_responsible", "CO_RESPONSIBLE_FOR"),
@@ -736,6 +774,85 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
                 )
 
 
+_CLAUSE_END = re.compile(r"[;.:]|,\s+(?:que|donde|para|lo que|con el|mientras)\b|\s+(?:que|para)\s")
+BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
+
+
+def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
+    return list(dict.fromkeys(
+        c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
+    ))
+
+
+def _clause_end(passage: Passage, offset: int) -> int:
+    m = _CLAUSE_END.search(passage.text, offset - passage.start)
+    return passage.start + (m.start() if m else len(passage.text))
+
+
+def _coordination_pairs(ctx: _Context, passage: Passage, inside: list[Candidate],
+                        context: list[str]) -> list[tuple[str, str]]:
+    """Who coordinates with whom in one sentence.
+
+    "coordinación entre A, B y C" ties the institutions after "entre" (with the speaker's
+    institution when only one is named); "en coordinación con B" ties B to the nearest
+    institution before the phrase (else the speaker's); a bare "trabajo conjunto" ties the
+    institutions of the sentence when two or three are named.
+    """
+    pairs: list[tuple[str, str]] = []
+    for m in triggers.COORDINATION.finditer(passage.text):
+        t_end = passage.start + m.end()
+        follow = re.match(r"\s*(entre|con)\b", passage.text[m.end():])
+        word = m.group().split()[-1].lower()
+        if follow:
+            word = follow.group(1)
+            t_end += follow.end()
+        stop = _clause_end(passage, t_end)
+        after = _insts_between(inside, t_end, stop)
+        if word == "entre":
+            group = after if len(after) >= 2 else after + [k for k in context[:1] if k not in after]
+            if 2 <= len(group) <= 5:
+                pairs += list(combinations(group, 2))
+        elif word in ("con", "a") and after:
+            before = _insts_between(inside, passage.start, passage.start + m.start())
+            left = before[-1:] or context[:1]
+            pairs += [(left[0], b) for b in after if left and b != left[0]]
+        elif word not in ("con", "a", "entre"):
+            insts = _insts_between(inside, passage.start, passage.end)
+            if 2 <= len(insts) <= 3:
+                pairs += list(combinations(insts, 2))
+    return pairs
+
+
+def _participation_pairs(ctx: _Context, passage: Passage, inside: list[Candidate],
+                         context: list[str]) -> list[tuple[str, str]]:
+    """Members and the coordination bodies they take part in, from one sentence.
+
+    "con participación de X" and "donde participan X" name members after the phrase and the
+    body before it; "participa en Y" and "forma parte de Y" name the body after it. When the
+    members are not named as institutions, the other institutions of the sentence (or the
+    speaker's) are.
+    """
+    pairs: list[tuple[str, str]] = []
+    is_body = {k for k in _insts_between(inside, passage.start, passage.end)
+               if (ctx.builders[k].kind or "") in BODY_KINDS}
+    for m in triggers.PARTICIPATION.finditer(passage.text):
+        t_start, t_end = passage.start + m.start(), passage.start + m.end()
+        phrase = m.group().lower()
+        body_after = bool(re.search(r"\b(?:en|de|del)$", phrase)) and "participaci" not in phrase
+        stop = _clause_end(passage, t_end)
+        after = _insts_between(inside, t_end, stop)
+        before = _insts_between(inside, passage.start, t_start)
+        if body_after:
+            bodies = [k for k in after if k in is_body][:2]
+            members = [k for k in before if k not in is_body][-2:] or context[:1]
+        else:
+            bodies = [k for k in before if k in is_body][-2:]
+            members = [k for k in after if k not in is_body] or [
+                k for k in before if k not in is_body][:2] or context[:1]
+        pairs += [(mem, body) for body in bodies for mem in members if mem != body]
+    return pairs
+
+
 def _sentence_relations(
     ctx: _Context, base: list[Candidate], speaker_context: list[tuple[int, list[str]]]
 ) -> None:
@@ -759,13 +876,8 @@ def _sentence_relations(
         context = [k for k in context if (ctx.builders[k].kind or "") not in UNIT_KINDS] or context
         s, e = passage.start, passage.end
         sentence = passage.text
-        if triggers.COORDINATION.search(sentence):
-            group = (
-                insts if len(insts) >= 2 else (insts + [k for k in context[:1] if k not in insts])
-            )
-            if 2 <= len(group) <= 4:
-                for a, b in combinations(group, 2):
-                    ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
+        for a, b in _coordination_pairs(ctx, passage, inside, context):
+            ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
         if triggers.OVERLAP.search(sentence) and 2 <= len(insts) <= 4:
             for a, b in combinations(insts, 2):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
@@ -790,25 +902,15 @@ def _sentence_relations(
                 ]
                 if after and before:
                     ctx.relate(after[0].key, "FUNDS", before[-1].key, s, e, "trigger", 0.7)
-        if triggers.PARTICIPATION.search(sentence):
-            bodies = [
-                k
-                for k in insts
-                if (ctx.builders[k].kind or "")
-                in {"committee", "council", "forum", "network", "working_group"}
-            ]
-            members = [k for k in insts if k not in bodies]
-            if bodies and members and len(members) <= 4:
-                for m_key in members:
-                    for b_key in bodies[:2]:
-                        ctx.relate(m_key, "PARTICIPATES_IN", b_key, s, e, "trigger", 0.6)
+        for member, body in _participation_pairs(ctx, passage, inside, context):
+            ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
         sub_territories = [
             t for t in territories if (t.kind or "") not in ("country", "supranational_region")
         ]
         if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
             t_key = sub_territories[0].key
             for k in insts[:6]:
-                if ctx.builders[k].level != "supranational":
+                if ctx.builders[k].level != "supranational" and ctx.builders[k].kind != "collective":
                     ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
 
 
@@ -833,7 +935,7 @@ def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
                           and normalize_name(b.name).split()[0] == tokens[0]]
             else:
                 longer = [b for b in group if b is not short and re.match(
-                    rf"{re.escape(short_norm)} (?:de|del|para|sobre|en) ", normalize_name(b.name))]
+                    rf"{re.escape(short_norm)} \w", normalize_name(b.name))]
             if len(longer) == 1 and len(short_norm.split()) >= 2:
                 redirect[short.key] = longer[0].key
     for old, new in redirect.items():
@@ -873,16 +975,6 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
     _merge_short_forms(ctx, base)
     text = ctx.text
     builders = ctx.builders
-    # territories named inside institution names: "Gobierno Regional del Bío-Bío"
-    territory_cands = [c for c in base if c.label == "Territory" and c.key]
-    for c in base:
-        if c.label != "Institution" or not c.key:
-            continue
-        for t in territory_cands:
-            if c.start <= t.start and t.end <= c.end and (t.kind or "") != "country":
-                ctx.relate(c.key, "OPERATES_IN", t.key, c.start, c.end, "name", 0.7)
-                if builders[c.key].country is None and t.country:
-                    builders[c.key].country = t.country
     # levels: gazetteer, name, parent, responsible institution, document majority
     votes: Counter[str] = Counter()
     for b in builders.values():
