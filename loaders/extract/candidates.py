@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 
@@ -47,16 +48,25 @@ SOURCE_PRIORITY = {
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep, among overlapping candidates, the longest (then the most trusted source)."""
+    """Keep, among overlapping candidates, the longest (then the most trusted source).
+
+    Taken spans never overlap, so they stay sorted and a new span needs checking only against
+    its two neighbours: O(n log n).
+    """
     ordered = sorted(
         candidates,
         key=lambda c: (-c.length, -SOURCE_PRIORITY.get(c.source, 0), c.start),
     )
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[Candidate] = []
     for cand in ordered:
-        if any(cand.start < e and s < cand.end for s, e in taken):
+        i = bisect.bisect_left(starts, cand.start)
+        if i < len(starts) and starts[i] < cand.end:
             continue
-        taken.append((cand.start, cand.end))
+        if i > 0 and ends[i - 1] > cand.start:
+            continue
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
         kept.append(cand)
     return sorted(kept, key=lambda c: c.start)

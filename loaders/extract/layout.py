@@ -274,18 +274,21 @@ def clean_layout(raw: str) -> CleanText:
 
 def _extract_marks(text: str, headers: list[str]) -> CleanText:
     """Remove mark sentinels, recording the spans they enclosed in the final text."""
-    out: list[str] = []
+    pieces: list[str] = []
     spans: list[tuple[int, int]] = []
+    length = 0
     pos = 0
-    start = None
-    for ch in text:
-        if ch == MARK_OPEN:
-            start = pos
-        elif ch == MARK_CLOSE:
-            if start is not None and pos > start:
-                spans.append((start, pos))
-            start = None
-        else:
-            out.append(ch)
-            pos += 1
-    return CleanText(text="".join(out), marked_spans=spans, header_lines=headers)
+    while (open_at := text.find(MARK_OPEN, pos)) >= 0:
+        close_at = text.find(MARK_CLOSE, open_at + 1)
+        if close_at < 0:
+            break
+        before = text[pos:open_at]
+        inner = text[open_at + 1 : close_at].replace(MARK_OPEN, "")
+        pieces += [before, inner]
+        length += len(before)
+        if inner:
+            spans.append((length, length + len(inner)))
+        length += len(inner)
+        pos = close_at + 1
+    pieces.append(text[pos:].replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
+    return CleanText(text="".join(pieces), marked_spans=spans, header_lines=headers)
