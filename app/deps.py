@@ -1,0 +1,130 @@
+"""Request dependencies: the shared store, the settings, document titles, the write token.
+
+The store is opened once when the application starts and shared by every request. When it
+cannot be opened (a Neo4j server still starting, a file that is not a store), the service
+still starts; each request that needs the store tries again and, failing, answers 503 with
+the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import HTTPException, Request
+
+from app.settings import Settings
+from graph.stores import Store, StoreUnavailable, open_store
+
+
+class StoreHolder:
+    """Opens the store on first need, keeps it, and closes it at shutdown."""
+
+    def __init__(self, url: str, opener: Callable[[str], Store] = open_store) -> None:
+        self.url = url
+        self._opener = opener
+        self._store: Store | None = None
+        self._error: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def error(self) -> str | None:
+        """Why the last attempt to open the store failed (None once it is open)."""
+        return self._error
+
+    def get(self) -> Store:
+        """The open store; raises :class:`StoreUnavailable` with the reason if it cannot be."""
+        store = self._store
+        if store is not None:
+            return store
+        with self._lock:
+            if self._store is None:
+                try:
+                    self._store = self._opener(self.url)
+                except StoreUnavailable as exc:
+                    self._error = str(exc)
+                    raise
+                except ValueError as exc:  # a malformed or unsupported store URL
+                    self._error = str(exc)
+                    raise StoreUnavailable(str(exc)) from exc
+                self._error = None
+            return self._store
+
+    def try_open(self) -> None:
+        """Open the store now if possible; a failure is remembered, not raised."""
+        with contextlib.suppress(StoreUnavailable):
+            self.get()
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        with self._lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the application was created with."""
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> Store:
+    """The shared store (503 through the app's handler when it is unavailable)."""
+    holder: StoreHolder = request.app.state.store_holder
+    return holder.get()
+
+
+def document_titles(store: Store) -> dict[str, str]:
+    """Title of every stored document by id (its path when it has no title)."""
+    return {doc.id: doc.title or doc.path for doc in store.documents()}
+
+
+def passage_count(store: Store, document_id: str) -> int | None:
+    """How many passages a document has, or None when the store cannot say.
+
+    The store protocol has no count of a document's passages; a store that offers
+    ``count_passages(document_id)`` is asked, and the embedded SQLite store is read
+    directly (read-only) through its file.
+    """
+    counter = getattr(store, "count_passages", None)
+    if callable(counter):
+        return int(counter(document_id))
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path) or not str(getattr(store, "url", "")).startswith("sqlite:"):
+        return None
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM passages WHERE document_id = ?", (document_id,)
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"{path}: cannot count passages ({exc})") from exc
+    return int(row[0])
+
+
+def require_token(request: Request) -> None:
+    """Refuse a write unless the request carries the configured bearer token.
+
+    403 when the API is read-only (no token configured), 401 when the token is missing
+    or wrong.
+    """
+    settings = get_settings(request)
+    if settings.api_token is None:
+        raise HTTPException(
+            status_code=403,
+            detail="the API is read-only: set TEJIDO_API_TOKEN to enable write endpoints",
+        )
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = settings.api_token.get_secret_value()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), expected.encode()
+    ):
+        raise HTTPException(
+            status_code=401,
+            detail="a valid 'Authorization: Bearer <token>' header is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

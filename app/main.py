@@ -1,0 +1,155 @@
+"""The FastAPI application: JSON API, HTML views, offline API docs, security headers.
+
+``create_app(store_url)`` opens the store once at start-up and shares it between requests.
+An unavailable store is a 503 with the reason, bad parameters a 422 naming each one,
+unknown ids a 404; nothing a client sends should produce a 500. Every page and asset is
+served from this process: HTML responses carry a Content-Security-Policy that allows
+nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.deps import StoreHolder
+from app.routers import api, views
+from app.settings import Settings
+from app.views.assets import STATIC_DIR
+from graph.stores import StoreError, StoreUnavailable
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+)
+DOCS_ASSETS = "/static/docs"
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``nosniff`` on every response, the CSP on HTML responses."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                content_type = next(
+                    (value for name, value in headers if name.lower() == b"content-type"), b""
+                )
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if content_type.lower().startswith(b"text/html"):
+                    headers.append(
+                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+                    )
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _describe_location(location: tuple) -> str:
+    where = {"query": "query parameter", "path": "path parameter", "body": "body field",
+             "header": "header"}.get(str(location[0]), str(location[0])) if location else ""
+    name = ".".join(str(part) for part in location[1:])
+    return f"{where} {name!r}" if name else where
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with each problem in words (``query parameter 'depth': ...``) and in detail."""
+    errors = jsonable_encoder(exc.errors(), exclude={"input", "url", "ctx"})
+    messages = [f"{_describe_location(tuple(e.get('loc', ())))}: {e.get('msg')}" for e in errors]
+    return JSONResponse(
+        status_code=422, content={"message": "; ".join(messages), "detail": errors}
+    )
+
+
+async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+    """503: the store cannot be reached; the message says why."""
+    return JSONResponse(
+        status_code=503, content={"detail": f"the store is unavailable: {exc}"},
+        headers={"Retry-After": "30"},
+    )
+
+
+async def store_error(request: Request, exc: StoreError) -> JSONResponse:
+    """500: the store failed on a valid request; the message says what failed."""
+    return JSONResponse(status_code=500, content={"detail": f"store error: {exc}"})
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the files fastapi-offline ships (no CDN)."""
+    docs_static = importlib.resources.files("fastapi_offline") / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(docs_static)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} · API",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(url="docs")
+
+
+def create_app(store_url: str | None = None, settings: Settings | None = None) -> FastAPI:
+    """The Tejido service on the store at ``store_url`` (else ``settings.store``)."""
+    settings = settings or Settings()
+    if store_url:
+        settings = settings.model_copy(update={"store": store_url})
+    holder = StoreHolder(settings.store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        holder.try_open()
+        try:
+            yield
+        finally:
+            holder.close()
+
+    app = FastAPI(
+        title="Tejido",
+        summary="Institutions, governance levels, instruments and programmes, with evidence.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store_holder = holder
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StoreUnavailable, store_unavailable)
+    app.add_exception_handler(StoreError, store_error)
+    app.include_router(api.router)
+    app.include_router(views.router)
+    _add_docs(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP routers: the JSON API (:mod:`app.routers.api`), the HTML views (:mod:`.views`)."""

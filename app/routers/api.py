@@ -1,0 +1,324 @@
+"""The JSON API: health, counts, entity search and detail, neighbourhoods, documents.
+
+Every parameter is validated before the store is asked; unknown ids are 404 with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import BaseModel, Field
+
+from app.deps import document_titles, get_store, passage_count
+from app.views.neighbourhood import neighbourhood
+from graph.model import Entity, Evidence, Relation
+from graph.stores import Store
+from graph.stores.base import StoreStats
+from graph.vocab import Label, Level
+from queries.results import EntityNotFound, Subgraph, SubgraphNode
+
+router = APIRouter(tags=["api"])
+
+MAX_PAGE = 500
+MAX_NEIGHBOURHOOD_NODES = 5000
+ENTITY_ID_PATTERN = r"^[A-Za-z]+:[^\s/]{1,300}$"
+DOCUMENT_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
+HIGHLIGHT_PATTERN = r"^\d{1,10},\d{1,10}$"
+
+EntityIdPath = Annotated[
+    str, Path(description="entity id, e.g. inst:corporacion-de-fomento-de-la-produccion",
+              max_length=320, pattern=ENTITY_ID_PATTERN),
+]
+EntityIdQuery = Annotated[
+    str, Query(description="entity id at the centre", max_length=320, pattern=ENTITY_ID_PATTERN),
+]
+DocumentIdPath = Annotated[
+    str, Path(description="document id (sha256 of its bytes)", pattern=DOCUMENT_ID_PATTERN),
+]
+Depth = Annotated[int, Query(ge=1, le=3, description="hops from the centre (1 to 3)")]
+
+
+# --------------------------------------------------------------------------- response models
+
+
+class Health(BaseModel):
+    """The service is up and its store answers."""
+
+    status: Literal["ok"] = "ok"
+    store: str = Field(description="kind of store: sqlite or neo4j")
+    revision: int
+
+
+class EntitySummary(BaseModel):
+    """An entity in a list."""
+
+    id: str
+    label: str
+    name: str
+    acronym: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+class EntityPage(BaseModel):
+    """One page of an entity search."""
+
+    items: list[EntitySummary]
+    limit: int
+    offset: int
+
+
+class SourcedEvidence(Evidence):
+    """Evidence with the title of the document it quotes."""
+
+    document_title: str | None = None
+
+
+class Counterpart(BaseModel):
+    """The other end of a relationship."""
+
+    id: str
+    label: str | None = None
+    name: str
+    level: str | None = None
+
+
+class RelationView(BaseModel):
+    """A relationship seen from one entity."""
+
+    id: str
+    type: str
+    direction: Literal["out", "in"]
+    other: Counterpart
+    properties: dict = Field(default_factory=dict)
+    evidence: list[SourcedEvidence] = Field(default_factory=list)
+
+
+class EntityDetail(BaseModel):
+    """An entity with its properties, relationships and their evidence."""
+
+    entity: Entity
+    relations: list[RelationView]
+
+
+class NeighbourhoodEdge(BaseModel):
+    """An edge of a neighbourhood with sourced evidence."""
+
+    id: str
+    source: str
+    target: str
+    type: str
+    properties: dict = Field(default_factory=dict)
+    evidence: list[SourcedEvidence] = Field(default_factory=list)
+
+
+class Neighbourhood(BaseModel):
+    """The neighbourhood of an entity: nodes with their distance, edges with evidence."""
+
+    center: str
+    depth: int
+    truncated: bool
+    nodes: list[SubgraphNode]
+    edges: list[NeighbourhoodEdge]
+
+
+class DocumentSummary(BaseModel):
+    """A stored document's metadata."""
+
+    id: str
+    title: str
+    path: str
+    format: str
+    publisher: str | None = None
+    date: str | None = None
+    language: str = "es"
+
+
+class Highlight(BaseModel):
+    """A span of the document text asked for with ``?highlight=start,end``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class DocumentDetail(DocumentSummary):
+    """A document with its text (every evidence offset refers to it)."""
+
+    length: int
+    passages: int | None = Field(description="number of passages; null if the store cannot say")
+    text: str
+    highlight: Highlight | None = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def sourced(evidence: list[Evidence], titles: Mapping[str, str]) -> list[SourcedEvidence]:
+    """Evidence entries with their documents' titles."""
+    return [
+        SourcedEvidence(**ev.model_dump(), document_title=titles.get(ev.document_id))
+        for ev in evidence
+    ]
+
+
+def store_kind(store: Store) -> str:
+    """``sqlite`` or ``neo4j``: the scheme of the store URL, without host or path."""
+    scheme = store.url.partition("://")[0].lower()
+    return "sqlite" if scheme == "sqlite" else "neo4j"
+
+
+def relation_views(
+    store: Store, entity_id: str, relations: list[Relation], titles: Mapping[str, str]
+) -> list[RelationView]:
+    """Each relation of ``entity_id`` seen from it, with the other end's name and label."""
+    others = {r.target if r.source == entity_id else r.source for r in relations}
+    found = {e.id: e for e in store.get_entities(others)}
+    views = []
+    for relation in relations:
+        outgoing = relation.source == entity_id
+        other_id = relation.target if outgoing else relation.source
+        other = found.get(other_id)
+        views.append(RelationView(
+            id=relation.id,
+            type=relation.type,
+            direction="out" if outgoing else "in",
+            other=Counterpart(
+                id=other_id,
+                label=other.label if other else None,
+                name=other.name if other else other_id,
+                level=other.level if other else None,
+            ),
+            properties=relation.properties,
+            evidence=sourced(relation.evidence, titles),
+        ))
+    views.sort(key=lambda v: (v.type, v.direction, v.other.name.casefold(), v.other.id))
+    return views
+
+
+def parse_highlight(value: str, length: int) -> tuple[int, int]:
+    """``start,end`` within a text of ``length`` characters, else 422 saying why."""
+    start_text, _, end_text = value.partition(",")
+    start, end = int(start_text), int(end_text)
+    if not start <= end <= length:
+        raise HTTPException(
+            status_code=422,
+            detail=f"highlight {value!r} is outside the document: expected "
+            f"0 <= start <= end <= {length}",
+        )
+    return start, end
+
+
+def load_neighbourhood(store: Store, entity_id: str, depth: int, limit: int) -> Subgraph:
+    """The neighbourhood of ``entity_id`` in the store's graph; 404 if there is no such entity."""
+    try:
+        return neighbourhood(store.view(), entity_id, depth=depth, limit=limit)
+    except EntityNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+@router.get("/health", response_model=Health)
+def health(store: Store = Depends(get_store)) -> Health:
+    """Whether the service and its store answer (503 when the store is unavailable)."""
+    return Health(store=store_kind(store), revision=store.revision())
+
+
+@router.get("/stats", response_model=StoreStats)
+def stats(store: Store = Depends(get_store)) -> StoreStats:
+    """Counts of documents, passages, entities per label, relations per type, evidence."""
+    return store.stats()
+
+
+@router.get("/entities", response_model=EntityPage)
+def search_entities(
+    q: Annotated[str | None, Query(max_length=200, description=(
+        "words of a name, alias or acronym; accents and case are ignored; the last word "
+        "is a prefix"))] = None,
+    label: Annotated[Label | None, Query(alias="type", description="node label")] = None,
+    level: Annotated[Level | None, Query(description="governance level")] = None,
+    country: Annotated[str | None, Query(
+        pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2 country code")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    store: Store = Depends(get_store),
+) -> EntityPage:
+    """Search entities by name with filters; exact name matches first."""
+    found = store.search_entities(
+        q=q, label=label, level=level, country=country.upper() if country else None,
+        limit=limit, offset=offset,
+    )
+    items = [EntitySummary(**e.model_dump(include=set(EntitySummary.model_fields))) for e in found]
+    return EntityPage(items=items, limit=limit, offset=offset)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetail)
+def get_entity(entity_id: EntityIdPath, store: Store = Depends(get_store)) -> EntityDetail:
+    """An entity's properties and relationships, each with its evidence quotes."""
+    entity = store.get_entity(entity_id)
+    if entity is None:
+        raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
+    relations = store.relations_of(entity_id)
+    titles = document_titles(store)
+    return EntityDetail(entity=entity, relations=relation_views(store, entity_id, relations,
+                                                                titles))
+
+
+@router.get("/graph/neighbourhood", response_model=Neighbourhood)
+def get_neighbourhood(
+    entity_id: Annotated[str, Query(alias="id", max_length=320, pattern=ENTITY_ID_PATTERN,
+                                    description="entity id at the centre")],
+    depth: Depth = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_NEIGHBOURHOOD_NODES,
+                                description="most nodes returned")] = 500,
+    store: Store = Depends(get_store),
+) -> Neighbourhood:
+    """Nodes within ``depth`` hops of an entity and the edges among them, with evidence."""
+    subgraph = load_neighbourhood(store, entity_id, depth, limit)
+    titles = document_titles(store)
+    return Neighbourhood(
+        center=subgraph.center,
+        depth=subgraph.depth,
+        truncated=subgraph.truncated,
+        nodes=subgraph.nodes,
+        edges=[
+            NeighbourhoodEdge(**edge.model_dump(exclude={"evidence"}),
+                              evidence=sourced(edge.evidence, titles))
+            for edge in subgraph.edges
+        ],
+    )
+
+
+@router.get("/documents", response_model=list[DocumentSummary])
+def list_documents(store: Store = Depends(get_store)) -> list[DocumentSummary]:
+    """Every stored document, in the order they were ingested."""
+    return [DocumentSummary(**doc.model_dump(exclude={"text"})) for doc in store.documents()]
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetail)
+def get_document(
+    document_id: DocumentIdPath,
+    highlight: Annotated[str | None, Query(
+        pattern=HIGHLIGHT_PATTERN, description="start,end character offsets to return")] = None,
+    store: Store = Depends(get_store),
+) -> DocumentDetail:
+    """A document's metadata, text and number of passages; optionally one span of it."""
+    doc = store.get_document(document_id)
+    if doc is None:
+        raise HTTPException(status_code=404, detail=f"no document with id {document_id!r}")
+    span = None
+    if highlight is not None:
+        start, end = parse_highlight(highlight, len(doc.text))
+        span = Highlight(start=start, end=end, text=doc.text[start:end])
+    return DocumentDetail(
+        **doc.model_dump(),
+        length=len(doc.text),
+        passages=passage_count(store, document_id),
+        highlight=span,
+    )

@@ -1,0 +1,1 @@
+"""pyvis (vis-network) views of the graph: neighbourhoods, styles, layouts, offline assets."""

@@ -1,0 +1,115 @@
+"""The HTML page around a pyvis network: heading, cut notice, legend, data, scripts.
+
+Rendered with our own Jinja template (autoescaped) rather than pyvis's, which links
+Bootstrap and vis-network from CDNs. Served pages link vis-network and our CSS/JS under
+``/static``; standalone pages inline them, so the file works with no server at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyvis.network import Network
+
+from app.views import assets
+from app.views.styles import (
+    LABEL_STYLES,
+    LEVEL_COLOURS,
+    LEVEL_LEGEND,
+    LEVEL_ORDER,
+    edge_style,
+)
+
+TEMPLATE = "network.html"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend: a key, its Spanish name and how it is drawn."""
+
+    key: str
+    name: str
+    colour: str = ""
+    glyph: str = ""
+    line: str = ""
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Levels (colours), labels (shapes) and the relationship types present (lines)."""
+
+    levels: list[LegendEntry] = field(default_factory=list)
+    labels: list[LegendEntry] = field(default_factory=list)
+    relations: list[LegendEntry] = field(default_factory=list)
+
+
+def legend_for(net: Network) -> Legend:
+    """The legend of ``net``: every level and label, the relationship types it draws."""
+    present_types = sorted({edge["relationType"] for edge in net.edges})
+    return Legend(
+        levels=[
+            LegendEntry(key=level, name=LEVEL_LEGEND[level], colour=LEVEL_COLOURS[level])
+            for level in LEVEL_ORDER
+        ],
+        labels=[
+            LegendEntry(key=label, name=style.name, glyph=style.glyph)
+            for label, style in LABEL_STYLES.items()
+        ],
+        relations=[
+            LegendEntry(
+                key=rel_type,
+                name=f"{rel_type} ({edge_style(rel_type).gloss})",
+                colour=edge_style(rel_type).colour,
+                line=edge_style(rel_type).dash_css,
+            )
+            for rel_type in present_types
+        ],
+    )
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(assets.TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_network_page(
+    net: Network,
+    *,
+    title: str,
+    heading: str,
+    summary: str,
+    notice: str | None = None,
+    standalone: bool = False,
+    static_prefix: str = "/static",
+) -> str:
+    """The full HTML page of ``net``.
+
+    Every text argument is escaped; the network data goes into a JSON script block whose
+    ``<``, ``>``, ``&`` and ``'`` are escaped, so no name can close it.
+    """
+    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+    context = {
+        "title": title,
+        "heading": heading,
+        "summary": summary,
+        "notice": notice,
+        "legend": legend_for(net),
+        "payload": payload,
+        "standalone": standalone,
+        "static": static_prefix.rstrip("/"),
+    }
+    if standalone:
+        context |= {
+            "vis_css": assets.vis_stylesheet(),
+            "vis_js": assets.vis_script(),
+            "page_css": assets.static_text("network.css"),
+            "page_js": assets.static_text("network.js"),
+        }
+    return _environment().get_template(TEMPLATE).render(**context)
