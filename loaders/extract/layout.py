@@ -44,6 +44,7 @@ _CHAR_MAP = str.maketrans(
 )
 
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]*\)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
 _FOOTNOTE = re.compile(r"(?<=\S) ?\^[a-z0-9]{1,2}\b")
@@ -235,6 +236,7 @@ def clean_layout(raw: str) -> CleanText:
     text = raw.translate(_CHAR_MAP)
     text = _MD_LINK.sub(lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", text)
     text = _MD_EMPHASIS.sub(lambda m: m.group(2), text)
+    text = _MD_ESCAPE.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub(" ", text)
     text = _FOOTNOTE.sub("", text)
     text = text.replace("&nbsp;", " ").replace("&amp;", "&")

@@ -317,6 +317,24 @@ def _office_holder(cand: Candidate, base: list[Candidate], lexicon: Lexicon) -> 
     return cand
 
 
+_CELL_SEPARATOR = re.compile(r"\s*(?:[,;(]|\s(?:y|e)\s+(?=[A-ZÁÉÍÓÚÑ])|$)")
+
+
+def _extend_to_separator(ctx: _Context, c: Candidate, cell: Cell) -> Candidate:
+    """In a list of actors, a pattern name runs to the next separator: "Red Latinoamericana
+    por el derecho a la Protección Social" is one name although it has lowercase words."""
+    if c.source != "pattern":
+        return c
+    m = _CELL_SEPARATOR.search(ctx.text, c.end, cell.end)
+    end = m.start() if m else cell.end
+    extra = ctx.text[c.end:end]
+    if not extra.strip() or not re.search(r"[A-ZÁÉÍÓÚÑ]", extra) or len(extra) > 80:
+        return c
+    name = ctx.text[c.start:end].strip()
+    return Candidate(c.start, c.start + len(name), c.label, name, c.source, kind=c.kind,
+                     aliases=[c.name], confidence=c.confidence)
+
+
 def _blank_parentheses(chunk: str) -> str:
     """Replace parenthesised text by spaces, keeping offsets (countries, acronyms, notes)."""
     return re.sub(r"\([^()]*\)?", lambda m: " " * len(m.group()), chunk)
@@ -395,6 +413,7 @@ def _cell_actors(ctx: _Context, cell: Cell, found: list[Candidate]) -> list[Cand
                 )
             )
         else:
+            c = _extend_to_separator(ctx, c, cell)
             office = _LEADING_OFFICE.match(c.name)
             if office and ctx.lexicon.lookup(c.name[office.end() :]) is not None:
                 entry = ctx.lexicon.lookup(c.name[office.end() :])
@@ -546,6 +565,8 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
         role_insts = _role_institutions(ctx, line.rest_start, rest)
         if not in_rest and not role_insts and not ROLE_WORDS.search(rest):
             continue
+        if not in_rest and not role_insts:
+            role_insts = _trailing_organisation(ctx, line.rest_start, rest)
         if lexicon.lookup(line.name) is not None:
             continue
         person = ctx.add(
@@ -586,6 +607,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     doc_programme = _document_programme(ctx, base)
     for row in find_table_rows(text):
         _table_row(ctx, row, base, doc_programme)
+    _key_value_lines(ctx, base)
 
     # 6. unit "de" parent splits and gazetteer parents
     for head, anchor in owners:
@@ -685,6 +707,37 @@ def _role_institutions(ctx: _Context, offset: int, rest: str) -> list[Candidate]
                 cand = _candidate_from_entry(cand, entry)
             ctx.add(cand)
             out.append(cand)
+    return out
+
+
+_TRAILING_ORG = re.compile(
+    r"\b(?:de|del|en)\s+(?P<org>[A-ZÁÉÍÓÚÑ][\w&.\-]+(?:\s+(?:(?:de|del|y|e|la|las|los|para)\s+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w&.\-]+)*)\s*(?:\([^()]*\))?\s*$"
+)
+
+
+def _trailing_organisation(ctx: _Context, offset: int, rest: str) -> list[Candidate]:
+    """"Presidente y CEO de Volkswagen Latinoamérica": the organisation that ends a role."""
+    out: list[Candidate] = []
+    for segment in re.finditer(r"[^,;]+", rest):
+        seg = segment.group()
+        m = None
+        for prep in reversed(list(re.finditer(r"\b(?:de|del|en)\s", seg))):
+            m = _TRAILING_ORG.match(seg, prep.start())
+            if m:
+                break
+        if m is None:
+            continue
+        name = m.group("org").strip()
+        entry = ctx.lexicon.lookup(name)
+        if entry is not None and entry.label == "Territory":
+            continue
+        start = offset + segment.start() + m.start("org")
+        cand = Candidate(start, start + len(name), "Institution", name, "role", confidence=0.6)
+        if entry is not None:
+            cand = _candidate_from_entry(cand, entry)
+        ctx.add(cand)
+        out.append(cand)
     return out
 
 
@@ -851,6 +904,55 @@ def _participation_pairs(ctx: _Context, passage: Passage, inside: list[Candidate
                 k for k in before if k not in is_body][:2] or context[:1]
         pairs += [(mem, body) for body in bodies for mem in members if mem != body]
     return pairs
+
+
+_EVENT_LINE = re.compile(
+    r"^[ \t]*(?:T[ií]tulo(?: de la sesi[oó]n| del evento| del panel| de la actividad)?|"
+    r"Nombre del evento|Evento|Sesi[oó]n|Panel|Seminario|Taller)[ \t]*:[ \t]*(?P<value>[^\n]{4,300})$",
+    re.MULTILINE,
+)
+_ACTOR_LINE = re.compile(
+    r"^[ \t]*(?P<key>Organizadores?|Organiza(?:n)?|Coorganizadores?|Co-organizadores?|Convoca(?:n)?|"
+    r"Responsables?|Instituci[oó]n(?:es)? responsables?|Entidad(?:es)? (?:organizadoras?|responsables?)|"
+    r"Participantes|Instituciones participantes|Con el apoyo de|Apoyo|Auspicia(?:n)?|"
+    r"Auspiciadores?|Patrocinadores?|Financia(?:n|miento)?|Financiado por)[ \t]*:[ \t]*(?P<value>[^\n]{3,600})$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _key_value_lines(ctx: _Context, base: list[Candidate]) -> None:
+    """Header blocks of event reports: "Título de la sesión: X", "Organizadores: A, B y C".
+
+    The titled event becomes an Instrument (kind event); organisers are responsible for it,
+    co-organisers co-responsible, sponsors fund it, participants take part in it.
+    """
+    text = ctx.text
+    event = None
+    m = _EVENT_LINE.search(text)
+    if m:
+        name = re.sub(r"\s*\((?:SESI[OÓ]N|Sesi[oó]n)[^()]*\)\s*$", "", m.group("value")).strip()
+        name = name.replace("\\", "").strip(" .")
+        if name:
+            start = m.start("value")
+            event = ctx.add(Candidate(start, start + len(name), "Instrument", name, "structure",
+                                      kind="event", confidence=0.8))
+    for m in _ACTOR_LINE.finditer(text):
+        key = m.group("key").lower()
+        value_start = m.start("value")
+        value = m.group("value").rstrip()
+        cell = Cell(value, value_start, value_start + len(value))
+        if key.startswith(("co-org", "coorg", "con el apoyo", "apoyo")):
+            rel = "CO_RESPONSIBLE_FOR"
+        elif key.startswith(("auspic", "patrocin", "financ")):
+            rel = "FUNDS"
+        elif key.startswith("particip") or key.startswith("instituciones particip"):
+            rel = "PARTICIPATES_IN"
+        else:
+            rel = "RESPONSIBLE_FOR"
+        for actor in _cell_actors(ctx, cell, base):
+            a = ctx.add(actor)
+            if event is not None:
+                ctx.relate(a.key, rel, event.key, m.start(), m.end(), "structure", 0.85)
 
 
 def _sentence_relations(
