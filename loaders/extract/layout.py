@@ -218,7 +218,10 @@ def _join_lines(lines: list[str]) -> list[str]:
             and not prev.lstrip().startswith("#")
             and not (prev.rstrip().endswith(":") and len(prev) < 80)
         )
-        short_line = width >= 50 and len(prev.strip()) < 0.6 * width
+        # a short line before a full-width one ends its paragraph; short lines in a row are a
+        # narrow column (a table cell) and are joined
+        short_line = (width >= 50 and len(prev.strip()) < 0.6 * width
+                      and len(stripped) >= 0.6 * width)
         if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
             out[-1] = prev[:-1] + stripped
         elif can_join and (

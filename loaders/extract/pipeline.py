@@ -651,6 +651,15 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
                     ctx.builders[inst.key].country = t.country
                 break
 
+    countries_in_names = [c for c in gaz if c.label == "Territory" and c.kind == "country"]
+    for inst in base:
+        if inst.label != "Institution" or not inst.key or inst.source == "gazetteer":
+            continue
+        for t in countries_in_names:
+            if inst.start < t.start and abs(t.end - inst.end) <= 1 and t.country:
+                ctx.builders[inst.key].country = t.country
+                break
+
     # 9. levels and countries, then entities
     return _finish(ctx, base)
 
@@ -1107,8 +1116,14 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
         b.country
         for b in builders.values()
         if b.country and b.label == "Institution" and b.level != "supranational"
+        for _ in b.spans
     )
-    default_country = countries.most_common(1)[0][0] if countries else None
+    # the document's country only when it is clearly one country's document
+    default_country = None
+    if countries:
+        top, n = countries.most_common(1)[0]
+        if n >= 3 and n >= 0.7 * sum(countries.values()):
+            default_country = top
     # entities with stable ids
     ids: dict[str, str] = {}
     entities: list[Entity] = []
