@@ -190,23 +190,27 @@ def evaluate(
 
 @app.command()
 def review(
-    store: StoreOption = None, limit: Annotated[int, typer.Option(help="rows to show")] = 50
+    store: StoreOption = None,
+    limit: Annotated[int, typer.Option(help="rows to show")] = 50,
+    label: Annotated[str, typer.Option(help="entity label to review")] = "Institution",
 ) -> None:
-    """List merge candidates: near-identical names that may be one entity."""
+    """List possible duplicates: shared names or acronyms, near-identical names."""
+    from graph.review import possible_duplicates
+
     db = _open(store)
     try:
-        rows = db.merge_candidates()[:limit]
-        table = Table(title="Merge candidates (tejido merge A B to merge)")
+        pairs = {(c.a, c.b): c for c in possible_duplicates(db.entities(label))}
+        for c in db.merge_candidates():
+            pairs.setdefault((c.a, c.b), c)
+        rows = sorted(pairs.values(), key=lambda c: (-c.score, c.a))[:limit]
+        table = Table(title=f"Possible duplicates among {label} ({len(pairs)}; "
+                            "tejido merge KEPT MERGED to merge)")
         for col in ("a", "b", "score", "reason"):
             table.add_column(col)
         for c in rows:
             ea, eb = db.get_entity(c.a), db.get_entity(c.b)
-            table.add_row(
-                f"{c.a}\n{ea.name if ea else ''}",
-                f"{c.b}\n{eb.name if eb else ''}",
-                f"{c.score:.2f}",
-                c.reason,
-            )
+            table.add_row(f"{c.a}\n{ea.name if ea else ''}", f"{c.b}\n{eb.name if eb else ''}",
+                          f"{c.score:.2f}", c.reason)
         out.print(table)
         merges = db.merges()
         if merges:

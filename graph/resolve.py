@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from graph.model import Entity, Extraction, Mention, Relation
 from graph.normalize import normalize_name
+from graph.review import attributes_agree
 from graph.stores.base import MergeCandidate, Store
 
 FUZZY_THRESHOLD = 92.0
@@ -27,13 +28,7 @@ def _family(label: str) -> str:
 
 
 def _compatible(a: Entity, b: Entity) -> bool:
-    if _family(a.label) != _family(b.label):
-        return False
-    for field in ("country", "level", "territory"):
-        va, vb = getattr(a, field), getattr(b, field)
-        if va and vb and normalize_name(str(va)) != normalize_name(str(vb)):
-            return False
-    return True
+    return _family(a.label) == _family(b.label) and attributes_agree(a, b)
 
 
 def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[MergeCandidate]]:

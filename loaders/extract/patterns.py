@@ -433,6 +433,8 @@ def find_acronym_definitions(text: str, name_spans: list[Candidate]) -> list[Acr
                 break
     for m in _DEF_SHORT_LONG.finditer(text):
         short, long_form = m.group("short"), m.group("long").strip()
+        if len(long_form.split()) < 2 or not re.search(r"[a-záéíóúñ]", long_form):
+            continue  # "SELA (SP-SELA)" defines nothing: a long form has words
         if _initials_match(short, long_form):
             out.append(
                 AcronymDefinition(

@@ -144,7 +144,8 @@ class _Context:
     def key_for(self, cand: Candidate) -> str:
         family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
         norm = normalize_name(cand.name)
-        alias_key = self.alias_keys.get(f"{family}|{norm}")
+        alias_key = self.alias_keys.get(f"{family}|{norm}") or self.alias_keys.get(
+            f"{family}|~{_loose(norm)}")
         if alias_key:
             return alias_key
         if cand.source != "gazetteer":
@@ -174,7 +175,10 @@ class _Context:
         builder.spans.append((cand.start, cand.end, cand.source))
         family = key.split("|", 1)[0]
         for name in builder.names:
-            self.alias_keys.setdefault(f"{family}|{normalize_name(name)}", key)
+            norm = normalize_name(name)
+            self.alias_keys.setdefault(f"{family}|{norm}", key)
+            if family != "Person":
+                self.alias_keys.setdefault(f"{family}|~{_loose(norm)}", key)
         return builder
 
     def relate(
@@ -195,6 +199,13 @@ class _Context:
         if existing is None:
             self.relations[rel.id] = existing = rel
         existing.add_evidence([self.evidence(start, end, extractor, confidence)])
+
+
+def _loose(norm: str) -> str:
+    """A normalised name without inner articles: "secretaria de la unctad" = "secretaria de
+    unctad"; used to recognise one name written two ways in one document."""
+    words = [w for w in norm.split() if w not in ("el", "la", "los", "las")]
+    return " ".join("de" if w == "del" else w for w in words)
 
 
 def _family(label: str) -> str:
@@ -221,6 +232,9 @@ def _candidate_from_entry(cand: Candidate, entry) -> Candidate:  # type: ignore[
 
 
 # ---------------------------------------------------------------------------- components
+
+
+_ACRONYM_AFTER = re.compile(r"[ \t]*\([A-ZÁÉÍÓÚÑ][\w&\-]{1,15}\)")
 
 
 def _split_units(
@@ -252,8 +266,13 @@ def _split_units(
                     confidence=cand.confidence,
                 )
                 if len(head.name.split()) >= 2 and lexicon.lookup(cand.name) is None:
-                    out.append(head)
-                    owners.append((head, anchor))
+                    if _ACRONYM_AFTER.match(text, cand.end):
+                        # "Secretaría Permanente del SELA (SP-SELA)": the whole name is defined
+                        out.append(cand)
+                        owners.append((cand, anchor))
+                    else:
+                        out.append(head)
+                        owners.append((head, anchor))
                     cut_done = True
                     break
             elif m_and:
@@ -482,6 +501,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
     # 2. acronym definitions link short and long forms
     definitions = find_acronym_definitions(text, base)
+    defined: dict[str, Candidate] = {}
     for d in definitions:
         long_cand = next((c for c in base if c.start == d.long_start and c.end == d.long_end), None)
         if long_cand is None:
@@ -514,6 +534,11 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             long_cand = replacement
         long_cand.acronym = long_cand.acronym or d.short
         long_cand.aliases = [*long_cand.aliases, d.short]
+        first = defined.setdefault(d.short, long_cand)
+        if first is not long_cand and first.source != "gazetteer":
+            # the same acronym defined again with another long form: one entity
+            first.aliases = [*first.aliases, long_cand.name]
+            long_cand.key = ctx.key_for(first)
     builders_by_span: dict[tuple[int, int], _Builder] = {}
     person_spans = [(ln.name_start, ln.name_end) for ln in find_speaker_lines(text)]
     base = [c for c in base
