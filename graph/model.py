@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.normalize import normalize_name, slugify
-from graph.vocab import Label, Level, RelationType, UNDIRECTED_TYPES
+from graph.vocab import UNDIRECTED_TYPES, Label, Level, RelationType
 
 _LABEL_PREFIX = {
     "Institution": "inst",

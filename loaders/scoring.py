@@ -25,9 +25,8 @@ def evaluation_hooks() -> tuple[
         return extract_file(read(path), lexicon)[0]
 
     try:
-        from queries.overlap import find_overlaps
-
         from queries.duplication import find_duplicates
+        from queries.overlap import find_overlaps
     except ImportError:
         return extract, None, None
 

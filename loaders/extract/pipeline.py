@@ -753,8 +753,8 @@ _TRAILING_ORG = re.compile(
 def _trailing_organisation(ctx: _Context, offset: int, rest: str) -> list[Candidate]:
     """"Presidente y CEO de Volkswagen Latinoamérica": the organisation that ends a role."""
     out: list[Candidate] = []
-    for segment in re.finditer(r"[^,;]+", rest):
-        seg = segment.group()
+    for part in re.finditer(r"[^,;]+", rest):
+        seg = part.group()
         m = None
         for prep in reversed(list(re.finditer(r"\b(?:de|del|en)\s", seg))):
             m = _TRAILING_ORG.match(seg, prep.start())
@@ -766,7 +766,7 @@ def _trailing_organisation(ctx: _Context, offset: int, rest: str) -> list[Candid
         entry = ctx.lexicon.lookup(name)
         if entry is not None and entry.label == "Territory":
             continue
-        start = offset + segment.start() + m.start("org")
+        start = offset + part.start() + m.start("org")
         cand = Candidate(start, start + len(name), "Institution", name, "role", confidence=0.6)
         if entry is not None:
             cand = _candidate_from_entry(cand, entry)
