@@ -22,3 +22,32 @@ def sqlite_store(sqlite_store_url: str) -> Iterator[SQLiteStore]:
     store = SQLiteStore(sqlite_store_url)
     yield store
     store.close()
+
+
+# --------------------------------------------------------------------------- API and views
+
+
+@pytest.fixture(scope="session")
+def api_dataset(tmp_path_factory: pytest.TempPathFactory):
+    """A SQLite store with real data, built once per session (see tests/fixtures/api/dataset.py).
+
+    Read-only for the tests that use it: a test that writes makes its own store.
+    """
+    from tests.fixtures.api.dataset import build_dataset
+
+    return build_dataset(tmp_path_factory.mktemp("api") / "tejido.db")
+
+
+@pytest.fixture
+def api_client(api_dataset):
+    """A TestClient of the application on :func:`api_dataset`'s store, lifespan included."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    settings = Settings(store=api_dataset.url, api_token=None, cors_origins=[],
+                        max_view_nodes=2000)
+    app = create_app(settings=settings)
+    with TestClient(app) as client:
+        yield client
