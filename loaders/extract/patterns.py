@@ -253,6 +253,14 @@ _ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=Tr
 _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)")
 
 
+# "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
+# joins two names, it does not continue one.
+_JOINED_HEAD = re.compile(
+    rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
+)
+
+
 def _trim_tail(text: str) -> str:
     """Drop trailing connectors and sentence-initial words swallowed by the tail; a second head
     noun right after a capitalised word (no connector) starts another name."""
@@ -261,6 +269,9 @@ def _trim_tail(text: str) -> str:
         inner = _INNER_HEAD.search(text, first_space + 1)
         if inner and not re.search(rf"\b{CONNECTOR}$", text[: inner.start()]):
             text = text[: inner.start()]
+        joined = _JOINED_HEAD.search(text, first_space + 1)
+        if joined:
+            text = text[: joined.start()]
     words = text.split()
     while len(words) > 1 and (
         words[-1] in _BAD_TAIL_WORDS or re.fullmatch(CONNECTOR, words[-1]) is not None

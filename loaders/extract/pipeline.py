@@ -302,7 +302,8 @@ def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
     if m:
         entry = lexicon.lookup(m.group("base"))
         place = lexicon.lookup(m.group("place"))
-        if entry is not None and place is not None and place.label == "Territory":
+        if (entry is not None and place is not None and place.label == "Territory"
+                and place.kind == "country"):
             new = _candidate_from_entry(cand, entry)
             new.source = "pattern"
             return new
@@ -861,7 +862,9 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
                 )
 
 
-_CLAUSE_END = re.compile(r"[;.:]|,\s+(?:que|donde|para|lo que|con el|mientras)\b|\s+(?:que|para)\s")
+_CLAUSE_END = re.compile(
+    r"[;.:]|,\s+(?!(?:el|la|los|las|y|e|de|del|a|al)\b)[a-záéíóúñ]|\s+(?:que|para)\s"
+)
 BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
 
@@ -1118,7 +1121,9 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
             votes[b.level] += len(b.spans)
     default_level = votes.most_common(1)[0][0] if votes else None
     for b in builders.values():
-        if b.label in ("Territory", "Person") or b.level:
+        if b.kind == "university":
+            b.level = None  # universities carry no governance level
+        if b.label in ("Territory", "Person") or b.level or b.kind == "university":
             continue
         b.level = level_from_name(" ".join(sorted(b.names)))
     parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
@@ -1127,7 +1132,7 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
         if r.type in ("RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR"):
             responsible[r.target].append(r.source)
     for b in builders.values():
-        if b.label == "Institution" and not b.level:
+        if b.label == "Institution" and not b.level and b.kind != "university":
             parent = builders.get(parents.get(b.key, ""))
             b.level = parent.level if parent and parent.level else default_level
         if b.label == "Institution" and not b.country and b.key in parents:

@@ -90,12 +90,24 @@ def person_display_name(raw: str) -> str:
     return raw
 
 
+_NOT_A_PERSON = re.compile(
+    r"^(?:El|La|Los|Las|Un|Una|Este|Esta|Estos|Estas|En|Por|Para|Con|Desde|Según|Santiago|"
+    r"Ciudad|Región|Provincia|Estado)\b|\b(?:Gobierno|Ministerio|Secretaría|Subsecretaría|"
+    r"Servicio|Agencia|Instituto|Consejo|Comisión|Comité|Municipalidad|Asociación|Cámara|Red|"
+    r"Banco|Fondo|Programa|Proyecto|Plan|Universidad|Fundación|Corporación|Dirección|"
+    r"División|Departamento|Oficina|Unidad|Grupo|Organización|Centro|Región|Ley)\b"
+)
+
+
 def find_speaker_lines(text: str) -> list[SpeakerLine]:
     """Lines that introduce a person with an affiliation."""
     out: list[SpeakerLine] = []
     for m in SPEAKER_LINE.finditer(text):
         rest = m.group("rest")
         if "\t" in rest or len(rest) > 400:
+            continue
+        if _NOT_A_PERSON.search(m.group("name").title() if m.group("name").isupper()
+                                else m.group("name")):
             continue
         out.append(
             SpeakerLine(
