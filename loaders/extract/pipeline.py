@@ -862,8 +862,12 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
                 )
 
 
+_LIST_WORDS = (
+    "el|la|los|las|y|e|de|del|a|al|otros|otras|sus|su|distintos|distintas|diversos|diversas|"
+    "varios|varias|algunos|algunas|todos|todas|ambos|cada|entre"
+)
 _CLAUSE_END = re.compile(
-    r"[;.:]|,\s+(?!(?:el|la|los|las|y|e|de|del|a|al)\b)[a-záéíóúñ]|\s+(?:que|para)\s"
+    rf"[;.:]|,\s+(?!(?:{_LIST_WORDS})\b)[a-záéíóúñ]|\s+(?:que|para)\s"
 )
 BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
