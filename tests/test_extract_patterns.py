@@ -92,12 +92,6 @@ def test_head_info_reads_the_head_noun() -> None:
     assert head_info("Caleta Norte") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the head-noun tail accepts 'y la' / 'y del' as connectors, so two institutions "
-    "joined by a conjunction become one name: 'Ministerio de Salud y la Municipalidad de "
-    "Valdivia'",
-)
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [

@@ -289,12 +289,6 @@ def test_organisers_of_a_stacked_table_are_responsible(calendar: Extraction) -> 
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the speaker-line pattern reads the organisers cell 'Instituto de Investigación "
-    "Pesquera del Sur, Cámara de Turismo de Bahía Serena' as 'Name, Affiliation': a Person "
-    "named after an institution, AFFILIATED_WITH the chamber",
-)
 def test_an_organisers_cell_names_no_person(calendar: Extraction) -> None:
     assert [e.name for e in calendar.entities if e.label == "Person"] == []
     assert triples(calendar, "AFFILIATED_WITH") == set()

@@ -1,0 +1,208 @@
+"""Speaker lines ("Name, Role, Institution") and the people, affiliations and role-derived
+institutions the pipeline draws from them.
+
+Fixture: tests/fixtures/extract/taller_panel.md, workshop minutes with a markdown ``>>``
+speaker heading, bullet items, a name in capitals, a ``(moderador)`` note, mayors and a
+regional governor named by their role, and a closing "place, date" line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from graph.model import DocumentInfo, Extraction
+from loaders.extract.lexicon import Lexicon, default_lexicon
+from loaders.extract.pipeline import extract_document, extract_text
+from loaders.extract.speakers import find_speaker_lines, person_display_name
+from loaders.read import read
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
+
+
+def speakers(text: str) -> list[tuple[str, str]]:
+    out = []
+    for line in find_speaker_lines(text):
+        assert text[line.line_start : line.line_end].strip()
+        out.append((line.name, text[line.rest_start : line.rest_end]))
+    return out
+
+
+# --- the line pattern -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "### >> Marta Quiroga Lillo, Directora Regional, Servicio Regional de Pesca",
+            ("Marta Quiroga Lillo", "Directora Regional, Servicio Regional de Pesca"),
+        ),
+        (
+            "- Tomás Araya Fuentes, Alcalde de Puerto Aldana",
+            ("Tomás Araya Fuentes", "Alcalde de Puerto Aldana"),
+        ),
+        (
+            "* Ana Ríos Lagos, Gerenta, Cooperativa Caleta Norte",
+            ("Ana Ríos Lagos", "Gerenta, Cooperativa Caleta Norte"),
+        ),
+        (
+            "Pedro Pablo de la Fuente, Alcalde de San Felipe",
+            ("Pedro Pablo de la Fuente", "Alcalde de San Felipe"),
+        ),
+        (
+            "María José Núñez-Soto, Investigadora, Universidad del Litoral",
+            ("María José Núñez-Soto", "Investigadora, Universidad del Litoral"),
+        ),
+        (
+            "Julián Vera Soto (moderador), Asesor, Cámara de Turismo de Bahía Serena",
+            ("Julián Vera Soto", "Asesor, Cámara de Turismo de Bahía Serena"),
+        ),
+    ],
+)
+def test_speaker_line_forms(line: str, expected: tuple[str, str]) -> None:
+    assert speakers(line + "\n") == [expected]
+
+
+def test_names_in_capitals_are_shown_in_title_case() -> None:
+    assert speakers("JUAN DE DIOS VARGAS, Ministro de Pesca\n") == [
+        ("Juan de Dios Vargas", "Ministro de Pesca")
+    ]
+    assert person_display_name("ROSA ELENA MUÑOZ PAREDES") == "Rosa Elena Muñoz Paredes"
+    assert person_display_name("Rosa Muñoz") == "Rosa Muñoz"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "El informe, aprobado por el Consejo Regional, se publicó.",
+        "Santiago, 13 de julio de 2023",
+        "Juan Pérez\tConsultor\tBanco Regional",
+    ],
+)
+def test_lines_that_are_not_speaker_lines(line: str) -> None:
+    assert speakers(line + "\n") == []
+
+
+# --- people and affiliations in the pipeline ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+@pytest.fixture(scope="module")
+def panel(lexicon: Lexicon) -> Extraction:
+    return extract_document(read(FIXTURES / "taller_panel.md"), lexicon)
+
+
+def extract(raw: str, lexicon: Lexicon) -> Extraction:
+    info = DocumentInfo(
+        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md", format="md"
+    )
+    return extract_text(info, raw, lexicon)
+
+
+def affiliations(extraction: Extraction) -> set[tuple[str, str]]:
+    names = {e.id: e.name for e in extraction.entities}
+    return {
+        (names[r.source], names[r.target])
+        for r in extraction.relations
+        if r.type == "AFFILIATED_WITH"
+    }
+
+
+def test_every_speaker_is_a_person_affiliated_with_the_named_institution(
+    panel: Extraction,
+) -> None:
+    assert affiliations(panel) >= {
+        ("Marta Quiroga Lillo", "Servicio Regional de Fomento Lacustre"),
+        ("Rosa Elena Muñoz Paredes", "Instituto de Investigación Pesquera del Sur"),
+        ("Julián Vera Soto", "Cámara de Turismo de Bahía Serena"),
+    }
+
+
+def test_the_place_and_date_line_names_no_person(panel: Extraction) -> None:
+    people = {e.name for e in panel.entities if e.label == "Person"}
+    assert people == {
+        "Marta Quiroga Lillo",
+        "Tomás Araya Fuentes",
+        "Carolina Saavedra Pinto",
+        "Rosa Elena Muñoz Paredes",
+        "Julián Vera Soto",
+    }
+
+
+def test_a_mayor_stands_for_the_municipality_of_the_place(panel: Extraction) -> None:
+    muni = next(e for e in panel.entities if e.name == "Municipalidad de Puerto Aldana")
+    assert muni.label == "Institution"
+    assert muni.level == "local"
+    assert muni.kind == "municipality"
+    assert ("Tomás Araya Fuentes", "Municipalidad de Puerto Aldana") in affiliations(panel)
+
+
+def test_a_regional_governor_stands_for_the_regional_government(panel: Extraction) -> None:
+    gore = next(e for e in panel.entities if e.name == "Gobierno Regional de Tierras Altas")
+    assert gore.level == "regional"
+    assert ("Carolina Saavedra Pinto", "Gobierno Regional de Tierras Altas") in affiliations(panel)
+
+
+def test_affiliation_evidence_is_the_speaker_line(panel: Extraction) -> None:
+    text = panel.document.text
+    for rel in panel.relations:
+        if rel.type != "AFFILIATED_WITH":
+            continue
+        for ev in rel.evidence:
+            assert ev.quote == text[ev.start : ev.end]
+            assert "\n" not in ev.quote
+            assert ev.extractor == "speaker"
+
+
+def test_a_unit_named_before_its_parent_is_part_of_it(lexicon: Lexicon) -> None:
+    raw = (
+        "# Panel de cierre\n\n"
+        "- Luis Mora Díaz, Jefe, División de Fomento Productivo, "
+        "Gobierno Regional de Tierras Altas\n"
+    )
+    extraction = extract(raw, lexicon)
+    names = {e.id: e.name for e in extraction.entities}
+    part_of = {
+        (names[r.source], names[r.target]) for r in extraction.relations if r.type == "PART_OF"
+    }
+    assert part_of == {("División de Fomento Productivo", "Gobierno Regional de Tierras Altas")}
+    assert ("Luis Mora Díaz", "Gobierno Regional de Tierras Altas") in affiliations(extraction)
+
+
+def test_the_speakers_institution_is_the_subject_of_the_lines_that_follow(
+    lexicon: Lexicon,
+) -> None:
+    raw = (
+        "- Luis Mora Díaz, Jefe, Gobierno Regional de Tierras Altas\n\n"
+        "Explicó que la institución trabaja en coordinación con la Municipalidad de "
+        "Puerto Aldana.\n"
+    )
+    extraction = extract(raw, lexicon)
+    names = {e.id: e.name for e in extraction.entities}
+    ties = {
+        frozenset((names[r.source], names[r.target]))
+        for r in extraction.relations
+        if r.type == "COORDINATES_WITH"
+    }
+    assert ties == {
+        frozenset(("Gobierno Regional de Tierras Altas", "Municipalidad de Puerto Aldana"))
+    }
+
+
+def test_a_sentence_subject_followed_by_a_comma_is_not_a_speaker(lexicon: Lexicon) -> None:
+    raw = (
+        "El Fondo de Innovación Lacustre, financiado por la Corporación de Fomento de la "
+        "Producción, apoya a pequeñas empresas.\n"
+    )
+    extraction = extract(raw, lexicon)
+    assert [e.name for e in extraction.entities if e.label == "Person"] == []
+    names = {e.id: e.name for e in extraction.entities}
+    funds = {(names[r.source], names[r.target]) for r in extraction.relations if r.type == "FUNDS"}
+    assert funds == {("Corporación de Fomento de la Producción", "Fondo de Innovación Lacustre")}
