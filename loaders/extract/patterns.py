@@ -79,6 +79,8 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Mesa": "committee",
     "Foro": "forum",
     "Banco": "bank",
+    "Cámaras": "collective",
+    "Sistema Nacional": "network",
     "Oficina": "division",
     "Oficinas": "division",
     "División": "division",
@@ -308,11 +310,73 @@ def find_head_names(text: str) -> Iterator[Candidate]:
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
             if is_institution:
-                yield Candidate(start, end, "Institution", name, "pattern",
-                                kind=INSTITUTION_HEADS.get(head), confidence=0.7)
+                yield Candidate(
+                    start,
+                    end,
+                    "Institution",
+                    name,
+                    "pattern",
+                    kind=INSTITUTION_HEADS.get(head),
+                    confidence=0.7,
+                )
             else:
                 label, kind = INSTRUMENT_HEADS[head]
                 yield Candidate(start, end, label, name, "pattern", kind=kind, confidence=0.6)
+
+
+_NAMED_AFTER_HEAD = re.compile(
+    rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma)s?"
+    rf"(?:[ ]+[a-záéíóúñ]+){{0,4}},?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
+    rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
+)
+_PROGRAM_HEADS = {"programa", "proyecto", "iniciativa"}
+
+
+def find_named_instruments(text: str) -> Iterator[Candidate]:
+    """ "el programa Fábricas de Productividad", "el programa de recuperación inclusiva, Chile
+    Apoya": a capitalised name right after a lowercase programme or instrument noun."""
+    for m in _NAMED_AFTER_HEAD.finditer(text):
+        name = _trim_tail(m.group("name"))
+        if len(name) < 3 or (name.isupper() and len(name) < 6):
+            continue
+        head = m.group("head")
+        label = "Program" if head in _PROGRAM_HEADS else "Instrument"
+        kind = {
+            "plan": "plan",
+            "fondo": "fund",
+            "concurso": "grant",
+            "estrategia": "strategy",
+            "plataforma": "platform",
+        }.get(head, "programme")
+        start = m.start("name")
+        yield Candidate(start, start + len(name), label, name, "marked", kind=kind, confidence=0.6)
+
+
+_TRIGGER_OBJECT = re.compile(
+    rf"\b(?:ejecutad[oa]s? por|administrad[oa]s? por|implementad[oa]s? por|liderad[oa]s? por|"
+    rf"coordinad[oa]s? por|financiad[oa]s? por|cofinanciad[oa]s? por|gestionad[oa]s? por|"
+    rf"operad[oa]s? por|a cargo de|con el apoyo de|en alianza con|en conjunto con|"
+    rf"en coordinaci[oó]n con|junto (?:a|con)|en colaboraci[oó]n con)[ ]+"
+    rf"(?:(?:el|la|los|las)[ ]+)?(?P<name>{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*)"
+)
+
+
+def find_trigger_objects(text: str) -> Iterator[Candidate]:
+    """The actor right after "ejecutado por", "en alianza con"...: an institution even when no
+    head noun or gazetteer entry names it ("ejecutado por Colombia Productiva")."""
+    for m in _TRIGGER_OBJECT.finditer(text):
+        name = _trim_tail(m.group("name"))
+        if len(name) < 2:
+            continue
+        start = m.start("name")
+        yield Candidate(
+            start,
+            start + len(name),
+            "Institution",
+            name,
+            "acronym" if name.isupper() else "marked",
+            confidence=0.55,
+        )
 
 
 def find_laws(text: str) -> Iterator[Candidate]:

@@ -38,7 +38,9 @@ from loaders.extract.patterns import (
     find_acronym_definitions,
     find_head_names,
     find_laws,
+    find_named_instruments,
     find_quoted_names,
+    find_trigger_objects,
     head_info,
 )
 from loaders.extract.segment import segment
@@ -145,7 +147,8 @@ class _Context:
         family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
         norm = normalize_name(cand.name)
         alias_key = self.alias_keys.get(f"{family}|{norm}") or self.alias_keys.get(
-            f"{family}|~{_loose(norm)}")
+            f"{family}|~{_loose(norm)}"
+        )
         if alias_key:
             return alias_key
         if cand.source != "gazetteer":
@@ -247,7 +250,8 @@ def _split_units(
         inner = [
             a
             for a in anchors
-            if cand.start < a.start and cand.end - 1 <= a.end <= cand.end + 1
+            if cand.start < a.start
+            and cand.end - 1 <= a.end <= cand.end + 1
             and a.label == "Institution"
         ]
         cut_done = False
@@ -302,8 +306,12 @@ def _strip_country_suffix(cand: Candidate, lexicon: Lexicon) -> Candidate:
     if m:
         entry = lexicon.lookup(m.group("base"))
         place = lexicon.lookup(m.group("place"))
-        if (entry is not None and place is not None and place.label == "Territory"
-                and place.kind == "country"):
+        if (
+            entry is not None
+            and place is not None
+            and place.label == "Territory"
+            and place.kind == "country"
+        ):
             new = _candidate_from_entry(cand, entry)
             new.source = "pattern"
             return new
@@ -319,21 +327,33 @@ _LEADING_OFFICE = re.compile(
 
 
 def _office_holder(cand: Candidate, base: list[Candidate], lexicon: Lexicon) -> Candidate:
-    """"Presidencia de la Red GEALC" stands for the Red GEALC: the body that holds the office."""
+    """ "Presidencia de la Red GEALC" stands for the Red GEALC: the body that holds the office."""
     if cand.source != "pattern" or cand.label != "Institution":
         return cand
     office = _LEADING_OFFICE.match(cand.name)
     if not office:
         return cand
-    rest = cand.name[office.end():]
+    rest = cand.name[office.end() :]
     entry = lexicon.lookup(rest)
     if entry is not None:
         return _candidate_from_entry(cand, entry)
     norm = normalize_name(rest)
     for other in base:
-        if other is not cand and other.label == "Institution" and normalize_name(other.name) == norm:
-            return Candidate(cand.start, cand.end, other.label, other.name, "pattern",
-                             kind=other.kind, aliases=[cand.name], confidence=cand.confidence)
+        if (
+            other is not cand
+            and other.label == "Institution"
+            and normalize_name(other.name) == norm
+        ):
+            return Candidate(
+                cand.start,
+                cand.end,
+                other.label,
+                other.name,
+                "pattern",
+                kind=other.kind,
+                aliases=[cand.name],
+                confidence=cand.confidence,
+            )
     return cand
 
 
@@ -347,12 +367,20 @@ def _extend_to_separator(ctx: _Context, c: Candidate, cell: Cell) -> Candidate:
         return c
     m = _CELL_SEPARATOR.search(ctx.text, c.end, cell.end)
     end = m.start() if m else cell.end
-    extra = ctx.text[c.end:end]
+    extra = ctx.text[c.end : end]
     if not extra.strip() or not re.search(r"[A-ZÁÉÍÓÚÑ]", extra) or len(extra) > 80:
         return c
-    name = ctx.text[c.start:end].strip()
-    return Candidate(c.start, c.start + len(name), c.label, name, c.source, kind=c.kind,
-                     aliases=[c.name], confidence=c.confidence)
+    name = ctx.text[c.start : end].strip()
+    return Candidate(
+        c.start,
+        c.start + len(name),
+        c.label,
+        name,
+        c.source,
+        kind=c.kind,
+        aliases=[c.name],
+        confidence=c.confidence,
+    )
 
 
 def _blank_parentheses(chunk: str) -> str:
@@ -498,7 +526,15 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
                 )
             )
     section_items = _section_headings(text)
-    base = resolve_overlaps([*gaz, *laws, *quoted, *patterns, *marked, *section_items])
+    named = list(find_named_instruments(text))
+    objects = [
+        c
+        for c in find_trigger_objects(text)
+        if (e := lexicon.lookup(c.name)) is None or e.label != "Territory"
+    ]
+    base = resolve_overlaps(
+        [*gaz, *laws, *quoted, *patterns, *marked, *section_items, *named, *objects]
+    )
 
     # 2. acronym definitions link short and long forms
     definitions = find_acronym_definitions(text, base)
@@ -542,8 +578,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             long_cand.key = ctx.key_for(first)
     builders_by_span: dict[tuple[int, int], _Builder] = {}
     person_spans = [(ln.name_start, ln.name_end) for ln in find_speaker_lines(text)]
-    base = [c for c in base
-            if not any(s <= c.start and c.end <= e for s, e in person_spans)]
+    base = [c for c in base if not any(s <= c.start and c.end <= e for s, e in person_spans)]
     base = [_office_holder(c, base, lexicon) for c in base]
     for cand in base:
         if cand.label == "Territory" and cand.source != "gazetteer":
@@ -662,17 +697,23 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
     # 8. territories named inside institution names: "Gobierno Regional del Bío-Bío"
     territories_in_names = [
-        c for c in gaz
+        c
+        for c in gaz
         if c.label == "Territory" and (c.kind or "") in ("region", "province", "commune", "city")
     ]
     for inst in base:
         if inst.label != "Institution" or not inst.key or inst.level == "supranational":
             continue
         for t in territories_in_names:
-            if (inst.start < t.start and abs(t.end - inst.end) <= 1
-                    and re.search(r"\b(?:de|del|de la)\s+$", text[inst.start:t.start])):
+            if (
+                inst.start < t.start
+                and abs(t.end - inst.end) <= 1
+                and re.search(r"\b(?:de|del|de la)\s+$", text[inst.start : t.start])
+            ):
                 territory = ctx.add(t)
-                ctx.relate(inst.key, "OPERATES_IN", territory.key, inst.start, inst.end, "name", 0.7)
+                ctx.relate(
+                    inst.key, "OPERATES_IN", territory.key, inst.start, inst.end, "name", 0.7
+                )
                 if ctx.builders[inst.key].country is None and t.country:
                     ctx.builders[inst.key].country = t.country
                 break
@@ -752,7 +793,7 @@ _TRAILING_ORG = re.compile(
 
 
 def _trailing_organisation(ctx: _Context, offset: int, rest: str) -> list[Candidate]:
-    """"Presidente y CEO de Volkswagen Latinoamérica": the organisation that ends a role."""
+    """ "Presidente y CEO de Volkswagen Latinoamérica": the organisation that ends a role."""
     out: list[Candidate] = []
     for part in re.finditer(r"[^,;]+", rest):
         seg = part.group()
@@ -866,16 +907,17 @@ _LIST_WORDS = (
     "el|la|los|las|y|e|de|del|a|al|otros|otras|sus|su|distintos|distintas|diversos|diversas|"
     "varios|varias|algunos|algunas|todos|todas|ambos|cada|entre"
 )
-_CLAUSE_END = re.compile(
-    rf"[;.:]|,\s+(?!(?:{_LIST_WORDS})\b)[a-záéíóúñ]|\s+(?:que|para)\s"
-)
+_CLAUSE_END = re.compile(rf"[;.:]|,\s+(?!(?:{_LIST_WORDS})\b)[a-záéíóúñ]|\s+(?:que|para)\s")
+_CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)")
 BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
 
 def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
-    return list(dict.fromkeys(
-        c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
-    ))
+    return list(
+        dict.fromkeys(
+            c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
+        )
+    )
 
 
 def _clause_end(passage: Passage, offset: int) -> int:
@@ -883,8 +925,9 @@ def _clause_end(passage: Passage, offset: int) -> int:
     return passage.start + (m.start() if m else len(passage.text))
 
 
-def _coordination_pairs(ctx: _Context, passage: Passage, inside: list[Candidate],
-                        context: list[str]) -> list[tuple[str, str]]:
+def _coordination_pairs(
+    ctx: _Context, passage: Passage, inside: list[Candidate], context: list[str]
+) -> list[tuple[str, str]]:
     """Who coordinates with whom in one sentence.
 
     "coordinación entre A, B y C" ties the institutions after "entre" (with the speaker's
@@ -895,7 +938,7 @@ def _coordination_pairs(ctx: _Context, passage: Passage, inside: list[Candidate]
     pairs: list[tuple[str, str]] = []
     for m in triggers.COORDINATION.finditer(passage.text):
         t_end = passage.start + m.end()
-        follow = re.match(r"\s*(entre|con)\b", passage.text[m.end():])
+        follow = re.match(r"\s*(entre|con)\b", passage.text[m.end() :])
         word = m.group().split()[-1].lower()
         if follow:
             word = follow.group(1)
@@ -907,18 +950,21 @@ def _coordination_pairs(ctx: _Context, passage: Passage, inside: list[Candidate]
             if 2 <= len(group) <= 5:
                 pairs += list(combinations(group, 2))
         elif word in ("con", "a") and after:
-            before = _insts_between(inside, passage.start, passage.start + m.start())
-            left = before[-1:] or context[:1]
-            pairs += [(left[0], b) for b in after if left and b != left[0]]
-        elif word not in ("con", "a", "entre"):
+            clause = _CLAUSE_END_BEFORE.search(passage.text[: m.start()])
+            clause_start = passage.start + (clause.end() if clause else 0)
+            before = _insts_between(inside, clause_start, passage.start + m.start())
+            left = before[-3:] or context[:1]
+            pairs += [(a, b) for a in left for b in after if a != b]
+        elif word in ("conjunto", "conjunta", "coordinadamente", "articulado"):
             insts = _insts_between(inside, passage.start, passage.end)
             if 2 <= len(insts) <= 3:
                 pairs += list(combinations(insts, 2))
     return pairs
 
 
-def _participation_pairs(ctx: _Context, passage: Passage, inside: list[Candidate],
-                         context: list[str]) -> list[tuple[str, str]]:
+def _participation_pairs(
+    ctx: _Context, passage: Passage, inside: list[Candidate], context: list[str]
+) -> list[tuple[str, str]]:
     """Members and the coordination bodies they take part in, from one sentence.
 
     "con participación de X" and "donde participan X" name members after the phrase and the
@@ -927,8 +973,11 @@ def _participation_pairs(ctx: _Context, passage: Passage, inside: list[Candidate
     speaker's) are.
     """
     pairs: list[tuple[str, str]] = []
-    is_body = {k for k in _insts_between(inside, passage.start, passage.end)
-               if (ctx.builders[k].kind or "") in BODY_KINDS}
+    is_body = {
+        k
+        for k in _insts_between(inside, passage.start, passage.end)
+        if (ctx.builders[k].kind or "") in BODY_KINDS
+    }
     for m in triggers.PARTICIPATION.finditer(passage.text):
         t_start, t_end = passage.start + m.start(), passage.start + m.end()
         phrase = m.group().lower()
@@ -941,8 +990,11 @@ def _participation_pairs(ctx: _Context, passage: Passage, inside: list[Candidate
             members = [k for k in before if k not in is_body][-2:] or context[:1]
         else:
             bodies = [k for k in before if k in is_body][-2:]
-            members = [k for k in after if k not in is_body] or [
-                k for k in before if k not in is_body][:2] or context[:1]
+            members = (
+                [k for k in after if k not in is_body]
+                or [k for k in before if k not in is_body][:2]
+                or context[:1]
+            )
         pairs += [(mem, body) for body in bodies for mem in members if mem != body]
     return pairs
 
@@ -975,8 +1027,17 @@ def _key_value_lines(ctx: _Context, base: list[Candidate]) -> None:
         name = name.replace("\\", "").strip(" .")
         if name:
             start = m.start("value")
-            event = ctx.add(Candidate(start, start + len(name), "Instrument", name, "structure",
-                                      kind="event", confidence=0.8))
+            event = ctx.add(
+                Candidate(
+                    start,
+                    start + len(name),
+                    "Instrument",
+                    name,
+                    "structure",
+                    kind="event",
+                    confidence=0.8,
+                )
+            )
     for m in _ACTOR_LINE.finditer(text):
         key = m.group("key").lower()
         value_start = m.start("value")
@@ -1053,7 +1114,10 @@ def _sentence_relations(
         if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
             t_key = sub_territories[0].key
             for k in insts[:6]:
-                if ctx.builders[k].level != "supranational" and ctx.builders[k].kind != "collective":
+                if (
+                    ctx.builders[k].level != "supranational"
+                    and ctx.builders[k].kind != "collective"
+                ):
                     ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
 
 
@@ -1073,14 +1137,42 @@ def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
             short_norm = normalize_name(short.name)
             if family == "Person":
                 tokens = short_norm.split()
-                longer = [b for b in group if b is not short and len(b.name) > len(short.name)
-                          and set(tokens) <= set(normalize_name(b.name).split())
-                          and normalize_name(b.name).split()[0] == tokens[0]]
+                longer = [
+                    b
+                    for b in group
+                    if b is not short
+                    and len(b.name) > len(short.name)
+                    and set(tokens) <= set(normalize_name(b.name).split())
+                    and normalize_name(b.name).split()[0] == tokens[0]
+                ]
             else:
-                longer = [b for b in group if b is not short and re.match(
-                    rf"{re.escape(short_norm)} \w", normalize_name(b.name))]
+                longer = [
+                    b
+                    for b in group
+                    if b is not short
+                    and re.match(rf"{re.escape(short_norm)} \w", normalize_name(b.name))
+                ]
             if len(longer) == 1 and len(short_norm.split()) >= 2:
                 redirect[short.key] = longer[0].key
+                continue
+            # "Agenda Digital eLAC2020": the start of a name plus that name's acronym
+            words = short_norm.split()
+            if family != "Person" and len(words) >= 2:
+                head, last = " ".join(words[:-1]), words[-1]
+                owners = [
+                    b
+                    for b in group
+                    if b is not short
+                    and last
+                    in {
+                        normalize_name(n)
+                        for n in b.names
+                        if n.isupper() or any(ch.isupper() for ch in n[1:])
+                    }
+                    and normalize_name(b.name).startswith(head + " ")
+                ]
+                if len(owners) == 1:
+                    redirect[short.key] = owners[0].key
     for old, new in redirect.items():
         while new in redirect and redirect[new] != old:
             new = redirect[new]
