@@ -1,0 +1,1 @@
+"""End-to-end tests in headless Chromium (Debian's /usr/bin/chromium, DevTools protocol)."""
