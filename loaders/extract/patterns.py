@@ -242,6 +242,7 @@ class HeadInfo:
 
 def head_info(name: str) -> HeadInfo | None:
     """The label and kind implied by the head noun of ``name``, if it has a known one."""
+    name = name[:1].upper() + name[1:]  # a marked name may start in lower case
     for head, kind in INSTITUTION_HEADS.items():
         if name == head or name.startswith(head + " "):
             return HeadInfo("Institution", kind)
@@ -249,6 +250,22 @@ def head_info(name: str) -> HeadInfo | None:
         if name == head or name.startswith(head + " "):
             return HeadInfo(label, kind)
     return None
+
+
+_PLACE_WITH_COUNTRY = re.compile(
+    rf"\b(?:en|de|desde|hacia)[ ]+(?P<name>{CAP_WORD}(?:[ ]+(?:de[ ]+|del[ ]+)?{CAP_WORD}){{0,3}})"
+    rf"[ ]+\((?P<country>{CAP_WORD}(?:[ ]{CAP_WORD})?)\)"
+)
+
+
+def find_places_with_country(text: str) -> Iterator[tuple[Candidate, str]]:
+    """"celebrada en Cartagena de Indias (Colombia)": a place named with its country in
+    parentheses; yields the place (label Territory, kind city) and the country's name."""
+    for m in _PLACE_WITH_COUNTRY.finditer(text):
+        start = m.start("name")
+        name = m.group("name")
+        yield (Candidate(start, start + len(name), "Territory", name, "pattern", kind="city",
+                         confidence=0.6), m.group("country"))
 
 
 _ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=True)

@@ -39,6 +39,7 @@ from loaders.extract.patterns import (
     find_head_names,
     find_laws,
     find_named_instruments,
+    find_places_with_country,
     find_quoted_names,
     find_trigger_objects,
     head_info,
@@ -527,6 +528,16 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             )
     section_items = _section_headings(text)
     named = list(find_named_instruments(text))
+    places = []
+    for place, country_name in find_places_with_country(text):
+        country = lexicon.lookup(country_name)
+        known = lexicon.lookup(place.name)
+        if country is None or country.kind != "country" or known is not None:
+            continue
+        place.country = country.country
+        place.source = "gazetteer"  # a place the document locates, kept like a known one
+        places.append(place)
+    gaz += places
     objects = [
         c
         for c in find_trigger_objects(text)
@@ -783,6 +794,15 @@ def _role_institutions(ctx: _Context, offset: int, rest: str) -> list[Candidate]
                 cand = _candidate_from_entry(cand, entry)
             ctx.add(cand)
             out.append(cand)
+            place = groups.get("place")
+            if place and kind == "municipality":
+                p_start = offset + m.start("place")
+                known = ctx.lexicon.lookup(place)
+                territory = Candidate(p_start, p_start + len(place), "Territory", place,
+                                      "gazetteer", kind="commune", confidence=0.6)
+                if known is not None and known.label == "Territory":
+                    territory = _candidate_from_entry(territory, known)
+                ctx.add(territory)
     return out
 
 
