@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from itertools import pairwise
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,10 +16,13 @@ from app.main import create_app
 from app.settings import Settings
 from app.views import assets
 from app.views.layout import layered_positions, radial_positions, spring_positions
+from app.views.neighbourhood import neighbourhood
 from app.views.network import PHYSICS_NODE_LIMIT, build_network
 from app.views.styles import EDGE_STYLES, LABEL_STYLES, LEVEL_COLOURS
+from graph.model import Entity, Relation
+from graph.projection import project
 from graph.vocab import RELATION_TYPES
-from queries.results import Subgraph, SubgraphEdge, SubgraphNode
+from queries.results import EntityNotFound, Subgraph, SubgraphEdge, SubgraphNode
 from tests.fixtures.api.dataset import (
     BID,
     CHILLAN,
@@ -371,3 +375,40 @@ def test_parallel_edges_are_bent_apart() -> None:
     first, second = build_network(subgraph).edges
     assert "smooth" not in first
     assert second["smooth"]["type"] in ("curvedCW", "curvedCCW")
+
+
+# --------------------------------------------------------------------------- neighbourhood walk
+
+
+def level_graph() -> nx.MultiDiGraph:
+    """Two national bodies tied only through their governance level, and one real tie."""
+    entities = [
+        Entity(id="inst:a", label="Institution", name="A", level="national"),
+        Entity(id="inst:b", label="Institution", name="B", level="national"),
+        Entity(id="inst:c", label="Institution", name="C", level="local"),
+        Entity(id="level:national", label="GovernanceLevel", name="Nacional",
+               level="national"),
+    ]
+    relations = [
+        Relation(source="inst:a", type="AT_LEVEL", target="level:national"),
+        Relation(source="inst:b", type="AT_LEVEL", target="level:national"),
+        Relation(source="inst:c", type="COORDINATES_WITH", target="inst:a"),
+    ]
+    return project(entities, relations)
+
+
+def test_neighbourhood_does_not_walk_through_governance_levels() -> None:
+    around_a = neighbourhood(level_graph(), "inst:a", depth=3)
+    assert {node.id for node in around_a.nodes} == {"inst:a", "inst:c"}
+    assert [edge.type for edge in around_a.edges] == ["COORDINATES_WITH"]
+    around_level = neighbourhood(level_graph(), "level:national", depth=1)
+    assert {node.id for node in around_level.nodes} == {"level:national", "inst:a", "inst:b"}
+
+
+def test_neighbourhood_refuses_unknown_ids_and_bad_bounds() -> None:
+    with pytest.raises(EntityNotFound):
+        neighbourhood(level_graph(), "inst:zzz")
+    with pytest.raises(ValueError, match="depth"):
+        neighbourhood(level_graph(), "inst:a", depth=0)
+    with pytest.raises(ValueError, match="limit"):
+        neighbourhood(level_graph(), "inst:a", limit=0)

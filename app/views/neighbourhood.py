@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from queries.profiles import node_summary, require_node, to_evidence
-from queries.results import Subgraph, SubgraphEdge, SubgraphNode
+from graph.model import Evidence
+from queries.results import EntityNotFound, Subgraph, SubgraphEdge, SubgraphNode
 
 HUB_LABELS: frozenset[str] = frozenset({"GovernanceLevel"})
 
@@ -20,6 +20,15 @@ def _neighbours(graph: nx.MultiDiGraph, node: str) -> list[str]:
     found = set(graph.successors(node)) | set(graph.predecessors(node))
     found.discard(node)
     return sorted(found)
+
+
+def _node(graph: nx.MultiDiGraph, node: str, depth: int) -> SubgraphNode:
+    data = graph.nodes[node]
+    return SubgraphNode(
+        id=node, label=data.get("label") or "", name=data.get("name") or node,
+        kind=data.get("kind"), level=data.get("level"), country=data.get("country"),
+        depth=depth,
+    )
 
 
 def _is_hub(graph: nx.MultiDiGraph, node: str) -> bool:
@@ -38,7 +47,8 @@ def neighbourhood(
         raise ValueError(f"depth must be at least 1, not {depth}")
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    require_node(graph, entity_id)
+    if entity_id not in graph:
+        raise EntityNotFound(entity_id)
     depths: dict[str, int] = {entity_id: 0}
     ring = [entity_id]
     truncated = False
@@ -60,10 +70,7 @@ def neighbourhood(
         ring = next_ring
         if truncated or not ring:
             break
-    nodes = [
-        SubgraphNode(**node_summary(graph, node).model_dump(), depth=d)
-        for node, d in depths.items()
-    ]
+    nodes = [_node(graph, node, d) for node, d in depths.items()]
     edges = [
         SubgraphEdge(
             id=data.get("id") or f"{source}|{key}|{target}",
@@ -71,7 +78,7 @@ def neighbourhood(
             target=target,
             type=data.get("type") or str(key),
             properties=data.get("properties") or {},
-            evidence=to_evidence(data.get("evidence")),
+            evidence=[Evidence.model_validate(item) for item in data.get("evidence") or ()],
         )
         for source, target, key, data in graph.subgraph(depths).edges(keys=True, data=True)
     ]
