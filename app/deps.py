@@ -1,4 +1,4 @@
-"""Request dependencies: the shared store, the settings, document titles, the write token.
+"""Request dependencies: the shared store, the settings, document titles, passage counts.
 
 The store is opened once when the application starts and shared by every request. When it
 cannot be opened (a Neo4j server still starting, a file that is not a store), the service
@@ -9,13 +9,12 @@ the reason.
 from __future__ import annotations
 
 import contextlib
-import hmac
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from app.settings import Settings
 from graph.stores import Store, StoreUnavailable, open_store
@@ -104,27 +103,3 @@ def passage_count(store: Store, document_id: str) -> int | None:
     except sqlite3.Error as exc:
         raise StoreUnavailable(f"{path}: cannot count passages ({exc})") from exc
     return int(row[0])
-
-
-def require_token(request: Request) -> None:
-    """Refuse a write unless the request carries the configured bearer token.
-
-    403 when the API is read-only (no token configured), 401 when the token is missing
-    or wrong.
-    """
-    settings = get_settings(request)
-    if settings.api_token is None:
-        raise HTTPException(
-            status_code=403,
-            detail="the API is read-only: set TEJIDO_API_TOKEN to enable write endpoints",
-        )
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    expected = settings.api_token.get_secret_value()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), expected.encode()
-    ):
-        raise HTTPException(
-            status_code=401,
-            detail="a valid 'Authorization: Bearer <token>' header is required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )

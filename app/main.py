@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.resources
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources.abc import Traversable
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -92,14 +93,31 @@ async def store_error(request: Request, exc: StoreError) -> JSONResponse:
     return JSONResponse(status_code=500, content={"detail": f"store error: {exc}"})
 
 
+def _docs_assets() -> Traversable | None:
+    """The Swagger UI files that fastapi-offline ships, or None when it is not installed."""
+    try:
+        return importlib.resources.files("fastapi_offline") / "static"
+    except ModuleNotFoundError:
+        return None
+
+
 def _add_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from the files fastapi-offline ships (no CDN)."""
-    docs_static = importlib.resources.files("fastapi_offline") / "static"
-    app.mount(DOCS_ASSETS, StaticFiles(directory=str(docs_static)), name="docs-assets")
+    """Swagger UI at /docs from local files (fastapi-offline); never from a CDN."""
+    docs_static = _docs_assets()
+    if docs_static is not None:
+        app.mount(DOCS_ASSETS, StaticFiles(directory=str(docs_static)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
+        if docs_static is None:
+            return HTMLResponse(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<title>Tejido API</title></head><body><h1>Tejido API</h1>"
+                "<p>The interactive documentation needs the fastapi-offline package "
+                f"(pip install fastapi-offline). The OpenAPI schema is at "
+                f"<a href=\"{root}{app.openapi_url}\">{app.openapi_url}</a>.</p></body></html>"
+            )
         return get_swagger_ui_html(
             openapi_url=f"{root}{app.openapi_url}",
             title=f"{app.title} · API",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+import app.main as main_module
 from app.main import CONTENT_SECURITY_POLICY, create_app
 from app.settings import Settings
 from app.views.assets import external_references
@@ -51,6 +52,13 @@ def test_health_names_the_store_kind_and_revision(api_client: TestClient) -> Non
     assert body["status"] == "ok"
     assert body["store"] == "sqlite"
     assert body["revision"] >= 2  # two documents were written
+    assert body["read_only"] is True
+
+
+def test_health_says_when_an_api_token_is_configured(api_dataset) -> None:
+    settings = quiet_settings(store=api_dataset.url, api_token="s3cret")
+    with TestClient(create_app(settings=settings)) as client:
+        assert client.get("/health").json()["read_only"] is False
 
 
 def test_stats_count_both_documents(api_client: TestClient) -> None:
@@ -409,3 +417,14 @@ def test_api_docs_are_served_offline(api_client: TestClient) -> None:
                  "/graph/neighbourhood", "/documents", "/documents/{document_id}",
                  "/views/neighbourhood"):
         assert path in paths
+
+
+def test_docs_without_fastapi_offline_say_so_and_stay_offline(api_dataset, monkeypatch) -> None:
+    monkeypatch.setattr(main_module, "_docs_assets", lambda: None)
+    with TestClient(create_app(settings=quiet_settings(store=api_dataset.url))) as client:
+        page = client.get("/docs")
+        assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 404
+    assert page.status_code == 200
+    assert "fastapi-offline" in page.text
+    assert 'href="/openapi.json"' in page.text
+    assert external_references(page.text) == []

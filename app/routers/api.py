@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from app.deps import document_titles, get_store, passage_count
+from app.deps import document_titles, get_settings, get_store, passage_count
+from app.settings import Settings
 from app.views.neighbourhood import neighbourhood
 from graph.model import Entity, Evidence, Relation
 from graph.stores import Store
@@ -49,6 +50,7 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     store: str = Field(description="kind of store: sqlite or neo4j")
     revision: int
+    read_only: bool = Field(description="true when no API token is configured")
 
 
 class EntitySummary(BaseModel):
@@ -225,9 +227,12 @@ def load_neighbourhood(store: Store, entity_id: str, depth: int, limit: int) -> 
 
 
 @router.get("/health", response_model=Health)
-def health(store: Store = Depends(get_store)) -> Health:
+def health(
+    store: Store = Depends(get_store), settings: Settings = Depends(get_settings)
+) -> Health:
     """Whether the service and its store answer (503 when the store is unavailable)."""
-    return Health(store=store_kind(store), revision=store.revision())
+    return Health(store=store_kind(store), revision=store.revision(),
+                  read_only=settings.read_only)
 
 
 @router.get("/stats", response_model=StoreStats)
