@@ -131,3 +131,14 @@ def test_large_view_keeps_the_computed_positions(page: Page, tmp_path: Path) -> 
     assert moved == [], [(k, expected[k], drawn[k]) for k in moved[:3]]
     assert_quiet(page)
     page.screenshot(ARTIFACTS / "large-view.png")
+
+
+def test_api_docs_load_offline_under_the_content_security_policy(
+    live_server: LiveServer, page: Page
+) -> None:
+    page.open(live_server.url("/docs"))
+    page.wait_until("document.querySelectorAll('.opblock').length >= 8")
+    outside = [url for url in page.requested_urls()
+               if not url.startswith(live_server.base_url + "/") and not url.startswith("data:")]
+    assert outside == []
+    assert_quiet(page)
