@@ -1,0 +1,586 @@
+"""Duplication: instruments and programmes that do the same thing for the same people.
+
+The score of two instruments is a weighted sum (weights in :data:`WEIGHTS`) of
+
+- ``text``: cosine of TF-IDF vectors of name + objective + description, over content words
+  (Spanish stop words out, accents folded) and character 3-5-grams within words;
+- ``target_groups``, ``support_types``, ``themes``: Jaccard similarity of the facet sets;
+- ``territory``: 1 when the covered territories meet, containment counting (a regional
+  instrument lies inside the country of a national one), else 0;
+- ``different_institutions``: 1 when both have responsible institutions and share none,
+  0 when they share one, 0.5 when either has none recorded.
+
+Pairs where one is part of the other (``PART_OF``) are never candidates.
+
+Candidates come from one of two generators that rank the same way:
+
+- ``brute``: every pair is scored, by blocks of rows;
+- ``sparse``: only pairs whose text cosine can reach a threshold ``t`` are scored. They are
+  found by prefix filtering: each row is split into its frequent features, whose largest
+  possible contribution to any cosine is below ``t``, and its rarer features, and only rows
+  sharing one of the latter are compared. A pair never scored has text cosine below ``t``,
+  hence a score below ``w_text * t + (1 - w_text)``; when that bound does not exceed the
+  last score of the list, the list is exactly the brute-force list. Otherwise ``t`` is
+  lowered to the value the list needs and the search repeats; under
+  :data:`SPARSE_FLOOR` the search stops and the result says it is not proven exact.
+
+Ties are broken by ids, scores are rounded to :data:`DECIMALS` places before ranking, so
+both generators and repeated runs return the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from queries.profiles import (
+    FACETS,
+    PAIR_CHUNK,
+    InstrumentTable,
+    TextMatrix,
+    binary_matrix,
+    check_fraction,
+    check_level_pair,
+    check_top,
+    entity_evidence,
+    facet_key,
+    graph_index,
+    instrument_table,
+    remembered,
+    rowwise_dot,
+    territory_index,
+    territory_overlap,
+    text_matrix,
+)
+from queries.results import DuplicatePair, DuplicationResult
+
+WEIGHTS: dict[str, float] = {
+    "text": 0.5,
+    "target_groups": 0.15,
+    "support_types": 0.1,
+    "themes": 0.1,
+    "territory": 0.1,
+    "different_institutions": 0.05,
+}
+BRUTE_LIMIT = 3000  # "auto" scores every pair up to this many instruments
+SPARSE_START = 0.97  # first text threshold of the sparse search
+SPARSE_FLOOR = 0.3  # lowest text threshold the sparse search goes to
+SPARSE_STEP = 0.1  # how far the threshold drops when too few pairs were found
+DECIMALS = 6
+EVIDENCE_PER_INSTRUMENT = 10
+_EPS = 1e-9
+_BLOCK_ROWS = 256
+_LAZY_BATCH = 4096
+_PROBE_ROWS = 2048
+_BOUND_ROWS = 4096
+
+Method = Literal["auto", "brute", "sparse"]
+
+
+# --------------------------------------------------------------------------- index
+
+
+@dataclass
+class DuplicationIndex:
+    """Matrices over the instrument table that the scoring reads."""
+
+    table: InstrumentTable
+    text: TextMatrix
+    facets: dict[str, sp.csr_matrix]
+    facet_sizes: dict[str, np.ndarray]
+    covered: sp.csr_matrix
+    closure: sp.csr_matrix
+    owners: sp.csr_matrix
+    has_owner: np.ndarray
+    level_masks: dict[str, np.ndarray]
+    excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
+
+    _transposed: sp.csr_matrix | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of instruments and programmes."""
+        return len(self.table.ids)
+
+    def transposed_text(self) -> sp.csr_matrix:
+        """The text matrix transposed (features × instruments), computed once."""
+        if self._transposed is None:
+            self._transposed = sp.csr_matrix(self.text.matrix.T)
+        return self._transposed
+
+
+def duplication_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
+    """The duplication index of ``graph`` (cached per graph)."""
+    return graph_index(graph, "duplication", lambda: _build_index(graph))
+
+
+def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
+    table = instrument_table(graph)
+    territories = territory_index(graph)
+    n = len(table.ids)
+    facets: dict[str, sp.csr_matrix] = {}
+    sizes: dict[str, np.ndarray] = {}
+    for facet in FACETS:
+        matrix, _ = binary_matrix(table.facets[facet])
+        facets[facet] = matrix
+        sizes[facet] = np.diff(matrix.indptr).astype(np.float64)
+    closures = [
+        frozenset().union(*(territories.closure(t) for t in row)) for row in table.territories
+    ]
+    places = sorted(frozenset().union(*closures)) if closures else []
+    covered, _ = binary_matrix(table.territories, places)
+    closure, _ = binary_matrix(closures, places)
+    owners, _ = binary_matrix(table.responsible)
+    level_masks = {
+        level: np.array([level in levels for levels in table.levels], dtype=bool)
+        for level in {lv for levels in table.levels for lv in levels}
+    }
+    excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
+    return DuplicationIndex(
+        table=table,
+        text=text_matrix(table.texts),
+        facets=facets,
+        facet_sizes=sizes,
+        covered=covered,
+        closure=closure,
+        owners=owners,
+        has_owner=np.diff(owners.indptr) > 0,
+        level_masks=level_masks,
+        excluded=excluded,
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _combine(components: dict[str, np.ndarray]) -> np.ndarray:
+    total = np.zeros_like(components["text"])
+    for name, weight in WEIGHTS.items():
+        total = total + weight * components[name]
+    return np.round(total, DECIMALS)
+
+
+def _jaccard(intersection: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    union = size_a + size_b - intersection
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, intersection / np.where(union > 0, union, 1), 0.0)
+
+
+def _institution_component(shared: np.ndarray, known: np.ndarray) -> np.ndarray:
+    return np.where(known, np.where(shared > 0, 0.0, 1.0), 0.5)
+
+
+def facet_components(
+    index: DuplicationIndex, rows_a: np.ndarray, rows_b: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Score components other than text of the pairs ``(rows_a[k], rows_b[k])``."""
+    out: dict[str, np.ndarray] = {}
+    for facet in FACETS:
+        sizes = index.facet_sizes[facet]
+        shared = rowwise_dot(index.facets[facet], rows_a, rows_b)
+        out[facet] = _jaccard(shared, sizes[rows_a], sizes[rows_b])
+    meet = _rowwise_dot_cross(index.covered, index.closure, rows_a, rows_b)
+    out["territory"] = (meet > 0).astype(np.float64)
+    shared_owner = rowwise_dot(index.owners, rows_a, rows_b)
+    known = index.has_owner[rows_a] & index.has_owner[rows_b]
+    out["different_institutions"] = _institution_component(shared_owner, known)
+    return out
+
+
+def pair_components(
+    index: DuplicationIndex, rows_a: np.ndarray, rows_b: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Score components of the instrument pairs ``(rows_a[k], rows_b[k])``."""
+    return {
+        "text": rowwise_dot(index.text.matrix, rows_a, rows_b),
+        **facet_components(index, rows_a, rows_b),
+    }
+
+
+def _rowwise_dot_cross(
+    covered: sp.csr_matrix, closure: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray
+) -> np.ndarray:
+    """Covered territories of one side inside the closure of the other, both ways."""
+    out = np.zeros(len(rows_a), dtype=np.float64)
+    for start in range(0, len(rows_a), PAIR_CHUNK):
+        a, b = rows_a[start : start + PAIR_CHUNK], rows_b[start : start + PAIR_CHUNK]
+        forward = covered[a].multiply(closure[b]).sum(axis=1)
+        backward = closure[a].multiply(covered[b]).sum(axis=1)
+        out[start : start + len(a)] = np.asarray(forward + backward).ravel()
+    return out
+
+
+def _block_components(
+    index: DuplicationIndex, rows: np.ndarray, cols: np.ndarray, cols_t: dict[str, sp.csr_matrix]
+) -> dict[str, np.ndarray]:
+    """Score components of every pair of ``rows`` × ``cols`` (dense blocks)."""
+
+    def product(name: str, matrix: sp.csr_matrix) -> np.ndarray:
+        return np.asarray((matrix[rows] @ cols_t[name]).toarray(), dtype=np.float64)
+
+    out = {"text": product("text", index.text.matrix)}
+    for facet in FACETS:
+        sizes = index.facet_sizes[facet]
+        shared = product(facet, index.facets[facet])
+        out[facet] = _jaccard(shared, sizes[rows][:, None], sizes[cols][None, :])
+    meet = product("closure", index.covered) + product("covered", index.closure)
+    out["territory"] = (meet > 0).astype(np.float64)
+    shared_owner = product("owners", index.owners)
+    known = index.has_owner[rows][:, None] & index.has_owner[cols][None, :]
+    out["different_institutions"] = _institution_component(shared_owner, known)
+    return out
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class _Filters:
+    min_score: float
+    level_pair: tuple[str, str] | None
+    country: str | None
+    theme: str | None
+
+
+def _candidate_rows(
+    index: DuplicationIndex, filters: _Filters, graph: nx.MultiDiGraph
+) -> np.ndarray:
+    table = index.table
+    keep = np.ones(index.size, dtype=bool)
+    if filters.country is not None:
+        code = territory_index(graph).country_code(filters.country)
+        keep &= np.array([code in countries for countries in table.countries], dtype=bool)
+    if filters.theme is not None:
+        theme = facet_key(filters.theme)
+        keep &= np.array([theme in themes for themes in table.facets["themes"]], dtype=bool)
+    if filters.level_pair is not None:
+        first, second = filters.level_pair
+        empty = np.zeros(index.size, dtype=bool)
+        keep &= index.level_masks.get(first, empty) | index.level_masks.get(second, empty)
+    return np.flatnonzero(keep)
+
+
+def _pair_mask(
+    index: DuplicationIndex, a: np.ndarray, b: np.ndarray, filters: _Filters
+) -> np.ndarray:
+    """Which pairs ``(a[k], b[k])`` (global rows, a < b) the filters allow."""
+    ok = np.ones(a.shape, dtype=bool)
+    if filters.level_pair is not None:
+        empty = np.zeros(index.size, dtype=bool)
+        first = index.level_masks.get(filters.level_pair[0], empty)
+        second = index.level_masks.get(filters.level_pair[1], empty)
+        ok &= (first[a] & second[b]) | (second[a] & first[b])
+    if index.excluded.size:
+        codes = a.astype(np.int64) * index.size + b
+        ok &= ~np.isin(codes, index.excluded)
+    return ok
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def _best(a: np.ndarray, b: np.ndarray, s: np.ndarray, top: int) -> tuple[np.ndarray, ...]:
+    """The ``top`` best pairs by score, ties broken by (a, b); keeps all pairs if fewer."""
+    if len(s) > top:
+        kth = np.partition(s, len(s) - top)[len(s) - top]
+        keep = s >= kth
+        a, b, s = a[keep], b[keep], s[keep]
+    order = np.lexsort((b, a, -s))[:top]
+    return a[order], b[order], s[order]
+
+
+def _brute(
+    index: DuplicationIndex, rows: np.ndarray, top: int, filters: _Filters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score every pair of ``rows``; return the best ``top`` as global rows and scores."""
+    matrices = {
+        "text": index.text.matrix,
+        "owners": index.owners,
+        "closure": index.closure,
+        "covered": index.covered,
+        **index.facets,
+    }
+    cols_t = {name: sp.csr_matrix(m[rows].T) for name, m in matrices.items()}
+    found: list[tuple[np.ndarray, ...]] = []
+    local = np.arange(len(rows))
+    for start in range(0, len(rows), _BLOCK_ROWS):
+        block = rows[start : start + _BLOCK_ROWS]
+        scores = _combine(_block_components(index, block, rows, cols_t))
+        upper = local[None, :] > (start + np.arange(len(block)))[:, None]
+        ii, jj = np.nonzero(upper & (scores >= filters.min_score))
+        a, b = block[ii], rows[jj]
+        s = scores[ii, jj]
+        ok = _pair_mask(index, a, b, filters)
+        found.append(_best(a[ok], b[ok], s[ok], top))
+        if len(found) > 8:
+            found = [_best(*(np.concatenate(parts) for parts in zip(*found, strict=True)), top)]
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return _best(*(np.concatenate(parts) for parts in zip(*found, strict=True)), top)
+
+
+def _probe_matrix(text: sp.csr_matrix, threshold: float) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Split each row into frequent features (bounded below ``threshold``) and probes.
+
+    Columns are ordered commonest first (see :class:`TextMatrix`), so a row's frequent
+    part is a prefix of its entries: the longest one whose largest possible contribution to
+    a cosine with any row (``min(sum x_f * max_f, norm)``) stays below the threshold.
+    Returns the probe part of every row and, per row, that bound for its frequent part.
+    """
+    n = text.shape[0]
+    max_weight = np.asarray(text.max(axis=0).toarray()).ravel()
+    suffix_bound = np.zeros(n)
+    frequent_count = np.zeros(n, dtype=np.int64)
+    for start in range(0, n, _BOUND_ROWS):
+        block = text[start : start + _BOUND_ROWS]
+        lengths = np.diff(block.indptr)
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        starts = np.concatenate(([0], np.cumsum(lengths)))
+
+        def running(x: np.ndarray, row_of: np.ndarray = row_of, starts: np.ndarray = starts):
+            total = np.cumsum(x)
+            return total - np.concatenate(([0.0], total))[starts[row_of]]
+
+        values = block.data
+        bound = np.minimum(
+            running(values * max_weight[block.indices]), np.sqrt(running(values * values))
+        )
+        frequent = bound < threshold - _EPS
+        count = np.bincount(row_of[frequent], minlength=len(lengths))
+        last = np.maximum(starts[:-1] + count - 1, 0)
+        if len(bound):
+            suffix_bound[start : start + len(lengths)] = np.where(count > 0, bound[last], 0.0)
+        frequent_count[start : start + len(lengths)] = count
+    lengths = np.diff(text.indptr)
+    keep = np.ones(text.nnz, dtype=bool)
+    keep[_prefix_positions(text.indptr, frequent_count)] = False
+    probe_indptr = np.concatenate(([0], np.cumsum(lengths - frequent_count)))
+    probe = sp.csr_matrix((text.data[keep], text.indices[keep], probe_indptr), shape=text.shape)
+    return probe, suffix_bound
+
+
+def _prefix_positions(indptr: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions of the first ``counts[r]`` entries of every row ``r`` of a CSR matrix."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(indptr[:-1], counts) + offsets
+
+
+def _text_candidates(
+    text: sp.csr_matrix, threshold: float, transposed: sp.csr_matrix | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (i < j) of rows whose cosine may reach ``threshold``, with a ceiling.
+
+    With ``P`` the probe part and ``S`` the frequent part of each row, a pair reaching the
+    threshold has ``P_i·X_j > 0`` and ``P_j·X_i > 0``; its cosine is at most
+    ``P_i·X_j + bound_i``, ``P_j·X_i + bound_j`` and ``P_i·X_j + P_j·X_i + min(bound_i,
+    bound_j)`` (the last because ``S_i·S_j`` is below both bounds). Pairs failing any of
+    these are dropped; the smallest of the three is returned as the pair's ceiling.
+    """
+    probe, bound = _probe_matrix(text, threshold)
+    if transposed is None:
+        transposed = sp.csr_matrix(text.T)
+    low = threshold - _EPS
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, text.shape[0], _PROBE_ROWS):
+        partial = sp.coo_matrix(probe[start : start + _PROBE_ROWS] @ transposed)
+        i = partial.row.astype(np.int64) + start
+        j = partial.col.astype(np.int64)
+        keep = (i != j) & (partial.data + bound[i] >= low)
+        found.append((i[keep], j[keep], partial.data[keep]))
+    i, j, q = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    n = text.shape[0]
+    first, second = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((i, first * n + second))
+    first, second, i, q = first[order], second[order], i[order], q[order]
+    code = first * n + second
+    both = np.flatnonzero(code[1:] == code[:-1])  # seen from both rows: i < j, then j > i
+    a, b = first[both], second[both]
+    q_ab, q_ba = q[both], q[both + 1]  # sorted by i within a code: row a's probe comes first
+    ceiling = np.minimum(
+        np.minimum(q_ab + bound[a], q_ba + bound[b]), q_ab + q_ba + np.minimum(bound[a], bound[b])
+    )
+    keep = ceiling >= low
+    return a[keep], b[keep], ceiling[keep]
+
+
+def _sparse(
+    index: DuplicationIndex, rows: np.ndarray, top: int, filters: _Filters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Score the pairs of ``rows`` the prefix filter finds; return the best and exactness."""
+    whole = len(rows) == index.size
+    text = index.text.matrix if whole else index.text.matrix[rows]
+    transposed = index.transposed_text() if whole else None
+    w_text = WEIGHTS["text"]
+    rest = 1.0 - w_text
+
+    def needed(score: float) -> float:
+        """Text threshold under which no pair can reach ``score``."""
+        return (score - 1e-6 - rest) / w_text
+
+    threshold = SPARSE_START
+    tried: set[float] = set()
+    while True:
+        tried.add(threshold)
+        local_a, local_b, ceiling = _text_candidates(text, threshold, transposed)
+        a, b = rows[local_a], rows[local_b]
+        ok = _pair_mask(index, a, b, filters)
+        a, b, s = _score_lazily(index, a[ok], b[ok], ceiling[ok], top, filters.min_score)
+        if len(s) >= top:
+            target = needed(float(s[-1]))
+        elif filters.min_score > 0:
+            target = needed(filters.min_score)
+        else:
+            target = threshold - SPARSE_STEP
+        if threshold <= target:
+            return a, b, s, True
+        if threshold <= SPARSE_FLOOR:
+            return a, b, s, False
+        threshold = max(target, SPARSE_FLOOR)
+        if threshold in tried:
+            return a, b, s, False
+
+
+def _score_lazily(
+    index: DuplicationIndex,
+    a: np.ndarray,
+    b: np.ndarray,
+    text_ceiling: np.ndarray,
+    top: int,
+    min_score: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``top`` of the candidate pairs, computing text cosines only where needed.
+
+    The other components are cheap and computed for every pair; with the text cosine's
+    ceiling they bound each pair's score. Pairs are scored in decreasing order of that
+    bound until the bound falls below the last score kept (or ``min_score``).
+    """
+    facets = facet_components(index, a, b)
+    others = sum(WEIGHTS[name] * values for name, values in facets.items())
+    upper = WEIGHTS["text"] * np.minimum(text_ceiling, 1.0 + _EPS) + others
+    order = np.lexsort((b, a, -upper))
+    best: tuple[np.ndarray, ...] = (a[:0], b[:0], np.zeros(0))
+    start, batch = 0, _LAZY_BATCH
+    while start < len(order):
+        head = upper[order[start]]
+        if head < min_score - 1e-6 or (len(best[2]) >= top and head < best[2][-1] - 1e-6):
+            break
+        chosen = order[start : start + batch]
+        components = {name: values[chosen] for name, values in facets.items()}
+        components["text"] = rowwise_dot(index.text.matrix, a[chosen], b[chosen])
+        scores = _combine(components)
+        keep = scores >= min_score
+        best = _best(
+            np.concatenate((best[0], a[chosen][keep])),
+            np.concatenate((best[1], b[chosen][keep])),
+            np.concatenate((best[2], scores[keep])),
+            top,
+        )
+        start += batch
+        batch *= 2
+    return best
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def find_duplicates(
+    graph: nx.MultiDiGraph,
+    *,
+    top: int = 50,
+    min_score: float = 0.0,
+    level_pair: tuple[str, str] | None = None,
+    country: str | None = None,
+    theme: str | None = None,
+    method: Method = "auto",
+) -> DuplicationResult:
+    """Rank pairs of instruments and programmes by how much they duplicate each other.
+
+    ``level_pair`` keeps pairs with one side at each level (``("national", "regional")``);
+    ``country`` keeps instruments of that country (code or name); ``theme`` keeps
+    instruments with that theme. ``method`` chooses the candidate generator (see the
+    module docstring); ``"auto"`` is brute force up to :data:`BRUTE_LIMIT` instruments.
+    """
+    top = check_top(top)
+    min_score = check_fraction(min_score, "min_score")
+    pair = check_level_pair(level_pair)
+    if method not in ("auto", "brute", "sparse"):
+        raise ValueError(f"method must be 'auto', 'brute' or 'sparse', got {method!r}")
+    filters = _Filters(min_score, pair, country, theme)
+    key = ("duplicates", top, filters, method)
+    result = remembered(graph, key, lambda: _find(graph, top, filters, method))
+    return result.model_copy(deep=True)
+
+
+def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -> DuplicationResult:
+    index = duplication_index(graph)
+    rows = _candidate_rows(index, filters, graph)
+    chosen = method if method != "auto" else ("brute" if len(rows) <= BRUTE_LIMIT else "sparse")
+    exact = True
+    if chosen == "brute":
+        a, b, s = _brute(index, rows, top, filters)
+    else:
+        a, b, s, exact = _sparse(index, rows, top, filters)
+    return DuplicationResult(
+        pairs=_describe(graph, index, a, b, s),
+        method=chosen,
+        exact=exact,
+        candidates=len(rows),
+        weights=dict(WEIGHTS),
+        filters={
+            "min_score": filters.min_score,
+            "level_pair": list(filters.level_pair) if filters.level_pair else None,
+            "country": filters.country,
+            "theme": filters.theme,
+        },
+    )
+
+
+def _describe(
+    graph: nx.MultiDiGraph, index: DuplicationIndex, a: np.ndarray, b: np.ndarray, s: np.ndarray
+) -> list[DuplicatePair]:
+    if not len(a):
+        return []
+    table = index.table
+    territories = territory_index(graph)
+    components = pair_components(index, a, b)
+    pairs: list[DuplicatePair] = []
+    for k, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        owners_a, owners_b = table.responsible[i], table.responsible[j]
+        levels_a, levels_b = table.levels[i], table.levels[j]
+        shared = {
+            facet: sorted(table.facets[facet][i] & table.facets[facet][j]) for facet in FACETS
+        }
+        shared["territories"] = [
+            territories.name(t)
+            for t in territory_overlap(table.territories[i], table.territories[j], territories)
+        ]
+        shared["institutions"] = sorted(set(owners_a) & set(owners_b))
+        shared["terms"] = index.text.shared_terms(i, j)
+        pairs.append(
+            DuplicatePair(
+                a=table.ids[i],
+                b=table.ids[j],
+                name_a=table.names[i],
+                name_b=table.names[j],
+                score=float(s[k]),
+                breakdown={name: round(float(components[name][k]), DECIMALS) for name in WEIGHTS},
+                cross_level=bool(levels_a and levels_b and levels_a != levels_b),
+                same_institution=bool(shared["institutions"]),
+                levels_a=sorted(levels_a),
+                levels_b=sorted(levels_b),
+                shared=shared,
+                responsible_a=list(owners_a),
+                responsible_b=list(owners_b),
+                evidence_a=entity_evidence(graph, table.ids[i], limit=EVIDENCE_PER_INSTRUMENT),
+                evidence_b=entity_evidence(graph, table.ids[j], limit=EVIDENCE_PER_INSTRUMENT),
+            )
+        )
+    return pairs
