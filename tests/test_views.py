@@ -412,3 +412,9 @@ def test_neighbourhood_refuses_unknown_ids_and_bad_bounds() -> None:
         neighbourhood(level_graph(), "inst:a", depth=0)
     with pytest.raises(ValueError, match="limit"):
         neighbourhood(level_graph(), "inst:a", limit=0)
+
+
+def test_radial_layout_keeps_a_lone_neighbour_off_the_centre() -> None:
+    positions = radial_positions(star(2))
+    assert positions["inst:centre"] == (0.0, 0.0)
+    assert math.dist((0, 0), positions["inst:n1"]) > 100

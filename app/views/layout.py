@@ -3,11 +3,13 @@
 Three layouts, all deterministic:
 
 - ``radial``: the centre in the middle, each ring of the neighbourhood on a circle large
-  enough for its nodes, ring members ordered by the angle of the nodes that brought them
-  in (so branches stay together). Linear in the size of the view.
+  enough for its nodes (networkx's circular layout), ring members ordered by the angle of
+  the nodes that brought them in, so that branches stay together. Linear in the size of
+  the view: the default for large views.
 - ``layered``: one band per governance level, supranational at the top, local at the
   bottom, nodes without a level last; long bands wrap onto several rows.
-- ``spring``: networkx's Fruchterman-Reingold, started from the radial layout and seeded.
+- ``spring``: networkx's Fruchterman-Reingold, started from the radial layout and seeded;
+  seconds on views of a thousand nodes or more, so only on request.
 """
 
 from __future__ import annotations
@@ -49,6 +51,14 @@ def _circular_mean(angles: list[float]) -> float:
     return angle % (2 * math.pi)
 
 
+def _ring(members: list[SubgraphNode], radius: float) -> Positions:
+    """networkx's circular layout of ``members``, in order, on a circle of ``radius``."""
+    if len(members) == 1:  # networkx puts a lone node in the centre; keep it on its ring
+        return {members[0].id: (radius, 0.0)}
+    layout = nx.circular_layout([node.id for node in members], scale=radius)
+    return {node: (float(x), float(y)) for node, (x, y) in layout.items()}
+
+
 def radial_positions(subgraph: Subgraph) -> Positions:
     """Rings by distance from the centre, each ordered by the angles of its parents."""
     adjacent = _adjacency(subgraph)
@@ -71,10 +81,11 @@ def radial_positions(subgraph: Subgraph) -> Positions:
 
         members.sort(key=lambda n: (round(parent_angle(n), 6), *_node_key(n)))
         radius = max(radius + RING_GAP, len(members) * NODE_GAP / (2 * math.pi))
-        for index, node in enumerate(members):
-            angle = 2 * math.pi * index / len(members)
-            angles[node.id] = angle
-            positions[node.id] = (radius * math.cos(angle), radius * math.sin(angle))
+        ring = _ring(members, radius)
+        for node in members:
+            x, y = ring[node.id]
+            positions[node.id] = (x, y)
+            angles[node.id] = math.atan2(y, x) % (2 * math.pi)
     return positions
 
 
