@@ -51,3 +51,25 @@ def api_client(api_dataset):
     app = create_app(settings=settings)
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def shared_corpus_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store with the shared sample corpus ingested (skips if ../shared is absent)."""
+    import os
+
+    from loaders.ingest import ingest
+
+    shared = Path(os.environ.get("TEJIDO_SHARED")
+                  or Path(__file__).resolve().parents[1] / ".." / "shared")
+    corpus = shared / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus}: the shared sample corpus is absent (set TEJIDO_SHARED)")
+    url = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'tejido.db'}"
+    store = SQLiteStore(url)
+    try:
+        summary = ingest([corpus], store)
+    finally:
+        store.close()
+    assert summary.documents > 0 and not summary.failures, summary.failures
+    return url

@@ -418,3 +418,42 @@ def test_radial_layout_keeps_a_lone_neighbour_off_the_centre() -> None:
     positions = radial_positions(star(2))
     assert positions["inst:centre"] == (0.0, 0.0)
     assert math.dist((0, 0), positions["inst:n1"]) > 100
+
+
+# --------------------------------------------------------------------------- shared corpus
+
+
+def most_connected(client: TestClient) -> str:
+    """The id of the entity with the most relationships in the store behind ``client``."""
+    best, best_count = "", -1
+    for item in client.get("/entities", params={"limit": 500}).json()["items"]:
+        count = len(client.get(f"/entities/{item['id']}").json()["relations"])
+        if count > best_count:
+            best, best_count = item["id"], count
+    assert best_count > 0
+    return best
+
+
+def test_shared_corpus_view_matches_the_api_and_quotes_the_documents(
+    shared_corpus_store_url: str,
+) -> None:
+    settings = Settings(store=shared_corpus_store_url, api_token=None, cors_origins=[],
+                        max_view_nodes=2000)
+    with TestClient(create_app(settings=settings)) as client:
+        centre = most_connected(client)
+        graph = client.get("/graph/neighbourhood", params={"id": centre, "depth": 2}).json()
+        html = view(client, centre, depth=2)
+        payload = payload_of(html)
+        assert {n["id"] for n in payload["nodes"]} == {n["id"] for n in graph["nodes"]}
+        assert {e["id"] for e in payload["edges"]} == {e["id"] for e in graph["edges"]}
+        assert assets.external_references(html) == []
+        assert URL.findall(html) == []
+        texts: dict[str, str] = {}
+        for edge in graph["edges"]:
+            for evidence in edge["evidence"]:
+                doc_id = evidence["document_id"]
+                if doc_id not in texts:
+                    texts[doc_id] = client.get(f"/documents/{doc_id}").json()["text"]
+                assert texts[doc_id][evidence["start"]:evidence["end"]] == evidence["quote"]
+                assert evidence["document_title"]
+        assert texts, "the neighbourhood carries evidence"

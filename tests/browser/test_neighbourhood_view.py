@@ -8,6 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.main import create_app
+from app.settings import Settings
 from app.views.network import PHYSICS_NODE_LIMIT, build_network
 from app.views.page import render_network_page
 from queries.results import Subgraph, SubgraphEdge, SubgraphNode
@@ -142,3 +144,26 @@ def test_api_docs_load_offline_under_the_content_security_policy(
                if not url.startswith(live_server.base_url + "/") and not url.startswith("data:")]
     assert outside == []
     assert_quiet(page)
+
+
+def test_shared_corpus_view_draws_what_the_api_returns(
+    shared_corpus_store_url: str, page: Page
+) -> None:
+    settings = Settings(store=shared_corpus_store_url, api_token=None, cors_origins=[],
+                        max_view_nodes=2000)
+    with LiveServer(create_app(settings=settings)) as server:
+        entities = httpx.get(server.url("/entities"), params={"type": "Institution",
+                                                              "limit": 500}).json()["items"]
+        sizes = {}
+        for entity in entities:
+            graph = httpx.get(server.url("/graph/neighbourhood"),
+                              params={"id": entity["id"], "depth": 2}).json()
+            sizes[entity["id"]] = (len(graph["nodes"]), len(graph["edges"]))
+        centre = max(sizes, key=lambda key: sizes[key])
+        open_view(page, server.url(f"/views/neighbourhood?id={centre}&depth=2"))
+        assert page.evaluate("network.body.data.nodes.length") == sizes[centre][0]
+        assert page.evaluate("network.body.data.edges.length") == sizes[centre][1]
+        outside = [u for u in page.requested_urls() if not u.startswith(server.base_url + "/")]
+        assert outside == []
+        assert_quiet(page)
+        page.screenshot(ARTIFACTS / "shared-corpus.png")
