@@ -1,0 +1,542 @@
+"""Ingestion benchmark: extraction throughput, gazetteer compilation, a 20 MB folder ingested
+into the SQLite store, peak memory, and where the time goes.
+
+    .venv/bin/python bench/ingest.py [--corpus ../shared/corpus] [--size-mb 20] [--repeats 5]
+
+What is measured, on one core (the process is pinned to one CPU where the OS allows it):
+
+1. gazetteer compilation: reading and validating the shipped YAML, then compiling the phrase
+   matchers (reported apart from extraction, since a process pays it once);
+2. extraction on the sample corpus (``loaders.ingest.extract_file``, layout clean-up to
+   entities, relations and evidence): the first pass (cold caches) and the median of the next
+   passes, in KB of document text per second (KB = 1,024 bytes of UTF-8 text as read);
+3. a folder of about 20 MB built in a temporary directory by repeating the corpus with varied
+   names: institution names swapped for other gazetteer institutions or given a place, places
+   swapped for other gazetteer territories, every number redrawn with the same digit count;
+   so that no two files are equal and resolution meets new entities as it would on real data.
+   On that folder: extraction alone, then the whole ingestion (read, extract, resolve, write)
+   into a fresh SQLite store;
+4. peak memory: the process's resident set size (psutil), sampled every 10 ms;
+5. cProfile: the top 15 functions by own time for extraction on the corpus and for ingesting
+   part of the folder, printed so that the owner of the pipeline can see where time goes.
+
+Targets: at least 300 KB/s on one core, peak memory under 1 GB. Results are written to
+``bench/results/ingest.json`` and ``bench/results/ingest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_IMPORTS_START = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+
+from graph.gazetteer import build_gazetteer, shipped_files  # noqa: E402
+from graph.stores.sqlite_store import SQLiteStore  # noqa: E402
+from loaders.document import Document  # noqa: E402
+from loaders.extract.lexicon import Lexicon, lexicon_from_gazetteer, make_doc  # noqa: E402
+from loaders.extract.patterns import find_head_names  # noqa: E402
+from loaders.ingest import extract_file, ingest  # noqa: E402
+from loaders.read import iter_files, read  # noqa: E402
+
+IMPORTS_SECONDS = time.perf_counter() - _IMPORTS_START
+
+TARGET_KB_PER_S = 300.0
+TARGET_PEAK_MB = 1024.0
+KB = 1024
+MB = 1024 * 1024
+DEFAULT_CORPUS = Path(
+    os.environ.get("TEJIDO_SHARED", ROOT / ".." / "shared")
+) / "corpus"
+RESULTS = ROOT / "bench" / "results"
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def pin_to_one_core() -> int | None:
+    """Run on a single CPU where the OS allows it; return that CPU's number."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+class MemorySampler:
+    """Samples the process's RSS in a background thread; ``peak`` is reset per phase."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self._process = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.peak = 0
+        self.overall_peak = 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            time.sleep(self._interval)
+
+    def sample(self) -> int:
+        """Read the current RSS and update the peaks."""
+        rss = self._process.memory_info().rss
+        self.peak = max(self.peak, rss)
+        self.overall_peak = max(self.overall_peak, rss)
+        return rss
+
+    def reset_peak(self) -> None:
+        """Start a new phase: its peak is the current RSS."""
+        self.peak = self.sample()
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
+@dataclass
+class Phase:
+    """One measured phase: wall time, amount of text, peak RSS."""
+
+    name: str
+    seconds: float = 0.0
+    text_bytes: int = 0
+    files: int = 0
+    peak_rss_mb: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kb_per_s(self) -> float | None:
+        """Throughput in KB of text per second, when the phase processed text."""
+        if not self.text_bytes or not self.seconds:
+            return None
+        return self.text_bytes / KB / self.seconds
+
+    def to_json(self) -> dict[str, Any]:
+        """The phase as a JSON object."""
+        out: dict[str, Any] = {
+            "seconds": round(self.seconds, 3),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+        if self.text_bytes:
+            out["text_kb"] = round(self.text_bytes / KB, 1)
+            out["kb_per_s"] = round(self.kb_per_s or 0.0, 1)
+        if self.files:
+            out["files"] = self.files
+        out.update(self.extra)
+        return out
+
+
+@contextmanager
+def phase(name: str, sampler: MemorySampler, phases: dict[str, Phase]) -> Iterator[Phase]:
+    """Time a block and record its peak RSS under ``name``."""
+    record = Phase(name)
+    sampler.reset_peak()
+    start = time.perf_counter()
+    try:
+        yield record
+    finally:
+        record.seconds = time.perf_counter() - start
+        record.peak_rss_mb = max(sampler.peak, sampler.sample()) / MB
+        phases[name] = record
+        print(f"  {name}: {record.seconds:.2f} s"
+              + (f", {record.kb_per_s:.0f} KB/s" if record.kb_per_s else "")
+              + f", peak RSS {record.peak_rss_mb:.0f} MB", flush=True)
+
+
+def text_size(doc: Document) -> int:
+    """Bytes of UTF-8 text of a read document (what the pipeline works on)."""
+    return len(doc.text.encode("utf-8"))
+
+
+def profile_top(func: Callable[[], object], limit: int = 15) -> tuple[str, list[dict[str, Any]]]:
+    """Run ``func`` under cProfile; return the printed top ``limit`` by own time and rows."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    func()
+    profiler.disable()
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer).sort_stats(pstats.SortKey.TIME)
+    stats.print_stats(limit)
+    rows = []
+    entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:limit]
+    for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in entries:
+        rows.append({
+            "function": f"{_short_path(filename)}:{line}({name})",
+            "ncalls": ncalls,
+            "tottime_s": round(tottime, 4),
+            "cumtime_s": round(cumtime, 4),
+        })
+    return buffer.getvalue(), rows
+
+
+def _short_path(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        parts = path.parts
+        return "/".join(parts[-2:]) if len(parts) >= 2 else filename
+
+
+# --------------------------------------------------------------------------- the varied folder
+
+
+@dataclass
+class Variation:
+    """What a copy of the corpus may swap: names found in it and the pools to draw from."""
+
+    institution_names: list[str]
+    place_names: list[str]
+    institution_pool: list[str]
+    place_pool: list[str]
+    pattern: re.Pattern[str]
+
+
+def plan_variation(docs: list[Document], lexicon: Lexicon, gazetteer: Any) -> Variation:
+    """Collect the institution and place names the corpus contains (gazetteer matches and
+    head-noun names) and the gazetteer names that may replace them."""
+    institutions: set[str] = set()
+    places: set[str] = set()
+    for doc in docs:
+        for cand in lexicon.match(make_doc(doc.text)):
+            surface = doc.text[cand.start : cand.end]
+            if len(surface) < 4 or surface.isupper():
+                continue  # acronyms and short forms stay: they are defined in the text
+            if cand.label == "Territory":
+                places.add(surface)
+            elif cand.label == "Institution":
+                institutions.add(surface)
+        for cand in find_head_names(doc.text):
+            if cand.label == "Institution" and "\n" not in cand.name and len(cand.name) > 10:
+                institutions.add(cand.name)
+    institution_pool = sorted(
+        {e.name for e in gazetteer.institutions if 10 <= len(e.name) <= 80 and "\n" not in e.name}
+    )
+    place_pool = sorted(
+        {t.name for t in gazetteer.territories if 4 <= len(t.name) <= 40 and "\n" not in t.name}
+    )
+    names = sorted(institutions | places, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
+    )
+    return Variation(sorted(institutions), sorted(places), institution_pool, place_pool, pattern)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def vary(text: str, variation: Variation, rng: random.Random) -> str:
+    """One varied copy of ``text``: names and places swapped consistently, numbers redrawn."""
+    swaps: dict[str, str] = {}
+    institution_names = set(variation.institution_names)
+    for name in variation.institution_names:
+        if rng.random() < 0.5:
+            swaps[name] = rng.choice(variation.institution_pool)
+        else:
+            swaps[name] = f"{name} de {rng.choice(variation.place_pool)}"
+    for name in variation.place_names:
+        if name not in institution_names:
+            swaps[name] = rng.choice(variation.place_pool)
+    text = variation.pattern.sub(lambda m: swaps.get(m.group(), m.group()), text)
+
+    def redraw(match: re.Match[str]) -> str:
+        digits = match.group()
+        first = str(rng.randint(1, 9)) if len(digits) > 1 else str(rng.randint(0, 9))
+        return first + "".join(str(rng.randint(0, 9)) for _ in digits[1:])
+
+    return _DIGITS.sub(redraw, text)
+
+
+def build_folder(
+    docs: list[Document], variation: Variation, folder: Path, size_bytes: int, seed: int
+) -> tuple[int, int]:
+    """Write varied copies of ``docs`` into ``folder`` until ``size_bytes``; return the number
+    of files and their total size."""
+    total = 0
+    files = 0
+    copy = 0
+    while total < size_bytes:
+        for doc in docs:
+            rng = random.Random(f"{seed}:{copy}:{doc.sha256}")
+            text = vary(doc.text, variation, rng)
+            stem = Path(doc.path).stem
+            path = folder / f"{copy:04d}" / f"{stem}_{copy:04d}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = text.encode("utf-8")
+            path.write_bytes(data)
+            total += len(data)
+            files += 1
+            if total >= size_bytes:
+                break
+        copy += 1
+    return files, total
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def run(corpus: Path, size_mb: float, repeats: int, seed: int, out_dir: Path) -> dict[str, Any]:
+    """Run every phase and return the results (also written to ``out_dir``)."""
+    cpu = pin_to_one_core()
+    phases: dict[str, Phase] = {}
+    profiles: dict[str, list[dict[str, Any]]] = {}
+    corpus_files = sorted(iter_files([corpus]))
+    if not corpus_files:
+        raise SystemExit(f"{corpus}: no documents to benchmark")
+    print(f"corpus: {corpus} ({len(corpus_files)} files); pinned to CPU {cpu}")
+
+    with MemorySampler() as sampler:
+        start_rss = sampler.sample() / MB
+        print("gazetteer")
+        with phase("gazetteer_load", sampler, phases) as p:
+            gazetteer = build_gazetteer(shipped_files())
+            p.extra["entries"] = len(gazetteer.entries)
+            p.extra["territories"] = len(gazetteer.territories)
+        with phase("gazetteer_compile", sampler, phases) as p:
+            lexicon = lexicon_from_gazetteer(gazetteer)
+            p.extra["patterns"] = len(lexicon.entries)
+
+        print("sample corpus")
+        with phase("corpus_read", sampler, phases) as p:
+            docs = [read(path) for path in corpus_files]
+            p.files = len(docs)
+            p.text_bytes = sum(text_size(d) for d in docs)
+        corpus_bytes = phases["corpus_read"].text_bytes
+        per_pass: list[float] = []
+        per_doc: dict[str, list[float]] = {Path(d.path).name: [] for d in docs}
+        for index in range(max(2, repeats + 1)):
+            name = "corpus_extract_cold" if index == 0 else f"corpus_extract_pass_{index}"
+            with phase(name, sampler, phases) as p:
+                for doc in docs:
+                    t0 = time.perf_counter()
+                    extract_file(doc, lexicon)
+                    per_doc[Path(doc.path).name].append(time.perf_counter() - t0)
+                p.files = len(docs)
+                p.text_bytes = corpus_bytes
+            per_pass.append(phases[name].seconds)
+        warm = per_pass[1:]
+        warm_seconds = statistics.median(warm)
+        corpus_docs = [
+            {
+                "file": Path(d.path).name,
+                "text_kb": round(text_size(d) / KB, 1),
+                "seconds_warm_median": round(statistics.median(per_doc[Path(d.path).name][1:]), 4),
+                "kb_per_s_warm": round(
+                    text_size(d) / KB / statistics.median(per_doc[Path(d.path).name][1:]), 1
+                ),
+            }
+            for d in docs
+        ]
+        print("profile: extraction on the corpus")
+        text, profiles["corpus_extraction"] = profile_top(
+            lambda: [extract_file(doc, lexicon) for doc in docs]
+        )
+        print(text)
+
+        with tempfile.TemporaryDirectory(prefix="tejido-bench-") as tmp:
+            folder = Path(tmp) / "docs"
+            folder.mkdir()
+            print(f"building a {size_mb:g} MB folder of varied copies")
+            with phase("folder_build", sampler, phases) as p:
+                variation = plan_variation(docs, lexicon, gazetteer)
+                files, written = build_folder(docs, variation, folder, int(size_mb * MB), seed)
+                p.files = files
+                p.extra["bytes_written"] = written
+                p.extra["names_varied"] = len(variation.institution_names)
+                p.extra["places_varied"] = len(variation.place_names)
+            folder_files = sorted(iter_files([folder]))
+
+            print("folder: extraction only")
+            with phase("folder_extract", sampler, phases) as p:
+                for path in folder_files:
+                    doc = read(path)
+                    p.text_bytes += text_size(doc)
+                    extract_file(doc, lexicon)
+                p.files = len(folder_files)
+            folder_bytes = phases["folder_extract"].text_bytes
+
+            print("folder: ingestion into a fresh SQLite store")
+            db_path = Path(tmp) / "store" / "tejido.db"
+            store = SQLiteStore(f"sqlite:///{db_path}")
+            try:
+                with phase("folder_ingest_sqlite", sampler, phases) as p:
+                    summary = ingest([folder], store, lexicon=lexicon)
+                    p.files = summary.documents
+                    p.text_bytes = folder_bytes
+                stats = store.stats()
+                phases["folder_ingest_sqlite"].extra.update({
+                    "failures": len(summary.failures),
+                    "store_mb": round(
+                        sum(f.stat().st_size for f in db_path.parent.iterdir()) / MB, 1
+                    ),
+                    "entities": sum(stats.entities.values()),
+                    "relations": sum(stats.relations.values()),
+                    "evidence": stats.evidence,
+                    "passages": stats.passages,
+                })
+            finally:
+                store.close()
+
+            print("profile: ingesting 40 files of the folder into a fresh store")
+            sample = folder_files[:40]
+            profile_store = SQLiteStore(f"sqlite:///{Path(tmp) / 'profile' / 'tejido.db'}")
+            try:
+                text, profiles["ingest_sample"] = profile_top(
+                    lambda: ingest(sample, profile_store, lexicon=lexicon)
+                )
+            finally:
+                profile_store.close()
+            print(text)
+            shutil.rmtree(folder, ignore_errors=True)
+        overall_peak = sampler.overall_peak / MB
+
+    corpus_kb_s = corpus_bytes / KB / warm_seconds
+    folder_kb_s = phases["folder_extract"].kb_per_s or 0.0
+    ingest_kb_s = phases["folder_ingest_sqlite"].kb_per_s or 0.0
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpu": platform.processor() or platform.machine(),
+            "pinned_cpu": cpu,
+            "logical_cpus": os.cpu_count(),
+        },
+        "corpus": {"path": str(corpus), "files": len(docs), "text_kb": round(corpus_bytes / KB, 1)},
+        "targets": {"kb_per_s": TARGET_KB_PER_S, "peak_rss_mb": TARGET_PEAK_MB},
+        "summary": {
+            "imports_s": round(IMPORTS_SECONDS, 3),
+            "gazetteer_compile_s": round(
+                phases["gazetteer_load"].seconds + phases["gazetteer_compile"].seconds, 3
+            ),
+            "corpus_extract_cold_kb_per_s": round(phases["corpus_extract_cold"].kb_per_s or 0, 1),
+            "corpus_extract_warm_kb_per_s": round(corpus_kb_s, 1),
+            "folder_extract_kb_per_s": round(folder_kb_s, 1),
+            "folder_ingest_sqlite_kb_per_s": round(ingest_kb_s, 1),
+            "folder_ingest_sqlite_s": round(phases["folder_ingest_sqlite"].seconds, 1),
+            "peak_rss_mb": round(overall_peak, 1),
+            "start_rss_mb": round(start_rss, 1),
+            "meets_throughput_target": min(corpus_kb_s, folder_kb_s) >= TARGET_KB_PER_S,
+            "meets_memory_target": overall_peak < TARGET_PEAK_MB,
+        },
+        "phases": {name: p.to_json() for name, p in phases.items()},
+        "corpus_documents": corpus_docs,
+        "profiles_top15_by_own_time": profiles,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "ingest.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (out_dir / "ingest.md").write_text(render_markdown(results), encoding="utf-8")
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "meets target" if ok else "**below target**"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    """A short report: the summary table, the corpus per document, the profile heads."""
+    s = results["summary"]
+    ph = results["phases"]
+    t = results["targets"]
+    folder = ph["folder_ingest_sqlite"]
+    corpus_ok = _verdict(s["corpus_extract_warm_kb_per_s"] >= t["kb_per_s"])
+    folder_ok = _verdict(s["folder_extract_kb_per_s"] >= t["kb_per_s"])
+    folder_mb = ph["folder_extract"]["text_kb"] / 1024
+    lines = [
+        "# Ingestion benchmark",
+        "",
+        f"Written by `bench/ingest.py` on {results['machine']['platform']}, Python "
+        f"{results['machine']['python']}, pinned to one CPU. KB = 1,024 bytes of document text.",
+        "",
+        "| measure | value | target |",
+        "|---|---:|---|",
+        f"| project imports (once per process) | {s['imports_s']:.2f} s | |",
+        f"| gazetteer load + compile (once per process) | {s['gazetteer_compile_s']:.2f} s "
+        f"({ph['gazetteer_load']['seconds']:.2f} + {ph['gazetteer_compile']['seconds']:.2f}) | |",
+        f"| extraction, corpus, first pass (cold) | "
+        f"{s['corpus_extract_cold_kb_per_s']:.0f} KB/s | |",
+        f"| extraction, corpus, warm (median) | {s['corpus_extract_warm_kb_per_s']:.0f} KB/s | "
+        f"≥ {t['kb_per_s']:.0f} KB/s: {corpus_ok} |",
+        f"| extraction, {folder_mb:.1f} MB varied folder ({ph['folder_extract']['files']} files) "
+        f"| {s['folder_extract_kb_per_s']:.0f} KB/s | ≥ {t['kb_per_s']:.0f} KB/s: {folder_ok} |",
+        f"| ingestion into SQLite (read, extract, resolve, write) | "
+        f"{s['folder_ingest_sqlite_s']:.1f} s = {s['folder_ingest_sqlite_kb_per_s']:.0f} KB/s | |",
+        f"| store after ingestion | {folder['store_mb']} MB: {folder['entities']} entities, "
+        f"{folder['relations']} relations, {folder['evidence']} evidence | |",
+        f"| peak memory (RSS, sampled every 10 ms) | {s['peak_rss_mb']:.0f} MB | "
+        f"< {t['peak_rss_mb']:.0f} MB: {_verdict(s['meets_memory_target'])} |",
+        "",
+        "## Corpus, per document (warm median)",
+        "",
+        "| file | text KB | seconds | KB/s |",
+        "|---|---:|---:|---:|",
+    ]
+    for doc in results["corpus_documents"]:
+        lines.append(
+            f"| {doc['file']} | {doc['text_kb']} | {doc['seconds_warm_median']:.3f} | "
+            f"{doc['kb_per_s_warm']:.0f} |"
+        )
+    for title, key in (
+        ("Where extraction time goes (corpus, top 15 by own time)", "corpus_extraction"),
+        ("Where ingestion time goes (40 files into a fresh store, top 15 by own time)",
+         "ingest_sample"),
+    ):
+        lines += ["", f"## {title}", "", "| function | calls | own s | cumulative s |",
+                  "|---|---:|---:|---:|"]
+        for row in results["profiles_top15_by_own_time"][key]:
+            lines.append(
+                f"| `{row['function']}` | {row['ncalls']} | {row['tottime_s']:.3f} | "
+                f"{row['cumtime_s']:.3f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options, run the benchmark, print the summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of documents")
+    parser.add_argument("--size-mb", type=float, default=20.0, help="size of the varied folder")
+    parser.add_argument("--repeats", type=int, default=5, help="warm passes over the corpus")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the name variations")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus}: no such folder (set --corpus or TEJIDO_SHARED)")
+    results = run(args.corpus.resolve(), args.size_mb, args.repeats, args.seed, args.out)
+    print(json.dumps(results["summary"], indent=2))
+    print(f"wrote {args.out / 'ingest.json'} and {args.out / 'ingest.md'}")
+
+
+if __name__ == "__main__":
+    main()
