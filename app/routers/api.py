@@ -33,7 +33,8 @@ EntityIdPath = Annotated[
               max_length=320, pattern=ENTITY_ID_PATTERN),
 ]
 EntityIdQuery = Annotated[
-    str, Query(description="entity id at the centre", max_length=320, pattern=ENTITY_ID_PATTERN),
+    str, Query(alias="id", description="entity id at the centre", max_length=320,
+               pattern=ENTITY_ID_PATTERN),
 ]
 DocumentIdPath = Annotated[
     str, Path(description="document id (sha256 of its bytes)", pattern=DOCUMENT_ID_PATTERN),
@@ -277,8 +278,7 @@ def get_entity(entity_id: EntityIdPath, store: Store = Depends(get_store)) -> En
 
 @router.get("/graph/neighbourhood", response_model=Neighbourhood)
 def get_neighbourhood(
-    entity_id: Annotated[str, Query(alias="id", max_length=320, pattern=ENTITY_ID_PATTERN,
-                                    description="entity id at the centre")],
+    entity_id: EntityIdQuery,
     depth: Depth = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_NEIGHBOURHOOD_NODES,
                                 description="most nodes returned")] = 500,

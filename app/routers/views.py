@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import document_titles, get_settings, get_store
-from app.routers.api import ENTITY_ID_PATTERN, Depth
+from app.routers.api import Depth, EntityIdQuery
 from app.settings import Settings
 from app.views import assets
 from app.views.neighbourhood import neighbourhood
@@ -69,8 +69,7 @@ def cut_notice(subgraph: Subgraph, cap: int) -> str | None:
 @router.get("/views/neighbourhood", response_class=HTMLResponse)
 def neighbourhood_view(
     request: Request,
-    entity_id: Annotated[str, Query(alias="id", max_length=320, pattern=ENTITY_ID_PATTERN,
-                                    description="entity id at the centre")],
+    entity_id: EntityIdQuery,
     depth: Depth = 1,
     layout: Annotated[Layout, Query(description=(
         "auto (live physics for small views, radial beyond 300 nodes), physics, radial, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pyvis.network import Network
 
@@ -188,8 +188,7 @@ def build_network(
     physics = chosen == "physics"
     positions: dict[str, tuple[float, float]] = {}
     if not physics:
-        position_layout: PositionLayout = chosen  # type: ignore[assignment]
-        positions = compute_positions(subgraph, position_layout)
+        positions = compute_positions(subgraph, cast(PositionLayout, chosen))
     names = {node.id: node.name for node in subgraph.nodes}
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.nodes = [
