@@ -16,13 +16,13 @@ from app.main import create_app
 from app.settings import Settings
 from app.views import assets
 from app.views.layout import layered_positions, radial_positions, spring_positions
-from app.views.neighbourhood import neighbourhood
 from app.views.network import PHYSICS_NODE_LIMIT, build_network
 from app.views.styles import EDGE_STYLES, LABEL_STYLES, LEVEL_COLOURS
 from graph.model import Entity, Relation
 from graph.projection import project
 from graph.vocab import RELATION_TYPES
-from queries.results import EntityNotFound, Subgraph, SubgraphEdge, SubgraphNode
+from queries.exploration import neighbourhood
+from queries.results import Subgraph, SubgraphEdge, SubgraphNode
 from tests.fixtures.api.dataset import (
     BID,
     CHILLAN,
@@ -377,7 +377,7 @@ def test_parallel_edges_are_bent_apart() -> None:
     assert second["smooth"]["type"] in ("curvedCW", "curvedCCW")
 
 
-# --------------------------------------------------------------------------- neighbourhood walk
+# --------------------------------------------------------------------------- governance levels
 
 
 def level_graph() -> nx.MultiDiGraph:
@@ -397,27 +397,15 @@ def level_graph() -> nx.MultiDiGraph:
     return project(entities, relations)
 
 
-def test_neighbourhood_does_not_walk_through_governance_levels() -> None:
-    around_a = neighbourhood(level_graph(), "inst:a", depth=3)
-    assert {node.id for node in around_a.nodes} == {"inst:a", "inst:c"}
-    assert [edge.type for edge in around_a.edges] == ["COORDINATES_WITH"]
-    around_level = neighbourhood(level_graph(), "level:national", depth=1)
-    assert {node.id for node in around_level.nodes} == {"level:national", "inst:a", "inst:b"}
-
-
-def test_neighbourhood_refuses_unknown_ids_and_bad_bounds() -> None:
-    with pytest.raises(EntityNotFound):
-        neighbourhood(level_graph(), "inst:zzz")
-    with pytest.raises(ValueError, match="depth"):
-        neighbourhood(level_graph(), "inst:a", depth=0)
-    with pytest.raises(ValueError, match="limit"):
-        neighbourhood(level_graph(), "inst:a", limit=0)
-
-
-def test_radial_layout_keeps_a_lone_neighbour_off_the_centre() -> None:
-    positions = radial_positions(star(2))
-    assert positions["inst:centre"] == (0.0, 0.0)
-    assert math.dist((0, 0), positions["inst:n1"]) > 100
+def test_governance_level_hub_is_drawn_but_does_not_pull_in_its_members() -> None:
+    subgraph = neighbourhood(level_graph(), "inst:a", depth=3)
+    net = build_network(subgraph)
+    nodes = {node["id"]: node for node in net.nodes}
+    assert set(nodes) == {"inst:a", "inst:c", "level:national"}, "inst:b only shares a level"
+    assert nodes["level:national"]["shape"] == LABEL_STYLES["GovernanceLevel"].shape
+    assert nodes["level:national"]["color"]["background"] == LEVEL_COLOURS["national"]
+    at_level = next(edge for edge in net.edges if edge["relationType"] == "AT_LEVEL")
+    assert at_level["dashes"] == list(EDGE_STYLES["AT_LEVEL"].dashes)
 
 
 # --------------------------------------------------------------------------- shared corpus

@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 
 from app.deps import document_titles, get_settings, get_store, passage_count
 from app.settings import Settings
-from app.views.neighbourhood import neighbourhood
 from graph.model import Entity, Evidence, Relation
 from graph.stores import Store
 from graph.stores.base import StoreStats
 from graph.vocab import Label, Level
+from queries.exploration import neighbourhood
 from queries.results import EntityNotFound, Subgraph, SubgraphNode
 
 router = APIRouter(tags=["api"])

@@ -17,10 +17,10 @@ from app.deps import document_titles, get_settings, get_store
 from app.routers.api import Depth, EntityIdQuery
 from app.settings import Settings
 from app.views import assets
-from app.views.neighbourhood import neighbourhood
 from app.views.network import LAYOUTS, Layout, build_network, resolve_layout
 from app.views.page import render_network_page
 from graph.stores import Store
+from queries.exploration import neighbourhood
 from queries.results import EntityNotFound, Subgraph
 
 router = APIRouter(tags=["views"])
