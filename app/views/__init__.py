@@ -1,1 +1,1 @@
-"""pyvis (vis-network) views of the graph: neighbourhoods, styles, layouts, offline assets."""
+"""pyvis (vis-network) views of the graph: styles, layouts, the page around them, offline assets."""
