@@ -37,6 +37,7 @@ from queries.profiles import (
     PROFILE_FACETS,
     InstitutionTable,
     TextMatrix,
+    ancestor_matrix,
     binary_matrix,
     check_fraction,
     check_level_pair,
@@ -47,6 +48,7 @@ from queries.profiles import (
     institution_table,
     instrument_table,
     merge_evidence,
+    outermost,
     relation_pairs,
     remembered,
     rowwise_dot,
@@ -82,8 +84,8 @@ class OverlapIndex:
     table: InstitutionTable
     facets: dict[str, sp.csr_matrix]  # rows of unit length
     text: TextMatrix
-    covered: sp.csr_matrix
-    closure: sp.csr_matrix
+    under: sp.csr_matrix  # [i, u]: how many of i's territories lie in (or are) place u
+    outer: sp.csr_matrix  # [i, u]: u is one of i's territories that no other of them contains
     covered_count: np.ndarray
     explicit: dict[tuple[int, int], list[tuple[str, str]]]  # pair → OVERLAPS_WITH edges
     scores: np.ndarray | None = None  # dense, symmetric, float32, explicit boost applied
@@ -103,7 +105,7 @@ class OverlapIndex:
     def territory_meet(self) -> np.ndarray:
         """Dense boolean matrix: both territories known and meeting (containment counts)."""
         if self._territory_meet is None:
-            meet = (self.covered @ self.closure.T) + (self.closure @ self.covered.T)
+            meet = (self.under @ self.outer.T) + (self.outer @ self.under.T)
             self._territory_meet = np.asarray(meet.toarray() > 0)
         return self._territory_meet
 
@@ -135,7 +137,8 @@ def _build_index(graph: nx.MultiDiGraph) -> OverlapIndex:
     ]
     places = sorted(frozenset().union(*closures)) if closures else []
     covered, _ = binary_matrix(table.territories, places)
-    closure, _ = binary_matrix(closures, places)
+    outer, _ = binary_matrix([outermost(row, territories) for row in table.territories], places)
+    under = sp.csr_matrix(covered @ ancestor_matrix(places, territories))
     explicit: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for source, target in relation_pairs(graph).get("OVERLAPS_WITH", ()):
         if source in table.position and target in table.position and source != target:
@@ -145,8 +148,8 @@ def _build_index(graph: nx.MultiDiGraph) -> OverlapIndex:
         table=table,
         facets=facets,
         text=text_matrix(table.texts, char_ngrams_too=False),
-        covered=covered,
-        closure=closure,
+        under=under,
+        outer=outer,
         covered_count=np.diff(covered.indptr).astype(np.float64),
         explicit=explicit,
     )
@@ -165,8 +168,8 @@ def _block_components(index: OverlapIndex, rows: np.ndarray) -> dict[str, np.nda
         out[facet] = (matrix[rows] @ matrix.T).toarray()
     out["text"] = (index.text.matrix[rows] @ index.text.matrix.T).toarray()
     out["territory"] = _territory_share(
-        (index.covered[rows] @ index.closure.T).toarray(),
-        (index.closure[rows] @ index.covered.T).toarray(),
+        (index.under[rows] @ index.outer.T).toarray(),
+        (index.outer[rows] @ index.under.T).toarray(),
         index.covered_count[rows][:, None],
         index.covered_count[None, :],
     )
@@ -179,7 +182,11 @@ def _territory_share(
     own_count: np.ndarray,
     other_count: np.ndarray,
 ) -> np.ndarray:
-    """max(share of own territories inside the other's, share of the other's inside own)."""
+    """max(share of own territories inside the other's, share of the other's inside own).
+
+    A territory inside two nested territories of the other side counts once: the other
+    side's coverage is reduced to its outermost territories; shares are capped at 1.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         forward = np.where(own_count > 0, inside_other / np.where(own_count > 0, own_count, 1), 0)
         backward = np.where(
@@ -195,8 +202,8 @@ def pair_components(
     out = {facet: rowwise_dot(index.facets[facet], rows_a, rows_b) for facet in PROFILE_FACETS}
     out["text"] = rowwise_dot(index.text.matrix, rows_a, rows_b)
     out["territory"] = _territory_share(
-        _cross_dot(index.covered, index.closure, rows_a, rows_b),
-        _cross_dot(index.closure, index.covered, rows_a, rows_b),
+        _cross_dot(index.under, index.outer, rows_a, rows_b),
+        _cross_dot(index.outer, index.under, rows_a, rows_b),
         index.covered_count[rows_a],
         index.covered_count[rows_b],
     )

@@ -338,18 +338,37 @@ def place_parent(index: TerritoryIndex, place: str, country: str | None) -> None
 def territory_overlap(
     covered_a: Iterable[str], covered_b: Iterable[str], index: TerritoryIndex
 ) -> list[str]:
-    """Territories where two coverages meet: shared, or one inside the other.
+    """Where two coverages meet: the territories of either side inside (or equal to) one of
+    the other side's, containment counting; sorted, empty when disjoint or unknown.
 
-    Returns the territories of either side that lie within (or equal) a territory of the
-    other side, sorted; empty when the coverages are disjoint or either is unknown.
+    A regional instrument in the Biobío and a national one in Chile meet in the Biobío.
     """
     set_a, set_b = set(covered_a), set(covered_b)
-    if not set_a or not set_b:
-        return []
-    closure_a = set().union(*(index.closure(t) for t in set_a))
-    closure_b = set().union(*(index.closure(t) for t in set_b))
-    meet = {t for t in set_a if t in closure_b} | {t for t in set_b if t in closure_a}
+    meet = {t for t in set_a if index.closure(t) & set_b}
+    meet |= {t for t in set_b if index.closure(t) & set_a}
     return sorted(meet)
+
+
+def ancestor_matrix(places: Sequence[str], index: TerritoryIndex) -> sp.csr_matrix:
+    """``A[t, u] = 1`` when place ``u`` contains or is place ``t`` (both among ``places``)."""
+    column = {p: k for k, p in enumerate(places)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for k, place in enumerate(places):
+        for parent in index.closure(place):
+            if parent in column:
+                rows.append(k)
+                cols.append(column[parent])
+    return sp.csr_matrix(
+        (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=(len(places), len(places)),
+    )
+
+
+def outermost(covered: Iterable[str], index: TerritoryIndex) -> frozenset[str]:
+    """The territories of a coverage that no other territory of it contains."""
+    items = set(covered)
+    return frozenset(t for t in items if not (index.closure(t) - {t}) & items)
 
 
 # --------------------------------------------------------------------------- instruments
@@ -481,8 +500,7 @@ class InstitutionTable:
     An institution's profile gathers the facets of the instruments and programmes it is
     responsible or co-responsible for or funds (counted per instrument) and of its own
     mandate, the territories it operates in or its instruments cover, the levels of its
-    instruments (its own level when it runs none) and the text of its mandate and of its
-    instruments' names.
+    instruments and the text of its mandate and of its instruments' names.
     """
 
     ids: list[str]
@@ -541,8 +559,6 @@ def _build_institution_table(graph: nx.MultiDiGraph) -> InstitutionTable:
                 counts.update(instruments.facets[facet][row])
             table.facets[facet].append(counts)
         level_counts: Counter[str] = Counter(level for i in own if (level := nodes[i].get("level")))
-        if not level_counts and data.get("level"):
-            level_counts[data["level"]] = 1
         table.facets["levels"].append(level_counts)
         covered = {t for t in operates.get(node, ()) if nodes[t].get("label") == TERRITORY}
         place = index.resolve(data.get("territory"), graph)

@@ -1,0 +1,270 @@
+"""Duplication of instruments: scores from their definitions, flags, filters, generators."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from bench.synthetic import InventoryShape, SeedProgramme, synthetic_inventory
+from queries import duplication
+from queries.duplication import WEIGHTS, find_duplicates
+from tests.test_queries_profiles import GraphBuilder
+
+EXPORT = (
+    "Apoyar a las pequeñas y medianas empresas exportadoras con cofinanciamiento para "
+    "abrir nuevos mercados internacionales y participar en ferias comerciales"
+)
+EXPORT_REGIONAL = (
+    "Apoyar a las pequeñas y medianas empresas exportadoras de la región con "
+    "cofinanciamiento para abrir nuevos mercados internacionales y ferias comerciales"
+)
+
+
+def _inventory() -> GraphBuilder:
+    b = GraphBuilder()
+    b.territory("terr:chile", "country", name="Chile")
+    b.territory("terr:biobio", "region", name="Región del Biobío")
+    b.territory("terr:maule", "region", name="Región del Maule")
+    b.relate("terr:biobio", "PART_OF", "terr:chile")
+    b.relate("terr:maule", "PART_OF", "terr:chile")
+    b.institution("inst:corfo", "national", country="CL", name="CORFO")
+    b.institution("inst:gore-biobio", "regional", country="CL", name="Gobierno Regional del Biobío")
+    b.institution("inst:mineduc", "national", country="CL", name="Ministerio de Educación")
+    b.institution("inst:mop", "national", country="CL", name="Ministerio de Obras Públicas")
+    facets = {"themes": ["exports"], "target_groups": ["smes"], "support_types": ["grant"]}
+    b.instrument("instr:corfo-export", EXPORT, name="Programa Exporta Pyme", level="national",
+                 country="CL", **facets)
+    b.instrument("instr:gore-export", EXPORT_REGIONAL, name="Programa Exporta Pyme Biobío",
+                 level="regional", country="CL", **facets)
+    b.instrument(
+        "instr:becas", "Otorgar becas de arancel a estudiantes de educación superior",
+        name="Becas de arancel", level="national", country="CL", themes=["education"],
+        target_groups=["students"], support_types=["scholarship"],
+    )
+    b.instrument(
+        "instr:caminos", "Construir y conservar caminos rurales básicos",
+        name="Caminos rurales", level="national", country="CL", themes=["infrastructure"],
+        target_groups=["rural_population"], support_types=["infrastructure"],
+    )
+    b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-export", "CORFO ejecuta Exporta Pyme")
+    b.relate("inst:gore-biobio", "RESPONSIBLE_FOR", "instr:gore-export", "el GORE administra el programa")
+    b.relate("inst:mineduc", "RESPONSIBLE_FOR", "instr:becas")
+    b.relate("inst:mop", "RESPONSIBLE_FOR", "instr:caminos")
+    b.relate("instr:corfo-export", "COVERS", "terr:chile", "en todo el país")
+    b.relate("instr:gore-export", "COVERS", "terr:biobio", "en la Región del Biobío")
+    return b
+
+
+def test_near_identical_national_and_regional_instruments_rank_first_cross_level() -> None:
+    result = find_duplicates(_inventory().graph(), top=5)
+    best = result.pairs[0]
+    assert (best.a, best.b) == ("instr:corfo-export", "instr:gore-export")
+    assert best.cross_level and not best.same_institution
+    assert best.breakdown["territory"] == 1.0  # the Biobío lies inside Chile
+    assert best.breakdown["different_institutions"] == 1.0
+    assert best.breakdown["target_groups"] == best.breakdown["themes"] == 1.0
+    assert 0.5 < best.breakdown["text"] < 1.0
+    assert best.shared["target_groups"] == ["smes"]
+    assert best.shared["territories"] == ["Región del Biobío"]
+    assert best.responsible_a == ["inst:corfo"] and best.responsible_b == ["inst:gore-biobio"]
+    assert [e.quote for e in best.evidence_a] == ["CORFO ejecuta Exporta Pyme", "en todo el país"]
+    assert best.evidence_b[0].quote == "el GORE administra el programa"
+    assert best.score > result.pairs[1].score
+    assert {"exportadoras", "cofinanciamiento"} <= set(best.shared["terms"])
+
+
+def test_score_is_the_weighted_sum_of_its_breakdown() -> None:
+    for pair in find_duplicates(_inventory().graph(), top=6).pairs:
+        expected = sum(WEIGHTS[k] * v for k, v in pair.breakdown.items())
+        assert pair.score == pytest.approx(expected, abs=1e-5)
+
+
+def test_identical_instruments_of_different_institutions_score_one() -> None:
+    b = _inventory()
+    twin = b.entities["instr:gore-export"].model_copy(update={"id": "instr:gore-twin"})
+    b.entities[twin.id] = twin
+    b.relate("inst:mop", "RESPONSIBLE_FOR", "instr:gore-twin")
+    b.relate("instr:gore-twin", "COVERS", "terr:biobio")
+    best = find_duplicates(b.graph(), top=1).pairs[0]
+    assert (best.a, best.b) == ("instr:gore-export", "instr:gore-twin")
+    assert best.score == 1.0
+    assert best.breakdown == {k: 1.0 for k in WEIGHTS}
+
+
+def test_pairs_of_the_same_institution_are_flagged_and_lose_that_component() -> None:
+    b = _inventory()
+    b.instrument("instr:corfo-export-2", EXPORT_REGIONAL, name="Exporta Pyme II", level="national",
+                 country="CL", themes=["exports"], target_groups=["smes", "exporters"])
+    b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-export-2")
+    pairs = {(p.a, p.b): p for p in find_duplicates(b.graph(), top=10).pairs}
+    same = pairs[("instr:corfo-export", "instr:corfo-export-2")]
+    assert same.same_institution and not same.cross_level
+    assert same.shared["institutions"] == ["inst:corfo"]
+    assert same.breakdown["different_institutions"] == 0.0
+    assert same.breakdown["target_groups"] == pytest.approx(0.5)  # {smes} vs {smes, exporters}
+    assert same.breakdown["support_types"] == 0.0
+
+
+def test_sibling_regions_do_not_overlap_but_the_country_contains_both() -> None:
+    b = _inventory()
+    b.instrument("instr:maule-export", EXPORT_REGIONAL, name="Exporta Pyme Maule", level="regional",
+                 country="CL", themes=["exports"], target_groups=["smes"], support_types=["grant"])
+    b.relate("inst:mop", "RESPONSIBLE_FOR", "instr:maule-export")
+    b.relate("instr:maule-export", "COVERS", "terr:maule")
+    pairs = {(p.a, p.b): p for p in find_duplicates(b.graph(), top=10).pairs}
+    assert pairs[("instr:gore-export", "instr:maule-export")].breakdown["territory"] == 0.0
+    assert pairs[("instr:corfo-export", "instr:maule-export")].breakdown["territory"] == 1.0
+
+
+def test_a_national_instrument_without_coverage_covers_its_country() -> None:
+    b = _inventory()
+    b.relations = [r for r in b.relations if (r.source, r.type) != ("instr:corfo-export", "COVERS")]
+    best = find_duplicates(b.graph(), top=1).pairs[0]
+    assert best.breakdown["territory"] == 1.0
+    assert best.shared["territories"] == ["Región del Biobío"]
+
+
+def test_a_component_is_not_a_duplicate_of_its_programme() -> None:
+    b = _inventory()
+    b.add("Program", "prog:exporta", name="Programa Exporta Pyme", objective=EXPORT)
+    b.relate("instr:corfo-export", "PART_OF", "prog:exporta")
+    ids = {(p.a, p.b) for p in find_duplicates(b.graph(), top=20).pairs}
+    assert ("instr:corfo-export", "prog:exporta") not in ids
+    assert ("instr:gore-export", "prog:exporta") in ids  # programmes are candidates too
+
+
+def test_filters_restrict_levels_country_and_theme() -> None:
+    b = _inventory()
+    b.institution("inst:sebrae", "national", country="BR")
+    b.instrument("instr:sebrae", EXPORT, name="Exporta Mais", country="BR", level="national",
+                 themes=["exports"], target_groups=["smes"])
+    b.relate("inst:sebrae", "RESPONSIBLE_FOR", "instr:sebrae")
+    g = b.graph()
+    assert any("instr:sebrae" in (p.a, p.b) for p in find_duplicates(g, top=20).pairs)
+    chile = find_duplicates(g, top=20, country="cl").pairs
+    assert chile and all("instr:sebrae" not in (p.a, p.b) for p in chile)
+    national = find_duplicates(g, top=20, level_pair=("national", "national")).pairs
+    assert national and all(p.levels_a == p.levels_b == ["national"] for p in national)
+    cross = find_duplicates(g, top=20, level_pair=("regional", "national")).pairs
+    assert cross and all(sorted(p.levels_a + p.levels_b) == ["national", "regional"] for p in cross)
+    themed = find_duplicates(g, top=20, theme="Exports").pairs
+    assert {p.a for p in themed} | {p.b for p in themed} <= {
+        "instr:corfo-export", "instr:gore-export", "instr:sebrae",
+    }
+    assert all(p.score >= 0.4 for p in find_duplicates(g, top=20, min_score=0.4).pairs)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"top": 0}, {"min_score": 1.5}, {"level_pair": ("national", "state")}, {"method": "fast"}],
+)
+def test_bad_arguments_are_refused(arguments: dict) -> None:
+    with pytest.raises(ValueError):
+        find_duplicates(_inventory().graph(), **arguments)
+
+
+# --------------------------------------------------------------------------- generators
+
+SEEDS = [
+    SeedProgramme(
+        name="Becas escolares",
+        objective="Otorgar becas económicas a estudiantes de educación básica en situación de pobreza",
+        agency="Secretaría de Educación", state="Jalisco", target_groups=("Estudiantes",),
+        support_types=("Beca",), themes=("Educación",),
+    ),
+    SeedProgramme(
+        name="Impulso emprendedor",
+        objective="Promover el desarrollo de proyectos productivos de emprendedores mediante capacitación y financiamiento",
+        agency="Secretaría de Desarrollo Económico", state="Oaxaca",
+        target_groups=("Emprendedores",), support_types=("Capacitación",), themes=("Trabajo",),
+    ),
+    SeedProgramme(
+        name="Comedores comunitarios",
+        objective="Garantizar el acceso a alimentos nutritivos para familias de localidades de alta marginación",
+        agency="Sistema DIF", state="Sonora", target_groups=("Familias",),
+        support_types=("Alimentos",), themes=("Alimentación",),
+    ),
+    SeedProgramme(
+        name="Vivienda digna",
+        objective="Apoyar a hogares de bajos ingresos para mejorar o ampliar su vivienda con materiales de construcción",
+        agency="Instituto de Vivienda", state="Jalisco", target_groups=("Familias",),
+        support_types=("Vivienda",), themes=("Vivienda",),
+    ),
+    SeedProgramme(
+        name="Salud rural",
+        objective="Brindar servicios de salud preventiva a la población de comunidades rurales dispersas",
+        agency="Secretaría de Salud", state="Oaxaca", target_groups=("Población rural",),
+        support_types=("Servicios de salud",), themes=("Salud",),
+    ),
+    SeedProgramme(
+        name="Mujeres productoras",
+        objective="Fortalecer las capacidades productivas de mujeres rurales con insumos y asistencia técnica",
+        agency="Secretaría del Campo", state="Sonora", target_groups=("Mujeres",),
+        support_types=("Insumos",), themes=("Bienestar Económico",),
+    ),
+]
+
+
+def _generated(n: int, seed: int = 7) -> nx.MultiDiGraph:
+    shape = InventoryShape(instruments=n, municipalities_per_state=3, seed=seed,
+                           states=("Jalisco", "Oaxaca", "Sonora"))
+    return synthetic_inventory(SEEDS, shape)
+
+
+def _rows(result) -> list[tuple[str, str, float]]:
+    return [(p.a, p.b, p.score) for p in result.pairs]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"level_pair": ("regional", "local")}, {"theme": "educacion"}, {"min_score": 0.9}],
+)
+def test_sparse_candidates_give_the_brute_force_top_pairs(filters: dict) -> None:
+    g = _generated(320)
+    brute = find_duplicates(g, top=60, method="brute", **filters)
+    sparse = find_duplicates(g, top=60, method="sparse", **filters)
+    assert brute.method == "brute" and sparse.method == "sparse"
+    assert sparse.exact
+    assert len(brute.pairs) == 60 if not filters else len(brute.pairs) >= 5
+    assert _rows(sparse) == _rows(brute)
+    assert [p.breakdown for p in sparse.pairs] == [p.breakdown for p in brute.pairs]
+
+
+def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    thresholds: list[float] = []
+    original = duplication._text_candidates
+
+    def spy(text, threshold, transposed=None):
+        thresholds.append(threshold)
+        return original(text, threshold, transposed)
+
+    monkeypatch.setattr(duplication, "_text_candidates", spy)
+    monkeypatch.setattr(duplication, "SPARSE_START", 0.999)
+    g = _generated(320)
+    sparse = find_duplicates(g, top=60, method="sparse")
+    assert sparse.exact and len(thresholds) >= 2 and thresholds == sorted(thresholds, reverse=True)
+    assert _rows(sparse) == _rows(find_duplicates(g, top=60, method="brute"))
+
+
+def test_sparse_search_says_when_it_could_not_prove_its_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duplication, "SPARSE_FLOOR", 0.95)
+    monkeypatch.setattr(duplication, "SPARSE_START", 0.95)
+    result = find_duplicates(_generated(120), top=2000, method="sparse")
+    assert not result.exact
+
+
+def test_auto_uses_brute_force_on_small_inventories() -> None:
+    assert find_duplicates(_inventory().graph(), top=3).method == "brute"
+
+
+def test_two_runs_on_two_builds_of_the_same_inventory_are_equal() -> None:
+    first = find_duplicates(_generated(200), top=40, method="sparse")
+    second = find_duplicates(_generated(200), top=40, method="sparse")
+    assert first.model_dump() == second.model_dump()
+
+
+def test_answers_are_copies_of_the_cached_ones() -> None:
+    g = _generated(200)
+    first = find_duplicates(g, top=40)
+    first.pairs.clear()
+    assert len(find_duplicates(g, top=40).pairs) == 40
