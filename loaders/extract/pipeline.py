@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
+from graph.facets import assign_facets
 from graph.model import (
     DocumentInfo,
     Entity,
@@ -80,6 +81,7 @@ class _Builder:
     code: str | None = None
     parent: str | None = None
     objective: str | None = None
+    group_objective: str | None = None
     from_gazetteer: bool = False
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -875,8 +877,10 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             )
         cand.key = f"Instrument|code:{act.code}" if act.code else None
         b = ctx.add(cand)
-        if objective is not None and objective.text and not b.objective:
-            b.objective = re.sub(r"^\d{1,3}[.)]\s*", "", objective.text)
+        if objective is not None and objective.text and not b.group_objective:
+            # the objective column states the goal the row's group of activities serves; an
+            # activity's own text is its name (kept apart so that siblings do not look alike)
+            b.group_objective = re.sub(r"^\d{1,3}[.)]\s*", "", objective.text)
         targets.append(b)
         if programme and programme != b.key:
             ctx.relate(b.key, "PART_OF", programme, row.start, row.end, "table", 0.6)
@@ -1288,6 +1292,7 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
             f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
         )
         ids[b.key] = eid
+        context = _context(ctx, b) if b.label == "Institution" else None
         entities.append(
             Entity(
                 id=eid,
@@ -1302,6 +1307,9 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
                 code=b.code,
                 objective=b.objective,
                 source="gazetteer" if b.from_gazetteer else None,
+                description=context,
+                extra={"group_objective": b.group_objective} if b.group_objective else {},
+                **_facets(b, name, context),
             )
         )
     relations: list[Relation] = []
@@ -1346,6 +1354,36 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
         relations=relations,
         mentions=mentions,
     )
+
+
+def _context(ctx: _Context, b: _Builder, limit: int = 6, max_chars: int = 1500) -> str | None:
+    """What the document says around an institution: its first distinct mention passages.
+
+    It stands for the mandate text of institutions that documents describe rather than
+    define, and feeds their facets and the overlap query's text similarity.
+    """
+    seen: list[str] = []
+    for start, _end, _src in sorted(b.spans):
+        passage = ctx.passage_at(start)
+        if passage is None or "\t" in passage.text or passage.text in seen:
+            continue
+        seen.append(passage.text)
+        if len(seen) >= limit or sum(map(len, seen)) >= max_chars:
+            break
+    return " ".join(seen)[:max_chars] or None
+
+
+def _facets(b: _Builder, name: str, context: str | None = None) -> dict[str, list[str]]:
+    """Themes, target groups and support types: of an instrument or programme from its own
+    name and objective, of an institution from what the document says around it."""
+    if b.label == "Institution":
+        facets = assign_facets(context)
+        return {"themes": facets.themes, "target_groups": facets.target_groups}
+    if b.label not in ("Instrument", "Program"):
+        return {}
+    facets = assign_facets(name, b.objective)
+    return {"themes": facets.themes, "target_groups": facets.target_groups,
+            "support_types": facets.support_types}
 
 
 def _canonical_name(b: _Builder) -> str:
