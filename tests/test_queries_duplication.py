@@ -32,22 +32,46 @@ def _inventory() -> GraphBuilder:
     b.institution("inst:mineduc", "national", country="CL", name="Ministerio de Educación")
     b.institution("inst:mop", "national", country="CL", name="Ministerio de Obras Públicas")
     facets = {"themes": ["exports"], "target_groups": ["smes"], "support_types": ["grant"]}
-    b.instrument("instr:corfo-export", EXPORT, name="Programa Exporta Pyme", level="national",
-                 country="CL", **facets)
-    b.instrument("instr:gore-export", EXPORT_REGIONAL, name="Programa Exporta Pyme Biobío",
-                 level="regional", country="CL", **facets)
     b.instrument(
-        "instr:becas", "Otorgar becas de arancel a estudiantes de educación superior",
-        name="Becas de arancel", level="national", country="CL", themes=["education"],
-        target_groups=["students"], support_types=["scholarship"],
+        "instr:corfo-export",
+        EXPORT,
+        name="Programa Exporta Pyme",
+        level="national",
+        country="CL",
+        **facets,
     )
     b.instrument(
-        "instr:caminos", "Construir y conservar caminos rurales básicos",
-        name="Caminos rurales", level="national", country="CL", themes=["infrastructure"],
-        target_groups=["rural_population"], support_types=["infrastructure"],
+        "instr:gore-export",
+        EXPORT_REGIONAL,
+        name="Programa Exporta Pyme Biobío",
+        level="regional",
+        country="CL",
+        **facets,
+    )
+    b.instrument(
+        "instr:becas",
+        "Otorgar becas de arancel a estudiantes de educación superior",
+        name="Becas de arancel",
+        level="national",
+        country="CL",
+        themes=["education"],
+        target_groups=["students"],
+        support_types=["scholarship"],
+    )
+    b.instrument(
+        "instr:caminos",
+        "Construir y conservar caminos rurales básicos",
+        name="Caminos rurales",
+        level="national",
+        country="CL",
+        themes=["infrastructure"],
+        target_groups=["rural_population"],
+        support_types=["infrastructure"],
     )
     b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-export", "CORFO ejecuta Exporta Pyme")
-    b.relate("inst:gore-biobio", "RESPONSIBLE_FOR", "instr:gore-export", "el GORE administra el programa")
+    b.relate(
+        "inst:gore-biobio", "RESPONSIBLE_FOR", "instr:gore-export", "el GORE administra el programa"
+    )
     b.relate("inst:mineduc", "RESPONSIBLE_FOR", "instr:becas")
     b.relate("inst:mop", "RESPONSIBLE_FOR", "instr:caminos")
     b.relate("instr:corfo-export", "COVERS", "terr:chile", "en todo el país")
@@ -93,8 +117,15 @@ def test_identical_instruments_of_different_institutions_score_one() -> None:
 
 def test_pairs_of_the_same_institution_are_flagged_and_lose_that_component() -> None:
     b = _inventory()
-    b.instrument("instr:corfo-export-2", EXPORT_REGIONAL, name="Exporta Pyme II", level="national",
-                 country="CL", themes=["exports"], target_groups=["smes", "exporters"])
+    b.instrument(
+        "instr:corfo-export-2",
+        EXPORT_REGIONAL,
+        name="Exporta Pyme II",
+        level="national",
+        country="CL",
+        themes=["exports"],
+        target_groups=["smes", "exporters"],
+    )
     b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-export-2")
     pairs = {(p.a, p.b): p for p in find_duplicates(b.graph(), top=10).pairs}
     same = pairs[("instr:corfo-export", "instr:corfo-export-2")]
@@ -107,8 +138,16 @@ def test_pairs_of_the_same_institution_are_flagged_and_lose_that_component() -> 
 
 def test_sibling_regions_do_not_overlap_but_the_country_contains_both() -> None:
     b = _inventory()
-    b.instrument("instr:maule-export", EXPORT_REGIONAL, name="Exporta Pyme Maule", level="regional",
-                 country="CL", themes=["exports"], target_groups=["smes"], support_types=["grant"])
+    b.instrument(
+        "instr:maule-export",
+        EXPORT_REGIONAL,
+        name="Exporta Pyme Maule",
+        level="regional",
+        country="CL",
+        themes=["exports"],
+        target_groups=["smes"],
+        support_types=["grant"],
+    )
     b.relate("inst:mop", "RESPONSIBLE_FOR", "instr:maule-export")
     b.relate("instr:maule-export", "COVERS", "terr:maule")
     pairs = {(p.a, p.b): p for p in find_duplicates(b.graph(), top=10).pairs}
@@ -136,8 +175,15 @@ def test_a_component_is_not_a_duplicate_of_its_programme() -> None:
 def test_filters_restrict_levels_country_and_theme() -> None:
     b = _inventory()
     b.institution("inst:sebrae", "national", country="BR")
-    b.instrument("instr:sebrae", EXPORT, name="Exporta Mais", country="BR", level="national",
-                 themes=["exports"], target_groups=["smes"])
+    b.instrument(
+        "instr:sebrae",
+        EXPORT,
+        name="Exporta Mais",
+        country="BR",
+        level="national",
+        themes=["exports"],
+        target_groups=["smes"],
+    )
     b.relate("inst:sebrae", "RESPONSIBLE_FOR", "instr:sebrae")
     g = b.graph()
     assert any("instr:sebrae" in (p.a, p.b) for p in find_duplicates(g, top=20).pairs)
@@ -149,7 +195,9 @@ def test_filters_restrict_levels_country_and_theme() -> None:
     assert cross and all(sorted(p.levels_a + p.levels_b) == ["national", "regional"] for p in cross)
     themed = find_duplicates(g, top=20, theme="Exports").pairs
     assert {p.a for p in themed} | {p.b for p in themed} <= {
-        "instr:corfo-export", "instr:gore-export", "instr:sebrae",
+        "instr:corfo-export",
+        "instr:gore-export",
+        "instr:sebrae",
     }
     assert all(p.score >= 0.4 for p in find_duplicates(g, top=20, min_score=0.4).pairs)
 
@@ -165,49 +213,61 @@ def test_bad_arguments_are_refused(arguments: dict) -> None:
 
 # --------------------------------------------------------------------------- generators
 
+def _seed(name: str, objective: str, agency: str, state: str, *facets: str) -> SeedProgramme:
+    group, support, theme = facets
+    return SeedProgramme(
+        name=name,
+        objective=objective,
+        agency=agency,
+        state=state,
+        target_groups=(group,),
+        support_types=(support,),
+        themes=(theme,),
+    )
+
+
 SEEDS = [
-    SeedProgramme(
-        name="Becas escolares",
-        objective="Otorgar becas económicas a estudiantes de educación básica en situación de pobreza",
-        agency="Secretaría de Educación", state="Jalisco", target_groups=("Estudiantes",),
-        support_types=("Beca",), themes=("Educación",),
+    _seed(
+        "Becas escolares",
+        "Otorgar becas económicas a estudiantes de educación básica en situación de pobreza",
+        "Secretaría de Educación", "Jalisco", "Estudiantes", "Beca", "Educación",
     ),
-    SeedProgramme(
-        name="Impulso emprendedor",
-        objective="Promover el desarrollo de proyectos productivos de emprendedores mediante capacitación y financiamiento",
-        agency="Secretaría de Desarrollo Económico", state="Oaxaca",
-        target_groups=("Emprendedores",), support_types=("Capacitación",), themes=("Trabajo",),
+    _seed(
+        "Impulso emprendedor",
+        "Promover el desarrollo de proyectos productivos de emprendedores mediante "
+        "capacitación y financiamiento",
+        "Secretaría de Desarrollo Económico", "Oaxaca", "Emprendedores", "Capacitación", "Trabajo",
     ),
-    SeedProgramme(
-        name="Comedores comunitarios",
-        objective="Garantizar el acceso a alimentos nutritivos para familias de localidades de alta marginación",
-        agency="Sistema DIF", state="Sonora", target_groups=("Familias",),
-        support_types=("Alimentos",), themes=("Alimentación",),
+    _seed(
+        "Comedores comunitarios",
+        "Garantizar el acceso a alimentos nutritivos para familias de localidades de alta "
+        "marginación",
+        "Sistema DIF", "Sonora", "Familias", "Alimentos", "Alimentación",
     ),
-    SeedProgramme(
-        name="Vivienda digna",
-        objective="Apoyar a hogares de bajos ingresos para mejorar o ampliar su vivienda con materiales de construcción",
-        agency="Instituto de Vivienda", state="Jalisco", target_groups=("Familias",),
-        support_types=("Vivienda",), themes=("Vivienda",),
+    _seed(
+        "Vivienda digna",
+        "Apoyar a hogares de bajos ingresos para mejorar o ampliar su vivienda con materiales "
+        "de construcción",
+        "Instituto de Vivienda", "Jalisco", "Familias", "Vivienda", "Vivienda",
     ),
-    SeedProgramme(
-        name="Salud rural",
-        objective="Brindar servicios de salud preventiva a la población de comunidades rurales dispersas",
-        agency="Secretaría de Salud", state="Oaxaca", target_groups=("Población rural",),
-        support_types=("Servicios de salud",), themes=("Salud",),
+    _seed(
+        "Salud rural",
+        "Brindar servicios de salud preventiva a la población de comunidades rurales dispersas",
+        "Secretaría de Salud", "Oaxaca", "Población rural", "Servicios de salud", "Salud",
     ),
-    SeedProgramme(
-        name="Mujeres productoras",
-        objective="Fortalecer las capacidades productivas de mujeres rurales con insumos y asistencia técnica",
-        agency="Secretaría del Campo", state="Sonora", target_groups=("Mujeres",),
-        support_types=("Insumos",), themes=("Bienestar Económico",),
+    _seed(
+        "Mujeres productoras",
+        "Fortalecer las capacidades productivas de mujeres rurales con insumos y asistencia "
+        "técnica",
+        "Secretaría del Campo", "Sonora", "Mujeres", "Insumos", "Bienestar Económico",
     ),
 ]
 
 
 def _generated(n: int, seed: int = 7) -> nx.MultiDiGraph:
-    shape = InventoryShape(instruments=n, municipalities_per_state=3, seed=seed,
-                           states=("Jalisco", "Oaxaca", "Sonora"))
+    shape = InventoryShape(
+        instruments=n, municipalities_per_state=3, seed=seed, states=("Jalisco", "Oaxaca", "Sonora")
+    )
     return synthetic_inventory(SEEDS, shape)
 
 
@@ -230,7 +290,9 @@ def test_sparse_candidates_give_the_brute_force_top_pairs(filters: dict) -> None
     assert [p.breakdown for p in sparse.pairs] == [p.breakdown for p in brute.pairs]
 
 
-def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     thresholds: list[float] = []
     original = duplication._text_candidates
 
@@ -246,7 +308,9 @@ def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(monkeypatch
     assert _rows(sparse) == _rows(find_duplicates(g, top=60, method="brute"))
 
 
-def test_sparse_search_says_when_it_could_not_prove_its_list(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sparse_search_says_when_it_could_not_prove_its_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(duplication, "SPARSE_FLOOR", 0.95)
     monkeypatch.setattr(duplication, "SPARSE_START", 0.95)
     result = find_duplicates(_generated(120), top=2000, method="sparse")

@@ -6,6 +6,7 @@ import pytest
 
 from queries import overlap
 from queries.overlap import EXPLICIT_BASE, WEIGHTS, find_overlaps
+from queries.results import OverlapPair, OverlapResult
 from tests.test_queries_profiles import GraphBuilder
 
 
@@ -19,8 +20,12 @@ def _field() -> GraphBuilder:
     b.relate("terr:biobio", "PART_OF", "terr:chile")
     b.relate("terr:maule", "PART_OF", "terr:chile")
     b.relate("terr:concepcion", "PART_OF", "terr:biobio")
-    b.institution("inst:corfo", "national", country="CL", objective="Fomento de la producción y la innovación")
-    b.institution("inst:gore", "regional", country="CL", objective="Desarrollo regional y fomento productivo")
+    b.institution(
+        "inst:corfo", "national", country="CL", objective="Fomento de la producción y la innovación"
+    )
+    b.institution(
+        "inst:gore", "regional", country="CL", objective="Desarrollo regional y fomento productivo"
+    )
     b.institution("inst:muni", "local", country="CL", kind="municipality")
     b.institution("inst:mineduc", "national", country="CL", objective="Educación de calidad")
     b.institution("inst:colectivo", None, country="CL", kind="collective")
@@ -28,14 +33,32 @@ def _field() -> GraphBuilder:
     b.relate("inst:muni", "OPERATES_IN", "terr:concepcion")
     b.relate("inst:corfo", "OPERATES_IN", "terr:chile")
     b.relate("inst:mineduc", "OPERATES_IN", "terr:chile")
-    sme = {"themes": ["sme_development", "innovation"], "target_groups": ["smes"], "support_types": ["grant"]}
+    sme = {
+        "themes": ["sme_development", "innovation"],
+        "target_groups": ["smes"],
+        "support_types": ["grant"],
+    }
     b.instrument("instr:corfo-1", "Subsidio a la innovación en pymes", level="national", **sme)
     b.instrument("instr:gore-1", "Fondo regional de innovación para pymes", level="regional", **sme)
-    b.instrument("instr:muni-1", "Capacitación a emprendedores", level="local", themes=["entrepreneurship"],
-                 target_groups=["entrepreneurs"], support_types=["training"])
-    b.instrument("instr:edu-1", "Becas para estudiantes", level="national", themes=["education"],
-                 target_groups=["students"], support_types=["scholarship"])
-    b.instrument("instr:col-1", "Red de innovación de pymes", themes=["innovation"], target_groups=["smes"])
+    b.instrument(
+        "instr:muni-1",
+        "Capacitación a emprendedores",
+        level="local",
+        themes=["entrepreneurship"],
+        target_groups=["entrepreneurs"],
+        support_types=["training"],
+    )
+    b.instrument(
+        "instr:edu-1",
+        "Becas para estudiantes",
+        level="national",
+        themes=["education"],
+        target_groups=["students"],
+        support_types=["scholarship"],
+    )
+    b.instrument(
+        "instr:col-1", "Red de innovación de pymes", themes=["innovation"], target_groups=["smes"]
+    )
     b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-1", "CORFO ejecuta el subsidio")
     b.relate("inst:gore", "RESPONSIBLE_FOR", "instr:gore-1", "el GORE administra el fondo")
     b.relate("inst:muni", "RESPONSIBLE_FOR", "instr:muni-1")
@@ -44,7 +67,7 @@ def _field() -> GraphBuilder:
     return b
 
 
-def _pairs(result) -> dict[tuple[str, str], object]:  # noqa: ANN001
+def _pairs(result: OverlapResult) -> dict[tuple[str, str], OverlapPair]:
     return {(p.a, p.b): p for p in result.pairs}
 
 
@@ -60,18 +83,25 @@ def test_institutions_running_the_same_kind_of_instruments_overlap_most() -> Non
     assert best.breakdown["themes"] == pytest.approx(1.0)
     assert best.breakdown["levels"] == 0.0  # national versus regional instruments
     assert not best.explicit
-    assert {e.quote for e in best.evidence} == {"CORFO ejecuta el subsidio", "el GORE administra el fondo"}
+    assert {e.quote for e in best.evidence} == {
+        "CORFO ejecuta el subsidio",
+        "el GORE administra el fondo",
+    }
     pairs = _pairs(result)
     education = pairs.get(("inst:corfo", "inst:mineduc"))
     assert education is None or education.score < best.score / 2
     for pair in result.pairs:
-        assert pair.score == pytest.approx(sum(WEIGHTS[k] * pair.breakdown[k] for k in WEIGHTS), abs=1e-5)
+        assert pair.score == pytest.approx(
+            sum(WEIGHTS[k] * pair.breakdown[k] for k in WEIGHTS), abs=1e-5
+        )
 
 
 def test_collective_actors_are_compared_like_any_institution() -> None:
     pairs = _pairs(find_overlaps(_field().graph(), top=20))
     collective = pairs[("inst:colectivo", "inst:gore")]
-    assert collective.shared["themes"] == ["innovation"] and collective.shared["target_groups"] == ["smes"]
+    assert collective.shared["themes"] == ["innovation"] and collective.shared["target_groups"] == [
+        "smes"
+    ]
 
 
 def test_territory_share_is_partial_when_only_part_lies_inside() -> None:
@@ -84,7 +114,9 @@ def test_territory_share_is_partial_when_only_part_lies_inside() -> None:
 
 def test_an_explicit_statement_ranks_high_and_carries_its_evidence() -> None:
     b = _field()
-    b.relate("inst:mineduc", "OVERLAPS_WITH", "inst:muni", "existe duplicidad de funciones entre ambos")
+    b.relate(
+        "inst:mineduc", "OVERLAPS_WITH", "inst:muni", "existe duplicidad de funciones entre ambos"
+    )
     result = find_overlaps(b.graph(), top=20)
     pair = _pairs(result)[("inst:mineduc", "inst:muni")]
     assert pair.explicit and pair.breakdown["explicit"] == 1.0
@@ -97,7 +129,9 @@ def test_an_explicit_statement_ranks_high_and_carries_its_evidence() -> None:
 def test_filters_keep_level_pairs_countries_and_themes() -> None:
     b = _field()
     b.institution("inst:sebrae", "national", country="BR")
-    b.instrument("instr:sebrae-1", "Apoio a pequenas empresas", themes=["innovation"], target_groups=["smes"])
+    b.instrument(
+        "instr:sebrae-1", "Apoio a pequenas empresas", themes=["innovation"], target_groups=["smes"]
+    )
     b.relate("inst:sebrae", "RESPONSIBLE_FOR", "instr:sebrae-1")
     g = b.graph()
     cross = find_overlaps(g, level_pair=("regional", "national")).pairs
@@ -119,7 +153,9 @@ def test_pairs_that_share_nothing_are_not_listed() -> None:
     assert find_overlaps(b.graph()).pairs == []
 
 
-def test_very_large_graphs_keep_each_institutions_best_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_very_large_graphs_keep_each_institutions_best_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     dense = find_overlaps(_field().graph(), top=20)
     monkeypatch.setattr(overlap, "DENSE_LIMIT", 2)
     monkeypatch.setattr(overlap, "NEIGHBOURS_KEPT", 4)  # every other institution: all pairs kept
@@ -130,4 +166,6 @@ def test_very_large_graphs_keep_each_institutions_best_pairs(monkeypatch: pytest
 
 
 def test_two_runs_are_equal() -> None:
-    assert find_overlaps(_field().graph()).model_dump() == find_overlaps(_field().graph()).model_dump()
+    assert (
+        find_overlaps(_field().graph()).model_dump() == find_overlaps(_field().graph()).model_dump()
+    )

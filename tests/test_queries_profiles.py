@@ -43,10 +43,14 @@ class GraphBuilder:
     def instrument(self, node_id: str, objective: str = "", **fields: object) -> str:
         return self.add("Instrument", node_id, objective=objective, **fields)
 
-    def territory(self, node_id: str, kind: str, country: str | None = "CL", **fields: object) -> str:
+    def territory(
+        self, node_id: str, kind: str, country: str | None = "CL", **fields: object
+    ) -> str:
         return self.add("Territory", node_id, kind=kind, country=country, **fields)
 
-    def relate(self, source: str, rel_type: str, target: str, quote: str | None = None, **props: object) -> None:
+    def relate(
+        self, source: str, rel_type: str, target: str, quote: str | None = None, **props: object
+    ) -> None:
         quote = quote or f"{source} {rel_type} {target}"
         start = 100 * len(self.relations)
         evidence = Evidence(
@@ -58,7 +62,9 @@ class GraphBuilder:
             extractor="test",
         )
         self.relations.append(
-            Relation(source=source, type=rel_type, target=target, properties=props, evidence=[evidence])
+            Relation(
+                source=source, type=rel_type, target=target, properties=props, evidence=[evidence]
+            )
         )
 
     def graph(self):
@@ -71,7 +77,10 @@ class GraphBuilder:
 def test_fold_and_content_words_drop_accents_case_and_function_words() -> None:
     assert fold("Educación Básica ÑANDÚ") == "educacion basica nandu"
     assert content_words("La Promoción de las PyMEs y el Desarrollo, en la región.") == [
-        "promocion", "pymes", "desarrollo", "region",
+        "promocion",
+        "pymes",
+        "desarrollo",
+        "region",
     ]
     assert content_words("Adultos mayores") == ["adultos", "mayores"]
 
@@ -132,7 +141,8 @@ def test_territory_overlap_counts_containment_and_not_siblings() -> None:
     index = territory_index(_chile().graph())
     assert territory_overlap({"terr:concepcion"}, {"terr:chile"}, index) == ["terr:concepcion"]
     assert territory_overlap({"terr:chile"}, {"terr:maule", "terr:biobio"}, index) == [
-        "terr:biobio", "terr:maule",
+        "terr:biobio",
+        "terr:maule",
     ]
     assert territory_overlap({"terr:biobio"}, {"terr:biobio"}, index) == ["terr:biobio"]
     assert territory_overlap({"terr:biobio"}, {"terr:maule"}, index) == []
@@ -161,11 +171,18 @@ def _programmes() -> GraphBuilder:
     b.institution("inst:banco", "national", country="CL")
     b.relate("inst:gore", "OPERATES_IN", "terr:biobio")
     b.instrument(
-        "instr:a", "Subsidios a pymes", level="national", themes=["innovation"],
-        target_groups=["smes"], support_types=["grant"],
+        "instr:a",
+        "Subsidios a pymes",
+        level="national",
+        themes=["innovation"],
+        target_groups=["smes"],
+        support_types=["grant"],
     )
     b.instrument(
-        "instr:b", "Crédito para pymes", level="regional", themes=["finance"],
+        "instr:b",
+        "Crédito para pymes",
+        level="regional",
+        themes=["finance"],
         target_groups=["smes", "exporters"],
     )
     b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:a")
