@@ -53,8 +53,13 @@ def run(runner: CliRunner, *args: str) -> Result:
 
 
 def flat(output: str) -> str:
-    """The output with rich's line wrapping undone."""
+    """The output with rich's line wrapping undone (for phrases)."""
     return " ".join(output.split())
+
+
+def compact(output: str) -> str:
+    """The output without any white space (for paths, which rich may wrap mid-word)."""
+    return "".join(output.split())
 
 
 @pytest.fixture
@@ -97,9 +102,9 @@ def test_ingest_fails_when_nothing_could_be_ingested(
     (broken / "roto.pdf").write_bytes(b"%PDF-1.4\nbasura")
     result = run(runner, "ingest", broken, "--store", store_url)
     assert result.exit_code == 1
-    text = flat(result.output)
-    assert "vacio.txt" in text and "empty" in text
-    assert "roto.pdf" in text
+    assert "empty" in flat(result.output)
+    assert "vacio.txt" in compact(result.output)
+    assert "roto.pdf" in compact(result.output)
 
 
 def test_ingest_of_only_missing_paths_fails(
@@ -118,7 +123,7 @@ def test_ingest_with_a_broken_file_fails_only_when_strict(
     args = ["ingest", good_folder, "--store", store_url, *(["--strict"] if strict else [])]
     result = run(runner, *args)
     assert result.exit_code == code, result.output
-    assert "roto.pdf" in flat(result.output)
+    assert "roto.pdf" in compact(result.output)
 
 
 @pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
@@ -145,8 +150,8 @@ def test_a_broken_user_gazetteer_is_a_clear_error(
     monkeypatch.setenv("TEJIDO_GAZETTEER", str(bad))
     result = run(runner, "ingest", good_folder, "--store", store_url)
     assert result.exit_code == 2
-    text = flat(result.output)
-    assert "gazetteer" in text and "mio.yaml" in text
+    assert "gazetteer" in flat(result.output)
+    assert "mio.yaml" in compact(result.output)
 
 
 # --- stats ------------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def test_merge_then_unmerge(runner: CliRunner, ingested: str) -> None:
 def test_merge_of_unknown_entities_is_an_error(runner: CliRunner, ingested: str) -> None:
     result = run(runner, "merge", "inst:no-existe", "inst:tampoco", "--store", ingested)
     assert result.exit_code == 1
-    assert "no-existe" in flat(result.output)
+    assert "no-existe" in compact(result.output)
 
 
 def test_unmerge_of_an_unknown_merge_is_an_error(runner: CliRunner, ingested: str) -> None:
