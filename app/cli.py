@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.query_cli import query_command
 from graph.stores import StoreError, StoreUnavailable, open_store
 
 app = typer.Typer(
@@ -35,7 +36,8 @@ StoreOption = Annotated[
 ]
 
 
-def _open(url: str | None):  # type: ignore[no-untyped-def]
+def open_store_or_exit(url: str | None):  # type: ignore[no-untyped-def]
+    """Open the store named by ``url`` (or TEJIDO_STORE), or exit with a clear message."""
     try:
         return open_store(url)
     except (StoreUnavailable, StoreError, ValueError) as exc:
@@ -59,7 +61,7 @@ def ingest(
         console.print(f"[red]error:[/red] {p}: no such file or folder")
     files = list(iter_files([p for p in paths if p.exists()]))
     lexicon = _load_lexicon()
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -135,7 +137,7 @@ def serve(
 @app.command()
 def stats(store: StoreOption = None) -> None:
     """Counts of documents, entities per type, relations per type, evidence."""
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         s = db.stats()
     finally:
@@ -159,7 +161,7 @@ def export(
     """Export the entity graph for Gephi, yEd, Cytoscape, spreadsheets or other tools."""
     from graph.export import write_export
 
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         target = write_export(db.view(), format.value, out_path)
     finally:
@@ -197,20 +199,26 @@ def review(
     """List possible duplicates: shared names or acronyms, near-identical names."""
     from graph.review import possible_duplicates
 
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         pairs = {(c.a, c.b): c for c in possible_duplicates(db.entities(label))}
         for c in db.merge_candidates():
             pairs.setdefault((c.a, c.b), c)
         rows = sorted(pairs.values(), key=lambda c: (-c.score, c.a))[:limit]
-        table = Table(title=f"Possible duplicates among {label} ({len(pairs)}; "
-                            "tejido merge KEPT MERGED to merge)")
+        table = Table(
+            title=f"Possible duplicates among {label} ({len(pairs)}; "
+            "tejido merge KEPT MERGED to merge)"
+        )
         for col in ("a", "b", "score", "reason"):
             table.add_column(col)
         for c in rows:
             ea, eb = db.get_entity(c.a), db.get_entity(c.b)
-            table.add_row(f"{c.a}\n{ea.name if ea else ''}", f"{c.b}\n{eb.name if eb else ''}",
-                          f"{c.score:.2f}", c.reason)
+            table.add_row(
+                f"{c.a}\n{ea.name if ea else ''}",
+                f"{c.b}\n{eb.name if eb else ''}",
+                f"{c.score:.2f}",
+                c.reason,
+            )
         out.print(table)
         merges = db.merges()
         if merges:
@@ -232,7 +240,7 @@ def merge(
     reason: Annotated[str, typer.Option(help="why, for the record")] = "",
 ) -> None:
     """Merge entity MERGED into entity KEPT (recorded; undo with unmerge)."""
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         record = db.merge(kept, merged, reason)
     except StoreError as exc:
@@ -246,7 +254,7 @@ def merge(
 @app.command()
 def unmerge(merge_id: int, store: StoreOption = None) -> None:
     """Undo a recorded merge."""
-    db = _open(store)
+    db = open_store_or_exit(store)
     try:
         record = db.unmerge(merge_id)
     except StoreError as exc:
@@ -255,6 +263,9 @@ def unmerge(merge_id: int, store: StoreOption = None) -> None:
     finally:
         db.close()
     console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
+
+
+app.command("query")(query_command)
 
 
 def main() -> None:
