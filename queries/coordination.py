@@ -339,7 +339,8 @@ def _level_matrix(graph: nx.MultiDiGraph, threshold: float) -> LevelMatrix:
         i, j = table.position[a], table.position[b]
         key = _cell_key(labels[i], labels[j], present)
         tied[key] = tied.get(key, 0) + 1
-        if _pair_score(index, i, j) >= threshold:
+        score = _pair_score(index, i, j)
+        if score >= threshold and score > 0:
             tied_sharing[key] = tied_sharing.get(key, 0) + 1
     counts = {lv: int((labels == lv).sum()) for lv in present}
     cells = []
@@ -382,7 +383,7 @@ def _sharing_counts(
     """Institution pairs of each level pair whose overlap reaches the threshold."""
     out: dict[tuple[str, str], int] = {}
     if index.scores is not None:
-        above = index.scores >= threshold
+        above = (index.scores >= threshold) & (index.scores > 0)
         np.fill_diagonal(above, False)
         groups = {lv: np.flatnonzero(labels == lv) for lv in present}
         for x, first in enumerate(present):
@@ -392,7 +393,7 @@ def _sharing_counts(
                 out[(first, second)] = count // 2 if first == second else count
         return out
     upper = index.neighbours.tocoo()
-    keep = (upper.row < upper.col) & (upper.data >= threshold)
+    keep = (upper.row < upper.col) & (upper.data >= threshold) & (upper.data > 0)
     for i, j in zip(upper.row[keep], upper.col[keep], strict=True):
         key = _cell_key(labels[i], labels[j], present)
         out[key] = out.get(key, 0) + 1

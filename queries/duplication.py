@@ -99,6 +99,7 @@ class DuplicationIndex:
     level_masks: dict[str, np.ndarray]
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
 
+    pool: CandidatePool | None = None  # the widest candidate pool over all instruments
     _transposed: sp.csr_matrix | None = None
 
     @property
@@ -411,81 +412,124 @@ def _text_candidates(
     return a[keep], b[keep], ceiling[keep]
 
 
-def _sparse(
-    index: DuplicationIndex, rows: np.ndarray, top: int, filters: _Filters
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Score the pairs of ``rows`` the prefix filter finds; return the best and exactness."""
-    whole = len(rows) == index.size
+@dataclass
+class CandidatePool:
+    """Pairs whose text cosine may reach ``threshold``, with score bounds and scores.
+
+    ``upper`` bounds each pair's score (text ceiling plus the exact other components);
+    ``scores`` holds exact scores once computed (NaN before). A pool built over all
+    instruments holds every pair of any subset that can reach its threshold, so later
+    queries with filters start from it.
+    """
+
+    threshold: float
+    a: np.ndarray
+    b: np.ndarray
+    upper: np.ndarray
+    order: np.ndarray  # by decreasing bound, ties by ids
+    others: dict[str, np.ndarray]
+    scores: np.ndarray
+
+
+def _pool(
+    index: DuplicationIndex, rows: np.ndarray, threshold: float, whole: bool
+) -> CandidatePool:
     text = index.text.matrix if whole else index.text.matrix[rows]
     transposed = index.transposed_text() if whole else None
-    w_text = WEIGHTS["text"]
-    rest = 1.0 - w_text
-
-    def needed(score: float) -> float:
-        """Text threshold under which no pair can reach ``score``."""
-        return (score - 1e-6 - rest) / w_text
-
-    threshold = SPARSE_START
-    tried: set[float] = set()
-    while True:
-        tried.add(threshold)
-        local_a, local_b, ceiling = _text_candidates(text, threshold, transposed)
-        a, b = rows[local_a], rows[local_b]
-        ok = _pair_mask(index, a, b, filters)
-        a, b, s = _score_lazily(index, a[ok], b[ok], ceiling[ok], top, filters.min_score)
-        if len(s) >= top:
-            target = needed(float(s[-1]))
-        elif filters.min_score > 0:
-            target = needed(filters.min_score)
-        else:
-            target = threshold - SPARSE_STEP
-        if threshold <= target:
-            return a, b, s, True
-        if threshold <= SPARSE_FLOOR:
-            return a, b, s, False
-        threshold = max(target, SPARSE_FLOOR)
-        if threshold in tried:
-            return a, b, s, False
+    local_a, local_b, ceiling = _text_candidates(text, threshold, transposed)
+    a, b = rows[local_a], rows[local_b]
+    others = facet_components(index, a, b)
+    upper = WEIGHTS["text"] * np.minimum(ceiling, 1.0 + _EPS) + sum(
+        WEIGHTS[name] * values for name, values in others.items()
+    )
+    return CandidatePool(
+        threshold=threshold,
+        a=a,
+        b=b,
+        upper=upper,
+        order=np.lexsort((b, a, -upper)),
+        others=others,
+        scores=np.full(len(a), np.nan),
+    )
 
 
-def _score_lazily(
-    index: DuplicationIndex,
-    a: np.ndarray,
-    b: np.ndarray,
-    text_ceiling: np.ndarray,
-    top: int,
-    min_score: float,
+def _best_in_pool(
+    index: DuplicationIndex, pool: CandidatePool, allowed: np.ndarray, top: int, min_score: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The best ``top`` of the candidate pairs, computing text cosines only where needed.
+    """The best ``top`` allowed pairs of the pool, computing text cosines only where needed.
 
-    The other components are cheap and computed for every pair; with the text cosine's
-    ceiling they bound each pair's score. Pairs are scored in decreasing order of that
-    bound until the bound falls below the last score kept (or ``min_score``).
+    Pairs are taken in decreasing order of their bound until the bound falls below the last
+    score kept (or ``min_score``); scores computed on the way stay in the pool.
     """
-    facets = facet_components(index, a, b)
-    others = sum(WEIGHTS[name] * values for name, values in facets.items())
-    upper = WEIGHTS["text"] * np.minimum(text_ceiling, 1.0 + _EPS) + others
-    order = np.lexsort((b, a, -upper))
-    best: tuple[np.ndarray, ...] = (a[:0], b[:0], np.zeros(0))
+    order = pool.order[allowed[pool.order]]
+    best: tuple[np.ndarray, ...] = (pool.a[:0], pool.b[:0], np.zeros(0))
     start, batch = 0, _LAZY_BATCH
     while start < len(order):
-        head = upper[order[start]]
+        head = pool.upper[order[start]]
         if head < min_score - 1e-6 or (len(best[2]) >= top and head < best[2][-1] - 1e-6):
             break
         chosen = order[start : start + batch]
-        components = {name: values[chosen] for name, values in facets.items()}
-        components["text"] = rowwise_dot(index.text.matrix, a[chosen], b[chosen])
-        scores = _combine(components)
+        missing = chosen[np.isnan(pool.scores[chosen])]
+        if len(missing):
+            components = {name: values[missing] for name, values in pool.others.items()}
+            components["text"] = rowwise_dot(index.text.matrix, pool.a[missing], pool.b[missing])
+            pool.scores[missing] = _combine(components)
+        scores = pool.scores[chosen]
         keep = scores >= min_score
         best = _best(
-            np.concatenate((best[0], a[chosen][keep])),
-            np.concatenate((best[1], b[chosen][keep])),
+            np.concatenate((best[0], pool.a[chosen][keep])),
+            np.concatenate((best[1], pool.b[chosen][keep])),
             np.concatenate((best[2], scores[keep])),
             top,
         )
         start += batch
         batch *= 2
     return best
+
+
+def _sparse(
+    index: DuplicationIndex, rows: np.ndarray, top: int, filters: _Filters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Score the pairs of ``rows`` the prefix filter finds; return the best and exactness."""
+    whole = len(rows) == index.size
+    in_rows = np.zeros(index.size, dtype=bool)
+    in_rows[rows] = True
+    rest = 1.0 - WEIGHTS["text"]
+
+    def needed(score: float) -> float:
+        """Text threshold under which no pair can reach ``score``."""
+        return (score - 1e-6 - rest) / WEIGHTS["text"]
+
+    def search(pool: CandidatePool) -> tuple[tuple[np.ndarray, ...], float]:
+        allowed = in_rows[pool.a] & in_rows[pool.b] & _pair_mask(index, pool.a, pool.b, filters)
+        best = _best_in_pool(index, pool, allowed, top, filters.min_score)
+        if len(best[2]) >= top:
+            return best, needed(float(best[2][-1]))
+        if filters.min_score > 0:
+            return best, needed(filters.min_score)
+        return best, pool.threshold - SPARSE_STEP
+
+    threshold = SPARSE_START
+    tried: set[float] = set()
+    if index.pool is not None:
+        best, target = search(index.pool)
+        if index.pool.threshold <= target:
+            return (*best, True)
+        tried.add(index.pool.threshold)
+        threshold = max(min(target, index.pool.threshold - _EPS), SPARSE_FLOOR)
+    while True:
+        tried.add(threshold)
+        pool = _pool(index, rows, threshold, whole)
+        if whole and (index.pool is None or pool.threshold < index.pool.threshold):
+            index.pool = pool
+        best, target = search(pool)
+        if threshold <= target:
+            return (*best, True)
+        if threshold <= SPARSE_FLOOR:
+            return (*best, False)
+        threshold = max(target, SPARSE_FLOOR)
+        if threshold in tried:
+            return (*best, False)
 
 
 # --------------------------------------------------------------------------- entry point

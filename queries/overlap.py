@@ -72,6 +72,7 @@ NEIGHBOURS_KEPT = 200
 DECIMALS = 6
 EVIDENCE_PER_PAIR = 8
 _BLOCK_ROWS = 512
+_ROUNDING = 1e-5  # float32 scores are ranked after rounding to DECIMALS
 
 
 # --------------------------------------------------------------------------- index
@@ -313,32 +314,35 @@ def ranked_pairs(
     if filters.level_pair is None:
         rows = cols = np.flatnonzero(keep)
     else:
-        first, second = filters.level_pair
-        rows = np.flatnonzero(keep & (levels == first))
-        cols = np.flatnonzero(keep & (levels == second))
+        rows = np.flatnonzero(keep & (levels == filters.level_pair[0]))
+        cols = np.flatnonzero(keep & (levels == filters.level_pair[1]))
+    floor = max(filters.min_score, 1e-12)
+    one_set = filters.level_pair is None or filters.level_pair[0] == filters.level_pair[1]
     if index.scores is not None:
-        block = index.scores[np.ix_(rows, cols)].astype(np.float64)
+        block = index.scores[np.ix_(rows, cols)]
+        usable = block >= np.float32(floor - _ROUNDING)
         if exclude is not None:
-            block[exclude[np.ix_(rows, cols)]] = -1.0
-        ii, jj = np.nonzero(block > 0)
-        values = block[ii, jj]
-        a, b = rows[ii], cols[jj]
+            usable &= ~exclude[np.ix_(rows, cols)]
+        if one_set:
+            usable &= rows[:, None] < cols[None, :]
+        values = np.where(usable, block, np.float32(-1.0)).ravel()
+        if np.count_nonzero(usable) > top:
+            # Keep every pair that could round to the top-th value or above.
+            kth = np.partition(values, len(values) - top)[len(values) - top]
+            usable &= block >= kth - np.float32(_ROUNDING)
+        ii, jj = np.nonzero(usable)
+        a, b, values = rows[ii], cols[jj], block[ii, jj].astype(np.float64)
     else:
         sub = index.neighbours[rows][:, cols].tocoo()
         a, b, values = rows[sub.row], cols[sub.col], sub.data.astype(np.float64)
+        allowed = (a < b) if one_set else (a != b)
         if exclude is not None:
-            allowed = ~exclude[a, b]
-            a, b, values = a[allowed], b[allowed], values[allowed]
+            allowed &= ~exclude[a, b]
+        a, b, values = a[allowed], b[allowed], values[allowed]
     values = np.round(values, DECIMALS)
-    first_, second_ = np.minimum(a, b), np.maximum(a, b)
-    valid = (first_ != second_) & (values >= max(filters.min_score, 1e-12))
-    if filters.level_pair is None or filters.level_pair[0] == filters.level_pair[1]:
-        valid &= a < b
-    a, b, values = first_[valid], second_[valid], values[valid]
-    if len(values) > top:
-        kth = np.partition(values, len(values) - top)[len(values) - top]
-        chosen = values >= kth
-        a, b, values = a[chosen], b[chosen], values[chosen]
+    first, second = np.minimum(a, b), np.maximum(a, b)
+    valid = values >= floor
+    a, b, values = first[valid], second[valid], values[valid]
     order = np.lexsort((b, a, -values))[:top]
     return a[order], b[order], values[order]
 

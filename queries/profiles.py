@@ -392,6 +392,7 @@ class InstrumentTable:
     countries: list[frozenset[str]]
     facets: dict[str, list[frozenset[str]]]
     territories: list[frozenset[str]]
+    stated_territories: list[frozenset[str]]  # COVERS and the territory field only
     part_of_pairs: set[tuple[int, int]]
 
 
@@ -434,6 +435,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
     countries: list[frozenset[str]] = []
     facets: dict[str, list[frozenset[str]]] = {facet: [] for facet in FACETS}
     territories: list[frozenset[str]] = []
+    stated: list[frozenset[str]] = []
     for node in ids:
         data = nodes[node]
         names.append(data.get("name") or node)
@@ -463,6 +465,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         if place:
             place_parent(index, place, data.get("country"))
             covered.add(place)
+        stated.append(frozenset(covered))
         if not covered:
             covered = {
                 t for o in owners for t in operates.get(o, ()) if nodes[t].get("label") == TERRITORY
@@ -486,6 +489,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         countries,
         facets,
         territories,
+        stated,
         part_of_pairs,
     )
 
@@ -533,7 +537,6 @@ def _build_institution_table(graph: nx.MultiDiGraph) -> InstitutionTable:
         for owner in owners:
             runs.setdefault(owner, set()).add(instrument)
     operates = _targets(graph, "OPERATES_IN")
-    covers = _targets(graph, "COVERS")
     table = InstitutionTable(
         ids=ids,
         position=position,
@@ -565,10 +568,8 @@ def _build_institution_table(graph: nx.MultiDiGraph) -> InstitutionTable:
         if place:
             place_parent(index, place, data.get("country"))
             covered.add(place)
-        for instrument in own:
-            covered.update(
-                t for t in covers.get(instrument, ()) if nodes[t].get("label") == TERRITORY
-            )
+        for row in rows:
+            covered.update(instruments.stated_territories[row])
         if not covered and data.get("level") in (None, "national") and table.countries[-1]:
             covered.add(index.country_territory(table.countries[-1]))
         table.territories.append(frozenset(covered))

@@ -290,6 +290,22 @@ def test_sparse_candidates_give_the_brute_force_top_pairs(filters: dict) -> None
     assert [p.breakdown for p in sparse.pairs] == [p.breakdown for p in brute.pairs]
 
 
+def test_filtered_queries_reuse_the_candidates_of_an_earlier_search() -> None:
+    g = _generated(320)
+    find_duplicates(g, top=60, method="sparse")
+    pool = duplication.duplication_index(g).pool
+    assert pool is not None and len(pool.a) > 0
+    for filters in (
+        {"level_pair": ("regional", "local")},
+        {"theme": "educacion"},
+        {"min_score": 0.9},
+        {"level_pair": ("national", "national")},
+    ):
+        sparse = find_duplicates(g, top=30, method="sparse", **filters)
+        assert sparse.exact
+        assert _rows(sparse) == _rows(find_duplicates(g, top=30, method="brute", **filters))
+
+
 def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,0 +1,397 @@
+"""Duplication benchmark: a synthetic inventory of 100,000 instruments built from real texts.
+
+Run from the project root::
+
+    .venv/bin/python -m bench.duplication            # 100,000 instruments, 5,000 sample
+    .venv/bin/python -m bench.duplication --instruments 20000 --sample 2000
+
+It builds the inventory (see :mod:`bench.synthetic`), then measures, with the peak resident
+memory sampled in a background thread:
+
+- ``find_duplicates(top=100)`` cold (index built on the way) and warm, plus warm queries
+  with filters (they start from the candidates of the first search);
+- on a seeded sample of 5,000 instruments, whether the sparse candidate search returns
+  exactly the brute-force top 100;
+- ``find_overlaps``, ``find_ties``, ``level_matrix``, ``find_gaps`` and ``find_brokers``
+  cold and warm on the same graph.
+
+Results go to ``bench/results/duplication.json`` and ``bench/results/duplication.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import psutil
+
+from bench.synthetic import (
+    InventoryShape,
+    read_catalogue_seeds,
+    read_corpus_activities,
+    synthetic_inventory,
+)
+from queries.coordination import find_brokers, find_gaps, find_ties, level_matrix
+from queries.duplication import duplication_index, find_duplicates
+from queries.overlap import find_overlaps, overlap_index
+from queries.results import DuplicationResult
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = Path("catalogs") / "coneval_inventario_estatal_2018.xlsx"
+TARGET_SECONDS = 60.0
+TARGET_RSS_MB = 4096.0
+WARM_TARGET_MS = 200.0
+MB = 1024 * 1024
+
+
+def shared_dir() -> Path:
+    """``../shared`` beside the project, or ``TEJIDO_SHARED``."""
+    return Path(os.environ.get("TEJIDO_SHARED", ROOT / ".." / "shared")).resolve()
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+class PeakMemory:
+    """Samples this process's resident memory every few milliseconds in a thread."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self._process = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.start_rss = self._process.memory_info().rss
+        self.peak_rss = self.start_rss
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_rss = max(self.peak_rss, self._process.memory_info().rss)
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_rss = max(self.peak_rss, self._process.memory_info().rss)
+
+
+@dataclass
+class Timing:
+    """Wall time and memory of one measured call."""
+
+    seconds: float
+    start_rss_mb: float
+    peak_rss_mb: float
+
+    def as_dict(self) -> dict[str, float]:
+        """Rounded for the report."""
+        return {
+            "seconds": round(self.seconds, 3),
+            "start_rss_mb": round(self.start_rss_mb, 1),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+
+
+@contextmanager
+def measured() -> Iterator[list[Timing]]:
+    """Time and sample memory of the block; the timing is appended to the yielded list."""
+    out: list[Timing] = []
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        yield out
+        seconds = time.perf_counter() - started
+    out.append(Timing(seconds, memory.start_rss / MB, memory.peak_rss / MB))
+
+
+def timed(call: Callable[[], Any]) -> tuple[Any, Timing]:
+    """Run ``call`` once under :func:`measured`."""
+    with measured() as timing:
+        value = call()
+    return value, timing[0]
+
+
+# --------------------------------------------------------------------------- inventory
+
+
+def build_inventory(shared: Path, instruments: int, seed: int) -> tuple[nx.MultiDiGraph, dict]:
+    """The synthetic inventory and a description of it."""
+    catalogue = read_catalogue_seeds(shared / CATALOGUE)
+    activities = read_corpus_activities(shared / "corpus")
+    graph, timing = timed(
+        lambda: synthetic_inventory(
+            catalogue + activities, InventoryShape(instruments=instruments, seed=seed)
+        )
+    )
+    labels: dict[str, int] = {}
+    for _, label in graph.nodes(data="label"):
+        labels[label] = labels.get(label, 0) + 1
+    return graph, {
+        "instruments": labels.get("Instrument", 0),
+        "institutions": labels.get("Institution", 0),
+        "territories": labels.get("Territory", 0),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "seed_texts": {
+            "catalogue_objectives": len(catalogue),
+            "corpus_activities": len(activities),
+        },
+        "build": timing.as_dict(),
+    }
+
+
+def sample_inventory(graph: nx.MultiDiGraph, size: int, seed: int) -> nx.MultiDiGraph:
+    """A copy of the graph keeping ``size`` instruments drawn with ``seed`` and all else."""
+    instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("label") == "Instrument")
+    keep = set(random.Random(seed).sample(instruments, min(size, len(instruments))))
+    nodes = [n for n, d in graph.nodes(data=True) if d.get("label") != "Instrument" or n in keep]
+    return nx.MultiDiGraph(graph.subgraph(nodes))
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _rows(result: DuplicationResult) -> list[tuple[str, str, float]]:
+    return [(p.a, p.b, p.score) for p in result.pairs]
+
+
+def duplication_run(graph: nx.MultiDiGraph, top: int) -> dict:
+    """Cold and warm duplication queries on the full inventory."""
+    with measured() as cold:
+        _, index = timed(lambda: duplication_index(graph))
+        result, query = timed(lambda: find_duplicates(graph, top=top))
+    cold_timing = cold[0]
+    _, warm = timed(lambda: find_duplicates(graph, top=top))
+    filtered = {}
+    for name, filters in {
+        "level_pair national-regional": {"level_pair": ("national", "regional")},
+        "level_pair regional-local": {"level_pair": ("regional", "local")},
+        "theme educacion": {"theme": "educacion"},
+        "min_score 0.9": {"min_score": 0.9},
+    }.items():
+        answer, first = timed(lambda filters=filters: find_duplicates(graph, top=top, **filters))
+        _, again = timed(lambda filters=filters: find_duplicates(graph, top=top, **filters))
+        filtered[name] = {
+            "first_seconds": round(first.seconds, 3),
+            "warm_seconds": round(again.seconds, 4),
+            "exact": answer.exact,
+            "pairs": len(answer.pairs),
+        }
+    met = cold_timing.seconds < TARGET_SECONDS and cold_timing.peak_rss_mb < TARGET_RSS_MB
+    return {
+        "top": top,
+        "method": result.method,
+        "exact": result.exact,
+        "candidates": result.candidates,
+        "index_seconds": round(index.seconds, 3),
+        "query_seconds": round(query.seconds, 3),
+        "cold": cold_timing.as_dict(),
+        "warm_seconds": round(warm.seconds, 4),
+        "filtered": filtered,
+        "targets": {"seconds": TARGET_SECONDS, "peak_rss_mb": TARGET_RSS_MB},
+        "targets_met": met,
+        "score_range": [result.pairs[-1].score, result.pairs[0].score] if result.pairs else [],
+        "cross_level_pairs": sum(p.cross_level for p in result.pairs),
+        "best": [
+            {"a": p.name_a, "b": p.name_b, "score": p.score, "cross_level": p.cross_level}
+            for p in result.pairs[:5]
+        ],
+    }
+
+
+def sample_check(graph: nx.MultiDiGraph, size: int, top: int, seed: int) -> dict:
+    """Sparse against brute force on a sample of the inventory."""
+    sample = sample_inventory(graph, size, seed)
+    duplication_index(sample)
+    brute, brute_timing = timed(lambda: find_duplicates(sample, top=top, method="brute"))
+    sparse, sparse_timing = timed(lambda: find_duplicates(sample, top=top, method="sparse"))
+    brute_rows, sparse_rows = _rows(brute), _rows(sparse)
+    difference = next(
+        (k for k, (x, y) in enumerate(zip(brute_rows, sparse_rows, strict=False)) if x != y), None
+    )
+    return {
+        "instruments": brute.candidates,
+        "top": top,
+        "brute_seconds": round(brute_timing.seconds, 3),
+        "sparse_seconds": round(sparse_timing.seconds, 3),
+        "sparse_exact": sparse.exact,
+        "pairs_compared": len(brute_rows),
+        "equal": brute_rows == sparse_rows,
+        "first_difference": difference,
+    }
+
+
+def _count(answer: Any) -> int:
+    for name in ("pairs", "cells"):
+        if hasattr(answer, name):
+            return len(getattr(answer, name))
+    return len(answer)
+
+
+def coordination_run(graph: nx.MultiDiGraph) -> dict:
+    """Cold and warm overlap and coordination queries."""
+    _, index = timed(lambda: overlap_index(graph))
+    calls: dict[str, Callable[[], Any]] = {
+        "find_overlaps": lambda: find_overlaps(graph, top=50),
+        "find_overlaps national-regional": lambda: find_overlaps(
+            graph, top=50, level_pair=("national", "regional")
+        ),
+        "find_ties": lambda: find_ties(graph),
+        "level_matrix": lambda: level_matrix(graph),
+        "find_gaps": lambda: find_gaps(graph, top=50),
+        "find_brokers": lambda: find_brokers(graph, top=20),
+    }
+    out: dict[str, Any] = {"overlap_index_seconds": round(index.seconds, 3), "calls": {}}
+    for name, call in calls.items():
+        answer, cold = timed(call)
+        _, warm = timed(call)
+        out["calls"][name] = {
+            "cold_seconds": round(cold.seconds, 3),
+            "warm_ms": round(warm.seconds * 1000, 2),
+            "items": _count(answer),
+        }
+    out["institutions"] = overlap_index(graph).size
+    out["ties"] = len(find_ties(graph))
+    brokers = find_brokers(graph, top=1)
+    out["brokers_sampled"] = bool(brokers and brokers[0].sampled)
+    out["warm_target_ms"] = WARM_TARGET_MS
+    out["warm_targets_met"] = all(c["warm_ms"] < WARM_TARGET_MS for c in out["calls"].values())
+    return out
+
+
+def machine() -> dict:
+    """Where the benchmark ran."""
+    return {
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "memory_mb": round(psutil.virtual_memory().total / MB),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def markdown(report: dict) -> str:
+    """The report as a short markdown page."""
+    inv, dup, check, coord = (
+        report["inventory"], report["duplication"], report["sample_check"], report["coordination"]
+    )
+    lines = [
+        "# Duplication benchmark",
+        "",
+        f"Run {report['generated_at']} on {report['machine']['cpus_usable']} usable cores "
+        f"({report['machine']['memory_mb']} MB, load {report['machine']['load_average']}).",
+        "",
+        "## Inventory",
+        "",
+        f"- {inv['instruments']:,} synthetic instruments rewritten from "
+        f"{inv['seed_texts']['catalogue_objectives']:,} CONEVAL objectives and "
+        f"{inv['seed_texts']['corpus_activities']} corpus activities",
+        f"- {inv['institutions']:,} institutions, {inv['territories']:,} territories, "
+        f"{inv['edges']:,} relations; built in {inv['build']['seconds']} s",
+        "",
+        f"## find_duplicates(top={dup['top']})",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| method | {dup['method']} (exact: {dup['exact']}) | |",
+        f"| cold: index + query | {dup['index_seconds']} s + {dup['query_seconds']} s = "
+        f"{dup['cold']['seconds']} s | < {TARGET_SECONDS:.0f} s |",
+        f"| peak RSS during the cold query | {dup['cold']['peak_rss_mb']} MB "
+        f"(before: {dup['cold']['start_rss_mb']} MB) | < {TARGET_RSS_MB:.0f} MB |",
+        f"| warm (same query) | {dup['warm_seconds'] * 1000:.1f} ms | < {WARM_TARGET_MS:.0f} ms |",
+        f"| targets met | {dup['targets_met']} | |",
+        "",
+        "| filter | first query | warm | exact | pairs |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in dup["filtered"].items():
+        lines.append(
+            f"| {name} | {row['first_seconds']} s | {row['warm_seconds'] * 1000:.1f} ms | "
+            f"{row['exact']} | {row['pairs']} |"
+        )
+    lines += [
+        "",
+        f"Scores of the top {dup['top']}: {dup['score_range'][0]} to {dup['score_range'][1]}; "
+        f"{dup['cross_level_pairs']} cross-level pairs.",
+        "",
+        f"## Sparse against brute force ({check['instruments']:,}-instrument sample)",
+        "",
+        f"- top {check['top']} equal: **{check['equal']}** "
+        f"(sparse proven exact: {check['sparse_exact']}; first difference: "
+        f"{check['first_difference']})",
+        f"- brute force {check['brute_seconds']} s, sparse {check['sparse_seconds']} s",
+        "",
+        f"## Overlap and coordination ({coord['institutions']:,} institutions, "
+        f"{coord['ties']:,} ties)",
+        "",
+        f"Overlap index (all pair scores): {coord['overlap_index_seconds']} s.",
+        "",
+        "| call | cold | warm | items |",
+        "|---|---|---|---|",
+    ]
+    for name, row in coord["calls"].items():
+        lines.append(f"| {name} | {row['cold_seconds']} s | {row['warm_ms']} ms | {row['items']} |")
+    lines += [
+        "",
+        f"Warm answers under {WARM_TARGET_MS:.0f} ms: {coord['warm_targets_met']}; "
+        f"brokers sampled: {coord['brokers_sampled']}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run(instruments: int, sample: int, top: int, seed: int, shared: Path) -> dict:
+    """The whole benchmark; returns the report."""
+    graph, inventory = build_inventory(shared, instruments, seed)
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "inventory": inventory,
+        "duplication": duplication_run(graph, top),
+        "coordination": coordination_run(graph),
+    }
+    report["sample_check"] = sample_check(graph, sample, top, seed)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--instruments", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=5_000)
+    parser.add_argument("--top", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shared", type=Path, default=shared_dir())
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    if not (args.shared / CATALOGUE).is_file():
+        parser.error(f"{args.shared / CATALOGUE}: catalogue not found (set --shared)")
+    report = run(args.instruments, args.sample, args.top, args.seed, args.shared)
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    (args.out / "duplication.json").write_text(text + "\n")
+    (args.out / "duplication.md").write_text(markdown(report))
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
