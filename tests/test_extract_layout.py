@@ -45,11 +45,6 @@ def test_form_feeds_become_line_breaks() -> None:
     assert text.split("\n")[:2] == ["Primera página del informe.", "Segunda página del informe."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clean_layout maps CR and LF to a line break each, so CRLF becomes a blank line: "
-    "'ante\\r\\nel consejo' is cut into two paragraphs instead of joined",
-)
 def test_windows_line_ends_are_one_line_break() -> None:
     raw = (
         "El Servicio Regional presentó su informe anual ante\r\n"
@@ -114,12 +109,6 @@ def test_banner_repeated_at_page_breaks_is_kept_once_at_the_end(paginated: str) 
     assert clean.text.index(BANNER) > clean.text.index("durante todo el año.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the first page's header block starts the text, so it is not 'set off by a blank "
-    "run' and a second header line next to no page number is found in furniture only twice "
-    "in a three-page report: 'Documento de trabajo 2024' stays in the body three times",
-)
 def test_second_line_of_a_running_header_is_kept_once_at_the_end(paginated: str) -> None:
     clean = clean_layout(paginated)
     assert clean.text.count(DOC_CODE) == 1
@@ -175,11 +164,6 @@ def test_words_hyphenated_at_line_ends_are_joined(paginated: str) -> None:
     assert "coor-" not in text and "ins-" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a hyphen at a line end followed by a capital is joined with a space: "
-    "'Bío-\\nBío' becomes 'Bío- Bío' instead of the compound 'Bío-Bío'",
-)
 def test_a_compound_name_broken_at_its_hyphen_keeps_the_hyphen() -> None:
     raw = (
         "El Gobierno Regional destinó recursos a los pescadores de la cuenca del Bío-\n"

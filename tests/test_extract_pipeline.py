@@ -294,11 +294,6 @@ def test_an_instrument_takes_the_level_of_its_responsible(lexicon: Lexicon) -> N
     assert found["Fondo Regional de Caletas"].level == "regional"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an institution whose level nothing states takes the level most gazetteer hits of "
-    "the document have; one international bank makes a local chamber of tourism supranational",
-)
 def test_one_international_funder_does_not_make_local_actors_supranational(
     lexicon: Lexicon,
 ) -> None:

@@ -163,11 +163,6 @@ def test_stacked_header_broken_as_lugar_y_then_fecha() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a stacked table ends only at a heading, a repeated header or a paragraph over "
-    "600 characters, so body text after the last row is glued into its LUGAR Y FECHA cell",
-)
 def test_text_after_a_stacked_table_is_not_part_of_its_last_cell() -> None:
     text = (
         "ACTIVIDAD\n\nOBJETIVOS\n\nORGANIZADORES\n\nLUGAR Y FECHA\n\n"
@@ -264,12 +259,6 @@ def test_table_relations_quote_their_row(plan: Extraction) -> None:
                 assert "\t" in ev.quote and "\n" not in ev.quote
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="section headings are linked to coded items before the table rows are read, so "
-    "every table activity goes to the document's first programme: '2.1 Ruta gastronómica' "
-    "under 'PROYECTO 2. Turismo costero' is PART_OF 'PROYECTO 1'",
-)
 def test_activities_belong_to_the_project_of_their_section(plan: Extraction) -> None:
     part_of = triples(plan, "PART_OF")
     assert ("Diagnóstico de caletas del litoral", "Fortalecimiento de caletas pesqueras") in part_of

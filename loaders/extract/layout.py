@@ -145,7 +145,7 @@ def _find_running_headers(lines: list[str]) -> set[str]:
                 near_page_number += 1
         shared = max(max(prev_keys.values()), max(next_keys.values()))
         in_furniture = sum(1 for pos in positions if _in_furniture_block(keyed, nonblank[pos]))
-        if near_page_number >= 2 or (shared >= 3 and in_furniture >= 3):
+        if near_page_number >= 2 or (shared >= 3 and in_furniture >= 2):
             headers.add(key)
     return headers
 
@@ -166,7 +166,7 @@ def _in_furniture_block(keyed: list[str], index: int) -> bool:
     blank_after = 0
     while end + 1 + blank_after < len(keyed) and not keyed[end + 1 + blank_after]:
         blank_after += 1
-    return blank_before >= 2 or blank_after >= 2
+    return blank_before >= 2 or blank_after >= 2 or start == 0
 
 
 def _is_structural(line: str) -> bool:
@@ -224,6 +224,8 @@ def _join_lines(lines: list[str]) -> list[str]:
                       and len(stripped) >= 0.6 * width)
         if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
             out[-1] = prev[:-1] + stripped
+        elif can_join and prev.endswith("-") and stripped[:1].isupper() and prev[-2:-1].isalpha():
+            out[-1] = prev + stripped  # a compound broken at its hyphen: "Bío-" + "Bío"
         elif can_join and (
             stripped[:1].islower()
             or (not _SENTENCE_END.search(prev) and not (short_line and stripped[:1].isupper()))
@@ -236,7 +238,7 @@ def _join_lines(lines: list[str]) -> list[str]:
 
 def clean_layout(raw: str) -> CleanText:
     """Clean ``raw`` text; see the module docstring for the steps."""
-    text = raw.translate(_CHAR_MAP)
+    text = raw.replace("\r\n", "\n").translate(_CHAR_MAP)
     text = _MD_LINK.sub(lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", text)
     text = _MD_EMPHASIS.sub(lambda m: m.group(2), text)
     text = _MD_ESCAPE.sub(lambda m: m.group(1), text)

@@ -679,8 +679,12 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
     # 5. responsibility tables
     doc_programme = _document_programme(ctx, base)
+    sections = sorted((c.start, c.key) for c in section_items if c.label == "Program" and c.key)
+    section_starts = [start for start, _ in sections]
     for row in find_table_rows(text):
-        _table_row(ctx, row, base, doc_programme)
+        i = bisect.bisect_right(section_starts, row.start) - 1
+        programme = sections[i][1] if i >= 0 else doc_programme
+        _table_row(ctx, row, base, programme)
     _key_value_lines(ctx, base)
 
     # 6. unit "de" parent splits and gazetteer parents
@@ -731,6 +735,13 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
                     ctx.builders[inst.key].country = t.country
                 break
 
+    regions = [c for c in gaz if c.label == "Territory" and c.kind == "region"]
+    for inst in base:
+        builder = ctx.builders.get(inst.key or "")
+        if inst.label != "Institution" or builder is None or builder.level:
+            continue
+        if any(inst.start <= t.start and t.end <= inst.end for t in regions):
+            builder.level = "regional"  # "Comité Innova Bío-Bío": named after its region
     countries_in_names = [c for c in gaz if c.label == "Territory" and c.kind == "country"]
     for inst in base:
         if inst.label != "Institution" or not inst.key or inst.source == "gazetteer":
@@ -800,8 +811,15 @@ def _role_institutions(ctx: _Context, offset: int, rest: str) -> list[Candidate]
             if place and kind == "municipality":
                 p_start = offset + m.start("place")
                 known = ctx.lexicon.lookup(place)
-                territory = Candidate(p_start, p_start + len(place), "Territory", place,
-                                      "gazetteer", kind="commune", confidence=0.6)
+                territory = Candidate(
+                    p_start,
+                    p_start + len(place),
+                    "Territory",
+                    place,
+                    "gazetteer",
+                    kind="commune",
+                    confidence=0.6,
+                )
                 if known is not None and known.label == "Territory":
                     territory = _candidate_from_entry(territory, known)
                 ctx.add(territory)
@@ -1109,27 +1127,31 @@ def _sentence_relations(
         if triggers.OVERLAP.search(sentence) and 2 <= len(insts) <= 4:
             for a, b in combinations(insts, 2):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
-        if instruments and insts:
-            if m := triggers.RESPONSIBILITY.search(sentence):
+        if insts:
+            for pattern, rel_type in (
+                (triggers.RESPONSIBILITY, "RESPONSIBLE_FOR"),
+                (triggers.FUNDING, "FUNDS"),
+            ):
+                m = pattern.search(sentence)
+                if m is None:
+                    continue
                 after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
+                # what is run: an instrument or programme, or a body (forum, committee...)
                 before = [
                     c
                     for c in inside
-                    if c.label in ("Instrument", "Program") and c.end <= s + m.start()
-                ]
-                if after and before:
-                    ctx.relate(
-                        after[0].key, "RESPONSIBLE_FOR", before[-1].key, s, e, "trigger", 0.7
+                    if c.end <= s + m.start()
+                    and (
+                        c.label in ("Instrument", "Program")
+                        or (
+                            rel_type == "RESPONSIBLE_FOR"
+                            and c.label == "Institution"
+                            and (ctx.builders[c.key].kind or "") in BODY_KINDS
+                        )
                     )
-            if m := triggers.FUNDING.search(sentence):
-                after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
-                before = [
-                    c
-                    for c in inside
-                    if c.label in ("Instrument", "Program") and c.end <= s + m.start()
                 ]
-                if after and before:
-                    ctx.relate(after[0].key, "FUNDS", before[-1].key, s, e, "trigger", 0.7)
+                if after and before and after[0].key != before[-1].key:
+                    ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
         for member, body in _participation_pairs(ctx, passage, inside, context):
             ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
         sub_territories = [
@@ -1239,7 +1261,12 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
     for b in builders.values():
         if b.label == "Institution" and b.from_gazetteer and b.level:
             votes[b.level] += len(b.spans)
-    default_level = votes.most_common(1)[0][0] if votes else None
+    # the document's level for institutions nothing else places: only a clear majority
+    default_level = None
+    if votes:
+        top_level, n = votes.most_common(1)[0]
+        if n >= 3 and n >= 0.6 * sum(votes.values()):
+            default_level = top_level
     for b in builders.values():
         if b.kind == "university":
             b.level = None  # universities carry no governance level
@@ -1251,6 +1278,10 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
     for r in ctx.relations.values():
         if r.type in ("RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR"):
             responsible[r.target].append(r.source)
+    for b in builders.values():
+        if b.label == "Institution" and not b.level and b.key in responsible:
+            levels = [builders[s].level for s in responsible[b.key] if builders[s].level]
+            b.level = levels[0] if levels else None  # a body takes its convener's level
     for b in builders.values():
         if b.label == "Institution" and not b.level and b.kind != "university":
             parent = builders.get(parents.get(b.key, ""))
@@ -1382,8 +1413,11 @@ def _facets(b: _Builder, name: str, context: str | None = None) -> dict[str, lis
     if b.label not in ("Instrument", "Program"):
         return {}
     facets = assign_facets(name, b.objective)
-    return {"themes": facets.themes, "target_groups": facets.target_groups,
-            "support_types": facets.support_types}
+    return {
+        "themes": facets.themes,
+        "target_groups": facets.target_groups,
+        "support_types": facets.support_types,
+    }
 
 
 def _canonical_name(b: _Builder) -> str:

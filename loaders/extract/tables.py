@@ -246,6 +246,9 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
                 break  # the header repeats: a new table
             if _HEADING_LIKE.match(para.text) or len(para.text) > 600:
                 break
+            if (len(current) >= len(roles) and not _ENUMERATED.match(para.text)
+                    and len(para.text) > 60 and para.text.rstrip().endswith(".")):
+                break  # a full sentence after a complete row: the table is over
             if _ENUMERATED.match(para.text) and current:
                 flush(current)
                 current = []
