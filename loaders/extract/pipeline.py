@@ -748,7 +748,10 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             continue
         for t in countries_in_names:
             if inst.start < t.start and abs(t.end - inst.end) <= 1 and t.country:
-                ctx.builders[inst.key].country = t.country
+                builder = ctx.builders[inst.key]
+                builder.country = t.country
+                if not builder.level and level_from_name(inst.name) != "supranational":
+                    builder.level = "national"  # "Cámara de Exportadores de Costa Rica"
                 break
 
     # 9. levels and countries, then entities
@@ -1113,9 +1116,6 @@ def _sentence_relations(
         hi = bisect.bisect_left(cstarts, passage.end)
         inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
         insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
-        instruments = list(
-            dict.fromkeys(c.key for c in inside if c.label in ("Instrument", "Program"))
-        )
         territories = [c for c in inside if c.label == "Territory"]
         ci = bisect.bisect_right(starts, passage.start) - 1
         context = speaker_context[ci][1] if ci >= 0 else []
