@@ -249,10 +249,14 @@ def _split_units(
     """Cut pattern names that swallowed another known entity: "X de SUBDERE", "A y el B"."""
     out: list[Candidate] = []
     owners: list[tuple[Candidate, Candidate]] = []
+    anchors = sorted(anchors, key=lambda a: a.start)
+    anchor_starts = [a.start for a in anchors]
     for cand in pattern_cands:
+        lo = bisect.bisect_right(anchor_starts, cand.start)
+        hi = bisect.bisect_left(anchor_starts, cand.end)
         inner = [
             a
-            for a in anchors
+            for a in anchors[lo:hi]
             if cand.start < a.start
             and cand.end - 1 <= a.end <= cand.end + 1
             and a.label == "Institution"
@@ -607,7 +611,10 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     taken = sorted((c.start, c.end) for c in base)
     for m in _BARE_ACRONYM.finditer(text):
         key = acronym_keys.get(m.group())
-        if key is None or any(s <= m.start() < e for s, e in taken):
+        if key is None:
+            continue
+        i = bisect.bisect_right(taken, (m.start(), len(text) + 1)) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
             continue
         b = ctx.builders[key]
         cand = Candidate(m.start(), m.end(), b.label, b.name, "acronym", key=key)
@@ -1167,6 +1174,17 @@ def _sentence_relations(
                     ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
 
 
+def _starting_with(sorted_norms: list[str], prefix: str,
+                   by_norm: dict[str, list[_Builder]]) -> list[_Builder]:
+    """Builders whose normalised name starts with ``prefix`` (binary search in sorted names)."""
+    out: list[_Builder] = []
+    i = bisect.bisect_left(sorted_norms, prefix)
+    while i < len(sorted_norms) and sorted_norms[i].startswith(prefix):
+        out += by_norm[sorted_norms[i]]
+        i += 1
+    return out
+
+
 def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
     """Merge a name that is the start of exactly one longer name of the same family
     ("Mesa Directiva" → "Mesa Directiva de eLAC2020"), and a person named by a subset of
@@ -1177,10 +1195,20 @@ def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
     for b in builders.values():
         by_family[b.key.split("|", 1)[0]].append(b)
     for family, group in by_family.items():
+        norms = {b.key: normalize_name(b.name) for b in group}
+        sorted_norms = sorted(set(norms.values()))
+        by_norm: dict[str, list[_Builder]] = defaultdict(list)
+        for b in group:
+            by_norm[norms[b.key]].append(b)
+        acronyms = {
+            b.key: {normalize_name(n) for n in b.names
+                    if n.isupper() or any(ch.isupper() for ch in n[1:])}
+            for b in group
+        }
         for short in group:
             if short.from_gazetteer or short.code:
                 continue
-            short_norm = normalize_name(short.name)
+            short_norm = norms[short.key]
             if family == "Person":
                 tokens = short_norm.split()
                 longer = [
@@ -1188,16 +1216,11 @@ def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
                     for b in group
                     if b is not short
                     and len(b.name) > len(short.name)
-                    and set(tokens) <= set(normalize_name(b.name).split())
-                    and normalize_name(b.name).split()[0] == tokens[0]
+                    and set(tokens) <= set(norms[b.key].split())
+                    and norms[b.key].split()[0] == tokens[0]
                 ]
             else:
-                longer = [
-                    b
-                    for b in group
-                    if b is not short
-                    and re.match(rf"{re.escape(short_norm)} \w", normalize_name(b.name))
-                ]
+                longer = _starting_with(sorted_norms, short_norm + " ", by_norm)
             if len(longer) == 1 and len(short_norm.split()) >= 2:
                 redirect[short.key] = longer[0].key
                 continue
@@ -1206,16 +1229,8 @@ def _merge_short_forms(ctx: _Context, base: list[Candidate]) -> None:
             if family != "Person" and len(words) >= 2:
                 head, last = " ".join(words[:-1]), words[-1]
                 owners = [
-                    b
-                    for b in group
-                    if b is not short
-                    and last
-                    in {
-                        normalize_name(n)
-                        for n in b.names
-                        if n.isupper() or any(ch.isupper() for ch in n[1:])
-                    }
-                    and normalize_name(b.name).startswith(head + " ")
+                    b for b in _starting_with(sorted_norms, head + " ", by_norm)
+                    if b is not short and last in acronyms[b.key]
                 ]
                 if len(owners) == 1:
                     redirect[short.key] = owners[0].key
