@@ -51,6 +51,7 @@ from queries.profiles import (
     graph_index,
     instrument_table,
     remembered,
+    row_blocks,
     rowwise_dot,
     territory_index,
     territory_overlap,
@@ -67,16 +68,17 @@ WEIGHTS: dict[str, float] = {
     "different_institutions": 0.05,
 }
 BRUTE_LIMIT = 3000  # "auto" scores every pair up to this many instruments
+BRUTE_FALLBACK_LIMIT = 10_000  # "auto" falls back to brute force when sparse is not proven
 SPARSE_START = 0.97  # first text threshold of the sparse search
 SPARSE_FLOOR = 0.3  # lowest text threshold the sparse search goes to
 SPARSE_STEP = 0.1  # how far the threshold drops when too few pairs were found
 DECIMALS = 6
 EVIDENCE_PER_INSTRUMENT = 10
 _EPS = 1e-9
+_SLACK = 1e-5  # margin of bounds computed in single precision
 _BLOCK_ROWS = 256
 _LAZY_BATCH = 4096
 _PROBE_ROWS = 2048
-_BOUND_ROWS = 4096
 
 Method = Literal["auto", "brute", "sparse"]
 
@@ -100,18 +102,11 @@ class DuplicationIndex:
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
 
     pool: CandidatePool | None = None  # the widest candidate pool over all instruments
-    _transposed: sp.csr_matrix | None = None
 
     @property
     def size(self) -> int:
         """Number of instruments and programmes."""
         return len(self.table.ids)
-
-    def transposed_text(self) -> sp.csr_matrix:
-        """The text matrix transposed (features × instruments), computed once."""
-        if self._transposed is None:
-            self._transposed = sp.csr_matrix(self.text.matrix.T)
-        return self._transposed
 
 
 def duplication_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
@@ -325,57 +320,68 @@ def _brute(
     return _best(*(np.concatenate(parts) for parts in zip(*found, strict=True)), top)
 
 
-def _probe_matrix(text: sp.csr_matrix, threshold: float) -> tuple[sp.csr_matrix, np.ndarray]:
+def _probe_matrix(
+    text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """Split each row into frequent features (bounded below ``threshold``) and probes.
 
     Columns are ordered commonest first (see :class:`TextMatrix`), so a row's frequent
     part is a prefix of its entries: the longest one whose largest possible contribution to
-    a cosine with any row (``min(sum x_f * max_f, norm)``) stays below the threshold.
-    Returns the probe part of every row and, per row, that bound for its frequent part.
+    a cosine with any row (``min(sum x_f * max_f, norm)``, ``max_f`` the largest weight of
+    feature ``f`` in any row) stays below the threshold. Returns the probe part of every
+    row (single precision) and, per row, that bound for its frequent part.
     """
     n = text.shape[0]
-    max_weight = np.asarray(text.max(axis=0).toarray()).ravel()
+    indptr = text.indptr
+    keep = np.empty(text.nnz, dtype=bool)
     suffix_bound = np.zeros(n)
-    frequent_count = np.zeros(n, dtype=np.int64)
-    for start in range(0, n, _BOUND_ROWS):
-        block = text[start : start + _BOUND_ROWS]
-        lengths = np.diff(block.indptr)
-        row_of = np.repeat(np.arange(len(lengths)), lengths)
-        starts = np.concatenate(([0], np.cumsum(lengths)))
+    kept_per_row = np.zeros(n, dtype=np.int64)
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        values, columns = text.data[low:high], text.indices[low:high]
+        lengths = np.diff(indptr[first : last + 1])
+        row_of = np.repeat(np.arange(last - first), lengths)
+        starts = indptr[first:last] - low
 
         def running(x: np.ndarray, row_of: np.ndarray = row_of, starts: np.ndarray = starts):
             total = np.cumsum(x)
-            return total - np.concatenate(([0.0], total))[starts[row_of]]
+            return total - np.concatenate(([0.0], total))[starts][row_of]
 
-        values = block.data
         bound = np.minimum(
-            running(values * max_weight[block.indices]), np.sqrt(running(values * values))
+            running(values * max_weight[columns]), np.sqrt(running(values * values))
         )
         frequent = bound < threshold - _EPS
-        count = np.bincount(row_of[frequent], minlength=len(lengths))
-        last = np.maximum(starts[:-1] + count - 1, 0)
+        keep[low:high] = ~frequent
+        count = np.bincount(row_of[frequent], minlength=last - first)
         if len(bound):
-            suffix_bound[start : start + len(lengths)] = np.where(count > 0, bound[last], 0.0)
-        frequent_count[start : start + len(lengths)] = count
-    lengths = np.diff(text.indptr)
-    keep = np.ones(text.nnz, dtype=bool)
-    keep[_prefix_positions(text.indptr, frequent_count)] = False
-    probe_indptr = np.concatenate(([0], np.cumsum(lengths - frequent_count)))
-    probe = sp.csr_matrix((text.data[keep], text.indices[keep], probe_indptr), shape=text.shape)
+            last_frequent = np.maximum(starts + count - 1, 0)
+            suffix_bound[first:last] = np.where(count > 0, bound[last_frequent], 0.0)
+        kept_per_row[first:last] = lengths - count
+    probe_indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
+    probe = sp.csr_matrix(
+        (text.data[keep].astype(np.float32), text.indices[keep], probe_indptr), shape=text.shape
+    )
     return probe, suffix_bound
 
 
-def _prefix_positions(indptr: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Positions of the first ``counts[r]`` entries of every row ``r`` of a CSR matrix."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(indptr[:-1], counts) + offsets
+def _transposed_single(text: sp.csr_matrix) -> sp.csr_matrix:
+    """The matrix transposed (features × rows) in single precision, without a double copy."""
+    single = sp.csr_matrix((text.data.astype(np.float32), text.indices, text.indptr), text.shape)
+    return single.T.tocsr()
+
+
+def _column_max(transposed: sp.csr_matrix) -> np.ndarray:
+    """Largest value of each row of a CSR matrix (0 for empty rows), as float64."""
+    out = np.zeros(transposed.shape[0])
+    filled = np.flatnonzero(np.diff(transposed.indptr) > 0)
+    if len(filled):
+        maxima = np.maximum.reduceat(transposed.data, transposed.indptr[filled])
+        out[filled] = maxima.astype(np.float64)
+    return out
 
 
 def _text_candidates(
-    text: sp.csr_matrix, threshold: float, transposed: sp.csr_matrix | None = None
+    text: sp.csr_matrix, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of rows whose cosine may reach ``threshold``, with a ceiling.
 
@@ -383,19 +389,26 @@ def _text_candidates(
     threshold has ``P_i·X_j > 0`` and ``P_j·X_i > 0``; its cosine is at most
     ``P_i·X_j + bound_i``, ``P_j·X_i + bound_j`` and ``P_i·X_j + P_j·X_i + min(bound_i,
     bound_j)`` (the last because ``S_i·S_j`` is below both bounds). Pairs failing any of
-    these are dropped; the smallest of the three is returned as the pair's ceiling.
+    these are dropped; the smallest of the three is returned as the pair's ceiling. The
+    partial products use a single-precision copy of the matrix (half the memory); bounds
+    get :data:`_SLACK` for its rounding, which only keeps a few more pairs.
     """
-    probe, bound = _probe_matrix(text, threshold)
-    if transposed is None:
-        transposed = sp.csr_matrix(text.T)
-    low = threshold - _EPS
+    transposed = _transposed_single(text)
+    # Single-precision maxima can be a hair under the true ones: nudge them up.
+    max_weight = _column_max(transposed) * (1 + 1e-6)
+    probe, bound = _probe_matrix(text, threshold, max_weight)
+    low = threshold - _SLACK
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, text.shape[0], _PROBE_ROWS):
         partial = sp.coo_matrix(probe[start : start + _PROBE_ROWS] @ transposed)
         i = partial.row.astype(np.int64) + start
         j = partial.col.astype(np.int64)
-        keep = (i != j) & (partial.data + bound[i] >= low)
-        found.append((i[keep], j[keep], partial.data[keep]))
+        q = partial.data.astype(np.float64)
+        keep = (i != j) & (q + bound[i] >= low)
+        found.append((i[keep], j[keep], q[keep]))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
     i, j, q = (np.concatenate(parts) for parts in zip(*found, strict=True))
     n = text.shape[0]
     first, second = np.minimum(i, j), np.maximum(i, j)
@@ -435,11 +448,10 @@ def _pool(
     index: DuplicationIndex, rows: np.ndarray, threshold: float, whole: bool
 ) -> CandidatePool:
     text = index.text.matrix if whole else index.text.matrix[rows]
-    transposed = index.transposed_text() if whole else None
-    local_a, local_b, ceiling = _text_candidates(text, threshold, transposed)
+    local_a, local_b, ceiling = _text_candidates(text, threshold)
     a, b = rows[local_a], rows[local_b]
     others = facet_components(index, a, b)
-    upper = WEIGHTS["text"] * np.minimum(ceiling, 1.0 + _EPS) + sum(
+    upper = WEIGHTS["text"] * np.minimum(ceiling + _SLACK, 1.0 + _SLACK) + sum(
         WEIGHTS[name] * values for name, values in others.items()
     )
     return CandidatePool(
@@ -550,7 +562,9 @@ def find_duplicates(
     ``level_pair`` keeps pairs with one side at each level (``("national", "regional")``);
     ``country`` keeps instruments of that country (code or name); ``theme`` keeps
     instruments with that theme. ``method`` chooses the candidate generator (see the
-    module docstring); ``"auto"`` is brute force up to :data:`BRUTE_LIMIT` instruments.
+    module docstring); ``"auto"`` is brute force up to :data:`BRUTE_LIMIT` instruments,
+    sparse above, and brute force again when the sparse list cannot be proven exact and
+    there are at most :data:`BRUTE_FALLBACK_LIMIT` instruments.
     """
     top = check_top(top)
     min_score = check_fraction(min_score, "min_score")
@@ -572,6 +586,9 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         a, b, s = _brute(index, rows, top, filters)
     else:
         a, b, s, exact = _sparse(index, rows, top, filters)
+        if not exact and method == "auto" and len(rows) <= BRUTE_FALLBACK_LIMIT:
+            chosen, exact = "brute", True
+            a, b, s = _brute(index, rows, top, filters)
     return DuplicationResult(
         pairs=_describe(graph, index, a, b, s),
         method=chosen,

@@ -702,7 +702,10 @@ def text_matrix(
     order = np.argsort(-frequency, kind="stable")  # new column k holds old column order[k]
     new_column = np.empty_like(order)
     new_column[order] = np.arange(len(order))
-    matrix.indices = new_column[matrix.indices].astype(matrix.indices.dtype)
+    new_column = new_column.astype(matrix.indices.dtype)
+    for first, last in row_blocks(matrix.indptr):
+        low, high = matrix.indptr[first], matrix.indptr[last]
+        matrix.indices[low:high] = new_column[matrix.indices[low:high]]
     matrix.has_sorted_indices = False
     matrix.sort_indices()
     word_columns = {int(new_column[c]): word for c, word in enumerate(words)}
@@ -712,7 +715,7 @@ def text_matrix(
 _ROW_BLOCK_ENTRIES = 2_000_000  # entries per block of in-place work (keeps temporaries small)
 
 
-def _row_blocks(indptr: np.ndarray, entries: int = _ROW_BLOCK_ENTRIES) -> list[tuple[int, int]]:
+def row_blocks(indptr: np.ndarray, entries: int = _ROW_BLOCK_ENTRIES) -> list[tuple[int, int]]:
     """Consecutive row ranges of a CSR matrix holding about ``entries`` entries each."""
     blocks: list[tuple[int, int]] = []
     n_rows = len(indptr) - 1
@@ -732,7 +735,7 @@ def _sublinear_tfidf(counts: sp.csr_matrix, n_words: int, word_share: float) -> 
     idf = 1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))
     word_weight, rest_weight = math.sqrt(word_share), math.sqrt(1.0 - word_share)
     indptr = counts.indptr
-    for first, last in _row_blocks(indptr):
+    for first, last in row_blocks(indptr):
         low, high = indptr[first], indptr[last]
         data = counts.data[low:high]
         columns = counts.indices[low:high]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from bench.synthetic import InventoryShape, SeedProgramme, synthetic_inventory
 from queries import duplication
@@ -312,9 +314,9 @@ def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(
     thresholds: list[float] = []
     original = duplication._text_candidates
 
-    def spy(text, threshold, transposed=None):
+    def spy(text: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, ...]:
         thresholds.append(threshold)
-        return original(text, threshold, transposed)
+        return original(text, threshold)
 
     monkeypatch.setattr(duplication, "_text_candidates", spy)
     monkeypatch.setattr(duplication, "SPARSE_START", 0.999)
@@ -331,6 +333,18 @@ def test_sparse_search_says_when_it_could_not_prove_its_list(
     monkeypatch.setattr(duplication, "SPARSE_START", 0.95)
     result = find_duplicates(_generated(120), top=2000, method="sparse")
     assert not result.exact
+
+
+def test_auto_falls_back_to_brute_force_when_sparse_is_not_proven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(duplication, "BRUTE_LIMIT", 10)
+    monkeypatch.setattr(duplication, "SPARSE_FLOOR", 0.95)
+    monkeypatch.setattr(duplication, "SPARSE_START", 0.95)
+    g = _generated(120)
+    result = find_duplicates(g, top=2000)
+    assert result.method == "brute" and result.exact
+    assert _rows(result) == _rows(find_duplicates(g, top=2000, method="brute"))
 
 
 def test_auto_uses_brute_force_on_small_inventories() -> None:
