@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
-from app.routers import api, views
+from app.routers import analysis, api, explorer, views
 from app.settings import Settings
 from app.views.assets import STATIC_DIR
 from graph.stores import StoreError, StoreUnavailable
@@ -162,6 +162,8 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     app.add_exception_handler(StoreError, store_error)
     app.include_router(api.router)
     app.include_router(views.router)
+    app.include_router(analysis.router)
+    app.include_router(explorer.router)  # before _add_docs: the explorer answers /
     _add_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if settings.cors_origins:

@@ -1,0 +1,60 @@
+"""The analyses as CSV, in the row layouts of :mod:`queries.tabular` (shared with the CLI).
+
+Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) are prefixed with an apostrophe: names come from documents.
+Paths, which :mod:`queries.tabular` has no layout for, get one row per hop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from queries.results import PathResult
+from queries.tabular import Row, to_csv, to_rows
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """``value``, or a string made safe to open in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(rows: Iterable[Row]) -> str:
+    """CSV text of ``rows`` with every cell defused (see the module docstring)."""
+    return to_csv([{key: defuse(value) for key, value in row.items()} for row in rows])
+
+
+def results_csv(items: Iterable[BaseModel]) -> str:
+    """CSV of ties, gaps, brokers, overlap or duplicate pairs, or matrix cells."""
+    return safe_csv(to_rows(items))
+
+
+def path_rows(path: PathResult | None) -> list[Row]:
+    """One row per hop of ``path``: both ends, the relations or channels, a quote."""
+    if path is None:
+        return []
+    names = {node.id: node.name for node in path.nodes}
+    return [
+        {
+            "step": number,
+            "source": step.source,
+            "source_name": names.get(step.source, step.source),
+            "target": step.target,
+            "target_name": names.get(step.target, step.target),
+            "relations": "; ".join(step.relations),
+            "via": "; ".join(step.via),
+            "evidence": len(step.evidence),
+            "quote": step.evidence[0].quote[:300] if step.evidence else "",
+        }
+        for number, step in enumerate(path.steps, 1)
+    ]
+
+
+def path_csv(path: PathResult | None) -> str:
+    """CSV of a path's hops (an empty table when there is no path)."""
+    return safe_csv(path_rows(path))

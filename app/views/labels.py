@@ -1,0 +1,104 @@
+"""Spanish words for what the pages, tooltips and the report show: levels, facets, channels.
+
+Facet values are shown by their vocabulary label (``innovation`` → ``Innovación``); values
+missing from the vocabulary are shown as they are, underscores as spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.facets import default_vocabularies
+from graph.vocab import LEVEL_NAMES
+
+LEVEL_LABELS: dict[str, str] = {**LEVEL_NAMES, "unknown": "Sin nivel", "none": "Sin nivel"}
+
+ENTITY_LABELS: dict[str, str] = {
+    "Institution": "Institución",
+    "Instrument": "Instrumento",
+    "Program": "Programa",
+    "Territory": "Territorio",
+    "Person": "Persona",
+    "GovernanceLevel": "Nivel de gobierno",
+}
+
+FACET_LABELS: dict[str, str] = {
+    "themes": "temas",
+    "target_groups": "público",
+    "support_types": "tipo de apoyo",
+    "territories": "territorios",
+    "levels": "niveles",
+    "institutions": "instituciones",
+    "terms": "términos",
+}
+
+COMPONENT_LABELS: dict[str, str] = {
+    "text": "texto",
+    "themes": "temas",
+    "target_groups": "público",
+    "support_types": "tipo de apoyo",
+    "territory": "territorio",
+    "levels": "niveles",
+    "different_institutions": "instituciones distintas",
+    "explicit": "declarado en un documento",
+}
+
+CHANNEL_LABELS: dict[str, str] = {
+    "coordinates_with": "coordinación declarada",
+    "shared_body": "instancia compartida",
+    "shared_instrument": "instrumento compartido",
+    "membership": "pertenencia",
+}
+
+_VOCABULARY_FACETS = ("themes", "target_groups", "support_types")
+
+
+def level_label(level: str | None) -> str:
+    """``national`` → ``Nacional``; no level → ``Sin nivel``."""
+    return LEVEL_LABELS.get(level or "none", level or "Sin nivel")
+
+
+def entity_label(label: str | None) -> str:
+    """``Institution`` → ``Institución``."""
+    return ENTITY_LABELS.get(label or "", label or "")
+
+
+def facet_value_label(facet: str, value: str) -> str:
+    """The Spanish label of a facet value, else the value with spaces for underscores."""
+    if facet in _VOCABULARY_FACETS:
+        try:
+            return default_vocabularies().label(facet, value)
+        except KeyError:
+            pass
+    if facet == "levels":
+        return level_label(value)
+    return value.replace("_", " ")
+
+
+def facet_values(facet: str, values: Iterable[str]) -> str:
+    """Comma-separated Spanish labels of ``values``."""
+    return ", ".join(facet_value_label(facet, value) for value in values)
+
+
+def component_label(name: str) -> str:
+    """The Spanish name of a score component (``target_groups`` → ``público``)."""
+    return COMPONENT_LABELS.get(name, name.replace("_", " "))
+
+
+def channel_label(kind: str) -> str:
+    """The Spanish name of a coordination channel."""
+    return CHANNEL_LABELS.get(kind, kind.replace("_", " "))
+
+
+def score_text(value: float | None) -> str:
+    """A score with two decimals and a decimal comma; ``—`` when there is none."""
+    if value is None:
+        return "—"
+    return f"{value:.2f}".replace(".", ",")
+
+
+def percent_text(value: float | None) -> str:
+    """A share as a whole percentage (``0.5`` → ``50 %``); ``—`` when there is none."""
+    if value is None:
+        return "—"
+    return f"{round(value * 100)} %"

@@ -1,0 +1,52 @@
+"""The Jinja environment of the explorer pages and the report (autoescaped, local files).
+
+Filters turn codes into Spanish words (``level``, ``entity_label``, ``facet``,
+``component``, ``channel``) and numbers into text (``score``, ``percent``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.views import assets
+from app.views.labels import (
+    FACET_LABELS,
+    channel_label,
+    component_label,
+    entity_label,
+    facet_value_label,
+    level_label,
+    percent_text,
+    score_text,
+)
+
+
+@cache
+def environment() -> Environment:
+    """The shared environment over ``app/templates``."""
+    env = Environment(
+        loader=FileSystemLoader(str(assets.TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(
+        level=level_label,
+        entity_label=entity_label,
+        facet=lambda value, facet: facet_value_label(facet, value),
+        facet_name=lambda facet: FACET_LABELS.get(facet, facet),
+        component=component_label,
+        channel=channel_label,
+        score=score_text,
+        percent=percent_text,
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template of ``app/templates`` with ``context``."""
+    return environment().get_template(template).render(**context)
