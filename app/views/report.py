@@ -1,0 +1,156 @@
+"""A self-contained HTML report of a store: counts, the coordination matrix, gaps, brokers,
+top overlaps, top duplicates with their explanations, and the three network views.
+
+One file, every asset inlined (vis-network, styles, the script that draws the views), no
+reference outside it: it opens from disk with no network, and can be mailed or archived.
+Every text from the documents is escaped by the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from app.analyses import (
+    AnalysisFilters,
+    coordination_brokers,
+    coordination_gaps,
+    coordination_matrix,
+    coordination_ties,
+    duplicate_pairs,
+    overlap_pairs,
+)
+from app.deps import document_titles
+from app.views import assets
+from app.views.analysis_graphs import (
+    AnalysisView,
+    analysis_network,
+    duplication_view,
+    overlap_view,
+    shared_summary,
+    ties_view,
+    view_legend,
+)
+from app.views.heatmap import heatmap
+from app.views.labels import level_label
+from app.views.page import Legend
+from app.views.templating import render
+from app.views.view_page import payload_of
+from graph.stores import Store
+
+TEMPLATE = "report.html"
+REPORT_SCRIPT = "report.js"
+REPORT_STYLES = "explorer.css"
+DEFAULT_TOP = 10
+DEFAULT_VIEW_NODES = 300
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One embedded network: its data, legend and the words around it."""
+
+    key: str
+    heading: str
+    summary: str
+    notice: str | None
+    payload: dict[str, Any]
+    legend: Legend
+
+    @property
+    def empty(self) -> bool:
+        """Whether the view has no node to draw."""
+        return not self.payload["nodes"]
+
+
+def report_view(
+    key: str, heading: str, view: AnalysisView, titles: Mapping[str, str], items: str
+) -> ReportView:
+    """The embedded view of one analysis."""
+    net = analysis_network(view.subgraph, "auto", titles)
+    notice = None
+    if view.truncated:
+        notice = (f"Se muestran {view.shown} de {view.given} {items} para no pasar del tope "
+                  "de nodos.")
+    summary = f"{len(view.subgraph.nodes)} nodos · {len(view.subgraph.edges)} relaciones"
+    return ReportView(key=key, heading=heading, summary=summary, notice=notice,
+                      payload=payload_of(net), legend=view_legend(net))
+
+
+def report_context(
+    graph: nx.MultiDiGraph,
+    titles: Mapping[str, str],
+    stats: Any,
+    *,
+    top: int = DEFAULT_TOP,
+    max_view_nodes: int = DEFAULT_VIEW_NODES,
+) -> dict[str, Any]:
+    """Everything the report shows, computed from the projected graph."""
+    filters = AnalysisFilters(top=top)
+    ties, ties_total = coordination_ties(graph, filters)
+    overlaps = overlap_pairs(graph, filters)
+    duplicates = duplicate_pairs(graph, filters)
+    matrix = coordination_matrix(graph, filters)
+    views = [
+        report_view("coordination", "Red de vínculos de coordinación",
+                    ties_view(graph, ties, max_view_nodes), titles, "vínculos"),
+        report_view("overlap", "Red de traslapes de competencias",
+                    overlap_view(graph, overlaps.pairs, max_view_nodes), titles, "pares"),
+        report_view("duplication", "Red de posibles duplicaciones",
+                    duplication_view(graph, duplicates.pairs, max_view_nodes), titles, "pares"),
+    ]
+    return {
+        "stats": stats,
+        "top": top,
+        "heatmap": heatmap(matrix),
+        "matrix": matrix,
+        "weakest": weakest_cells(matrix.cells),
+        "ties_total": ties_total,
+        "gaps": coordination_gaps(graph, filters),
+        "brokers": coordination_brokers(graph, filters),
+        "overlaps": overlaps,
+        "duplicates": duplicates,
+        "views": views,
+        "titles": titles,
+        "shared_summary": shared_summary,
+        "name_of": lambda node: graph.nodes[node].get("name") if node in graph else node,
+    }
+
+
+def weakest_cells(cells: list[Any], limit: int = 3) -> list[str]:
+    """Sentences on the level pairs whose institutions share a field but coordinate least."""
+    rated = [c for c in cells if c.coordination_rate is not None and c.sharing_field]
+    rated.sort(key=lambda c: (c.coordination_rate, -c.sharing_field, c.level_a, c.level_b))
+    return [
+        f"{level_label(c.level_a)} – {level_label(c.level_b)}: coordinan "
+        f"{c.tied_and_sharing} de {c.sharing_field} pares que comparten un campo"
+        for c in rated[:limit]
+    ]
+
+
+def build_report(
+    store: Store,
+    *,
+    top: int = DEFAULT_TOP,
+    max_view_nodes: int = DEFAULT_VIEW_NODES,
+    title: str = "Informe de Tejido",
+    generated: str | None = None,
+) -> str:
+    """The report of ``store`` as one HTML document (see the module docstring)."""
+    context = report_context(
+        store.view(), document_titles(store), store.stats(), top=top,
+        max_view_nodes=max_view_nodes,
+    )
+    context |= {
+        "title": title,
+        "generated": generated or date.today().isoformat(),
+        "revision": store.revision(),
+        "styles": assets.static_text(REPORT_STYLES),
+        "vis_css": assets.vis_stylesheet(),
+        "vis_js": assets.vis_script(),
+        "script": assets.static_text(REPORT_SCRIPT),
+    }
+    return render(TEMPLATE, **context)
