@@ -30,7 +30,8 @@ both generators and repeated runs return the same list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Literal
 
 import networkx as nx
@@ -102,6 +103,7 @@ class DuplicationIndex:
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
 
     pool: CandidatePool | None = None  # the widest candidate pool over all instruments
+    search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def size(self) -> int:
@@ -585,7 +587,8 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
     if chosen == "brute":
         a, b, s = _brute(index, rows, top, filters)
     else:
-        a, b, s, exact = _sparse(index, rows, top, filters)
+        with index.search_lock:  # sparse searches share and extend the candidate pool
+            a, b, s, exact = _sparse(index, rows, top, filters)
         if not exact and method == "auto" and len(rows) <= BRUTE_FALLBACK_LIMIT:
             chosen, exact = "brute", True
             a, b, s = _brute(index, rows, top, filters)

@@ -45,7 +45,8 @@ class _CacheEntry:
     fingerprint: tuple[int, object]
     indexes: dict[Hashable, Any] = field(default_factory=dict)
     results: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    building: dict[Hashable, threading.Lock] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _ENTRIES: weakref.WeakKeyDictionary[nx.Graph, _CacheEntry] = weakref.WeakKeyDictionary()
@@ -63,13 +64,35 @@ def _entry(graph: nx.Graph) -> _CacheEntry:
         return entry
 
 
+def _cached(
+    entry: _CacheEntry, store: dict[Hashable, Any], key: Hashable, build: Callable[[], T]
+) -> T:
+    """One build per key at a time; builds of different keys run side by side.
+
+    Indexes depend on one another without cycles (answers on indexes, indexes on tables),
+    so a build waiting for another key's build cannot deadlock.
+    """
+    with entry.lock:
+        if key in store:
+            return store[key]
+        key_lock = entry.building.setdefault(("build", id(store), key), threading.Lock())
+    with key_lock:
+        with entry.lock:
+            if key in store:
+                return store[key]
+        value = build()
+        with entry.lock:
+            store[key] = value
+            if store is entry.results:
+                while len(entry.results) > MAX_CACHED_RESULTS:
+                    entry.results.popitem(last=False)
+        return value
+
+
 def graph_index(graph: nx.Graph, key: Hashable, build: Callable[[], T]) -> T:
     """Return the index ``key`` of ``graph``, building it with ``build()`` on first use."""
     entry = _entry(graph)
-    with entry.lock:
-        if key not in entry.indexes:
-            entry.indexes[key] = build()
-        return entry.indexes[key]
+    return _cached(entry, entry.indexes, key, build)
 
 
 def remembered(graph: nx.Graph, key: Hashable, build: Callable[[], T]) -> T:
@@ -79,11 +102,7 @@ def remembered(graph: nx.Graph, key: Hashable, build: Callable[[], T]) -> T:
         if key in entry.results:
             entry.results.move_to_end(key)
             return entry.results[key]
-        value = build()
-        entry.results[key] = value
-        while len(entry.results) > MAX_CACHED_RESULTS:
-            entry.results.popitem(last=False)
-        return value
+    return _cached(entry, entry.results, key, build)
 
 
 def clear_cache(graph: nx.Graph) -> None:
@@ -188,13 +207,6 @@ def facet_key(value: str) -> str:
     return normalize_name(value).replace(" ", "_")
 
 
-def levels_match(levels_a: Iterable[str], levels_b: Iterable[str], pair: tuple[str, str]) -> bool:
-    """Whether one side has the pair's first level and the other side its second."""
-    set_a, set_b = set(levels_a), set(levels_b)
-    first, second = pair
-    return (first in set_a and second in set_b) or (second in set_a and first in set_b)
-
-
 # --------------------------------------------------------------------------- relations
 
 
@@ -210,11 +222,6 @@ def relation_pairs(graph: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
         return out
 
     return graph_index(graph, "relation_pairs", build)
-
-
-def label_of(graph: nx.Graph, node_id: str) -> str | None:
-    """The label of a node."""
-    return graph.nodes[node_id].get("label")
 
 
 # --------------------------------------------------------------------------- territories

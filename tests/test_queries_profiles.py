@@ -5,6 +5,8 @@ Also home of :class:`GraphBuilder`, the small hand-built graphs the query tests 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -238,6 +240,29 @@ def test_indexes_are_built_once_per_graph_until_it_changes() -> None:
     assert graph_index(g, "probe", build) == 3
     other = _programmes().graph()
     assert graph_index(other, "probe", build) == 4
+
+
+def test_one_build_per_key_and_other_keys_do_not_wait() -> None:
+    g = _programmes().graph()
+    inside, other_done, release = threading.Event(), threading.Event(), threading.Event()
+    got: list[str] = []
+
+    def slow() -> str:
+        inside.set()
+        assert release.wait(5)
+        return "first"
+
+    first = threading.Thread(target=lambda: got.append(graph_index(g, "slow", slow)))
+    first.start()
+    assert inside.wait(5)
+    # Another key is built while the slow one is still building.
+    assert graph_index(g, "quick", lambda: (other_done.set(), "quick")[1]) == "quick"
+    second = threading.Thread(target=lambda: got.append(graph_index(g, "slow", lambda: "again")))
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert got == ["first", "first"]  # the waiting caller got the first build's value
 
 
 def test_remembered_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
