@@ -1,0 +1,285 @@
+"""Write endpoints: upload and ingest files, merge two entities, undo a merge.
+
+All of them are off unless ``TEJIDO_API_TOKEN`` is set, and then need it as a bearer token
+(see :func:`app.security.require_write_token`). The token is checked before a request body
+is read. Uploads are limited in number and size and saved under a fresh temporary folder
+with generated names (:func:`app.security.save_upload`); the client's file name is kept
+only as a label: documents are recorded as ``upload/<name>``, so that uploading an edited
+file of the same name replaces the earlier version, as re-ingesting an edited file does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from app.deps import get_settings, get_store
+from app.routers.api import ENTITY_ID_PATTERN
+from app.security import SavedUpload, client_file_name, require_write_token, save_upload
+from app.settings import Settings
+from graph.gazetteer import GazetteerError
+from graph.resolve import resolve
+from graph.stores import Store, StoreError, StoreUnavailable
+from graph.stores.base import MergeRecord
+from loaders.document import ReadError
+from loaders.extract.lexicon import Lexicon, default_lexicon
+from loaders.ingest import extract_file
+from loaders.read import read
+
+router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
+
+MAX_FILES_PER_UPLOAD = 20
+MAX_FORM_FIELDS = 5
+UPLOAD_FIELD = "files"
+UPLOAD_PATH_PREFIX = "upload/"
+MAX_MERGE_ID = 2**62
+
+AUTH_RESPONSES: dict[int | str, dict] = {
+    401: {"description": "missing or wrong bearer token"},
+    403: {"description": "the API is read-only: TEJIDO_API_TOKEN is not set"},
+}
+UPLOAD_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": [UPLOAD_FIELD],
+                "properties": {
+                    UPLOAD_FIELD: {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "maxItems": MAX_FILES_PER_UPLOAD,
+                        "description": "documents or inventories (.txt .md .html .pdf .docx "
+                        ".csv .tsv .xlsx)",
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+class UploadedFileResult(BaseModel):
+    """What happened to one uploaded file."""
+
+    file: str = Field(description="the file name the client gave")
+    status: Literal["ingested", "unchanged", "failed"]
+    document_id: str | None = None
+    replaced: str | None = Field(default=None, description="id of the version it replaced")
+    reason: str | None = Field(default=None, description="why it failed")
+
+
+class UploadReport(BaseModel):
+    """The outcome of an upload: counts and one entry per file, in the order sent."""
+
+    documents: int = Field(description="files ingested as new documents")
+    unchanged: int = Field(description="files already stored with the same content")
+    failed: int
+    files: list[UploadedFileResult]
+
+
+class MergeRequest(BaseModel):
+    """Merge entity ``merged`` into entity ``kept``."""
+
+    kept: str = Field(max_length=320, pattern=ENTITY_ID_PATTERN)
+    merged: str = Field(max_length=320, pattern=ENTITY_ID_PATTERN)
+    reason: str = Field(default="", max_length=1000, description="why, for the record")
+
+
+class UnmergeRequest(BaseModel):
+    """Undo the recorded merge ``merge_id``."""
+
+    merge_id: int = Field(ge=1, le=MAX_MERGE_ID)
+
+
+# --------------------------------------------------------------------------- ingestion
+
+
+def upload_lexicon(settings: Settings) -> Lexicon:
+    """The gazetteer the uploads are matched against (the shipped one plus users' files)."""
+    try:
+        return default_lexicon(tuple(settings.gazetteer_paths))
+    except GazetteerError as exc:
+        raise HTTPException(
+            status_code=500, detail=f"the gazetteer cannot be loaded: {exc}"
+        ) from exc
+
+
+def ingest_upload(
+    saved: SavedUpload, store: Store, lexicon: Lexicon, max_bytes: int
+) -> UploadedFileResult:
+    """Read, extract, resolve and store one saved upload; a failure is reported, not raised.
+
+    The document is recorded under ``upload/<client name>``, never under the server path;
+    messages name the client's file, never the server path. An unavailable store is raised
+    (the application answers 503).
+    """
+    name = saved.client_name
+    try:
+        doc = read(saved.path, max_bytes=max_bytes)
+        doc = doc.model_copy(update={"path": f"{UPLOAD_PATH_PREFIX}{name}"})
+        if store.has_document(doc.sha256):
+            return UploadedFileResult(file=name, status="unchanged", document_id=doc.sha256)
+        extraction, _skipped = extract_file(doc, lexicon)
+        extraction, candidates = resolve(extraction, store)
+        result = store.write(extraction)
+        if candidates:
+            store.add_merge_candidates(candidates)
+    except StoreUnavailable:
+        raise
+    except ReadError as exc:
+        return _failed(name, exc.reason, saved.path)
+    except Exception as exc:  # one bad file must not stop the others
+        return _failed(name, f"{type(exc).__name__}: {exc}", saved.path)
+    return UploadedFileResult(
+        file=name, status="ingested", document_id=result.document_id, replaced=result.replaced
+    )
+
+
+def _failed(name: str, reason: str, server_path: Path) -> UploadedFileResult:
+    return UploadedFileResult(
+        file=name, status="failed", reason=reason.replace(str(server_path), name)
+    )
+
+
+def _uploaded_files(form_items: list[object]) -> list[UploadFile]:
+    files = [item for item in form_items if isinstance(item, UploadFile)]
+    if not files:
+        raise HTTPException(
+            status_code=422, detail=f"no file: send files as multipart field {UPLOAD_FIELD!r}"
+        )
+    return files
+
+
+def ingest_uploads(
+    files: list[UploadFile], folder: Path, store: Store, lexicon: Lexicon, max_bytes: int
+) -> list[UploadedFileResult]:
+    """Save each upload in ``folder`` and ingest it; one result per file, in order.
+
+    A file of an unsupported format is a failed result; a file over ``max_bytes`` stops
+    the request with 413.
+    """
+    results: list[UploadedFileResult] = []
+    for upload in files:
+        try:
+            saved = save_upload(upload.file, upload.filename, folder, max_bytes)
+        except HTTPException as exc:
+            if exc.status_code != 415:
+                raise
+            results.append(UploadedFileResult(
+                file=client_file_name(upload.filename), status="failed", reason=str(exc.detail)
+            ))
+            continue
+        results.append(ingest_upload(saved, store, lexicon, max_bytes))
+        saved.path.unlink(missing_ok=True)
+    return results
+
+
+@router.post(
+    "/ingest",
+    response_model=UploadReport,
+    openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
+    responses={
+        **AUTH_RESPONSES,
+        413: {"description": "the files are over the upload limit"},
+        415: {"description": "a file of a format Tejido does not read"},
+        422: {"description": "no file sent, or no file could be ingested"},
+    },
+)
+async def ingest_files(
+    request: Request,
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> UploadReport:
+    """Ingest uploaded documents or inventories into the graph.
+
+    At most 20 files, each and all together at most ``TEJIDO_MAX_UPLOAD_BYTES`` (413
+    beyond); the answer lists each file's outcome, a file of an unsupported format
+    included. 422 (with the same list) when no file could be ingested.
+    """
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise HTTPException(status_code=415, detail="send the files as multipart/form-data")
+    try:
+        form = await request.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=MAX_FORM_FIELDS)
+    except HTTPException:
+        raise
+    except Exception as exc:
+        raise HTTPException(status_code=400, detail=f"malformed upload: {exc}") from exc
+    try:
+        files = _uploaded_files(form.getlist(UPLOAD_FIELD))
+        lexicon = await run_in_threadpool(upload_lexicon, settings)
+        with tempfile.TemporaryDirectory(prefix="tejido-upload-") as folder:
+            results = await run_in_threadpool(
+                ingest_uploads, files, Path(folder), store, lexicon, settings.max_upload_bytes
+            )
+    finally:
+        await form.close()
+    report = UploadReport(
+        documents=sum(r.status == "ingested" for r in results),
+        unchanged=sum(r.status == "unchanged" for r in results),
+        failed=sum(r.status == "failed" for r in results),
+        files=results,
+    )
+    if report.failed == len(results):
+        raise HTTPException(status_code=422, detail=report.model_dump())
+    return report
+
+
+# --------------------------------------------------------------------------- merges
+
+
+@router.post(
+    "/merge",
+    response_model=MergeRecord,
+    responses={
+        **AUTH_RESPONSES,
+        404: {"description": "no entity with one of the ids"},
+        409: {"description": "the store refused the merge"},
+    },
+)
+def merge_entities(
+    request: Annotated[MergeRequest, Body()], store: Store = Depends(get_store)
+) -> MergeRecord:
+    """Merge entity ``merged`` into ``kept``: recorded, and undone with ``/unmerge``."""
+    if request.kept == request.merged:
+        raise HTTPException(status_code=422, detail="kept and merged are the same entity")
+    for entity_id in (request.kept, request.merged):
+        if store.get_entity(entity_id) is None:
+            raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
+    try:
+        return store.merge(request.kept, request.merged, request.reason)
+    except StoreUnavailable:
+        raise
+    except StoreError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
+
+
+@router.post(
+    "/unmerge",
+    response_model=MergeRecord,
+    responses={
+        **AUTH_RESPONSES,
+        404: {"description": "no merge with that id"},
+        409: {"description": "the merge was undone already or cannot be undone now"},
+    },
+)
+def unmerge_entities(
+    request: Annotated[UnmergeRequest, Body()], store: Store = Depends(get_store)
+) -> MergeRecord:
+    """Undo a recorded merge: both entities, their relations and mentions as recorded."""
+    if not any(record.id == request.merge_id for record in store.merges()):
+        raise HTTPException(status_code=404, detail=f"no merge with id {request.merge_id}")
+    try:
+        return store.unmerge(request.merge_id)
+    except StoreUnavailable:
+        raise
+    except StoreError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
