@@ -4,9 +4,17 @@ The score of two instruments is a weighted sum (weights in :data:`WEIGHTS`) of
 
 - ``text``: cosine of TF-IDF vectors of name + objective + description, over content words
   (Spanish stop words out, accents folded) and character 3-5-grams within words;
-- ``target_groups``, ``support_types``, ``themes``: Jaccard similarity of the facet sets;
+- ``target_groups``, ``support_types``, ``themes``: cosine similarity of the facet sets,
+  each value weighted by its inverse frequency among the instruments compared (sharing a
+  rare theme, "cybersecurity", says more than sharing "digital transformation" in a
+  digital agenda);
 - ``territory``: 1 when the covered territories meet, containment counting (a regional
   instrument lies inside the country of a national one), else 0;
+
+A component that is unknown for either instrument (no target group recorded, no territory
+covered) is left out and the other weights are scaled up: missing data is not evidence of
+difference. The score is ``sum(w * value over known components) / sum(w over known)``, which
+never exceeds the fixed-weight bound ``w_text * text + (1 - w_text)`` the sparse search uses.
 - ``different_institutions``: 1 when both have responsible institutions and share none,
   0 when they share one, 0.5 when either has none recorded.
 
@@ -99,6 +107,7 @@ class DuplicationIndex:
     closure: sp.csr_matrix
     owners: sp.csr_matrix
     has_owner: np.ndarray
+    has_territory: np.ndarray
     level_masks: dict[str, np.ndarray]
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
 
@@ -124,8 +133,8 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
     sizes: dict[str, np.ndarray] = {}
     for facet in FACETS:
         matrix, _ = binary_matrix(table.facets[facet])
-        facets[facet] = matrix
         sizes[facet] = np.diff(matrix.indptr).astype(np.float64)
+        facets[facet] = _idf_unit_rows(matrix)
     closures = [
         frozenset().union(*(territories.closure(t) for t in row)) for row in table.territories
     ]
@@ -147,6 +156,7 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         closure=closure,
         owners=owners,
         has_owner=np.diff(owners.indptr) > 0,
+        has_territory=np.diff(covered.indptr) > 0,
         level_masks=level_masks,
         excluded=excluded,
     )
@@ -155,17 +165,38 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
 # --------------------------------------------------------------------------- scoring
 
 
+def _idf_unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """0/1 facet rows weighted by smoothed inverse document frequency, scaled to unit length,
+    so that a row product is the IDF-weighted cosine of two facet sets."""
+    n = matrix.shape[0]
+    df = np.asarray(matrix.sum(axis=0)).ravel()
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    weighted = sp.csr_matrix(matrix.multiply(idf[None, :]))
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(weighted.multiply(1.0 / norms[:, None]))
+
+
+def _known_key(name: str) -> str:
+    return f"known:{name}"
+
+
+def _weighted(components: dict[str, np.ndarray], text: np.ndarray) -> np.ndarray:
+    """Weighted mean over the components known for each pair (text always is)."""
+    total = WEIGHTS["text"] * text
+    weight = np.full_like(total, WEIGHTS["text"], dtype=np.float64)
+    for name, w in WEIGHTS.items():
+        if name == "text":
+            continue
+        known = components.get(_known_key(name))
+        known = np.ones_like(total) if known is None else known
+        total = total + w * known * components[name]
+        weight = weight + w * known
+    return total / weight
+
+
 def _combine(components: dict[str, np.ndarray]) -> np.ndarray:
-    total = np.zeros_like(components["text"])
-    for name, weight in WEIGHTS.items():
-        total = total + weight * components[name]
-    return np.round(total, DECIMALS)
-
-
-def _jaccard(intersection: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
-    union = size_a + size_b - intersection
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(union > 0, intersection / np.where(union > 0, union, 1), 0.0)
+    return np.round(_weighted(components, components["text"]), DECIMALS)
 
 
 def _institution_component(shared: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -179,10 +210,12 @@ def facet_components(
     out: dict[str, np.ndarray] = {}
     for facet in FACETS:
         sizes = index.facet_sizes[facet]
-        shared = rowwise_dot(index.facets[facet], rows_a, rows_b)
-        out[facet] = _jaccard(shared, sizes[rows_a], sizes[rows_b])
+        out[facet] = np.minimum(rowwise_dot(index.facets[facet], rows_a, rows_b), 1.0)
+        out[_known_key(facet)] = ((sizes[rows_a] > 0) & (sizes[rows_b] > 0)).astype(np.float64)
     meet = _rowwise_dot_cross(index.covered, index.closure, rows_a, rows_b)
     out["territory"] = (meet > 0).astype(np.float64)
+    placed = index.has_territory
+    out[_known_key("territory")] = (placed[rows_a] & placed[rows_b]).astype(np.float64)
     shared_owner = rowwise_dot(index.owners, rows_a, rows_b)
     known = index.has_owner[rows_a] & index.has_owner[rows_b]
     out["different_institutions"] = _institution_component(shared_owner, known)
@@ -223,10 +256,16 @@ def _block_components(
     out = {"text": product("text", index.text.matrix)}
     for facet in FACETS:
         sizes = index.facet_sizes[facet]
-        shared = product(facet, index.facets[facet])
-        out[facet] = _jaccard(shared, sizes[rows][:, None], sizes[cols][None, :])
+        out[facet] = np.minimum(product(facet, index.facets[facet]), 1.0)
+        out[_known_key(facet)] = (
+            (sizes[rows][:, None] > 0) & (sizes[cols][None, :] > 0)
+        ).astype(np.float64)
     meet = product("closure", index.covered) + product("covered", index.closure)
     out["territory"] = (meet > 0).astype(np.float64)
+    placed = index.has_territory
+    out[_known_key("territory")] = (placed[rows][:, None] & placed[cols][None, :]).astype(
+        np.float64
+    )
     shared_owner = product("owners", index.owners)
     known = index.has_owner[rows][:, None] & index.has_owner[cols][None, :]
     out["different_institutions"] = _institution_component(shared_owner, known)
@@ -453,9 +492,7 @@ def _pool(
     local_a, local_b, ceiling = _text_candidates(text, threshold)
     a, b = rows[local_a], rows[local_b]
     others = facet_components(index, a, b)
-    upper = WEIGHTS["text"] * np.minimum(ceiling + _SLACK, 1.0 + _SLACK) + sum(
-        WEIGHTS[name] * values for name, values in others.items()
-    )
+    upper = _weighted(others, np.minimum(ceiling + _SLACK, 1.0 + _SLACK))
     return CandidatePool(
         threshold=threshold,
         a=a,

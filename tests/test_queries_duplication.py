@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -134,7 +136,14 @@ def test_pairs_of_the_same_institution_are_flagged_and_lose_that_component() -> 
     assert same.same_institution and not same.cross_level
     assert same.shared["institutions"] == ["inst:corfo"]
     assert same.breakdown["different_institutions"] == 0.0
-    assert same.breakdown["target_groups"] == pytest.approx(0.5)  # {smes} vs {smes, exporters}
+    # {smes} vs {smes, exporters}: IDF-weighted cosine over the instruments compared
+    graph = b.graph()
+    groups = [d.get("target_groups") or [] for _, d in graph.nodes(data=True)
+              if d.get("label") in ("Instrument", "Program")]
+    idf = {v: math.log((1 + len(groups)) / (1 + sum(v in g for g in groups))) + 1
+           for v in ("smes", "exporters")}
+    expected = idf["smes"] / math.sqrt(idf["smes"] ** 2 + idf["exporters"] ** 2)
+    assert same.breakdown["target_groups"] == pytest.approx(expected, abs=1e-5)
     assert same.breakdown["support_types"] == 0.0
 
 
