@@ -486,6 +486,13 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         if source in position and target in position:
             i, j = sorted((position[source], position[target]))
             part_of_pairs.add((i, j))
+    # an instrument whose own text names another ("desarrollar el proyecto «X»") is about
+    # it: a component or a use of it, not a duplicate (extra["refers_to"], set by extraction)
+    for node in ids:
+        for target in (nodes[node].get("extra") or {}).get("refers_to", ()):
+            if target in position and target != node:
+                i, j = sorted((position[node], position[target]))
+                part_of_pairs.add((i, j))
     return InstrumentTable(
         ids,
         position,

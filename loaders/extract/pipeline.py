@@ -82,6 +82,7 @@ class _Builder:
     parent: str | None = None
     objective: str | None = None
     group_objective: str | None = None
+    refers_to: set[str] = field(default_factory=set)
     from_gazetteer: bool = False
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -910,6 +911,10 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             # activity's own text is its name (kept apart so that siblings do not look alike)
             b.group_objective = re.sub(r"^\d{1,3}[.)]\s*", "", objective.text)
         targets.append(b)
+        b.refers_to |= {
+            c.key for c in base
+            if c.key and c.source == "quoted" and act.start <= c.start and c.end <= act.end
+        }
         if programme and programme != b.key:
             ctx.relate(b.key, "PART_OF", programme, row.start, row.end, "table", 0.6)
     for item in sublist_items(activity_cell):
@@ -929,7 +934,9 @@ def _table_row(ctx: _Context, row, base: list[Candidate], programme: str | None)
             aliases=[acronym.group(1)] if acronym else [],
             confidence=0.75,
         )
-        ctx.add(cand)
+        item_builder = ctx.add(cand)
+        for t in targets:
+            t.refers_to.add(item_builder.key)
     for role, rel_type in (
         ("responsible", "RESPONSIBLE_FOR"),
         ("co_responsible", "CO_RESPONSIBLE_FOR"),
@@ -1354,10 +1361,15 @@ def _finish(ctx: _Context, base: list[Candidate]) -> Extraction:
                 objective=b.objective,
                 source="gazetteer" if b.from_gazetteer else None,
                 description=context,
-                extra={"group_objective": b.group_objective} if b.group_objective else {},
+                extra=_extra(b),
                 **_facets(b, name, context),
             )
         )
+    for ent in entities:
+        if "refers_to" in ent.extra:
+            ent.extra["refers_to"] = sorted(
+                ids[k] for k in ent.extra["refers_to"] if k in ids and ids[k] != ent.id
+            )
     relations: list[Relation] = []
     merged: dict[str, Relation] = {}
     for r in ctx.relations.values():
@@ -1417,6 +1429,17 @@ def _context(ctx: _Context, b: _Builder, limit: int = 6, max_chars: int = 1500) 
         if len(seen) >= limit or sum(map(len, seen)) >= max_chars:
             break
     return " ".join(seen)[:max_chars] or None
+
+
+def _extra(b: _Builder) -> dict[str, object]:
+    """Extra properties: the objective of an activity's group, the keys it refers to (mapped
+    to entity ids once ids are known)."""
+    extra: dict[str, object] = {}
+    if b.group_objective:
+        extra["group_objective"] = b.group_objective
+    if b.refers_to:
+        extra["refers_to"] = sorted(b.refers_to)
+    return extra
 
 
 def _facets(b: _Builder, name: str, context: str | None = None) -> dict[str, list[str]]:
