@@ -1116,6 +1116,25 @@ def _key_value_lines(ctx: _Context, base: list[Candidate]) -> None:
                 ctx.relate(a.key, rel, event.key, m.start(), m.end(), "structure", 0.85)
 
 
+def _overlap_pairs(ctx: _Context, insts: list[str]) -> list[tuple[str, str]]:
+    """Pairs a sentence stating overlap or duplication of functions is about.
+
+    Such statements oppose levels of government ("the regional governments' new functions
+    overlap with what national institutions did"): institutions of different sub-national or
+    national levels are paired, up to eight named; a sentence whose institutions are all of
+    one level pairs them only when it names two or three.
+    """
+    if len(insts) < 2 or len(insts) > 8:
+        return []
+    levels = {k: ctx.builders[k].level or level_from_name(ctx.builders[k].name) for k in insts}
+    cross = [(a, b) for a, b in combinations(insts, 2)
+             if levels[a] and levels[b] and levels[a] != levels[b]
+             and "supranational" not in (levels[a], levels[b])]
+    if cross:
+        return cross
+    return list(combinations(insts, 2)) if len(insts) <= 3 else []
+
+
 def _sentence_relations(
     ctx: _Context, base: list[Candidate], speaker_context: list[tuple[int, list[str]]]
 ) -> None:
@@ -1138,8 +1157,8 @@ def _sentence_relations(
         sentence = passage.text
         for a, b in _coordination_pairs(ctx, passage, inside, context):
             ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
-        if triggers.OVERLAP.search(sentence) and 2 <= len(insts) <= 4:
-            for a, b in combinations(insts, 2):
+        if triggers.OVERLAP.search(sentence):
+            for a, b in _overlap_pairs(ctx, insts):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
         if insts:
             for pattern, rel_type in (

@@ -31,7 +31,7 @@ PARTICIPATION = re.compile(
 )
 OVERLAP = re.compile(
     r"\b(?:traslapes?|duplicidad(?:es)?|duplicaci[oó]n(?:es)?|superposici[oó]n(?:es)?|"
-    r"solapamientos?|yuxtaposici[oó]n|cruce de funciones)\b",
+    r"solapamientos?|yuxtaposici[oó]n|cruce de funciones|incongruencias)\b",
     re.IGNORECASE,
 )
 TERRITORIAL = re.compile(
