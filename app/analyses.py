@@ -331,7 +331,8 @@ def scoped_level_matrix(
     """:func:`queries.coordination.level_matrix` over the institutions ``keep`` marks.
 
     Ties and overlap scores are those of the whole graph (a tie through a body of another
-    country still counts); only the pairs counted are restricted.
+    country still counts); only the pairs counted are restricted. As there, a pair shares a
+    field when its overlap reaches ``threshold`` and is above zero.
     """
     index = overlap_index(graph)
     table = index.table
@@ -352,13 +353,15 @@ def scoped_level_matrix(
     sharing: dict[tuple[str, str], int] = {}
     rows = np.flatnonzero(keep)
     if index.scores is not None:
-        block = index.scores[np.ix_(rows, rows)] >= threshold
+        scores = index.scores[np.ix_(rows, rows)]
+        block = (scores >= threshold) & (scores > 0)
         ii, jj = np.nonzero(np.triu(block, k=1))
         pairs = zip(rows[ii].tolist(), rows[jj].tolist(), strict=True)
     else:
         upper = index.neighbours.tocoo()
         chosen = (
-            (upper.row < upper.col) & (upper.data >= threshold) & keep[upper.row] & keep[upper.col]
+            (upper.row < upper.col) & (upper.data >= threshold) & (upper.data > 0)
+            & keep[upper.row] & keep[upper.col]
         )
         pairs = zip(upper.row[chosen].tolist(), upper.col[chosen].tolist(), strict=True)
     for i, j in pairs:
@@ -372,7 +375,7 @@ def scoped_level_matrix(
             continue
         key = cell_key(i, j)
         tied[key] = tied.get(key, 0) + 1
-        if score(i, j) >= threshold:
+        if score(i, j) >= threshold and score(i, j) > 0:
             tied_sharing[key] = tied_sharing.get(key, 0) + 1
     counts = {lv: int((keep & (labels == lv)).sum()) for lv in present}
     cells = []
