@@ -46,8 +46,13 @@ def run_query(
     theme=None,  # type: ignore[no-untyped-def]
     top: int = 20,
     min_score: float = 0.0,
+    institutions: str = "any",
 ) -> list:
-    """Run one analysis over a projected graph and return its result items."""
+    """Run one analysis over a projected graph and return its result items.
+
+    ``institutions`` (duplication only): ``different`` keeps pairs run by different
+    institutions, ``same`` variants inside one institution, ``any`` both.
+    """
     from queries import coordination, duplication, overlap
 
     if analysis == "coordination":
@@ -71,7 +76,13 @@ def run_query(
         ).pairs
     if analysis == "duplication":
         return duplication.find_duplicates(
-            graph, top=top, min_score=min_score, level_pair=level_pair, country=country, theme=theme
+            graph,
+            top=top,
+            min_score=min_score,
+            level_pair=level_pair,
+            country=country,
+            theme=theme,
+            institutions=institutions,
         ).pairs
     raise ValueError(f"unknown analysis {analysis!r}")
 
@@ -106,6 +117,9 @@ def query_command(
     theme: Annotated[str | None, typer.Option(help="theme id, e.g. sme_development")] = None,
     top: Annotated[int, typer.Option(min=1, max=5000, help="how many results")] = 20,
     min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="lowest score")] = 0.0,
+    institutions: Annotated[
+        str, typer.Option(help="duplication: any, different (across agencies) or same")
+    ] = "any",
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv")
     ] = OutputFormat.table,
@@ -123,6 +137,7 @@ def query_command(
             theme=theme,
             top=top,
             min_score=min_score,
+            institutions=institutions,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc

@@ -13,8 +13,9 @@ The score of two instruments is a weighted sum (weights in :data:`WEIGHTS`) of
 
 A component that is unknown for either instrument (no target group recorded, no territory
 covered) is left out and the other weights are scaled up: missing data is not evidence of
-difference. The score is ``sum(w * value over known components) / sum(w over known)``, which
-never exceeds the fixed-weight bound ``w_text * text + (1 - w_text)`` the sparse search uses.
+difference. The score is ``sum(w * value over known components) / sum(w over known)``, scaled
+by :data:`ELSEWHERE_FACTOR` when both territories are known and apart; it never exceeds the
+fixed-weight bound ``w_text * text + (1 - w_text)`` the sparse search uses.
 - ``different_institutions``: 1 when both have responsible institutions and share none,
   0 when they share one, 0.5 when either has none recorded.
 
@@ -76,6 +77,9 @@ WEIGHTS: dict[str, float] = {
     "territory": 0.1,
     "different_institutions": 0.05,
 }
+# Two instruments whose territories are both known and do not meet serve other people: their
+# score is scaled by this factor (a state's employment programme is not another state's twin).
+ELSEWHERE_FACTOR = 0.6
 BRUTE_LIMIT = 3000  # "auto" scores every pair up to this many instruments
 BRUTE_FALLBACK_LIMIT = 10_000  # "auto" falls back to brute force when sparse is not proven
 SPARSE_START = 0.97  # first text threshold of the sparse search
@@ -89,6 +93,7 @@ _BLOCK_ROWS = 256
 _LAZY_BATCH = 4096
 _PROBE_ROWS = 2048
 
+Institutions = Literal["any", "different", "same"]
 Method = Literal["auto", "brute", "sparse"]
 
 
@@ -192,7 +197,13 @@ def _weighted(components: dict[str, np.ndarray], text: np.ndarray) -> np.ndarray
         known = np.ones_like(total) if known is None else known
         total = total + w * known * components[name]
         weight = weight + w * known
-    return total / weight
+    score = total / weight
+    placed = components.get(_known_key("territory"))
+    if placed is not None:
+        # both places known and apart: the same programme elsewhere, not a duplicate here
+        apart = placed * (1.0 - components["territory"])
+        score = score * (1.0 - (1.0 - ELSEWHERE_FACTOR) * apart)
+    return score
 
 
 def _combine(components: dict[str, np.ndarray]) -> np.ndarray:
@@ -281,6 +292,7 @@ class _Filters:
     level_pair: tuple[str, str] | None
     country: str | None
     theme: str | None
+    institutions: Institutions = "any"
 
 
 def _candidate_rows(
@@ -314,6 +326,9 @@ def _pair_mask(
     if index.excluded.size:
         codes = a.astype(np.int64) * index.size + b
         ok &= ~np.isin(codes, index.excluded)
+    if filters.institutions != "any":
+        same = rowwise_dot(index.owners, a, b) > 0
+        ok &= same if filters.institutions == "same" else ~same
     return ok
 
 
@@ -594,13 +609,16 @@ def find_duplicates(
     level_pair: tuple[str, str] | None = None,
     country: str | None = None,
     theme: str | None = None,
+    institutions: Institutions = "any",
     method: Method = "auto",
 ) -> DuplicationResult:
     """Rank pairs of instruments and programmes by how much they duplicate each other.
 
     ``level_pair`` keeps pairs with one side at each level (``("national", "regional")``);
     ``country`` keeps instruments of that country (code or name); ``theme`` keeps
-    instruments with that theme. ``method`` chooses the candidate generator (see the
+    instruments with that theme. ``institutions="different"`` keeps pairs that share no
+    responsible institution (duplication across agencies), ``"same"`` only those that do
+    (variants inside one agency). ``method`` chooses the candidate generator (see the
     module docstring); ``"auto"`` is brute force up to :data:`BRUTE_LIMIT` instruments,
     sparse above, and brute force again when the sparse list cannot be proven exact and
     there are at most :data:`BRUTE_FALLBACK_LIMIT` instruments.
@@ -610,7 +628,11 @@ def find_duplicates(
     pair = check_level_pair(level_pair)
     if method not in ("auto", "brute", "sparse"):
         raise ValueError(f"method must be 'auto', 'brute' or 'sparse', got {method!r}")
-    filters = _Filters(min_score, pair, country, theme)
+    if institutions not in ("any", "different", "same"):
+        raise ValueError(
+            f"institutions must be 'any', 'different' or 'same', got {institutions!r}"
+        )
+    filters = _Filters(min_score, pair, country, theme, institutions)
     key = ("duplicates", top, filters, method)
     result = remembered(graph, key, lambda: _find(graph, top, filters, method))
     return result.model_copy(deep=True)

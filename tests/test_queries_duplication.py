@@ -371,3 +371,29 @@ def test_answers_are_copies_of_the_cached_ones() -> None:
     first = find_duplicates(g, top=40)
     first.pairs.clear()
     assert len(find_duplicates(g, top=40).pairs) == 40
+
+
+def test_the_institutions_filter_separates_agencies_from_variants_inside_one() -> None:
+    b = _inventory()
+    b.instrument(
+        "instr:corfo-export-2",
+        EXPORT_REGIONAL,
+        name="Exporta Pyme II",
+        level="national",
+        country="CL",
+        themes=["exports"],
+        target_groups=["smes", "exporters"],
+    )
+    b.relate("inst:corfo", "RESPONSIBLE_FOR", "instr:corfo-export-2")
+    graph = b.graph()
+    every = find_duplicates(graph, top=50).pairs
+    different = find_duplicates(graph, top=50, institutions="different").pairs
+    same = find_duplicates(graph, top=50, institutions="same").pairs
+    assert any(p.same_institution for p in every)
+    assert different and not any(p.same_institution for p in different)
+    assert same and all(p.same_institution for p in same)
+    assert {(p.a, p.b) for p in every} == {(p.a, p.b) for p in different} | {
+        (p.a, p.b) for p in same
+    }
+    with pytest.raises(ValueError):
+        find_duplicates(graph, institutions="others")
