@@ -31,8 +31,30 @@ def _compatible(a: Entity, b: Entity) -> bool:
     return _family(a.label) == _family(b.label) and attributes_agree(a, b)
 
 
-def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[MergeCandidate]]:
-    """Return ``extraction`` with ids mapped onto stored entities, and fuzzy merge candidates."""
+class InstitutionNames:
+    """Normalised names of the stored institutions, loaded once and kept up to date by the
+    caller as documents are written (ingesting a folder asks for them once, not per file)."""
+
+    def __init__(self, store: Store) -> None:
+        self.names: dict[str, str] = {
+            e.id: normalize_name(e.name) for e in store.entities("Institution")
+        }
+
+    def add(self, entities: list[Entity]) -> None:
+        """Record the institutions of an extraction just written."""
+        for e in entities:
+            if e.label == "Institution":
+                self.names[e.id] = normalize_name(e.name)
+
+
+def resolve(
+    extraction: Extraction, store: Store, names: InstitutionNames | None = None
+) -> tuple[Extraction, list[MergeCandidate]]:
+    """Return ``extraction`` with ids mapped onto stored entities, and fuzzy merge candidates.
+
+    ``names`` (optional) are the stored institutions' names for the fuzzy candidates; they
+    are read from the store when not given.
+    """
     names = {n for e in extraction.entities for n in e.normalized_names()}
     hits = store.find_by_normalized_names(names) if names else {}
     stored = {e.id: e for e in store.get_entities({i for ids in hits.values() for i in ids})}
@@ -47,7 +69,7 @@ def resolve(extraction: Extraction, store: Store) -> tuple[Extraction, list[Merg
                     votes[sid] += 1
         if votes:
             mapping[entity.id] = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    candidates = _fuzzy_candidates(extraction.entities, store, mapping)
+    candidates = _fuzzy_candidates(extraction.entities, names or InstitutionNames(store), mapping)
     if not mapping:
         return extraction, candidates
     return _remap(extraction, mapping, stored), candidates
@@ -95,15 +117,15 @@ def _remap(
 
 
 def _fuzzy_candidates(
-    entities: list[Entity], store: Store, mapping: dict[str, str]
+    entities: list[Entity], names: InstitutionNames, mapping: dict[str, str]
 ) -> list[MergeCandidate]:
     """Institutions whose names are near-identical to a stored institution's (not merged)."""
     new = [e for e in entities if e.label == "Institution" and e.id not in mapping]
     if not new:
         return []
-    existing = {e.id: normalize_name(e.name) for e in store.entities("Institution")}
-    existing_ids = [i for i in existing if i not in {e.id for e in new}]
-    choices = [existing[i] for i in existing_ids]
+    new_ids = {e.id for e in new}
+    existing_ids = [i for i in names.names if i not in new_ids]
+    choices = [names.names[i] for i in existing_ids]
     out: list[MergeCandidate] = []
     for entity in new:
         query = normalize_name(entity.name)
@@ -111,11 +133,10 @@ def _fuzzy_candidates(
             query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD, limit=3
         ):
             other = existing_ids[index]
-            if other != entity.id:
-                a, b = sorted((entity.id, other))
-                out.append(
-                    MergeCandidate(
-                        a=a, b=b, score=round(score / 100, 3), reason=f"names {score:.0f}% similar"
-                    )
+            a, b = sorted((entity.id, other))
+            out.append(
+                MergeCandidate(
+                    a=a, b=b, score=round(score / 100, 3), reason=f"names {score:.0f}% similar"
                 )
+            )
     return out

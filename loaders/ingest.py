@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.model import Extraction
-from graph.resolve import resolve
+from graph.resolve import InstitutionNames, resolve
 from graph.stores.base import Store
 from loaders.catalog import extract_catalog
 from loaders.catalog_mapping import detect_mapping
@@ -86,6 +86,7 @@ def ingest(
     """
     lexicon = lexicon or default_lexicon()
     summary = IngestSummary()
+    names: InstitutionNames | None = None
     for path in iter_files(paths):
         status = "failed"
         try:
@@ -98,8 +99,10 @@ def ingest(
                 continue
             extraction, skipped = extract_file(doc, lexicon)
             summary.skipped_rows += skipped
-            extraction, candidates = resolve(extraction, store)
+            names = names or InstitutionNames(store)
+            extraction, candidates = resolve(extraction, store, names)
             result = store.write(extraction)
+            names.add(extraction.entities)
             if candidates:
                 store.add_merge_candidates(candidates)
             summary.documents += 1
