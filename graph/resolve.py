@@ -48,11 +48,11 @@ class InstitutionNames:
 
 
 def resolve(
-    extraction: Extraction, store: Store, names: InstitutionNames | None = None
+    extraction: Extraction, store: Store, known: InstitutionNames | None = None
 ) -> tuple[Extraction, list[MergeCandidate]]:
     """Return ``extraction`` with ids mapped onto stored entities, and fuzzy merge candidates.
 
-    ``names`` (optional) are the stored institutions' names for the fuzzy candidates; they
+    ``known`` (optional) are the stored institutions' names for the fuzzy candidates; they
     are read from the store when not given.
     """
     names = {n for e in extraction.entities for n in e.normalized_names()}
@@ -69,7 +69,7 @@ def resolve(
                     votes[sid] += 1
         if votes:
             mapping[entity.id] = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    candidates = _fuzzy_candidates(extraction.entities, names or InstitutionNames(store), mapping)
+    candidates = _fuzzy_candidates(extraction.entities, known or InstitutionNames(store), mapping)
     if not mapping:
         return extraction, candidates
     return _remap(extraction, mapping, stored), candidates
