@@ -238,17 +238,36 @@ def test_entity_page_draws_its_neighbourhood_at_each_depth(client: TestClient) -
         assert {n["id"] for n in payload["nodes"]} == expected
         graph = parsed.find("section", id="tj-graph")[0]
         assert graph["data-mode"] == "expand"
-        assert graph["data-expand-url"] == "/explore/entity/{id}/graph.json"
+        assert graph["data-expand-url"] == (
+            f"/explore/graph/expand?id={CORFO.replace(':', '%3A').replace('@', '%40')}"
+            f"&depth={depth}")
         expected = expected | {m for n in expected for m in NEIGHBOURS.get(n, ())}
 
 
-def test_expansion_json_is_the_styled_neighbourhood(client: TestClient) -> None:
-    body = client.get(f"/explore/entity/{SERCOTEC}/graph.json").json()
-    assert {n["id"] for n in body["nodes"]} == {SERCOTEC} | NEIGHBOURS[SERCOTEC]
+def test_expansion_adds_the_opened_nodes_neighbours_and_every_relation_among_all(
+    client: TestClient,
+) -> None:
+    body = client.get("/explore/graph/expand", params=[
+        ("id", CORFO), ("depth", "1"), ("open", SERCOTEC)]).json()
+    shown = {CORFO} | NEIGHBOURS[CORFO] | NEIGHBOURS[SERCOTEC]
+    assert {n["id"] for n in body["nodes"]} == shown
+    expected = {(s, t, k) for s, k, t, _ in RELATIONS if s in shown and t in shown}
+    assert {(e["from"], e["to"], e["relationType"]) for e in body["edges"]} == expected
+    assert (GORE, MESA, "PARTICIPATES_IN") in expected  # between two nodes not opened
     assert all("x" not in n for n in body["nodes"])  # the page places new nodes itself
     assert all(e["title"] for e in body["edges"])
-    assert client.get("/explore/entity/inst:nadie/graph.json").status_code == 404
-    assert client.get(f"/explore/entity/{SERCOTEC}/graph.json?depth=4").status_code == 422
+    assert {entry["key"] for entry in body["legend"]} == {k for _, _, k in expected}
+    twice = client.get("/explore/graph/expand", params=[
+        ("id", CORFO), ("open", SERCOTEC), ("open", MESA)]).json()
+    assert {n["id"] for n in twice["nodes"]} == shown | NEIGHBOURS[MESA]
+
+
+def test_expansion_refuses_unknown_ids_and_depths(client: TestClient) -> None:
+    expand = "/explore/graph/expand"
+    assert client.get(expand, params={"id": "inst:nadie"}).status_code == 404
+    assert client.get(expand, params=[("id", CORFO), ("open", "inst:nadie")]).status_code == 404
+    assert client.get(expand, params={"id": CORFO, "depth": 4}).status_code == 422
+    assert client.get(expand, params={"id": "sin id"}).status_code == 422
 
 
 @pytest.mark.parametrize(("url", "status", "words"), [

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal, cast
+from urllib.parse import urlencode
 
 import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
@@ -51,8 +52,10 @@ from app.analyses import (
 from app.deps import document_titles, get_settings, get_store
 from app.routers.api import (
     MAX_PAGE,
+    Depth,
     DocumentIdPath,
     EntityIdPath,
+    EntityIdQuery,
     EntityPage,
     EntitySummary,
 )
@@ -63,8 +66,10 @@ from app.views.analysis_graphs import (
     analysis_network,
     duplication_view,
     overlap_view,
+    relations_between,
     shared_summary,
     ties_view,
+    view_legend,
 )
 from app.views.heatmap import heatmap
 from app.views.labels import ENTITY_LABELS, entity_label
@@ -78,7 +83,8 @@ from graph.normalize import normalize_name
 from graph.stores import Store
 from graph.vocab import LABELS, LEVELS
 from queries.exploration import entity_profile, neighbourhood
-from queries.results import EntityNotFound, Subgraph
+from queries.profiles import node_summary
+from queries.results import EntityNotFound, Subgraph, SubgraphNode
 
 router = APIRouter(tags=["explorer"])
 
@@ -455,8 +461,9 @@ def entity_page(
             lambda: build_neighbourhood_view(graph, titles, entity_id, depth, layout, cap),
         )
         root = _root(request)
+        expand = f"{root}/explore/graph/expand?{urlencode({'id': entity_id, 'depth': depth})}"
         block = block_for(request, built, "neighbourhood", cap, mode="expand",
-                          expand_url=f"{root}/explore/entity/{{id}}/graph.json")
+                          expand_url=expand)
         entity = profile.entity
         relations = [
             {
@@ -499,22 +506,52 @@ def entity_page(
     return answer(request, build)
 
 
-@router.get("/explore/entity/{entity_id}/graph.json", include_in_schema=False)
-def entity_graph(
-    entity_id: EntityIdPath,
-    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+MAX_OPENED = 200  # expanded nodes one explorer page may ask for
+
+
+def expanded_subgraph(
+    graph: nx.MultiDiGraph, centre: str, depth: int, opened: list[str], cap: int
+) -> Subgraph:
+    """The neighbourhood of ``centre`` plus the direct neighbours of each ``opened`` node,
+    in that order up to ``cap`` nodes, with every relation between two of them."""
+    chosen: dict[str, int] = {}
+    truncated = False
+    for node, hops in ((centre, depth), *((o, 1) for o in opened)):
+        part = neighbourhood(graph, node, depth=hops, limit=cap)
+        truncated |= part.truncated
+        for item in part.nodes:
+            if item.id in chosen:
+                continue
+            if len(chosen) >= cap:
+                truncated = True
+                break
+            chosen[item.id] = item.depth
+    nodes = [SubgraphNode(**node_summary(graph, n).model_dump(), depth=d)
+             for n, d in chosen.items()]
+    return Subgraph(center=centre, depth=depth, nodes=nodes,
+                    edges=relations_between(graph, chosen), truncated=truncated)
+
+
+@router.get("/explore/graph/expand", include_in_schema=False)
+def expand_graph(
+    entity_id: EntityIdQuery,
+    depth: Depth = 1,
+    opened: Annotated[list[str], Query(alias="open", max_length=MAX_OPENED)] = [],  # noqa: B006
     store: Store = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    """The styled nodes and edges of a neighbourhood, for the explorer to add on click."""
-    try:
-        subgraph = neighbourhood(store.view(), entity_id, depth=depth,
-                                 limit=settings.max_view_nodes)
-    except EntityNotFound as exc:
-        return JSONResponse({"detail": str(exc)}, 404)
+    """What an entity page shows after its visitor opened (clicked) nodes: the page's
+    neighbourhood and each opened node's neighbours, styled, with every relation between
+    them. The page adds the nodes and edges it does not have yet."""
+    graph = store.view()
+    for node in (entity_id, *opened):
+        if node not in graph:
+            return JSONResponse({"detail": f"no entity with id {node!r}"}, 404)
+    subgraph = expanded_subgraph(graph, entity_id, depth, opened, settings.max_view_nodes)
     net = build_network(subgraph, "physics", document_titles(store))
+    legend = [asdict(entry) for entry in view_legend(net).relations]
     return JSONResponse({"center": entity_id, "nodes": net.nodes, "edges": net.edges,
-                         "truncated": subgraph.truncated})
+                         "legend": legend, "truncated": subgraph.truncated})
 
 
 @router.get("/explore/document/{document_id}", response_class=HTMLResponse,

@@ -1,7 +1,8 @@
 /* Clicks on an explorer page's network (drawn by network.js as window.network).
    data-mode="open": a click on a node opens its page.
-   data-mode="expand": a click adds the node's neighbours (fetched from data-expand-url,
-   with {id} replaced) and shows a link to its page; a double click opens the page.
+   data-mode="expand": a click opens the node in place: the page asks data-expand-url,
+   with every node opened so far as open=<id>, for the graph it should now show, adds
+   what it lacks, and shows a link to the node's page; a double click opens the page.
    After each expansion the body gets data-expanded="<id>" and data-expansions="<n>". */
 (function () {
   "use strict";
@@ -19,7 +20,7 @@
   var notice = document.getElementById("tj-graph-notice");
   var selection = document.getElementById("tj-selection");
   var selectionLink = document.getElementById("tj-selection-link");
-  var expanded = {};
+  var opened = [];
   var expansions = 0;
 
   function entityUrl(id) {
@@ -50,20 +51,54 @@
   }
 
   function place(centre, added) {
-    var origin = network.getPositions([centre])[centre] || { x: 0, y: 0 };
-    var radius = 140 + 12 * added.length;
+    // New nodes fan out from the opened node, on the side away from the rest of the graph.
+    if (!added.length) { return; }
+    var positions = network.getPositions();
+    var origin = positions[centre] || { x: 0, y: 0 };
+    var ids = Object.keys(positions);
+    var cx = 0;
+    var cy = 0;
+    ids.forEach(function (key) { cx += positions[key].x; cy += positions[key].y; });
+    cx /= Math.max(ids.length, 1);
+    cy /= Math.max(ids.length, 1);
+    var away = Math.hypot(origin.x - cx, origin.y - cy) < 1 ? -Math.PI / 2
+      : Math.atan2(origin.y - cy, origin.x - cx);
+    var spread = Math.min(2 * Math.PI, Math.max(Math.PI / 2, added.length * 0.45));
+    var steps = spread >= 2 * Math.PI ? added.length : Math.max(added.length - 1, 1);
+    var radius = 170 + 10 * added.length;
     added.forEach(function (node, k) {
-      var angle = (2 * Math.PI * k) / added.length;
+      var angle = added.length === 1 ? away : away - spread / 2 + (spread * k) / steps;
       node.x = origin.x + radius * Math.cos(angle);
       node.y = origin.y + radius * Math.sin(angle);
     });
   }
 
+  function extendLegend(entries) {
+    var list = document.querySelector("#tj-legend ul.tj-legend-relations");
+    var title = document.getElementById("tj-legend-relations-title");
+    if (!list || !entries) { return; }
+    entries.forEach(function (entry) {
+      var known = Array.prototype.some.call(list.children, function (item) {
+        return item.getAttribute("data-relation") === entry.key;
+      });
+      if (known) { return; }
+      var item = document.createElement("li");
+      item.setAttribute("data-relation", entry.key);
+      var line = document.createElement("span");
+      line.className = "tx-line";
+      line.style.borderTop = "3px " + entry.line + " " + entry.colour;
+      item.appendChild(line);
+      item.appendChild(document.createTextNode(entry.name));
+      list.appendChild(item);
+    });
+    if (title && list.children.length) { title.hidden = false; }
+  }
+
   function expand(id) {
-    if (expanded[id] || !template) { return; }
-    expanded[id] = true;
-    fetch(template.replace("{id}", encodeURIComponent(id)) + "?depth=1",
-          { headers: { "Accept": "application/json" } })
+    if (opened.indexOf(id) >= 0 || !template) { return; }
+    opened.push(id);
+    var query = opened.map(function (node) { return "open=" + encodeURIComponent(node); });
+    fetch(template + "&" + query.join("&"), { headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
@@ -72,13 +107,14 @@
         var room = cap - nodes.length;
         var fresh = data.nodes.filter(function (node) { return !nodes.get(node.id); });
         var added = fresh.slice(0, Math.max(room, 0));
-        added.forEach(function (node) { node.size = 16; node.borderWidth = 1; });
         place(id, added);
         nodes.add(added);
         var newEdges = data.edges.filter(function (edge) {
           return !edges.get(edge.id) && nodes.get(edge.from) && nodes.get(edge.to);
         });
         edges.add(newEdges);
+        extendLegend(data.legend);
+        if (added.length) { network.fit({ animation: false }); }
         if (fresh.length > added.length) {
           say("Se alcanzó el máximo de " + cap + " nodos de una vista: " +
               (fresh.length - added.length) + " vecinos no se agregaron.");
@@ -89,7 +125,7 @@
         body.setAttribute("data-expansions", String(expansions));
       })
       .catch(function (error) {
-        expanded[id] = false;
+        opened.splice(opened.indexOf(id), 1);
         say("No se pudo expandir el nodo (" + error.message + ").");
       });
   }
