@@ -85,6 +85,12 @@ class UploadReport(BaseModel):
     files: list[UploadedFileResult]
 
 
+class UploadRefused(BaseModel):
+    """422 of an upload: the report when no file could be ingested, or why nothing was sent."""
+
+    detail: UploadReport | str
+
+
 class MergeRequest(BaseModel):
     """Merge entity ``merged`` into entity ``kept``."""
 
@@ -190,7 +196,8 @@ def ingest_uploads(
         **AUTH_RESPONSES,
         413: {"description": "the files are over the upload limit"},
         415: {"description": "a file of a format Tejido does not read"},
-        422: {"description": "no file sent, or no file could be ingested"},
+        422: {"model": UploadRefused,
+              "description": "no file sent, or no file could be ingested"},
     },
 )
 async def ingest_files(
