@@ -20,6 +20,7 @@
   var notice = document.getElementById("tj-graph-notice");
   var selection = document.getElementById("tj-selection");
   var selectionLink = document.getElementById("tj-selection-link");
+  var DOUBLE_CLICK_MS = 350;
   var opened = [];
   var expansions = 0;
 
@@ -130,18 +131,28 @@
       });
   }
 
+  // A click opens the node in place only once no second click follows: the first click of
+  // a double click must not move the graph under the pointer.
+  var pending = null;
+
+  function cancelPending() {
+    if (pending) { clearTimeout(pending); pending = null; }
+  }
+
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
     var id = params.nodes[0];
-    if (mode === "expand") {
-      select(id);
-      expand(id);
-    } else {
+    if (mode !== "expand") {
       open(id);
+      return;
     }
+    select(id);
+    cancelPending();
+    pending = setTimeout(function () { pending = null; expand(id); }, DOUBLE_CLICK_MS);
   });
   if (mode === "expand") {
     network.on("doubleClick", function (params) {
+      cancelPending();
       if (params.nodes.length) { open(params.nodes[0]); }
     });
   }
