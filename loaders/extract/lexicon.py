@@ -40,6 +40,7 @@ def _nlp() -> spacy.language.Language:
     """Blank Spanish tokenizer that also splits hyphens and slashes inside words, so that
     "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way)."""
     nlp = spacy.blank("es")
+    nlp.max_length = 200_000_000  # only the tokenizer runs: no parser memory to protect
     infixes = [*nlp.Defaults.infixes, r"(?<=[\w])[-/](?=[\w])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     return nlp
