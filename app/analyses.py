@@ -30,8 +30,7 @@ import networkx as nx
 import numpy as np
 
 from graph.facets import default_vocabularies
-from graph.normalize import normalize_name
-from graph.vocab import LEVEL_NAMES, LEVELS
+from graph.vocab import LEVELS
 from queries.coordination import (
     UNKNOWN_LEVEL,
     find_brokers,
@@ -44,8 +43,6 @@ from queries.coordination import (
 from queries.duplication import find_duplicates
 from queries.overlap import find_overlaps, overlap_index
 from queries.profiles import (
-    INSTITUTION,
-    INSTRUMENT_LABELS,
     facet_key,
     graph_index,
     institution_table,
@@ -68,8 +65,6 @@ T = TypeVar("T")
 DEFAULT_TOP = 50
 MAX_TOP = 500
 DEFAULT_SHARED_FIELD = 0.2  # overlap from which two institutions share a field
-LEVEL_LABELS: dict[str, str] = {**LEVEL_NAMES, UNKNOWN_LEVEL: "Sin nivel"}
-FILTER_NAMES: tuple[str, ...] = ("level_pair", "country", "theme", "top", "min_score")
 
 _COUNTRY = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-]){1,59}$")
 _THEME = re.compile(r"^[\w .,'\-()]{1,80}$")
@@ -452,21 +447,6 @@ def duplicate_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Duplica
 def shortest_path(graph: nx.MultiDiGraph, a: str, b: str) -> PathResult | None:
     """A shortest path between two entities (raises ``EntityNotFound`` for unknown ids)."""
     return find_path(graph, a, b)
-
-
-def is_institution(graph: nx.MultiDiGraph, node: str) -> bool:
-    """Whether ``node`` is an institution of ``graph``."""
-    return graph.nodes[node].get("label") == INSTITUTION
-
-
-def is_instrument(graph: nx.MultiDiGraph, node: str) -> bool:
-    """Whether ``node`` is an instrument or programme of ``graph``."""
-    return graph.nodes[node].get("label") in INSTRUMENT_LABELS
-
-
-def country_key(value: str | None) -> str:
-    """A cache-friendly form of a country filter."""
-    return normalize_name(value) if value else ""
 
 
 # --------------------------------------------------------------------------- cache

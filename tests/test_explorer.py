@@ -364,13 +364,26 @@ def test_duplication_page_shows_both_sides_evidence_and_the_breakdown(client: Te
     assert all(e["dashes"] and e["arrows"] == "" for e in duplicates)
 
 
+def test_an_empty_view_says_so_and_loads_no_drawing(client: TestClient) -> None:
+    parsed, _ = page(client, "/explore/overlap?theme=tourism")
+    assert "Nada que mostrar" in parsed.texts["tj-graph-empty"]
+    assert not [a for a, _ in parsed.scripts if a.get("id") == "tj-graph-data"]
+    assert [a.get("src") for a, _ in parsed.scripts if a.get("src")] == ["/static/explorer.js"]
+    alone = Page(client.get("/explore/view/overlap?theme=tourism").text).graph_payload()
+    assert alone["nodes"] == [] and alone["options"]["physics"]["enabled"] is False
+
+
 def test_views_stop_at_the_node_cap_and_say_so(dataset) -> None:
-    settings = settings_for(dataset.url, max_view_nodes=3)
+    # The first tie (the only one with two channels) needs its two institutions, the Mesa
+    # and Barrios Comerciales: four nodes, and no second tie fits beside them.
+    settings = settings_for(dataset.url, max_view_nodes=4)
     with TestClient(create_app(settings=settings)) as small:
         parsed, _ = page(small, "/explore/coordination")
-        assert len(parsed.graph_payload()["nodes"]) <= 3
-        assert "Vista recortada" in parsed.texts["tj-notice"]
-        assert "TEJIDO_MAX_VIEW_NODES" in parsed.texts["tj-notice"]
+        assert {n["id"] for n in parsed.graph_payload()["nodes"]} == {
+            MUNI, SERCOTEC, MESA, BARRIOS}
+        notice = parsed.texts["tj-notice"]
+        assert f"se muestran 1 de {len(TIES)} vínculos" in notice
+        assert "TEJIDO_MAX_VIEW_NODES" in notice
 
 
 def test_each_view_page_offers_downloads_and_an_iframe_snippet(client: TestClient) -> None:

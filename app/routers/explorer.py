@@ -32,7 +32,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyvis.network import Network
 
 from app.analyses import (
-    LEVEL_LABELS,
     AnalysisFilters,
     FilterError,
     app_cache,
@@ -72,7 +71,7 @@ from app.views.analysis_graphs import (
     view_legend,
 )
 from app.views.heatmap import heatmap
-from app.views.labels import ENTITY_LABELS, entity_label
+from app.views.labels import ENTITY_LABELS, LEVEL_LABELS, entity_label
 from app.views.network import LAYOUTS, Layout, build_network, resolve_layout
 from app.views.styles import edge_style
 from app.views.subgraph_files import FILE_FORMATS, FileFormat, subgraph_file

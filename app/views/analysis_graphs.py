@@ -210,8 +210,11 @@ def derived_tooltip(
 def analysis_network(
     subgraph: Subgraph, layout: Layout = "auto", document_titles: Mapping[str, str] | None = None
 ) -> Network:
-    """:func:`app.views.network.build_network`, with the derived edges styled and explained."""
+    """:func:`app.views.network.build_network`, with the derived edges styled and explained
+    (an empty view is drawn without physics)."""
     titles = document_titles or {}
+    if not subgraph.nodes:  # nothing to lay out: no physics, so the page is still at once
+        layout = "radial"
     net = build_network(subgraph, layout, titles)
     derived = {edge.id: edge for edge in subgraph.edges if edge.type in DERIVED_EDGE_STYLES}
     if not derived:
