@@ -8,7 +8,7 @@ DOCS ?= ../shared/corpus
 PORT ?= 8000
 STORE ?= sqlite:///data/tejido.db
 
-.PHONY: run test install install-test install-system lint bench clean
+.PHONY: run test install install-test install-system lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/duplication.py
+	$(BIN)/python bench/views.py
+	$(BIN)/python bench/load.py
+
+# Refresh the README's screenshots from the browser tests.
+screenshots: install-test
+	TEJIDO_UPDATE_DOCS_IMAGES=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_explorer_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules data .pytest_cache

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli_views import export_view_command, report_command
 from app.query_cli import query_command
 from graph.stores import StoreError, StoreUnavailable, open_store
 
@@ -152,13 +153,27 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-@app.command()
+export_app = typer.Typer(
+    help="Export the entity graph (--format) or one view as a standalone HTML file (view).",
+    invoke_without_command=True,
+)
+
+
+@export_app.callback()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="graphml, gexf, json or csv")],
+    ctx: typer.Context,
+    format: Annotated[
+        ExportFormat | None, typer.Option("--format", help="graphml, gexf, json or csv")
+    ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="file (csv: a folder)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the entity graph for Gephi, yEd, Cytoscape, spreadsheets or other tools."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if format is None:
+        console.print("[red]error:[/red] give --format graphml|gexf|json|csv, or use 'export view'")
+        raise typer.Exit(2)
     from graph.export import write_export
 
     db = open_store_or_exit(store)
@@ -167,6 +182,11 @@ def export(
     finally:
         db.close()
     console.print(f"wrote {target}")
+
+
+export_app.command("view")(export_view_command)
+app.add_typer(export_app, name="export")
+app.command("report")(report_command)
 
 
 @app.command()
