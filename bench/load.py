@@ -1,0 +1,330 @@
+"""Load test of the API on loopback: many concurrent clients on search, entity and analysis.
+
+Run from the project root::
+
+    .venv/bin/python bench/load.py                          # 50 clients, 60 s
+    .venv/bin/python bench/load.py --clients 10 --seconds 10 --store sqlite:///data/tejido.db
+
+Without ``--store`` it ingests ``../shared/corpus`` and ``../shared/catalogs`` (or
+``$TEJIDO_SHARED``) into a temporary store first. It starts ``uvicorn`` on 127.0.0.1 (one
+worker, access log off), reads entity ids and search words from the store, warms each
+request once, then runs ``--clients`` asyncio clients, each sending its next request as
+soon as the previous one is answered, for ``--seconds``. Every request is one of three
+groups, in turn: ``search`` (``/entities?q=``), ``entity`` (``/entities/{id}``) and
+``analysis`` (``/analysis/...`` with a few filter combinations). Any status other than
+200, and any transport error, counts as an error.
+
+Results (requests per second, latency percentiles, errors, per group and overall) go to
+``bench/results/load.json`` and ``bench/results/load.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+GROUPS = ("search", "entity", "analysis")
+ANALYSIS_REQUESTS = (
+    "/analysis/coordination?top=50",
+    "/analysis/coordination/matrix",
+    "/analysis/gaps?top=50",
+    "/analysis/brokers?top=20",
+    "/analysis/overlap?top=50",
+    "/analysis/overlap?top=20&level_pair=national,regional",
+    "/analysis/duplication?top=50",
+    "/analysis/duplication?top=20&level_pair=national,regional",
+)
+SAMPLE_ENTITIES = 300
+REQUEST_TIMEOUT = 30.0
+SEED = 20261121
+
+
+def shared_dir() -> Path:
+    """``../shared`` beside the project, or ``TEJIDO_SHARED``."""
+    return Path(os.environ.get("TEJIDO_SHARED") or ROOT / ".." / "shared").resolve()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tejido_command(*args: str) -> list[str]:
+    """The ``tejido`` console script of this environment with ``args``."""
+    script = Path(sys.executable).with_name("tejido")
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "app.cli", *args]
+
+
+def build_store(folder: Path) -> str:
+    """Ingest the shared corpus and catalogues into a new store in ``folder``; its URL."""
+    sources = [shared_dir() / "corpus", shared_dir() / "catalogs"]
+    missing = [str(path) for path in sources if not path.is_dir()]
+    if missing:
+        raise SystemExit(f"error: shared data not found: {', '.join(missing)} "
+                         "(set TEJIDO_SHARED or pass --store)")
+    url = f"sqlite:///{(folder / 'tejido.db').resolve()}"
+    subprocess.run(
+        tejido_command("ingest", *map(str, sources), "--store", url), cwd=ROOT, check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return url
+
+
+@contextmanager
+def api_server(store_url: str) -> Iterator[str]:
+    """uvicorn serving the API on 127.0.0.1 in a subprocess; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "TEJIDO_STORE": store_url}
+    env.pop("TEJIDO_API_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit("error: the API server exited at start-up")
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("error: the API server did not answer within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Workload:
+    """The requests of each group, chosen from what the store holds."""
+
+    search: list[str]
+    entity: list[str]
+    analysis: list[str]
+
+    def of(self, group: str) -> list[str]:
+        return getattr(self, group)
+
+
+def plan_workload(base: str, rng: random.Random) -> Workload:
+    """Entity pages and search words sampled from the served store, and the analyses."""
+    entities: list[dict] = []
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http:
+        for label in ("Institution", "Instrument", "Program", "Territory"):
+            page = http.get("/entities", params={"type": label, "limit": 500}).json()
+            entities += page["items"]
+    if not entities:
+        raise SystemExit("error: the store holds no entities to ask for")
+    sample = rng.sample(entities, min(SAMPLE_ENTITIES, len(entities)))
+    words = sorted({word for e in sample for word in e["name"].split() if len(word) > 4})
+    searches = [f"/entities?q={quote(w)}&limit=20" for w in rng.sample(words, min(200, len(words)))]
+    pages = [f"/entities/{quote(e['id'], safe=':@')}" for e in sample]
+    return Workload(search=searches, entity=pages, analysis=list(ANALYSIS_REQUESTS))
+
+
+@dataclass
+class GroupStats:
+    """Latencies (seconds) and errors of one group."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_examples: list[str] = field(default_factory=list)
+
+    def record_error(self, text: str) -> None:
+        self.errors += 1
+        if len(self.error_examples) < 5:
+            self.error_examples.append(text)
+
+
+async def client_loop(
+    http: httpx.AsyncClient, workload: Workload, stats: dict[str, GroupStats],
+    deadline: float, rng: random.Random, offset: int,
+) -> None:
+    """One client: the next request as soon as the last one is answered, until ``deadline``."""
+    turn = offset
+    while time.monotonic() < deadline:
+        group = GROUPS[turn % len(GROUPS)]
+        turn += 1
+        url = rng.choice(workload.of(group))
+        started = time.perf_counter()
+        try:
+            response = await http.get(url)
+            await response.aread()
+        except httpx.HTTPError as exc:
+            stats[group].record_error(f"{url}: {type(exc).__name__}: {exc}")
+            continue
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            stats[group].record_error(f"{url}: {response.status_code} {response.text[:200]}")
+            continue
+        stats[group].latencies.append(elapsed)
+
+
+async def run_load(base: str, workload: Workload, clients: int, seconds: float) -> dict:
+    """Run the clients; the statistics of each group and the measured wall time."""
+    stats = {group: GroupStats() for group in GROUPS}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
+        for group in GROUPS:  # warm every request once: caches filled, connections made
+            for url in workload.of(group):
+                (await http.get(url)).raise_for_status()
+        started = time.monotonic()
+        deadline = started + seconds
+        await asyncio.gather(*(
+            client_loop(http, workload, stats, deadline, random.Random(SEED + i), i)
+            for i in range(clients)
+        ))
+        wall = time.monotonic() - started
+    return {"stats": stats, "wall": wall}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` quantile of ``values`` (nearest rank), 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def summarise(latencies: list[float], errors: int, wall: float) -> dict:
+    """Requests, errors, requests per second and latency percentiles in milliseconds."""
+    return {
+        "requests": len(latencies) + errors,
+        "errors": errors,
+        "rps": round((len(latencies) + errors) / wall, 1) if wall else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "max_ms": round(max(latencies, default=0.0) * 1000, 1),
+    }
+
+
+def store_counts(base: str) -> dict:
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT) as http:
+        stats = http.get("/stats").json()
+    return {"documents": stats["documents"], "entities": sum(stats["entities"].values()),
+            "relations": sum(stats["relations"].values())}
+
+
+def write_results(result: dict, out: Path) -> None:
+    """``load.json`` and ``load.md`` in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    rows = [
+        f"| {name} | {s['requests']:,} | {s['errors']} | {s['rps']:,} | {s['p50_ms']} | "
+        f"{s['p95_ms']} | {s['p99_ms']} | {s['max_ms']} |"
+        for name, s in [*result["groups"].items(), ("all", result["overall"])]
+    ]
+    store = result["store"]
+    lines = [
+        "# API load test",
+        "",
+        f"{result['clients']} concurrent clients for {result['seconds']:g} s on 127.0.0.1, "
+        "each sending its next request as soon as the previous one is answered; requests "
+        "alternate between search, entity and analysis. One uvicorn worker, access log off; "
+        f"client and server share the machine ({result['machine']['cpus']} CPUs, "
+        f"Python {result['machine']['python']}; one-minute load average "
+        f"{result['machine']['load_average_before']} before the run, "
+        f"{result['machine']['load_average_after']} after it).",
+        "",
+        f"Store: {store['documents']} documents, {store['entities']:,} entities, "
+        f"{store['relations']:,} relations ({result['dataset']}).",
+        "",
+        "| group | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "- search: `/entities?q=<word>&limit=20` with words of sampled entity names;",
+        "- entity: `/entities/{id}` of sampled institutions, instruments, programmes, "
+        "territories;",
+        "- analysis: " + ", ".join(f"`{u}`" for u in ANALYSIS_REQUESTS) + " (answers are "
+        "cached per store revision, and the store does not change during the run).",
+        "",
+        f"Run at {result['finished']}.",
+        "",
+    ]
+    if result["error_examples"]:
+        lines += ["Errors (first ones):", "", *[f"- {e}" for e in result["error_examples"]], ""]
+    (out / "load.md").write_text("\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test; exit status 1 if any request failed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--store", help="store URL to serve (default: the shared data)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0:
+        parser.error("--clients and --seconds must be positive")
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="tejido-load-") as folder:
+        store_url = args.store or build_store(Path(folder))
+        dataset = "given store" if args.store else "shared corpus and catalogues"
+        with api_server(store_url) as base:
+            workload = plan_workload(base, random.Random(SEED))
+            measured = asyncio.run(run_load(base, workload, args.clients, args.seconds))
+            counts = store_counts(base)
+
+    stats: dict[str, GroupStats] = measured["stats"]
+    wall = measured["wall"]
+    every = [latency for group in stats.values() for latency in group.latencies]
+    errors = sum(group.errors for group in stats.values())
+    result = {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "wall_seconds": round(wall, 2),
+        "dataset": dataset,
+        "store": counts,
+        "groups": {name: summarise(g.latencies, g.errors, wall) for name, g in stats.items()},
+        "overall": summarise(every, errors, wall),
+        "error_examples": [e for g in stats.values() for e in g.error_examples][:10],
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "load_average_before": round(load_before, 2),
+                    "load_average_after": round(os.getloadavg()[0], 2)},
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_results(result, args.out)
+    overall = result["overall"]
+    print(f"{overall['requests']:,} requests, {overall['errors']} errors, "
+          f"{overall['rps']:,} req/s, p95 {overall['p95_ms']} ms -> {args.out / 'load.md'}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
