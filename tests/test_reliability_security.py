@@ -307,6 +307,22 @@ def test_uploading_the_same_file_again_changes_nothing_and_an_edit_replaces_it(
     assert paths.count("upload/informe.txt") == 1
 
 
+def test_a_broken_user_gazetteer_is_named_in_the_upload_error(
+    store_url: str, spool: Path
+) -> None:
+    gazetteer = Path(__file__).resolve().parent / "fixtures" / "bad" / "broken_gazetteer.yaml"
+    settings = settings_for(store_url, api_token=TOKEN, gazetteer_paths=[str(gazetteer)])
+    before = revision(store_url)
+    with client_for(settings) as client:
+        response = upload(client, ("informe.txt", GOOD_TEXT.encode()),
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 500
+    detail = response.json()["detail"]
+    assert "gazetteer" in detail and str(gazetteer) in detail
+    assert revision(store_url) == before
+    assert list(spool.iterdir()) == []
+
+
 def test_an_upload_over_the_limit_is_413_and_stores_nothing(
     store_url: str, spool: Path
 ) -> None:
