@@ -19,12 +19,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
-from app.routers import analysis, api, explorer, views
+from app.routers import admin, analysis, api, explorer, views
+from app.security import RequestBodyLimit, request_body_limit
 from app.settings import Settings
 from app.views.assets import STATIC_DIR
 from graph.stores import StoreError, StoreUnavailable
@@ -80,6 +81,25 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     )
 
 
+def _document_refusals(app: FastAPI) -> None:
+    """Make the OpenAPI 422 schema say what the API sends: ``detail`` is the list of
+    problems of a malformed request, or one sentence when a well-formed value is refused
+    (an unknown level, a span outside the document); ``message`` sums it up."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schemas = build().get("components", {}).get("schemas", {})
+            refusal = schemas.get("HTTPValidationError", {}).get("properties")
+            if refusal is not None:
+                refusal["detail"] = {"anyOf": [refusal["detail"], {"type": "string"}],
+                                     "title": "Detail"}
+                refusal["message"] = {"type": "string", "title": "Message"}
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
     """503: the store cannot be reached; the message says why."""
     return JSONResponse(
@@ -127,10 +147,6 @@ def _add_docs(app: FastAPI) -> None:
             swagger_ui_parameters={"validatorUrl": None},
         )
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse(url="docs")
-
 
 def create_app(store_url: str | None = None, settings: Settings | None = None) -> FastAPI:
     """The Tejido service on the store at ``store_url`` (else ``settings.store``)."""
@@ -163,13 +179,16 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     app.include_router(api.router)
     app.include_router(views.router)
     app.include_router(analysis.router)
+    app.include_router(admin.router)
     app.include_router(explorer.router)  # before _add_docs: the explorer answers /
     _add_docs(app)
+    _document_refusals(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(RequestBodyLimit, max_bytes=request_body_limit(settings.max_upload_bytes))
     app.add_middleware(SecurityHeaders)
     return app

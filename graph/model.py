@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from graph.normalize import normalize_name, slugify
 from graph.vocab import UNDIRECTED_TYPES, Label, Level, RelationType
@@ -134,6 +134,7 @@ class Relation(BaseModel):
     target: str
     properties: dict[str, Any] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
+    _evidence_keys: set[tuple[str, int, int, str]] | None = PrivateAttr(default=None)
 
     @property
     def id(self) -> str:
@@ -141,12 +142,16 @@ class Relation(BaseModel):
         return relation_id(self.source, self.type, self.target)
 
     def add_evidence(self, items: list[Evidence]) -> None:
-        """Append evidence entries not already present."""
-        seen = {e.key() for e in self.evidence}
+        """Append evidence entries not already present (amortised O(1) per entry)."""
+        seen = self._evidence_keys
+        if seen is None or len(seen) != len(self.evidence):
+            seen = {e.key() for e in self.evidence}
         for item in items:
-            if item.key() not in seen:
+            key = item.key()
+            if key not in seen:
                 self.evidence.append(item)
-                seen.add(item.key())
+                seen.add(key)
+        self._evidence_keys = seen
 
 
 class Mention(BaseModel):

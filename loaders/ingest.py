@@ -101,10 +101,12 @@ def ingest(
             summary.skipped_rows += skipped
             names = names or InstitutionNames(store)
             extraction, candidates = resolve(extraction, store, names)
+            if candidates:
+                # recorded first: a run killed between the two writes re-ingests the document
+                # (not stored yet) and records them again; they are idempotent
+                store.add_merge_candidates(candidates)
             result = store.write(extraction)
             names.add(extraction.entities)
-            if candidates:
-                store.add_merge_candidates(candidates)
             summary.documents += 1
             summary.replaced += 1 if result.replaced else 0
             summary.entities.update(e.label for e in extraction.entities)

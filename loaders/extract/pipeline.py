@@ -557,8 +557,9 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     # 2. acronym definitions link short and long forms
     definitions = find_acronym_definitions(text, base)
     defined: dict[str, Candidate] = {}
+    by_span = {(c.start, c.end): c for c in base}
     for d in definitions:
-        long_cand = next((c for c in base if c.start == d.long_start and c.end == d.long_end), None)
+        long_cand = by_span.get((d.long_start, d.long_end))
         if long_cand is None:
             info = head_info(d.long)
             entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
@@ -575,7 +576,8 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
                 confidence=0.8,
             )
             base = resolve_overlaps([*base, long_cand])
-            if long_cand not in base:
+            by_span = {(c.start, c.end): c for c in base}
+            if by_span.get((long_cand.start, long_cand.end)) is not long_cand:
                 continue
         entry = lexicon.lookup(d.short)
         if (
@@ -726,14 +728,13 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
         for c in gaz
         if c.label == "Territory" and (c.kind or "") in ("region", "province", "commune", "city")
     ]
+    by_end = _by_end(territories_in_names)
     for inst in base:
         if inst.label != "Institution" or not inst.key or inst.level == "supranational":
             continue
-        for t in territories_in_names:
-            if (
-                inst.start < t.start
-                and abs(t.end - inst.end) <= 1
-                and re.search(r"\b(?:de|del|de la)\s+$", text[inst.start : t.start])
+        for t in _ending_at(by_end, inst.end):
+            if inst.start < t.start and re.search(
+                r"\b(?:de|del|de la)\s+$", text[inst.start : t.start]
             ):
                 territory = ctx.add(t)
                 ctx.relate(
@@ -742,20 +743,24 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
                 if ctx.builders[inst.key].country is None and t.country:
                     ctx.builders[inst.key].country = t.country
                 break
-
-    regions = [c for c in gaz if c.label == "Territory" and c.kind == "region"]
+    regions = sorted(
+        (c for c in gaz if c.label == "Territory" and c.kind == "region"), key=lambda c: c.start
+    )
+    region_starts = [c.start for c in regions]
     for inst in base:
         builder = ctx.builders.get(inst.key or "")
         if inst.label != "Institution" or builder is None or builder.level:
             continue
-        if any(inst.start <= t.start and t.end <= inst.end for t in regions):
+        lo = bisect.bisect_left(region_starts, inst.start)
+        hi = bisect.bisect_right(region_starts, inst.end)
+        if any(t.end <= inst.end for t in regions[lo:hi]):
             builder.level = "regional"  # "Comité Innova Bío-Bío": named after its region
-    countries_in_names = [c for c in gaz if c.label == "Territory" and c.kind == "country"]
+    countries_by_end = _by_end(c for c in gaz if c.label == "Territory" and c.kind == "country")
     for inst in base:
         if inst.label != "Institution" or not inst.key or inst.source == "gazetteer":
             continue
-        for t in countries_in_names:
-            if inst.start < t.start and abs(t.end - inst.end) <= 1 and t.country:
+        for t in _ending_at(countries_by_end, inst.end):
+            if inst.start < t.start and t.country:
                 builder = ctx.builders[inst.key]
                 builder.country = t.country
                 if not builder.level and level_from_name(inst.name) != "supranational":
@@ -764,6 +769,18 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
     # 9. levels and countries, then entities
     return _finish(ctx, base)
+
+
+def _by_end(cands: Iterable[Candidate]) -> dict[int, list[Candidate]]:
+    out: dict[int, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        out[c.end].append(c)
+    return out
+
+
+def _ending_at(by_end: dict[int, list[Candidate]], end: int) -> list[Candidate]:
+    """Candidates ending at ``end`` or one character either side (a closing quote, a dot)."""
+    return [*by_end.get(end - 1, ()), *by_end.get(end, ()), *by_end.get(end + 1, ())]
 
 
 def _marked_context_label(text: str, start: int) -> bool:
