@@ -32,7 +32,6 @@ import numpy as np
 from graph.facets import default_vocabularies
 from graph.vocab import LEVELS
 from queries.coordination import (
-    UNKNOWN_LEVEL,
     find_brokers,
     find_gaps,
     find_path,
@@ -41,7 +40,7 @@ from queries.coordination import (
     tie_index,
 )
 from queries.duplication import find_duplicates
-from queries.overlap import find_overlaps, overlap_index
+from queries.overlap import find_overlaps
 from queries.profiles import (
     facet_key,
     graph_index,
@@ -53,7 +52,6 @@ from queries.results import (
     Broker,
     DuplicationResult,
     Gap,
-    LevelCell,
     LevelMatrix,
     OverlapResult,
     PathResult,
@@ -320,81 +318,15 @@ def coordination_matrix(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Lev
     return scoped_level_matrix(graph, threshold, keep)
 
 
-def scoped_level_matrix(
-    graph: nx.MultiDiGraph, threshold: float, keep: np.ndarray
-) -> LevelMatrix:
+def scoped_level_matrix(graph: nx.MultiDiGraph, threshold: float, keep: np.ndarray) -> LevelMatrix:
     """:func:`queries.coordination.level_matrix` over the institutions ``keep`` marks.
 
-    Ties and overlap scores are those of the whole graph (a tie through a body of another
-    country still counts); only the pairs counted are restricted. As there, a pair shares a
-    field when its overlap reaches ``threshold`` and is above zero.
+    ``keep`` is a boolean mask over the rows of the institution table (as made by
+    :func:`institution_mask`).
     """
-    index = overlap_index(graph)
-    table = index.table
-    labels = np.array([level or UNKNOWN_LEVEL for level in table.levels], dtype=object)
-    order = [*LEVELS, UNKNOWN_LEVEL]
-    present = [lv for lv in order if (keep & (labels == lv)).any()]
-    rank = {lv: k for k, lv in enumerate(present)}
-
-    def cell_key(i: int, j: int) -> tuple[str, str]:
-        a, b = labels[i], labels[j]
-        return (a, b) if rank[a] <= rank[b] else (b, a)
-
-    def score(i: int, j: int) -> float:
-        if index.scores is not None:
-            return float(index.scores[i, j])
-        return float(index.neighbours[i, j])
-
-    sharing: dict[tuple[str, str], int] = {}
-    rows = np.flatnonzero(keep)
-    if index.scores is not None:
-        scores = index.scores[np.ix_(rows, rows)]
-        block = (scores >= threshold) & (scores > 0)
-        ii, jj = np.nonzero(np.triu(block, k=1))
-        pairs = zip(rows[ii].tolist(), rows[jj].tolist(), strict=True)
-    else:
-        upper = index.neighbours.tocoo()
-        chosen = (
-            (upper.row < upper.col) & (upper.data >= threshold) & (upper.data > 0)
-            & keep[upper.row] & keep[upper.col]
-        )
-        pairs = zip(upper.row[chosen].tolist(), upper.col[chosen].tolist(), strict=True)
-    for i, j in pairs:
-        key = cell_key(i, j)
-        sharing[key] = sharing.get(key, 0) + 1
-    tied: dict[tuple[str, str], int] = {}
-    tied_sharing: dict[tuple[str, str], int] = {}
-    for a, b in tie_index(graph).channels:
-        i, j = table.position[a], table.position[b]
-        if not (keep[i] and keep[j]):
-            continue
-        key = cell_key(i, j)
-        tied[key] = tied.get(key, 0) + 1
-        if score(i, j) >= threshold and score(i, j) > 0:
-            tied_sharing[key] = tied_sharing.get(key, 0) + 1
-    counts = {lv: int((keep & (labels == lv)).sum()) for lv in present}
-    cells = []
-    for x, first in enumerate(present):
-        for second in present[x:]:
-            key = (first, second)
-            pairs_count = (
-                counts[first] * (counts[first] - 1) // 2
-                if first == second
-                else counts[first] * counts[second]
-            )
-            shared = sharing.get(key, 0)
-            cells.append(
-                LevelCell(
-                    level_a=first,
-                    level_b=second,
-                    institution_pairs=pairs_count,
-                    tied_pairs=tied.get(key, 0),
-                    sharing_field=shared,
-                    tied_and_sharing=tied_sharing.get(key, 0),
-                    coordination_rate=(tied_sharing.get(key, 0) / shared) if shared else None,
-                )
-            )
-    return LevelMatrix(levels=present, overlap_threshold=threshold, cells=cells)
+    table = institution_table(graph)
+    kept = frozenset(table.ids[row] for row in np.flatnonzero(keep).tolist())
+    return level_matrix(graph, overlap_threshold=threshold, keep=kept)
 
 
 def coordination_gaps(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> list[Gap]:

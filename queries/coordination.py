@@ -316,33 +316,51 @@ def _level_of(level: str | None) -> str:
     return level or UNKNOWN_LEVEL
 
 
-def level_matrix(graph: nx.MultiDiGraph, *, overlap_threshold: float = 0.2) -> LevelMatrix:
+def level_matrix(
+    graph: nx.MultiDiGraph,
+    *,
+    overlap_threshold: float = 0.2,
+    keep: frozenset[str] | None = None,
+) -> LevelMatrix:
     """Ties against shared fields for every pair of governance levels.
 
     For each unordered pair of levels: how many institution pairs there are, how many are
     tied, how many share a field (overlap score at least ``overlap_threshold``), and how
     many of those are tied; ``coordination_rate`` is the last over the one before.
+
+    ``keep``, when given, restricts the institutions counted to those ids (others are
+    ignored). Ties and overlap scores stay those of the whole graph (a tie through a body
+    of another country still counts); only the pairs counted are restricted.
     """
     threshold = check_fraction(overlap_threshold, "overlap_threshold")
-    return remembered(graph, ("level_matrix", threshold), lambda: _level_matrix(graph, threshold))
+    return remembered(
+        graph,
+        ("level_matrix", threshold, keep),
+        lambda: _level_matrix(graph, threshold, keep),
+    )
 
 
-def _level_matrix(graph: nx.MultiDiGraph, threshold: float) -> LevelMatrix:
+def _level_matrix(
+    graph: nx.MultiDiGraph, threshold: float, keep: frozenset[str] | None
+) -> LevelMatrix:
     index = overlap_index(graph)
     table = index.table
     labels = np.array([_level_of(level) for level in table.levels], dtype=object)
-    present = [lv for lv in (*LEVELS, UNKNOWN_LEVEL) if (labels == lv).any()]
-    sharing = _sharing_counts(index, labels, present, threshold)
+    kept = _kept_rows(table.ids, keep)
+    present = [lv for lv in (*LEVELS, UNKNOWN_LEVEL) if (kept & (labels == lv)).any()]
+    sharing = _sharing_counts(index, labels, kept, present, threshold)
     tied: dict[tuple[str, str], int] = {}
     tied_sharing: dict[tuple[str, str], int] = {}
     for a, b in tie_index(graph).channels:
         i, j = table.position[a], table.position[b]
+        if not (kept[i] and kept[j]):
+            continue
         key = _cell_key(labels[i], labels[j], present)
         tied[key] = tied.get(key, 0) + 1
         score = _pair_score(index, i, j)
         if score >= threshold and score > 0:
             tied_sharing[key] = tied_sharing.get(key, 0) + 1
-    counts = {lv: int((labels == lv).sum()) for lv in present}
+    counts = {lv: int((kept & (labels == lv)).sum()) for lv in present}
     cells = []
     for x, first in enumerate(present):
         for second in present[x:]:
@@ -367,6 +385,13 @@ def _level_matrix(graph: nx.MultiDiGraph, threshold: float) -> LevelMatrix:
     return LevelMatrix(levels=present, overlap_threshold=threshold, cells=cells)
 
 
+def _kept_rows(ids: list[str], keep: frozenset[str] | None) -> np.ndarray:
+    """Boolean mask of the institution table's rows that ``keep`` names (all when None)."""
+    if keep is None:
+        return np.ones(len(ids), dtype=bool)
+    return np.array([node in keep for node in ids], dtype=bool)
+
+
 def _cell_key(a: str, b: str, order: list[str]) -> tuple[str, str]:
     return (a, b) if order.index(a) <= order.index(b) else (b, a)
 
@@ -378,14 +403,18 @@ def _pair_score(index: OverlapIndex, i: int, j: int) -> float:
 
 
 def _sharing_counts(
-    index: OverlapIndex, labels: np.ndarray, present: list[str], threshold: float
+    index: OverlapIndex,
+    labels: np.ndarray,
+    kept: np.ndarray,
+    present: list[str],
+    threshold: float,
 ) -> dict[tuple[str, str], int]:
-    """Institution pairs of each level pair whose overlap reaches the threshold."""
+    """Kept institution pairs of each level pair whose overlap reaches the threshold."""
     out: dict[tuple[str, str], int] = {}
     if index.scores is not None:
         above = (index.scores >= threshold) & (index.scores > 0)
         np.fill_diagonal(above, False)
-        groups = {lv: np.flatnonzero(labels == lv) for lv in present}
+        groups = {lv: np.flatnonzero(kept & (labels == lv)) for lv in present}
         for x, first in enumerate(present):
             for second in present[x:]:
                 block = above[np.ix_(groups[first], groups[second])]
@@ -393,8 +422,14 @@ def _sharing_counts(
                 out[(first, second)] = count // 2 if first == second else count
         return out
     upper = index.neighbours.tocoo()
-    keep = (upper.row < upper.col) & (upper.data >= threshold) & (upper.data > 0)
-    for i, j in zip(upper.row[keep], upper.col[keep], strict=True):
+    chosen = (
+        (upper.row < upper.col)
+        & (upper.data >= threshold)
+        & (upper.data > 0)
+        & kept[upper.row]
+        & kept[upper.col]
+    )
+    for i, j in zip(upper.row[chosen], upper.col[chosen], strict=True):
         key = _cell_key(labels[i], labels[j], present)
         out[key] = out.get(key, 0) + 1
     return out

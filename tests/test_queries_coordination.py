@@ -144,6 +144,22 @@ def test_level_matrix_counts_pairs_ties_and_shared_fields() -> None:
     assert strict.cell("national", "regional").coordination_rate is None
 
 
+def test_level_matrix_keeps_only_the_named_institutions() -> None:
+    graph = _field(tied=True).graph()
+    three = frozenset({"inst:corfo", "inst:gore-biobio", "inst:gore-maule"})
+    kept = level_matrix(graph, keep=three)
+    assert kept.levels == ["national", "regional"]
+    cross = kept.cell("national", "regional")
+    assert (cross.institution_pairs, cross.tied_pairs, cross.sharing_field) == (2, 1, 2)
+    assert kept.cell("national", "national").institution_pairs == 0
+    # Without CORFO the only tie (CORFO with the Biobío government) is not counted.
+    untied = level_matrix(graph, keep=frozenset({"inst:sercotec", "inst:gore-biobio"}))
+    assert untied.cell("national", "regional").tied_pairs == 0
+    regional_only = level_matrix(graph, keep=frozenset({"inst:gore-maule", "inst:gore-biobio"}))
+    assert regional_only.levels == ["regional"]
+    assert level_matrix(graph, keep=frozenset()).cells == []
+
+
 def test_gaps_are_overlapping_pairs_without_ties_sharing_a_territory() -> None:
     untied = {(g.a, g.b) for g in find_gaps(_field(tied=False).graph())}
     assert ("inst:corfo", "inst:gore-biobio") in untied
