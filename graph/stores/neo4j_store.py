@@ -59,6 +59,13 @@ from graph.stores.base import (
     StoreUnavailable,
     WriteResult,
 )
+from graph.stores.checks import check_count, check_extraction, level_ends
+from graph.stores.incoming import (
+    combine_entities,
+    combine_relations,
+    level_entity,
+    referenced_ends,
+)
 from graph.stores.merging import (
     MergeSnapshot,
     plan_merge,
@@ -67,7 +74,7 @@ from graph.stores.merging import (
     repointed_relation_ids,
     unmerge_relation_ids,
 )
-from graph.vocab import LEVEL_NAMES, LEVELS, check_label
+from graph.vocab import check_label
 
 BATCH_SIZE = 1000
 META_ID = "tejido"
@@ -75,7 +82,6 @@ INDEX_WAIT_SECONDS = 120
 BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
 GAZETTEER_SOURCE = "gazetteer"
-_LEVEL_ID = re.compile("^level:(" + "|".join(LEVELS) + ")$")
 _WORD = re.compile(r"\w+")
 
 _T = TypeVar("_T")
@@ -169,13 +175,6 @@ def fulltext_query(text: str) -> str | None:
     return " AND ".join([*whole, f"({last} OR {last}*)"])
 
 
-def level_entity(entity_id: str) -> Entity:
-    """The GovernanceLevel node ``level:<level>``, created when a relation points at it."""
-    level = entity_id.split(":", 1)[1]
-    return Entity(id=entity_id, label="GovernanceLevel", name=LEVEL_NAMES[level], level=level,
-                  source="ontology")
-
-
 def redact_uri(uri: str) -> str:
     """``uri`` without any user name or password it may embed."""
     parts = urlsplit(uri)
@@ -203,71 +202,6 @@ def merge_into_stored(stored: Relation, incoming: Relation) -> tuple[Relation, i
     for key, value in incoming.properties.items():
         merged.properties.setdefault(key, value)
     return merged, len(merged.evidence) - before
-
-
-def check_extraction(extraction: Extraction) -> None:
-    """Raise :class:`StoreError` naming the document if the extraction contradicts itself.
-
-    Passages must belong to the document, evidence from the document must quote its text
-    exactly, and mentions must sit in the extraction's passages.
-    """
-    document = extraction.document
-    passage_ids = {p.id for p in extraction.passages}
-    problems = [
-        f"passage {p.id!r} belongs to document {p.document_id!r}"
-        for p in extraction.passages if p.document_id != document.id
-    ]
-    for relation in extraction.relations:
-        for item in relation.evidence:
-            if item.document_id != document.id:
-                continue
-            if (not 0 <= item.start <= item.end <= len(document.text)
-                    or document.text[item.start:item.end] != item.quote):
-                problems.append(
-                    f"evidence of {relation.id!r} at {item.start}-{item.end} quotes "
-                    f"{item.quote!r}, which is not the document text there"
-                )
-    problems.extend(
-        f"mention of {m.entity_id!r} is in passage {m.passage_id!r}, which is not among "
-        "the document's passages"
-        for m in extraction.mentions if m.passage_id not in passage_ids
-    )
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise StoreError(
-            f"{document.path}: cannot store the extraction: {'; '.join(problems[:5])}{more}"
-        )
-
-
-def combine_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
-    """An extraction's relations by id, repeated ones folded into one (evidence deduplicated)."""
-    out: dict[str, Relation] = {}
-    for relation in relations:
-        if relation.id in out:
-            out[relation.id], _ = merge_into_stored(out[relation.id], relation)
-        else:
-            first = relation.model_copy(deep=True)
-            first.evidence = []
-            first.add_evidence(relation.evidence)
-            out[relation.id] = first
-    return out
-
-
-def combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
-    """An extraction's entities by id, repeated ones absorbed into the first."""
-    out: dict[str, Entity] = {}
-    for entity in entities:
-        if entity.id in out:
-            out[entity.id].absorb(entity)
-        else:
-            out[entity.id] = entity.model_copy(deep=True)
-    return out
-
-
-def _check_count(name: str, value: int) -> int:
-    if value < 0:
-        raise ValueError(f"{name} must be zero or more, not {value}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -602,8 +536,8 @@ class Neo4jStore:
             "label": check_label(label) if label else None,
             "level": level or None,
             "country": country or None,
-            "limit": _check_count("limit", limit),
-            "offset": _check_count("offset", offset),
+            "limit": check_count("limit", limit),
+            "offset": check_count("offset", offset),
         }
         if q is None or not q.strip():
             statement = cypher.SEARCH_ENTITIES_FILTERED
@@ -624,7 +558,7 @@ class Neo4jStore:
         if query is None:
             return []
         params = {"query": query, "document_id": document_id,
-                  "limit": _check_count("limit", limit)}
+                  "limit": check_count("limit", limit)}
         rows = self._read(
             "search passages", lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, **params)
         )
@@ -655,7 +589,7 @@ class Neo4jStore:
         rows = self._read(
             "read mentions",
             lambda tx: _rows(
-                tx, cypher.MENTIONS_OF, id=entity_id, limit=_check_count("limit", limit)
+                tx, cypher.MENTIONS_OF, id=entity_id, limit=check_count("limit", limit)
             ),
         )
         return [Mention(**row) for row in rows]
@@ -798,24 +732,13 @@ def _ensure_ends(
     tx: ManagedTransaction, extraction: Extraction, entities: dict[str, Entity]
 ) -> None:
     """Create missing governance-level nodes; refuse ends that exist nowhere."""
-    referenced = {r.source for r in extraction.relations}
-    referenced |= {r.target for r in extraction.relations}
-    referenced |= {m.entity_id for m in extraction.mentions}
-    referenced -= entities.keys()
+    referenced = referenced_ends(extraction, entities)
     if not referenced:
         return
     present = {
         row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=sorted(referenced))
     }
-    missing = referenced - present
-    levels = sorted(m for m in missing if _LEVEL_ID.match(m))
-    unknown = sorted(missing - set(levels))
-    if unknown:
-        shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-        raise StoreError(
-            f"{extraction.document.path}: relations or mentions refer to entities that are "
-            f"neither in the extraction nor in the store: {shown}"
-        )
+    levels = level_ends(extraction, referenced - present)
     _put_entities(tx, [(level_entity(m), ()) for m in levels])
 
 

@@ -33,6 +33,13 @@ from graph.stores.base import (
     StoreUnavailable,
     WriteResult,
 )
+from graph.stores.checks import check_count, check_extraction, level_ends
+from graph.stores.incoming import (
+    combine_entities,
+    combine_relations,
+    level_entity,
+    referenced_ends,
+)
 from graph.stores.merging import (
     MergeSnapshot,
     plan_merge,
@@ -40,13 +47,12 @@ from graph.stores.merging import (
     repointed_relation_ids,
     unmerge_relation_ids,
 )
-from graph.vocab import LEVEL_NAMES, LEVELS, check_label
+from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
-_LEVEL_ID = re.compile("^level:(" + "|".join(LEVELS) + ")$")
 _WORD = re.compile(r"\w+")
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
@@ -218,77 +224,6 @@ def _alias_rows(entity: Entity) -> list[tuple[str, str, str]]:
 def _evidence_row(relation_id: str, ev: Evidence) -> tuple:
     return (relation_id, ev.passage_id, ev.document_id, ev.start, ev.end, ev.quote,
             ev.extractor, ev.confidence)
-
-
-def _level_entity(entity_id: str) -> Entity:
-    level = entity_id.split(":", 1)[1]
-    return Entity(id=entity_id, label="GovernanceLevel", name=LEVEL_NAMES[level], level=level,
-                  source="ontology")
-
-
-def _combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
-    """Entities by id; one seen twice is a copy that absorbed the other (inputs untouched)."""
-    out: dict[str, Entity] = {}
-    copied: set[str] = set()
-    for entity in entities:
-        current = out.get(entity.id)
-        if current is None:
-            out[entity.id] = entity
-            continue
-        if entity.id not in copied:
-            current = out[entity.id] = current.model_copy(deep=True)
-            copied.add(entity.id)
-        current.absorb(entity)
-    return out
-
-
-def _combine_relations(relations: Iterable[Relation]) -> dict[str, Relation]:
-    """Relations by id; one seen twice is a copy holding both's evidence and properties."""
-    out: dict[str, Relation] = {}
-    copied: set[str] = set()
-    for relation in relations:
-        current = out.get(relation.id)
-        if current is None:
-            out[relation.id] = relation
-            continue
-        if relation.id not in copied:
-            current = out[relation.id] = current.model_copy(deep=True)
-            copied.add(relation.id)
-        current.add_evidence(relation.evidence)
-        for key, value in relation.properties.items():
-            current.properties.setdefault(key, value)
-    return out
-
-
-def _check_extraction(extraction: Extraction) -> None:
-    """Raise StoreError naming the document if the extraction contradicts itself."""
-    doc = extraction.document
-    text = doc.text
-    passage_ids = {p.id for p in extraction.passages}
-    problems: list[str] = []
-    for passage in extraction.passages:
-        if passage.document_id != doc.id:
-            problems.append(f"passage {passage.id!r} belongs to document {passage.document_id!r}")
-    for relation in extraction.relations:
-        for ev in relation.evidence:
-            if ev.document_id != doc.id:
-                continue
-            if not (0 <= ev.start <= ev.end <= len(text)) or text[ev.start:ev.end] != ev.quote:
-                problems.append(
-                    f"evidence of {relation.id!r} at {ev.start}-{ev.end} quotes {ev.quote!r}, "
-                    f"which is not the document text there"
-                )
-    for mention in extraction.mentions:
-        if mention.passage_id not in passage_ids:
-            problems.append(
-                f"mention of {mention.entity_id!r} is in passage {mention.passage_id!r}, "
-                f"which is not among the document's passages"
-            )
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise StoreError(
-            f"{doc.path}: cannot store the extraction: {'; '.join(problems[:5])}{more}"
-        )
 
 
 class SQLiteStore:
@@ -544,10 +479,10 @@ class SQLiteStore:
         with no support go. ``WriteResult.entities`` and ``relations`` count the distinct
         entities and relations of the extraction, ``evidence`` the new evidence entries.
         """
-        _check_extraction(extraction)
+        check_extraction(extraction)
         doc = extraction.document
-        entities = _combine_entities(extraction.entities)
-        relations = _combine_relations(extraction.relations)
+        entities = combine_entities(extraction.entities)
+        relations = combine_relations(extraction.relations)
         with self._transaction(write=True) as conn:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return WriteResult(document_id=doc.id, skipped=True)
@@ -611,20 +546,9 @@ class SQLiteStore:
         self, conn: sqlite3.Connection, extraction: Extraction, entities: dict[str, Entity]
     ) -> None:
         """Create missing governance-level nodes; refuse ends that exist nowhere."""
-        referenced = {r.source for r in extraction.relations}
-        referenced |= {r.target for r in extraction.relations}
-        referenced |= {m.entity_id for m in extraction.mentions}
-        referenced -= entities.keys()
+        referenced = referenced_ends(extraction, entities)
         missing = referenced - self._existing_entity_ids(conn, referenced)
-        levels = sorted(m for m in missing if _LEVEL_ID.match(m))
-        unknown = sorted(missing - set(levels))
-        if unknown:
-            shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-            raise StoreError(
-                f"{extraction.document.path}: relations or mentions refer to entities that "
-                f"are neither in the extraction nor in the store: {shown}"
-            )
-        self._put_entities(conn, [_level_entity(m) for m in levels])
+        self._put_entities(conn, [level_entity(m) for m in level_ends(extraction, missing)])
 
     def _upsert_relations(self, conn: sqlite3.Connection, relations: dict[str, Relation]) -> int:
         """Insert new relations, extend stored ones; return the number of new evidence rows."""
@@ -768,7 +692,7 @@ class SQLiteStore:
             f'SELECT p.id, p.document_id, p.start, p."end", p.text FROM passage_fts '
             f"JOIN passages p ON p.rid = passage_fts.rowid WHERE {where} "
             "ORDER BY bm25(passage_fts), p.rid LIMIT ?",
-            (*params, _check_count("limit", limit)),
+            (*params, check_count("limit", limit)),
         )
         return [Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
 
@@ -776,7 +700,7 @@ class SQLiteStore:
         """Where an entity is mentioned, in the order the mentions were stored."""
         rows = self._conn().execute(
             f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE entity_id = ? ORDER BY rid LIMIT ?",
-            (entity_id, _check_count("limit", limit)),
+            (entity_id, check_count("limit", limit)),
         )
         return [Mention(passage_id=r[0], entity_id=r[1], start=r[2], end=r[3], text=r[4])
                 for r in rows]
@@ -862,7 +786,7 @@ class SQLiteStore:
         if country:
             filters.append("e.country = ?")
             params.append(country)
-        page = (_check_count("limit", limit), _check_count("offset", offset))
+        page = (check_count("limit", limit), check_count("offset", offset))
         conn = self._conn()
         if q is None or not q.strip():
             where = f"WHERE {' AND '.join(filters)}" if filters else ""
@@ -1102,9 +1026,3 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.url!r})"
-
-
-def _check_count(name: str, value: int) -> int:
-    if value < 0:
-        raise ValueError(f"{name} must be zero or more, not {value}")
-    return value
