@@ -8,9 +8,10 @@ per store revision, so repeating a request costs a revision check and a dictiona
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Literal, TypeVar
 
+import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -44,6 +45,7 @@ from queries.results import (
 )
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
+R = TypeVar("R")
 
 Format = Literal["json", "csv"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -176,6 +178,30 @@ def cached_response(
     return Response(body, media_type=JSON_MEDIA_TYPE)
 
 
+def analysis_response(
+    request: Request,
+    store: Store,
+    fmt: Format,
+    kind: str,
+    filters: AnalysisFilters,
+    analysis: Callable[[nx.MultiDiGraph, AnalysisFilters], R],
+    answer: Callable[[int, R], BaseModel],
+    rows: Callable[[R], Iterable[BaseModel]],
+    filename: str,
+) -> Response:
+    """Run ``analysis`` with ``filters`` over the store's graph and render its answer.
+
+    ``answer(revision, result)`` is the JSON answer, ``rows(result)`` the rows of its CSV;
+    the response is cached under ``kind`` and the filters (see :func:`cached_response`).
+    """
+
+    def build(revision: int) -> tuple[BaseModel, str]:
+        result = analysis(store.view(), filters)
+        return answer(revision, result), analysis_csv.results_csv(rows(result))
+
+    return cached_response(request, store, (kind, filters), fmt, build, filename)
+
+
 def _json_doc(model: type[BaseModel]) -> dict:
     return {200: {"model": model, "content": {CSV_MEDIA_TYPE: {}},
                   "description": "JSON, or CSV with ?format=csv"}}
@@ -197,15 +223,13 @@ def coordination(
 ) -> Response:
     """Coordination ties between institutions, with their channels and evidence."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme, top=top)
-
-    def build(revision: int) -> tuple[BaseModel, str]:
-        ties, total = coordination_ties(store.view(), filters)
-        answer = TiesAnswer(revision=revision, filters=filters.described(), total=total,
-                            ties=ties)
-        return answer, analysis_csv.results_csv(ties)
-
-    return cached_response(request, store, ("ties", filters), format, build,
-                           "tejido-coordinacion")
+    return analysis_response(
+        request, store, format, "ties", filters, coordination_ties,
+        answer=lambda revision, found: TiesAnswer(
+            revision=revision, filters=filters.described(), total=found[1], ties=found[0]),
+        rows=lambda found: found[0],
+        filename="tejido-coordinacion",
+    )
 
 
 @router.get("/coordination/matrix", response_class=Response, responses=_json_doc(MatrixAnswer),
@@ -222,14 +246,13 @@ def coordination_matrix_endpoint(
 ) -> Response:
     """Ties against shared fields for every pair of governance levels."""
     filters = read_filters(store, country=country, theme=theme, min_score=min_score)
-
-    def build(revision: int) -> tuple[BaseModel, str]:
-        matrix = coordination_matrix(store.view(), filters)
-        answer = MatrixAnswer(revision=revision, filters=filters.described(), matrix=matrix)
-        return answer, analysis_csv.results_csv(matrix.cells)
-
-    return cached_response(request, store, ("matrix", filters), format, build,
-                           "tejido-matriz")
+    return analysis_response(
+        request, store, format, "matrix", filters, coordination_matrix,
+        answer=lambda revision, matrix: MatrixAnswer(
+            revision=revision, filters=filters.described(), matrix=matrix),
+        rows=lambda matrix: matrix.cells,
+        filename="tejido-matriz",
+    )
 
 
 @router.get("/gaps", response_class=Response, responses=_json_doc(GapsAnswer),
@@ -250,12 +273,13 @@ def gaps(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
 
-    def build(revision: int) -> tuple[BaseModel, str]:
-        found = coordination_gaps(store.view(), filters)
-        answer = GapsAnswer(revision=revision, filters=filters.described(), gaps=found)
-        return answer, analysis_csv.results_csv(found)
-
-    return cached_response(request, store, ("gaps", filters), format, build, "tejido-brechas")
+    return analysis_response(
+        request, store, format, "gaps", filters, coordination_gaps,
+        answer=lambda revision, found: GapsAnswer(
+            revision=revision, filters=filters.described(), gaps=found),
+        rows=lambda found: found,
+        filename="tejido-brechas",
+    )
 
 
 @router.get("/brokers", response_class=Response, responses=_json_doc(BrokersAnswer),
@@ -271,13 +295,13 @@ def brokers(
     """Institutions through which most cross-level shortest paths of the tie graph pass."""
     filters = read_filters(store, country=country, theme=theme, top=top)
 
-    def build(revision: int) -> tuple[BaseModel, str]:
-        found = coordination_brokers(store.view(), filters)
-        answer = BrokersAnswer(revision=revision, filters=filters.described(), brokers=found)
-        return answer, analysis_csv.results_csv(found)
-
-    return cached_response(request, store, ("brokers", filters), format, build,
-                           "tejido-intermediarios")
+    return analysis_response(
+        request, store, format, "brokers", filters, coordination_brokers,
+        answer=lambda revision, found: BrokersAnswer(
+            revision=revision, filters=filters.described(), brokers=found),
+        rows=lambda found: found,
+        filename="tejido-intermediarios",
+    )
 
 
 @router.get("/path", response_class=Response, responses=_json_doc(PathAnswer),
@@ -321,13 +345,12 @@ def overlap(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
 
-    def build(revision: int) -> tuple[BaseModel, str]:
-        result = overlap_pairs(store.view(), filters)
-        answer = OverlapAnswer(**result.model_dump(), revision=revision)
-        return answer, analysis_csv.results_csv(result.pairs)
-
-    return cached_response(request, store, ("overlap", filters), format, build,
-                           "tejido-traslapes")
+    return analysis_response(
+        request, store, format, "overlap", filters, overlap_pairs,
+        answer=lambda revision, result: OverlapAnswer(**result.model_dump(), revision=revision),
+        rows=lambda result: result.pairs,
+        filename="tejido-traslapes",
+    )
 
 
 @router.get("/duplication", response_class=Response, responses=_json_doc(DuplicationAnswer),
@@ -348,10 +371,10 @@ def duplication(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
 
-    def build(revision: int) -> tuple[BaseModel, str]:
-        result = duplicate_pairs(store.view(), filters)
-        answer = DuplicationAnswer(**result.model_dump(), revision=revision)
-        return answer, analysis_csv.results_csv(result.pairs)
-
-    return cached_response(request, store, ("duplication", filters), format, build,
-                           "tejido-duplicaciones")
+    return analysis_response(
+        request, store, format, "duplication", filters, duplicate_pairs,
+        answer=lambda revision, result: DuplicationAnswer(
+            **result.model_dump(), revision=revision),
+        rows=lambda result: result.pairs,
+        filename="tejido-duplicaciones",
+    )
