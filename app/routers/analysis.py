@@ -272,7 +272,6 @@ def gaps(
     """Institutions that share a field and a territory but have no coordination tie."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
-
     return analysis_response(
         request, store, format, "gaps", filters, coordination_gaps,
         answer=lambda revision, found: GapsAnswer(
@@ -294,7 +293,6 @@ def brokers(
 ) -> Response:
     """Institutions through which most cross-level shortest paths of the tie graph pass."""
     filters = read_filters(store, country=country, theme=theme, top=top)
-
     return analysis_response(
         request, store, format, "brokers", filters, coordination_brokers,
         answer=lambda revision, found: BrokersAnswer(
@@ -344,7 +342,6 @@ def overlap(
     """Institution pairs ranked by the overlap of their competences, with what they share."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
-
     return analysis_response(
         request, store, format, "overlap", filters, overlap_pairs,
         answer=lambda revision, result: OverlapAnswer(**result.model_dump(), revision=revision),
@@ -370,7 +367,6 @@ def duplication(
     evidence."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
-
     return analysis_response(
         request, store, format, "duplication", filters, duplicate_pairs,
         answer=lambda revision, result: DuplicationAnswer(
