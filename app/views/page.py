@@ -8,9 +8,8 @@ Bootstrap and vis-network from CDNs. Served pages link vis-network and our CSS/J
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from app.views import assets
@@ -21,6 +20,7 @@ from app.views.styles import (
     LEVEL_ORDER,
     edge_style,
 )
+from app.views.templating import environment
 
 TEMPLATE = "network.html"
 
@@ -69,14 +69,9 @@ def legend_for(net: Network) -> Legend:
     )
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(assets.TEMPLATES_DIR)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def payload_of(net: Network) -> dict[str, Any]:
+    """The data a page hands to vis-network: nodes, edges, options."""
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options}
 
 
 def render_network_page(
@@ -88,20 +83,20 @@ def render_network_page(
     notice: str | None = None,
     standalone: bool = False,
     static_prefix: str = "/static",
+    legend: Legend | None = None,
 ) -> str:
-    """The full HTML page of ``net``.
+    """The full HTML page of ``net``, with ``legend`` (by default :func:`legend_for`).
 
     Every text argument is escaped; the network data goes into a JSON script block whose
     ``<``, ``>``, ``&`` and ``'`` are escaped, so no name can close it.
     """
-    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
-    context = {
+    context: dict[str, Any] = {
         "title": title,
         "heading": heading,
         "summary": summary,
         "notice": notice,
-        "legend": legend_for(net),
-        "payload": payload,
+        "legend": legend_for(net) if legend is None else legend,
+        "payload": payload_of(net),
         "standalone": standalone,
         "static": static_prefix.rstrip("/"),
     }
@@ -112,4 +107,4 @@ def render_network_page(
             "page_css": assets.static_text("network.css"),
             "page_js": assets.static_text("network.js"),
         }
-    return _environment().get_template(TEMPLATE).render(**context)
+    return environment().get_template(TEMPLATE).render(**context)

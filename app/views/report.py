@@ -37,9 +37,8 @@ from app.views.analysis_graphs import (
 )
 from app.views.heatmap import heatmap
 from app.views.labels import level_label
-from app.views.page import Legend
+from app.views.page import Legend, payload_of
 from app.views.templating import render
-from app.views.view_page import payload_of
 from graph.stores import Store
 
 TEMPLATE = "report.html"

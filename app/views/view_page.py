@@ -1,11 +1,11 @@
 """A network view as a page of its own (to embed or to save) or as a block of an explorer page.
 
-:func:`render_view_page` fills the view template of :mod:`app.views.page`
-(``network.html``) with the legend of :func:`app.views.analysis_graphs.view_legend`, so
-derived edges are named truthfully; ``standalone=True`` inlines every asset, so the file
-opens from disk with no network. :func:`network_block` gathers what an explorer page shows
-around its canvas: the data, legend, summary, cut notice, download links and the iframe
-snippet that embeds the same view in a report.
+:func:`render_view_page` is :func:`app.views.page.render_network_page` with the legend
+of :func:`app.views.analysis_graphs.view_legend`, so derived edges are named truthfully;
+``standalone=True`` inlines every asset, so the file opens from disk with no network.
+:func:`network_block` gathers what an explorer page shows around its canvas: the data,
+legend, summary, cut notice, download links and the iframe snippet that embeds the same
+view in a report.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from urllib.parse import urlencode
 
 from pyvis.network import Network
 
-from app.views import assets
 from app.views.analysis_graphs import view_legend
-from app.views.page import TEMPLATE, Legend
-from app.views.templating import environment
+from app.views.page import Legend, payload_of, render_network_page
 
 GraphMode = Literal["open", "expand"]
 DOWNLOADS: tuple[tuple[str, str], ...] = (
@@ -34,11 +32,6 @@ DOWNLOADS: tuple[tuple[str, str], ...] = (
 EMBED_HEIGHT = 600
 
 
-def payload_of(net: Network) -> dict[str, Any]:
-    """The data a page hands to vis-network: nodes, edges, options."""
-    return {"nodes": net.nodes, "edges": net.edges, "options": net.options}
-
-
 def render_view_page(
     net: Network,
     *,
@@ -49,25 +42,17 @@ def render_view_page(
     standalone: bool = False,
     static_prefix: str = "/static",
 ) -> str:
-    """The view alone as a full HTML page; every text is escaped by the template."""
-    context: dict[str, Any] = {
-        "title": title,
-        "heading": heading,
-        "summary": summary,
-        "notice": notice,
-        "legend": view_legend(net),
-        "payload": payload_of(net),
-        "standalone": standalone,
-        "static": static_prefix.rstrip("/"),
-    }
-    if standalone:
-        context |= {
-            "vis_css": assets.vis_stylesheet(),
-            "vis_js": assets.vis_script(),
-            "page_css": assets.static_text("network.css"),
-            "page_js": assets.static_text("network.js"),
-        }
-    return environment().get_template(TEMPLATE).render(**context)
+    """The view alone as a full HTML page, with the legend of :func:`view_legend`."""
+    return render_network_page(
+        net,
+        title=title,
+        heading=heading,
+        summary=summary,
+        notice=notice,
+        standalone=standalone,
+        static_prefix=static_prefix,
+        legend=view_legend(net),
+    )
 
 
 @dataclass(frozen=True)
