@@ -56,6 +56,7 @@ from queries.profiles import (
     check_fraction,
     check_level_pair,
     check_top,
+    described_filters,
     entity_evidence,
     facet_key,
     graph_index,
@@ -64,7 +65,7 @@ from queries.profiles import (
     row_blocks,
     rowwise_dot,
     territory_index,
-    territory_overlap,
+    territory_overlap_names,
     text_matrix,
 )
 from queries.results import DuplicatePair, DuplicationResult
@@ -657,12 +658,7 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         exact=exact,
         candidates=len(rows),
         weights=dict(WEIGHTS),
-        filters={
-            "min_score": filters.min_score,
-            "level_pair": list(filters.level_pair) if filters.level_pair else None,
-            "country": filters.country,
-            "theme": filters.theme,
-        },
+        filters=described_filters(filters),
     )
 
 
@@ -681,10 +677,9 @@ def _describe(
         shared = {
             facet: sorted(table.facets[facet][i] & table.facets[facet][j]) for facet in FACETS
         }
-        shared["territories"] = [
-            territories.name(t)
-            for t in territory_overlap(table.territories[i], table.territories[j], territories)
-        ]
+        shared["territories"] = territory_overlap_names(
+            table.territories[i], table.territories[j], territories
+        )
         shared["institutions"] = sorted(set(owners_a) & set(owners_b))
         shared["terms"] = index.text.shared_terms(i, j)
         pairs.append(

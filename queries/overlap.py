@@ -42,6 +42,7 @@ from queries.profiles import (
     check_fraction,
     check_level_pair,
     check_top,
+    described_filters,
     edge_evidence,
     facet_key,
     graph_index,
@@ -53,7 +54,7 @@ from queries.profiles import (
     remembered,
     rowwise_dot,
     territory_index,
-    territory_overlap,
+    territory_overlap_names,
     text_matrix,
 )
 from queries.results import OverlapPair, OverlapResult
@@ -381,12 +382,7 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: OverlapFilters) -> OverlapR
         institutions=index.size,
         exact=index.exact,
         weights=dict(WEIGHTS),
-        filters={
-            "min_score": filters.min_score,
-            "level_pair": list(filters.level_pair) if filters.level_pair else None,
-            "country": filters.country,
-            "theme": filters.theme,
-        },
+        filters=described_filters(filters),
     )
 
 
@@ -407,10 +403,9 @@ def describe_pairs(
             facet: sorted(set(table.facets[facet][i]) & set(table.facets[facet][j]))
             for facet in PROFILE_FACETS
         }
-        shared["territories"] = [
-            territories.name(t)
-            for t in territory_overlap(table.territories[i], table.territories[j], territories)
-        ]
+        shared["territories"] = territory_overlap_names(
+            table.territories[i], table.territories[j], territories
+        )
         breakdown = {name: round(float(components[name][k]), DECIMALS) for name in WEIGHTS}
         breakdown["explicit"] = 1.0 if explicit_edges else 0.0
         pairs.append(

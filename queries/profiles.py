@@ -19,7 +19,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -201,6 +201,29 @@ def check_fraction(value: float, name: str) -> float:
     return float(value)
 
 
+class PairFilters(Protocol):
+    """The filters every pair query takes (overlap, gaps, duplication)."""
+
+    @property
+    def min_score(self) -> float: ...
+    @property
+    def level_pair(self) -> tuple[str, str] | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def theme(self) -> str | None: ...
+
+
+def described_filters(filters: PairFilters) -> dict[str, Any]:
+    """The filters of a pair query as a result states them (JSON-friendly)."""
+    return {
+        "min_score": filters.min_score,
+        "level_pair": list(filters.level_pair) if filters.level_pair else None,
+        "country": filters.country,
+        "theme": filters.theme,
+    }
+
+
 @lru_cache(maxsize=65536)
 def facet_key(value: str) -> str:
     """Comparison form of a facet value or filter (themes are matched accent- and case-free)."""
@@ -354,6 +377,13 @@ def territory_overlap(
     meet = {t for t in set_a if index.closure(t) & set_b}
     meet |= {t for t in set_b if index.closure(t) & set_a}
     return sorted(meet)
+
+
+def territory_overlap_names(
+    covered_a: Iterable[str], covered_b: Iterable[str], index: TerritoryIndex
+) -> list[str]:
+    """The names of the territories where two coverages meet (see :func:`territory_overlap`)."""
+    return [index.name(t) for t in territory_overlap(covered_a, covered_b, index)]
 
 
 def ancestor_matrix(places: Sequence[str], index: TerritoryIndex) -> sp.csr_matrix:

@@ -6,6 +6,7 @@ Also home of :class:`GraphBuilder`, the small hand-built graphs the query tests 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from queries.profiles import (
     instrument_table,
     territory_index,
     territory_overlap,
+    territory_overlap_names,
     text_matrix,
 )
 
@@ -149,6 +151,32 @@ def test_territory_overlap_counts_containment_and_not_siblings() -> None:
     assert territory_overlap({"terr:biobio"}, {"terr:biobio"}, index) == ["terr:biobio"]
     assert territory_overlap({"terr:biobio"}, {"terr:maule"}, index) == []
     assert territory_overlap(set(), {"terr:maule"}, index) == []
+
+
+def test_territory_overlap_names_are_the_meeting_places_by_name() -> None:
+    index = territory_index(_chile().graph())
+    assert territory_overlap_names({"terr:chile"}, {"terr:maule", "terr:concepcion"}, index) == [
+        "Concepción",
+        "Región del Maule",
+    ]
+    assert territory_overlap_names({"terr:biobio"}, {"terr:maule"}, index) == []
+
+
+def test_described_filters_state_every_pair_filter() -> None:
+    @dataclass(frozen=True)
+    class Filters:
+        min_score: float
+        level_pair: tuple[str, str] | None
+        country: str | None
+        theme: str | None
+
+    assert profiles.described_filters(Filters(0.3, ("national", "local"), "CL", "tourism")) == {
+        "min_score": 0.3,
+        "level_pair": ["national", "local"],
+        "country": "CL",
+        "theme": "tourism",
+    }
+    assert profiles.described_filters(Filters(0.0, None, None, None))["level_pair"] is None
 
 
 def test_unknown_place_names_become_places_inside_their_country() -> None:
