@@ -44,11 +44,9 @@ def api_client(api_dataset):
     from fastapi.testclient import TestClient
 
     from app.main import create_app
-    from app.settings import Settings
+    from tests.fixtures.settings import settings_for
 
-    settings = Settings(store=api_dataset.url, api_token=None, cors_origins=[],
-                        max_view_nodes=2000)
-    app = create_app(settings=settings)
+    app = create_app(settings=settings_for(api_dataset.url))
     with TestClient(app) as client:
         yield client
 

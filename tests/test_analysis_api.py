@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,10 @@ from app.analyses import (
 )
 from app.analysis_csv import defuse, safe_csv
 from app.main import create_app
-from app.settings import Settings
 from graph.model import Extraction, Relation, make_evidence
 from graph.stores.sqlite_store import SQLiteStore
 from queries.coordination import level_matrix
+from tests.fixtures.explorer import harness
 from tests.fixtures.explorer.dataset import (
     BARRIOS,
     BONO,
@@ -51,6 +50,7 @@ from tests.fixtures.explorer.dataset import (
     entities,
     extraction,
 )
+from tests.fixtures.settings import settings_for
 
 LEVELS = {e.id: e.level for e in entities()}
 ENDPOINTS = {
@@ -63,28 +63,9 @@ ENDPOINTS = {
 }
 
 
-def settings_for(url: str, **values) -> Settings:
-    """Settings on ``url`` that ignore the environment's TEJIDO_* variables."""
-    return Settings(**({"store": url, "api_token": None, "cors_origins": [],
-                        "max_view_nodes": 2000} | values))
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory):
-    return build_dataset(tmp_path_factory.mktemp("analysis") / "tejido.db")
-
-
-@pytest.fixture(scope="module")
-def client(dataset) -> Iterator[TestClient]:
-    with TestClient(create_app(settings=settings_for(dataset.url))) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
-def graph(dataset):
-    store = SQLiteStore(dataset.url)
-    yield store.view()
-    store.close()
+dataset = harness.dataset
+client = harness.client
+graph = harness.graph
 
 
 def get_json(client: TestClient, url: str, **params) -> dict:

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -31,7 +30,6 @@ from app.cli_views import (
     resolve_focus,
 )
 from app.main import create_app
-from app.settings import Settings
 from app.views.analysis_graphs import (
     DERIVED_EDGE_STYLES,
     analysis_network,
@@ -41,9 +39,9 @@ from app.views.analysis_graphs import (
 from app.views.assets import external_references
 from app.views.heatmap import EMPTY_COLOUR, heat_colour, heatmap, text_colour
 from app.views.report import build_report
-from graph.stores.sqlite_store import SQLiteStore
 from queries.coordination import find_ties, level_matrix
 from queries.overlap import find_overlaps
+from tests.fixtures.explorer import harness
 from tests.fixtures.explorer.dataset import (
     BARRIOS,
     BONO,
@@ -57,43 +55,21 @@ from tests.fixtures.explorer.dataset import (
     HOSTILE_INSTRUMENT,
     MESA,
     MUNI,
+    NEIGHBOURS,
     RELATIONS,
     SEMILLA,
     SERCOTEC,
     TEXT,
+    TIED,
     TIES,
-    build_dataset,
 )
+from tests.fixtures.settings import settings_for
 
 HOSTILE_MARKERS = ("<img", "<b onmouseover", "onerror=alert", "onmouseover=alert")
-TIED = {node for key in TIES for node in key}
-NEIGHBOURS: dict[str, set[str]] = {}
-for _source, _type, _target, _ in RELATIONS:
-    NEIGHBOURS.setdefault(_source, set()).add(_target)
-    NEIGHBOURS.setdefault(_target, set()).add(_source)
 
-
-def settings_for(url: str, **values) -> Settings:
-    return Settings(**({"store": url, "api_token": None, "cors_origins": [],
-                        "max_view_nodes": 2000} | values))
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory):
-    return build_dataset(tmp_path_factory.mktemp("explorer") / "tejido.db")
-
-
-@pytest.fixture(scope="module")
-def client(dataset) -> Iterator[TestClient]:
-    with TestClient(create_app(settings=settings_for(dataset.url))) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def store(dataset) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(dataset.url)
-    yield opened
-    opened.close()
+dataset = harness.dataset
+client = harness.client
+store = harness.store
 
 
 class Page(HTMLParser):

@@ -22,9 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import websocket
 
 CHROMIUM = Path(os.environ.get("TEJIDO_CHROMIUM", "/usr/bin/chromium"))
+# The marks of every browser test module: ``pytestmark = NEEDS_CHROMIUM``.
+NEEDS_CHROMIUM: list[pytest.MarkDecorator] = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)",
+    ),
+]
 FLAGS: tuple[str, ...] = (
     "--headless",
     "--no-sandbox",

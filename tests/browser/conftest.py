@@ -7,17 +7,15 @@ from collections.abc import Iterator
 import pytest
 
 from app.main import create_app
-from app.settings import Settings
 from tests.browser.chromium import Chromium, Page
 from tests.browser.server import LiveServer
+from tests.fixtures.settings import settings_for
 
 
 @pytest.fixture(scope="module")
 def live_server(api_dataset) -> Iterator[LiveServer]:
     """The application on the API test store, served on a free 127.0.0.1 port."""
-    settings = Settings(store=api_dataset.url, api_token=None, cors_origins=[],
-                        max_view_nodes=2000)
-    with LiveServer(create_app(settings=settings)) as server:
+    with LiveServer(create_app(settings=settings_for(api_dataset.url))) as server:
         yield server
 
 

@@ -5,19 +5,17 @@ draw every node, asking for nothing but the file itself."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from app.cli_views import export_view
-from app.main import create_app
-from app.settings import Settings
 from app.views.report import build_report
 from graph.stores.sqlite_store import SQLiteStore
-from tests.browser.chromium import CHROMIUM, Page
+from tests.browser.chromium import NEEDS_CHROMIUM, Page
 from tests.browser.server import LiveServer
+from tests.fixtures.explorer import harness
 from tests.fixtures.explorer.browser import (
     assert_quiet,
     drawn_ids,
@@ -27,45 +25,13 @@ from tests.fixtures.explorer.browser import (
     screen_position,
     wait_drawn,
 )
-from tests.fixtures.explorer.dataset import (
-    CORFO,
-    HOSTILE,
-    HOSTILE_INSTITUTION,
-    RELATIONS,
-    build_dataset,
-)
+from tests.fixtures.explorer.dataset import CORFO, HOSTILE, HOSTILE_INSTITUTION, NEIGHBOURS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
-NEIGHBOURS: dict[str, set[str]] = {}
-for _source, _type, _target, _ in RELATIONS:
-    NEIGHBOURS.setdefault(_source, set()).add(_target)
-    NEIGHBOURS.setdefault(_target, set()).add(_source)
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory):
-    return build_dataset(tmp_path_factory.mktemp("explorer-exports") / "tejido.db")
-
-
-@pytest.fixture(scope="module")
-def server(dataset) -> Iterator[LiveServer]:
-    settings = Settings(store=dataset.url, api_token=None, cors_origins=[], max_view_nodes=2000)
-    with LiveServer(create_app(settings=settings)) as live:
-        yield live
-
-
-@pytest.fixture
-def store(dataset) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(dataset.url)
-    yield opened
-    opened.close()
+dataset = harness.dataset
+server = harness.server
+store = harness.store
 
 
 def open_offline(page: Page, path: Path) -> None:

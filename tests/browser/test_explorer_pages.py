@@ -5,18 +5,13 @@ and nothing requested from anywhere but the server."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from urllib.parse import quote
 
-import pytest
-
-from app.main import create_app
-from app.settings import Settings
-from graph.stores.sqlite_store import SQLiteStore
 from queries.duplication import find_duplicates
 from queries.overlap import find_overlaps
-from tests.browser.chromium import CHROMIUM, Page
+from tests.browser.chromium import NEEDS_CHROMIUM, Page
 from tests.browser.server import LiveServer
+from tests.fixtures.explorer import harness
 from tests.fixtures.explorer.browser import (
     assert_quiet,
     click,
@@ -42,46 +37,19 @@ from tests.fixtures.explorer.dataset import (
     HOSTILE_INSTRUMENT,
     MESA,
     MUNI,
+    NEIGHBOURS,
     RELATIONS,
     SEMILLA,
     SERCOTEC,
     TEXT,
-    TIES,
-    build_dataset,
+    TIED,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
-NEIGHBOURS: dict[str, set[str]] = {}
-for _source, _type, _target, _ in RELATIONS:
-    NEIGHBOURS.setdefault(_source, set()).add(_target)
-    NEIGHBOURS.setdefault(_target, set()).add(_source)
-TIED = {node for key in TIES for node in key}
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory):
-    return build_dataset(tmp_path_factory.mktemp("explorer-browser") / "tejido.db")
-
-
-@pytest.fixture(scope="module")
-def server(dataset) -> Iterator[LiveServer]:
-    settings = Settings(store=dataset.url, api_token=None, cors_origins=[], max_view_nodes=2000)
-    with LiveServer(create_app(settings=settings)) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def graph(dataset):
-    store = SQLiteStore(dataset.url)
-    yield store.view()
-    store.close()
+dataset = harness.dataset
+server = harness.server
+graph = harness.graph
 
 
 def entity_path(entity_id: str) -> str:

@@ -6,24 +6,17 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 
 from app.main import create_app
-from app.settings import Settings
 from app.views.network import PHYSICS_NODE_LIMIT, build_network
 from app.views.page import render_network_page
 from queries.results import Subgraph, SubgraphEdge, SubgraphNode
-from tests.browser.chromium import CHROMIUM, Page
+from tests.browser.chromium import NEEDS_CHROMIUM, Page
 from tests.browser.server import LiveServer
 from tests.fixtures.api.dataset import HOSTILE, HOSTILE_NAME, SERCOTEC, SERCOTEC_DEPTH_2
+from tests.fixtures.settings import settings_for
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 DRAWN = "document.body.dataset.stable === 'true'"
@@ -149,8 +142,7 @@ def test_api_docs_load_offline_under_the_content_security_policy(
 def test_shared_corpus_view_draws_what_the_api_returns(
     shared_corpus_store_url: str, page: Page
 ) -> None:
-    settings = Settings(store=shared_corpus_store_url, api_token=None, cors_origins=[],
-                        max_view_nodes=2000)
+    settings = settings_for(shared_corpus_store_url)
     with LiveServer(create_app(settings=settings)) as server:
         entities = httpx.get(server.url("/entities"), params={"type": "Institution",
                                                               "limit": 500}).json()["items"]
