@@ -13,8 +13,9 @@ analyses through the functions here, so a filter means the same everywhere:
   which two institutions "share a field".
 
 The query functions of :mod:`queries` do the work; what they do not filter (ties by
-theme, brokers and the level matrix by country or theme) is filtered here, from the same
-institution profiles. Answers are kept in a :class:`ResultCache` keyed by store revision.
+theme, brokers by country or theme) is filtered here, from the same institution profiles,
+which also give the level matrix the institutions to keep. Answers are kept in a
+:class:`ResultCache` keyed by store revision.
 """
 
 from __future__ import annotations
