@@ -596,14 +596,13 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
             # the same acronym defined again with another long form: one entity
             first.aliases = [*first.aliases, long_cand.name]
             long_cand.key = ctx.key_for(first)
-    builders_by_span: dict[tuple[int, int], _Builder] = {}
     person_spans = [(ln.name_start, ln.name_end) for ln in find_speaker_lines(text)]
     base = [c for c in base if not any(s <= c.start and c.end <= e for s, e in person_spans)]
     base = [_office_holder(c, base, lexicon) for c in base]
     for cand in base:
         if cand.label == "Territory" and cand.source != "gazetteer":
             continue
-        builders_by_span[(cand.start, cand.end)] = ctx.add(cand)
+        ctx.add(cand)
 
     # bare acronyms defined in this document
     acronym_keys = {b.acronym: b.key for b in ctx.builders.values() if b.acronym}
@@ -1513,8 +1512,3 @@ def extract_document(doc: Document, lexicon: Lexicon) -> Extraction:
         date=doc.metadata.get("date"),
     )
     return extract_text(info, doc.text, lexicon)
-
-
-def iter_unique(items: Iterable[str]) -> list[str]:
-    """Items in first-seen order without repeats."""
-    return list(dict.fromkeys(items))
