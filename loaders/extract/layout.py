@@ -197,8 +197,13 @@ def _join_lines(lines: list[str]) -> list[str]:
     for line in lines:
         stripped = line.strip()
         if not stripped:
-            if out and out[-1] and _ENDS_ON_CONNECTOR.search(out[-1]) and "\t" not in out[-1] \
-                    and _is_structural(out[-1]):
+            if (
+                out
+                and out[-1]
+                and _ENDS_ON_CONNECTOR.search(out[-1])
+                and "\t" not in out[-1]
+                and _is_structural(out[-1])
+            ):
                 blank_after_connector = True
                 continue
             out.append("")
@@ -220,8 +225,9 @@ def _join_lines(lines: list[str]) -> list[str]:
         )
         # a short line before a full-width one ends its paragraph; short lines in a row are a
         # narrow column (a table cell) and are joined
-        short_line = (width >= 50 and len(prev.strip()) < 0.6 * width
-                      and len(stripped) >= 0.6 * width)
+        short_line = (
+            width >= 50 and len(prev.strip()) < 0.6 * width and len(stripped) >= 0.6 * width
+        )
         if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
             out[-1] = prev[:-1] + stripped
         elif can_join and prev.endswith("-") and stripped[:1].isupper() and prev[-2:-1].isalpha():

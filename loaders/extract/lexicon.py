@@ -123,13 +123,22 @@ class Lexicon:
                 entry = self.entries[int(index)]
                 span = doc[start:end]
                 surface = span.text
-                if len(span) == 1 and not surface.isupper() and not any(
-                    surface.casefold() == form.casefold() for form in self._forms(entry)
+                if (
+                    len(span) == 1
+                    and not surface.isupper()
+                    and not any(
+                        surface.casefold() == form.casefold() for form in self._forms(entry)
+                    )
                 ):
                     continue  # one word must keep its accents: "Para" is not "Pará"
                 if needs_capital == "1" and (
-                    surface.islower() or (len(span) == 1 and surface.isupper() and len(surface) > 3
-                                          and surface not in entry.acronyms)
+                    surface.islower()
+                    or (
+                        len(span) == 1
+                        and surface.isupper()
+                        and len(surface) > 3
+                        and surface not in entry.acronyms
+                    )
                 ):
                     continue
                 is_acronym = surface in entry.acronyms

@@ -259,13 +259,17 @@ _PLACE_WITH_COUNTRY = re.compile(
 
 
 def find_places_with_country(text: str) -> Iterator[tuple[Candidate, str]]:
-    """"celebrada en Cartagena de Indias (Colombia)": a place named with its country in
+    """ "celebrada en Cartagena de Indias (Colombia)": a place named with its country in
     parentheses; yields the place (label Territory, kind city) and the country's name."""
     for m in _PLACE_WITH_COUNTRY.finditer(text):
         start = m.start("name")
         name = m.group("name")
-        yield (Candidate(start, start + len(name), "Territory", name, "pattern", kind="city",
-                         confidence=0.6), m.group("country"))
+        yield (
+            Candidate(
+                start, start + len(name), "Territory", name, "pattern", kind="city", confidence=0.6
+            ),
+            m.group("country"),
+        )
 
 
 _ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=True)

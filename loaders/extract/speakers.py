@@ -106,8 +106,9 @@ def find_speaker_lines(text: str) -> list[SpeakerLine]:
         rest = m.group("rest")
         if "\t" in rest or len(rest) > 400:
             continue
-        if _NOT_A_PERSON.search(m.group("name").title() if m.group("name").isupper()
-                                else m.group("name")):
+        if _NOT_A_PERSON.search(
+            m.group("name").title() if m.group("name").isupper() else m.group("name")
+        ):
             continue
         out.append(
             SpeakerLine(

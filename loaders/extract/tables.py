@@ -227,7 +227,10 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
         i = j
         current: list[Cell] = []
 
-        def flush(cells: list[Cell], roles: list[str] = roles, table_index: int = table_index) -> None:
+        def flush(
+            cells: list[Cell], roles: list[str] = roles, table_index: int = table_index
+        ) -> None:
+            """Close the current stacked row: its cells go to the columns in order."""
             if not cells:
                 return
             row = TableRow(cells[0].start, cells[-1].end, table_index=table_index)
@@ -246,8 +249,12 @@ def _stacked_rows(text: str, first_index: int) -> list[TableRow]:
                 break  # the header repeats: a new table
             if _HEADING_LIKE.match(para.text) or len(para.text) > 600:
                 break
-            if (len(current) >= len(roles) and not _ENUMERATED.match(para.text)
-                    and len(para.text) > 60 and para.text.rstrip().endswith(".")):
+            if (
+                len(current) >= len(roles)
+                and not _ENUMERATED.match(para.text)
+                and len(para.text) > 60
+                and para.text.rstrip().endswith(".")
+            ):
                 break  # a full sentence after a complete row: the table is over
             if _ENUMERATED.match(para.text) and current:
                 flush(current)

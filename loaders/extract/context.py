@@ -1,0 +1,207 @@
+"""The state of one document's extraction: entity builders, alias keys, relations.
+
+Candidates become entities through :class:`ExtractionContext`, which groups them by a
+resolution key (gazetteer entry, normalised name, acronym) and records relations with
+evidence spans of the cleaned text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from graph.model import (
+    DocumentInfo,
+    Evidence,
+    Passage,
+    Relation,
+    passage_id,
+)
+from graph.normalize import normalize_name
+from loaders.extract.candidates import Candidate
+from loaders.extract.lexicon import Lexicon
+from loaders.extract.segment import segment
+
+UNIT_KINDS = {"division", "working_group", "secretariat", "committee"}
+
+
+@dataclass
+class Builder:
+    """An entity being assembled from its candidates."""
+
+    key: str
+    label: str
+    name: str
+    names: set[str] = field(default_factory=set)
+    acronym: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    code: str | None = None
+    parent: str | None = None
+    objective: str | None = None
+    group_objective: str | None = None
+    refers_to: set[str] = field(default_factory=set)
+    from_gazetteer: bool = False
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def absorb(self, cand: Candidate) -> None:
+        """Take the candidate's names and fill this builder's empty fields from it."""
+        self.names.add(cand.name)
+        self.names.update(a for a in cand.aliases if a)
+        if cand.acronym:
+            self.acronym = self.acronym or cand.acronym
+        for attr in ("kind", "level", "country", "sector", "code", "parent"):
+            if getattr(self, attr) is None and getattr(cand, attr) is not None:
+                setattr(self, attr, getattr(cand, attr))
+        if cand.source == "gazetteer":
+            self.from_gazetteer = True
+
+
+class ExtractionContext:
+    """State shared by the components while one document is extracted."""
+
+    def __init__(self, document: DocumentInfo, lexicon: Lexicon) -> None:
+        self.document = document
+        self.text = document.text
+        self.lexicon = lexicon
+        self.passages: list[Passage] = []
+        self._starts: list[int] = []
+        self.builders: dict[str, Builder] = {}
+        self.alias_keys: dict[str, str] = {}
+        self.relations: dict[str, Relation] = {}
+
+    # --- passages and evidence
+    def set_passages(self) -> None:
+        """Segment the document text into passages (sentences and table rows)."""
+        for span in segment(self.text):
+            pid = passage_id(self.document.id, span.start, span.end)
+            self.passages.append(
+                Passage(
+                    id=pid,
+                    document_id=self.document.id,
+                    start=span.start,
+                    end=span.end,
+                    text=self.text[span.start : span.end],
+                )
+            )
+        self._starts = [p.start for p in self.passages]
+
+    def passage_at(self, offset: int) -> Passage | None:
+        """The passage that contains ``offset``, if any."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.passages[i].start <= offset < max(self.passages[i].end, offset + 1):
+            return self.passages[i]
+        return None
+
+    def evidence(self, start: int, end: int, extractor: str, confidence: float) -> Evidence:
+        """Evidence for the text span ``[start, end)`` in the passage that holds it."""
+        passage = self.passage_at(start)
+        if passage is None or end > passage.end:
+            passage = self.passage_at(start) or self.passages[0]
+        return Evidence(
+            passage_id=passage.id if passage else "",
+            document_id=self.document.id,
+            start=start,
+            end=end,
+            quote=self.text[start:end],
+            extractor=extractor,
+            confidence=confidence,
+        )
+
+    # --- entities
+    def key_for(self, cand: Candidate) -> str:
+        """The resolution key of a candidate: an alias already seen, a gazetteer entry, its name."""
+        family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
+        norm = normalize_name(cand.name)
+        alias_key = self.alias_keys.get(f"{family}|{norm}") or self.alias_keys.get(
+            f"{family}|~{_loose(norm)}"
+        )
+        if alias_key:
+            return alias_key
+        if cand.source != "gazetteer":
+            entry = self.lexicon.lookup(cand.name)
+            if entry is not None and label_family(entry.label) == family:
+                return f"{family}|{normalize_name(entry.name)}"
+        return f"{family}|{norm}"
+
+    def add(self, cand: Candidate) -> Builder:
+        """Add a candidate to the entity its key names (created on first sight) and return it."""
+        if cand.source != "gazetteer":
+            entry = self.lexicon.lookup(cand.name)
+            if entry is not None and label_family(entry.label) == label_family(cand.label):
+                cand = candidate_from_entry(cand, entry)
+        key = cand.key or self.key_for(cand)
+        cand.key = key
+        builder = self.builders.get(key)
+        if builder is None:
+            builder = Builder(key=key, label=cand.label, name=cand.name)
+            self.builders[key] = builder
+        elif (
+            builder.label != cand.label
+            and cand.label == "Program"
+            and cand.source in ("gazetteer", "quoted")
+        ):
+            builder.label = "Program"
+        builder.absorb(cand)
+        builder.spans.append((cand.start, cand.end, cand.source))
+        family = key.split("|", 1)[0]
+        for name in builder.names:
+            norm = normalize_name(name)
+            self.alias_keys.setdefault(f"{family}|{norm}", key)
+            if family != "Person":
+                self.alias_keys.setdefault(f"{family}|~{_loose(norm)}", key)
+        return builder
+
+    def relate(
+        self,
+        source: str,
+        rel_type: str,
+        target: str,
+        start: int,
+        end: int,
+        extractor: str,
+        confidence: float = 0.8,
+        **properties: str,
+    ) -> None:
+        """Record a relation with the evidence span ``[start, end)``; repeats gain evidence."""
+        if source == target:
+            return
+        rel = Relation(source=source, type=rel_type, target=target, properties=properties)
+        existing = self.relations.get(rel.id)
+        if existing is None:
+            self.relations[rel.id] = existing = rel
+        existing.add_evidence([self.evidence(start, end, extractor, confidence)])
+
+
+def _loose(norm: str) -> str:
+    """A normalised name without inner articles: "secretaria de la unctad" = "secretaria de
+    unctad"; used to recognise one name written two ways in one document."""
+    words = [w for w in norm.split() if w not in ("el", "la", "los", "las")]
+    return " ".join("de" if w == "del" else w for w in words)
+
+
+def label_family(label: str) -> str:
+    """Instrument and Program are one family for resolution; other labels are their own."""
+    return "Instrument" if label in ("Instrument", "Program") else label
+
+
+def candidate_from_entry(cand: Candidate, entry) -> Candidate:  # type: ignore[no-untyped-def]
+    """The candidate ``cand`` as the gazetteer ``entry`` names it (surface form kept as an alias)."""
+    return Candidate(
+        cand.start,
+        cand.end,
+        entry.label,
+        entry.name,
+        "gazetteer",
+        acronym=entry.acronyms[0] if entry.acronyms else None,
+        kind=entry.kind,
+        level=entry.level,
+        country=entry.country,
+        sector=entry.sector,
+        parent=entry.parent,
+        aliases=[*entry.aliases, *entry.acronyms, cand.name],
+        code=cand.code,
+        confidence=cand.confidence,
+    )

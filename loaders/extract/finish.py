@@ -1,0 +1,313 @@
+"""The last step of extraction: short forms merged, levels and countries settled, entities
+with stable ids, facets and context, relations and mentions mapped onto them."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+
+from graph.facets import assign_facets
+from graph.model import (
+    Entity,
+    Extraction,
+    Mention,
+    Relation,
+    entity_id,
+)
+from graph.normalize import normalize_name
+from loaders.extract.candidates import Candidate
+from loaders.extract.context import Builder, ExtractionContext
+from loaders.extract.levels import level_from_name
+
+
+def _starting_with(
+    sorted_norms: list[str], prefix: str, by_norm: dict[str, list[Builder]]
+) -> list[Builder]:
+    """Builders whose normalised name starts with ``prefix`` (binary search in sorted names)."""
+    out: list[Builder] = []
+    i = bisect.bisect_left(sorted_norms, prefix)
+    while i < len(sorted_norms) and sorted_norms[i].startswith(prefix):
+        out += by_norm[sorted_norms[i]]
+        i += 1
+    return out
+
+
+def _merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
+    """Merge a name that is the start of exactly one longer name of the same family
+    ("Mesa Directiva" → "Mesa Directiva de eLAC2020"), and a person named by a subset of
+    another person's names ("Oscar Chamat" → "Oscar Mauricio Chamat Núñez")."""
+    builders = ctx.builders
+    redirect: dict[str, str] = {}
+    by_family: dict[str, list[Builder]] = defaultdict(list)
+    for b in builders.values():
+        by_family[b.key.split("|", 1)[0]].append(b)
+    for family, group in by_family.items():
+        norms = {b.key: normalize_name(b.name) for b in group}
+        sorted_norms = sorted(set(norms.values()))
+        by_norm: dict[str, list[Builder]] = defaultdict(list)
+        for b in group:
+            by_norm[norms[b.key]].append(b)
+        acronyms = {
+            b.key: {
+                normalize_name(n)
+                for n in b.names
+                if n.isupper() or any(ch.isupper() for ch in n[1:])
+            }
+            for b in group
+        }
+        for short in group:
+            if short.from_gazetteer or short.code:
+                continue
+            short_norm = norms[short.key]
+            if family == "Person":
+                tokens = short_norm.split()
+                longer = [
+                    b
+                    for b in group
+                    if b is not short
+                    and len(b.name) > len(short.name)
+                    and set(tokens) <= set(norms[b.key].split())
+                    and norms[b.key].split()[0] == tokens[0]
+                ]
+            else:
+                longer = _starting_with(sorted_norms, short_norm + " ", by_norm)
+            if len(longer) == 1 and len(short_norm.split()) >= 2:
+                redirect[short.key] = longer[0].key
+                continue
+            # "Agenda Digital eLAC2020": the start of a name plus that name's acronym
+            words = short_norm.split()
+            if family != "Person" and len(words) >= 2:
+                head, last = " ".join(words[:-1]), words[-1]
+                owners = [
+                    b
+                    for b in _starting_with(sorted_norms, head + " ", by_norm)
+                    if b is not short and last in acronyms[b.key]
+                ]
+                if len(owners) == 1:
+                    redirect[short.key] = owners[0].key
+    for old, new in redirect.items():
+        while new in redirect and redirect[new] != old:
+            new = redirect[new]
+        target = builders.get(new)
+        source = builders.pop(old, None)
+        if target is None or source is None:
+            continue
+        target.names |= source.names
+        target.spans += source.spans
+        for attr in ("acronym", "kind", "level", "country", "sector", "objective"):
+            if getattr(target, attr) is None:
+                setattr(target, attr, getattr(source, attr))
+        for key, value in list(ctx.alias_keys.items()):
+            if value == old:
+                ctx.alias_keys[key] = new
+        for cand in base:
+            if cand.key == old:
+                cand.key = new
+    if redirect:
+        moved: dict[str, Relation] = {}
+        for rel in ctx.relations.values():
+            src = redirect.get(rel.source, rel.source)
+            dst = redirect.get(rel.target, rel.target)
+            if src == dst:
+                continue
+            new_rel = rel.model_copy(update={"source": src, "target": dst})
+            if new_rel.id in moved:
+                moved[new_rel.id].add_evidence(new_rel.evidence)
+            else:
+                moved[new_rel.id] = new_rel
+        ctx.relations = moved
+
+
+def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
+    """Settle levels and countries, give entities stable ids and build the Extraction."""
+    _merge_short_forms(ctx, base)
+    text = ctx.text
+    builders = ctx.builders
+    # levels: gazetteer, name, parent, responsible institution, document majority
+    votes: Counter[str] = Counter()
+    for b in builders.values():
+        if b.label == "Institution" and b.from_gazetteer and b.level:
+            votes[b.level] += len(b.spans)
+    # the document's level for institutions nothing else places: only a clear majority
+    default_level = None
+    if votes:
+        top_level, n = votes.most_common(1)[0]
+        if n >= 3 and n >= 0.6 * sum(votes.values()):
+            default_level = top_level
+    for b in builders.values():
+        if b.kind == "university":
+            b.level = None  # universities carry no governance level
+        if b.label in ("Territory", "Person") or b.level or b.kind == "university":
+            continue
+        b.level = level_from_name(" ".join(sorted(b.names)))
+    parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
+    responsible: dict[str, list[str]] = defaultdict(list)
+    for r in ctx.relations.values():
+        if r.type in ("RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR"):
+            responsible[r.target].append(r.source)
+    for b in builders.values():
+        if b.label == "Institution" and not b.level and b.key in responsible:
+            levels = [builders[s].level for s in responsible[b.key] if builders[s].level]
+            b.level = levels[0] if levels else None  # a body takes its convener's level
+    for b in builders.values():
+        if b.label == "Institution" and not b.level and b.kind != "university":
+            parent = builders.get(parents.get(b.key, ""))
+            b.level = parent.level if parent and parent.level else default_level
+        if b.label == "Institution" and not b.country and b.key in parents:
+            parent = builders.get(parents[b.key])
+            b.country = parent.country if parent else None
+    for b in builders.values():
+        if b.label in ("Instrument", "Program") and not b.level:
+            levels = [builders[s].level for s in responsible.get(b.key, []) if builders[s].level]
+            b.level = levels[0] if levels else default_level
+    countries = Counter(
+        b.country
+        for b in builders.values()
+        if b.country and b.label == "Institution" and b.level != "supranational"
+        for _ in b.spans
+    )
+    # the document's country only when it is clearly one country's document
+    default_country = None
+    if countries:
+        top, n = countries.most_common(1)[0]
+        if n >= 3 and n >= 0.7 * sum(countries.values()):
+            default_country = top
+    # entities with stable ids
+    ids: dict[str, str] = {}
+    entities: list[Entity] = []
+    for b in builders.values():
+        if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
+            country = None
+        else:
+            country = b.country or (
+                default_country
+                if b.label != "Territory" and b.level in ("national", "regional", "local")
+                else None
+            )
+        name = _canonical_name(b)
+        eid = entity_id(
+            b.label,
+            f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
+        )
+        ids[b.key] = eid
+        context = _context(ctx, b) if b.label == "Institution" else None
+        entities.append(
+            Entity(
+                id=eid,
+                label=b.label,
+                name=name,
+                aliases=sorted({n for n in b.names if n != name}),
+                acronym=b.acronym,
+                kind=b.kind,
+                level=b.level if b.label != "Territory" else None,
+                country=country,
+                sector=b.sector,
+                code=b.code,
+                objective=b.objective,
+                source="gazetteer" if b.from_gazetteer else None,
+                description=context,
+                extra=_extra(b),
+                **_facets(b, name, context),
+            )
+        )
+    for ent in entities:
+        if "refers_to" in ent.extra:
+            ent.extra["refers_to"] = sorted(
+                ids[k] for k in ent.extra["refers_to"] if k in ids and ids[k] != ent.id
+            )
+    relations: list[Relation] = []
+    merged: dict[str, Relation] = {}
+    for r in ctx.relations.values():
+        if r.source not in ids or r.target not in ids:
+            continue
+        new = Relation(
+            source=ids[r.source],
+            type=r.type,
+            target=ids[r.target],
+            properties=r.properties,
+            evidence=list(r.evidence),
+        )
+        if new.id in merged:
+            merged[new.id].add_evidence(new.evidence)
+        else:
+            merged[new.id] = new
+    relations = list(merged.values())
+    mentions: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
+    for b in builders.values():
+        for s, e, _src in b.spans:
+            passage = ctx.passage_at(s)
+            if passage is None or (ids[b.key], s, e) in seen:
+                continue
+            seen.add((ids[b.key], s, e))
+            mentions.append(
+                Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
+            )
+    # merge entities that ended with the same id (e.g. singular/plural aliases)
+    unique: dict[str, Entity] = {}
+    for ent in entities:
+        if ent.id in unique:
+            unique[ent.id].absorb(ent)
+        else:
+            unique[ent.id] = ent
+    return Extraction(
+        document=ctx.document,
+        passages=ctx.passages,
+        entities=list(unique.values()),
+        relations=relations,
+        mentions=mentions,
+    )
+
+
+def _context(
+    ctx: ExtractionContext, b: Builder, limit: int = 6, max_chars: int = 1500
+) -> str | None:
+    """What the document says around an institution: its first distinct mention passages.
+
+    It stands for the mandate text of institutions that documents describe rather than
+    define, and feeds their facets and the overlap query's text similarity.
+    """
+    seen: list[str] = []
+    for start, _end, _src in sorted(b.spans):
+        passage = ctx.passage_at(start)
+        if passage is None or "\t" in passage.text or passage.text in seen:
+            continue
+        seen.append(passage.text)
+        if len(seen) >= limit or sum(map(len, seen)) >= max_chars:
+            break
+    return " ".join(seen)[:max_chars] or None
+
+
+def _extra(b: Builder) -> dict[str, object]:
+    """Extra properties: the objective of an activity's group, the keys it refers to (mapped
+    to entity ids once ids are known)."""
+    extra: dict[str, object] = {}
+    if b.group_objective:
+        extra["group_objective"] = b.group_objective
+    if b.refers_to:
+        extra["refers_to"] = sorted(b.refers_to)
+    return extra
+
+
+def _facets(b: Builder, name: str, context: str | None = None) -> dict[str, list[str]]:
+    """Themes, target groups and support types: of an instrument or programme from its own
+    name and objective, of an institution from what the document says around it."""
+    if b.label == "Institution":
+        facets = assign_facets(context)
+        return {"themes": facets.themes, "target_groups": facets.target_groups}
+    if b.label not in ("Instrument", "Program"):
+        return {}
+    facets = assign_facets(name, b.objective)
+    return {
+        "themes": facets.themes,
+        "target_groups": facets.target_groups,
+        "support_types": facets.support_types,
+    }
+
+
+def _canonical_name(b: Builder) -> str:
+    """The entity's display name: the gazetteer's, else the longest non-acronym form seen."""
+    if b.from_gazetteer or b.code:
+        return b.name
+    forms = [n for n in b.names if not n.isupper() or len(n) > 12]
+    return max(forms or [b.name], key=lambda n: (len(n) <= 160, len(n), n))

@@ -1,0 +1,207 @@
+"""Relations from trigger phrases inside one sentence: coordination, participation,
+responsibility, funding, overlapping functions and territorial presence."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from itertools import combinations
+
+from graph.model import (
+    Passage,
+)
+from loaders.extract import triggers
+from loaders.extract.candidates import Candidate
+from loaders.extract.context import UNIT_KINDS, ExtractionContext
+from loaders.extract.levels import level_from_name
+
+_LIST_WORDS = (
+    "el|la|los|las|y|e|de|del|a|al|otros|otras|sus|su|distintos|distintas|diversos|diversas|"
+    "varios|varias|algunos|algunas|todos|todas|ambos|cada|entre"
+)
+
+
+_CLAUSE_END = re.compile(rf"[;.:]|,\s+(?!(?:{_LIST_WORDS})\b)[a-záéíóúñ]|\s+(?:que|para)\s")
+
+
+_CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)")
+
+
+BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
+
+
+def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
+    return list(
+        dict.fromkeys(
+            c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
+        )
+    )
+
+
+def _clause_end(passage: Passage, offset: int) -> int:
+    m = _CLAUSE_END.search(passage.text, offset - passage.start)
+    return passage.start + (m.start() if m else len(passage.text))
+
+
+def _coordination_pairs(
+    ctx: ExtractionContext, passage: Passage, inside: list[Candidate], context: list[str]
+) -> list[tuple[str, str]]:
+    """Who coordinates with whom in one sentence.
+
+    "coordinación entre A, B y C" ties the institutions after "entre" (with the speaker's
+    institution when only one is named); "en coordinación con B" ties B to the nearest
+    institution before the phrase (else the speaker's); a bare "trabajo conjunto" ties the
+    institutions of the sentence when two or three are named.
+    """
+    pairs: list[tuple[str, str]] = []
+    for m in triggers.COORDINATION.finditer(passage.text):
+        t_end = passage.start + m.end()
+        follow = re.match(r"\s*(entre|con)\b", passage.text[m.end() :])
+        word = m.group().split()[-1].lower()
+        if follow:
+            word = follow.group(1)
+            t_end += follow.end()
+        stop = _clause_end(passage, t_end)
+        after = _insts_between(inside, t_end, stop)
+        if word == "entre":
+            group = after if len(after) >= 2 else after + [k for k in context[:1] if k not in after]
+            if 2 <= len(group) <= 5:
+                pairs += list(combinations(group, 2))
+        elif word in ("con", "a") and after:
+            clause = _CLAUSE_END_BEFORE.search(passage.text[: m.start()])
+            clause_start = passage.start + (clause.end() if clause else 0)
+            before = _insts_between(inside, clause_start, passage.start + m.start())
+            left = before[-3:] or context[:1]
+            pairs += [(a, b) for a in left for b in after if a != b]
+        elif word in ("conjunto", "conjunta", "coordinadamente", "articulado"):
+            insts = _insts_between(inside, passage.start, passage.end)
+            if 2 <= len(insts) <= 3:
+                pairs += list(combinations(insts, 2))
+    return pairs
+
+
+def _participation_pairs(
+    ctx: ExtractionContext, passage: Passage, inside: list[Candidate], context: list[str]
+) -> list[tuple[str, str]]:
+    """Members and the coordination bodies they take part in, from one sentence.
+
+    "con participación de X" and "donde participan X" name members after the phrase and the
+    body before it; "participa en Y" and "forma parte de Y" name the body after it. When the
+    members are not named as institutions, the other institutions of the sentence (or the
+    speaker's) are.
+    """
+    pairs: list[tuple[str, str]] = []
+    is_body = {
+        k
+        for k in _insts_between(inside, passage.start, passage.end)
+        if (ctx.builders[k].kind or "") in BODY_KINDS
+    }
+    for m in triggers.PARTICIPATION.finditer(passage.text):
+        t_start, t_end = passage.start + m.start(), passage.start + m.end()
+        phrase = m.group().lower()
+        body_after = bool(re.search(r"\b(?:en|de|del)$", phrase)) and "participaci" not in phrase
+        stop = _clause_end(passage, t_end)
+        after = _insts_between(inside, t_end, stop)
+        before = _insts_between(inside, passage.start, t_start)
+        if body_after:
+            bodies = [k for k in after if k in is_body][:2]
+            members = [k for k in before if k not in is_body][-2:] or context[:1]
+        else:
+            bodies = [k for k in before if k in is_body][-2:]
+            members = (
+                [k for k in after if k not in is_body]
+                or [k for k in before if k not in is_body][:2]
+                or context[:1]
+            )
+        pairs += [(mem, body) for body in bodies for mem in members if mem != body]
+    return pairs
+
+
+def _overlap_pairs(ctx: ExtractionContext, insts: list[str]) -> list[tuple[str, str]]:
+    """Pairs a sentence stating overlap or duplication of functions is about.
+
+    Such statements oppose levels of government ("the regional governments' new functions
+    overlap with what national institutions did"): institutions of different sub-national or
+    national levels are paired, up to eight named; a sentence whose institutions are all of
+    one level pairs them only when it names two or three.
+    """
+    if len(insts) < 2 or len(insts) > 8:
+        return []
+    levels = {k: ctx.builders[k].level or level_from_name(ctx.builders[k].name) for k in insts}
+    cross = [
+        (a, b)
+        for a, b in combinations(insts, 2)
+        if levels[a]
+        and levels[b]
+        and levels[a] != levels[b]
+        and "supranational" not in (levels[a], levels[b])
+    ]
+    if cross:
+        return cross
+    return list(combinations(insts, 2)) if len(insts) <= 3 else []
+
+
+def sentence_relations(
+    ctx: ExtractionContext, base: list[Candidate], speaker_context: list[tuple[int, list[str]]]
+) -> None:
+    """Relations stated by trigger phrases, sentence by sentence, speaker context included."""
+    starts = [s for s, _ in speaker_context]
+    ci = 0
+    cands_sorted = sorted(base, key=lambda c: c.start)
+    cstarts = [c.start for c in cands_sorted]
+    for passage in ctx.passages:
+        if "\t" in passage.text:
+            continue
+        lo = bisect.bisect_left(cstarts, passage.start)
+        hi = bisect.bisect_left(cstarts, passage.end)
+        inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
+        insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
+        territories = [c for c in inside if c.label == "Territory"]
+        ci = bisect.bisect_right(starts, passage.start) - 1
+        context = speaker_context[ci][1] if ci >= 0 else []
+        context = [k for k in context if (ctx.builders[k].kind or "") not in UNIT_KINDS] or context
+        s, e = passage.start, passage.end
+        sentence = passage.text
+        for a, b in _coordination_pairs(ctx, passage, inside, context):
+            ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
+        if triggers.OVERLAP.search(sentence):
+            for a, b in _overlap_pairs(ctx, insts):
+                ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
+        if insts:
+            for pattern, rel_type in (
+                (triggers.RESPONSIBILITY, "RESPONSIBLE_FOR"),
+                (triggers.FUNDING, "FUNDS"),
+            ):
+                m = pattern.search(sentence)
+                if m is None:
+                    continue
+                after = [c for c in inside if c.label == "Institution" and c.start >= s + m.end()]
+                # what is run: an instrument or programme, or a body (forum, committee...)
+                before = [
+                    c
+                    for c in inside
+                    if c.end <= s + m.start()
+                    and (
+                        c.label in ("Instrument", "Program")
+                        or (
+                            rel_type == "RESPONSIBLE_FOR"
+                            and c.label == "Institution"
+                            and (ctx.builders[c.key].kind or "") in BODY_KINDS
+                        )
+                    )
+                ]
+                if after and before and after[0].key != before[-1].key:
+                    ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
+        for member, body in _participation_pairs(ctx, passage, inside, context):
+            ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
+        sub_territories = [
+            t for t in territories if (t.kind or "") not in ("country", "supranational_region")
+        ]
+        if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
+            t_key = sub_territories[0].key
+            for k in insts[:6]:
+                if (
+                    ctx.builders[k].level != "supranational"
+                    and ctx.builders[k].kind != "collective"
+                ):
+                    ctx.relate(k, "OPERATES_IN", t_key, s, e, "trigger", 0.55)
