@@ -14,9 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli_store import opened_store
 from app.cli_views import export_view_command, report_command
 from app.query_cli import query_command
-from graph.stores import StoreError, StoreUnavailable, open_store
+from graph.stores import StoreError, StoreUnavailable
 
 app = typer.Typer(
     help="Who does what, at which level of government, and where they overlap.",
@@ -37,15 +38,6 @@ StoreOption = Annotated[
 ]
 
 
-def open_store_or_exit(url: str | None):  # type: ignore[no-untyped-def]
-    """Open the store named by ``url`` (or TEJIDO_STORE), or exit with a clear message."""
-    try:
-        return open_store(url)
-    except (StoreUnavailable, StoreError, ValueError) as exc:
-        console.print(f"[red]error:[/red] cannot open the store: {exc}")
-        raise typer.Exit(2) from exc
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files or folders to ingest")],
@@ -62,26 +54,25 @@ def ingest(
         console.print(f"[red]error:[/red] {p}: no such file or folder")
     files = list(iter_files([p for p in paths if p.exists()]))
     lexicon = _load_lexicon()
-    db = open_store_or_exit(store)
-    try:
-        with Progress(
+    with (
+        opened_store(store) as db,
+        Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=console,
             transient=False,
-        ) as progress:
-            task = progress.add_task("ingesting", total=len(files))
+        ) as progress,
+    ):
+        task = progress.add_task("ingesting", total=len(files))
 
-            def step(path: Path, status: str) -> None:
-                progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
+        def step(path: Path, status: str) -> None:
+            progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
 
-            summary = run_ingest(
-                files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step
-            )
-    finally:
-        db.close()
+        summary = run_ingest(
+            files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step
+        )
     _print_summary(summary)
     failed = bool(summary.failures) or bool(missing)
     if not summary.ok or (strict and failed):
@@ -138,11 +129,8 @@ def serve(
 @app.command()
 def stats(store: StoreOption = None) -> None:
     """Counts of documents, entities per type, relations per type, evidence."""
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store) as db:
         s = db.stats()
-    finally:
-        db.close()
     out.print_json(s.model_dump_json())
 
 
@@ -176,11 +164,8 @@ def export(
         raise typer.Exit(2)
     from graph.export import write_export
 
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store) as db:
         target = write_export(db.view(), format.value, out_path)
-    finally:
-        db.close()
     console.print(f"wrote {target}")
 
 
@@ -219,8 +204,7 @@ def review(
     """List possible duplicates: shared names or acronyms, near-identical names."""
     from graph.review import possible_duplicates
 
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store) as db:
         pairs = {(c.a, c.b): c for c in possible_duplicates(db.entities(label))}
         for c in db.merge_candidates():
             pairs.setdefault((c.a, c.b), c)
@@ -248,8 +232,6 @@ def review(
             for m in merges:
                 mt.add_row(str(m.id), m.kept_id, m.merged_id, "yes" if m.undone else "")
             out.print(mt)
-    finally:
-        db.close()
 
 
 @app.command()
@@ -260,28 +242,16 @@ def merge(
     reason: Annotated[str, typer.Option(help="why, for the record")] = "",
 ) -> None:
     """Merge entity MERGED into entity KEPT (recorded; undo with unmerge)."""
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store, refuse=(StoreError,)) as db:
         record = db.merge(kept, merged, reason)
-    except StoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        db.close()
     console.print(f"merged {merged} into {kept} (merge id {record.id})")
 
 
 @app.command()
 def unmerge(merge_id: int, store: StoreOption = None) -> None:
     """Undo a recorded merge."""
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store, refuse=(StoreError,)) as db:
         record = db.unmerge(merge_id)
-    except StoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        db.close()
     console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
 
 

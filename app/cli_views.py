@@ -13,6 +13,7 @@ from typing import Annotated, cast
 import typer
 from rich.console import Console
 
+from app.cli_store import opened_store
 from app.deps import document_titles
 from app.routers.views import LAYOUT_NAMES
 from app.settings import DEFAULT_MAX_VIEW_NODES
@@ -49,8 +50,9 @@ def resolve_focus(store: Store, focus: str) -> Entity:
         return exact[0]
     candidates = exact or found
     if not candidates:
-        raise ViewExportError(f"no entity is called {text!r} (searched ids, names, aliases "
-                              "and acronyms)")
+        raise ViewExportError(
+            f"no entity is called {text!r} (searched ids, names, aliases and acronyms)"
+        )
     listed = "; ".join(f"{e.id} ({e.name})" for e in candidates[:10])
     if len(exact) > 1:
         raise ViewExportError(f"{text!r} names {len(exact)} entities; give one id: {listed}")
@@ -83,11 +85,17 @@ def export_view(
     )
     notice = None
     if subgraph.truncated:
-        notice = (f"Vista recortada en {len(subgraph.nodes)} nodos; reduzca la profundidad "
-                  "para ver el vecindario completo.")
+        notice = (
+            f"Vista recortada en {len(subgraph.nodes)} nodos; reduzca la profundidad "
+            "para ver el vecindario completo."
+        )
     return render_view_page(
-        net, title=f"{entity.name} · Tejido", heading=f"Vecindario de {entity.name}",
-        summary=summary, notice=notice, standalone=True,
+        net,
+        title=f"{entity.name} · Tejido",
+        heading=f"Vecindario de {entity.name}",
+        summary=summary,
+        notice=notice,
+        standalone=True,
     )
 
 
@@ -107,8 +115,11 @@ def write_html(text: str, out: Path) -> Path:
 
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="sqlite:///path.db or neo4j://host:7687; also TEJIDO_STORE",
-                 show_default=False),
+    typer.Option(
+        "--store",
+        help="sqlite:///path.db or neo4j://host:7687; also TEJIDO_STORE",
+        show_default=False,
+    ),
 ]
 
 
@@ -116,43 +127,27 @@ def export_view_command(
     focus: Annotated[str, typer.Option("--focus", help="entity id, name or acronym")],
     out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
     depth: Annotated[int, typer.Option("--depth", min=1, max=3, help="hops (1 to 3)")] = 1,
-    layout: Annotated[str, typer.Option(
-        "--layout", help="auto, physics, radial, layered or spring")] = "auto",
+    layout: Annotated[
+        str, typer.Option("--layout", help="auto, physics, radial, layered or spring")
+    ] = "auto",
     store: StoreOption = None,
 ) -> None:
     """Write the neighbourhood of an entity as one standalone HTML file."""
-    from app.cli import open_store_or_exit
-
-    db = open_store_or_exit(store)
-    try:
-        page = export_view(db, focus, depth=depth, layout=layout)
-        target = write_html(page, out)
-    except ViewExportError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        db.close()
+    with opened_store(store, refuse=(ViewExportError,)) as db:
+        target = write_html(export_view(db, focus, depth=depth, layout=layout), out)
     console.print(f"wrote {target}")
 
 
 def report_command(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
-    top: Annotated[int, typer.Option("--top", min=1, max=500,
-                                     help="rows per table")] = DEFAULT_TOP,
-    max_view_nodes: Annotated[int, typer.Option(
-        "--max-view-nodes", min=10, max=5000, help="node cap of each view")] = DEFAULT_VIEW_NODES,
+    top: Annotated[int, typer.Option("--top", min=1, max=500, help="rows per table")] = DEFAULT_TOP,
+    max_view_nodes: Annotated[
+        int, typer.Option("--max-view-nodes", min=10, max=5000, help="node cap of each view")
+    ] = DEFAULT_VIEW_NODES,
     store: StoreOption = None,
 ) -> None:
     """Write a self-contained HTML report: counts, coordination matrix, gaps, brokers,
     top overlaps and duplicates with their explanations, and the network views."""
-    from app.cli import open_store_or_exit
-
-    db = open_store_or_exit(store)
-    try:
+    with opened_store(store, refuse=(ViewExportError,)) as db:
         target = write_html(build_report(db, top=top, max_view_nodes=max_view_nodes), out)
-    except ViewExportError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        db.close()
     console.print(f"wrote {target}")

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.cli_store import opened_store
 from queries.tabular import to_csv, to_rows
 
 
@@ -125,24 +126,20 @@ def query_command(
     ] = OutputFormat.table,
 ) -> None:
     """Coordination ties, the level matrix, gaps, brokers, overlaps or duplicates."""
-    from app.cli import open_store_or_exit
-
-    db = open_store_or_exit(store)
-    try:
-        items = run_query(
-            db.view(),
-            analysis.value,
-            level_pair=_level_pair(level_pair),
-            country=country,
-            theme=theme,
-            top=top,
-            min_score=min_score,
-            institutions=institutions,
-        )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        db.close()
+    with opened_store(store) as db:
+        try:
+            items = run_query(
+                db.view(),
+                analysis.value,
+                level_pair=_level_pair(level_pair),
+                country=country,
+                theme=theme,
+                top=top,
+                min_score=min_score,
+                institutions=institutions,
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     console = Console()
     if output is OutputFormat.json:
         console.print_json(
