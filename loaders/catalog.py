@@ -23,14 +23,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from graph.facets import FACETS, Facets, Vocabularies, default_vocabularies
 from graph.gazetteer import country_code, load_gazetteer
 from graph.model import (
-    DocumentInfo,
     Entity,
     Evidence,
     Extraction,
@@ -164,15 +162,7 @@ class _CatalogBuilder:
         self.document = document
         self.mapping = mapping
         self.vocabularies = vocabularies
-        self.info = DocumentInfo(
-            id=document.sha256,
-            title=document.title or Path(document.path).name,
-            path=document.path,
-            format=document.format,
-            publisher=document.metadata.get("publisher"),
-            date=document.metadata.get("date"),
-            text=document.text,
-        )
+        self.info = document.info()
         self.passages: dict[str, Passage] = {}
         self.entities: dict[str, Entity] = {}
         self.relations: dict[str, Relation] = {}

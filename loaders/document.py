@@ -7,7 +7,11 @@ the row's span, so that a table row is a passage whose quote is exact.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
+
+from graph.model import DocumentInfo
 
 
 class TableRow(BaseModel):
@@ -56,6 +60,18 @@ class Document(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+
+    def info(self) -> DocumentInfo:
+        """The stored record of this document (id = sha256 of its bytes), with its text."""
+        return DocumentInfo(
+            id=self.sha256,
+            title=self.title or Path(self.path).name,
+            path=self.path,
+            format=self.format,
+            publisher=self.metadata.get("publisher"),
+            date=self.metadata.get("date"),
+            text=self.text,
+        )
 
 
 class ReadError(Exception):

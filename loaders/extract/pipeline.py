@@ -348,12 +348,4 @@ def _ending_at(by_end: dict[int, list[Candidate]], end: int) -> list[Candidate]:
 
 def extract_document(doc: Document, lexicon: Lexicon) -> Extraction:
     """Extract the graph from a read document (text formats; catalogues use loaders.catalog)."""
-    info = DocumentInfo(
-        id=doc.sha256,
-        title=doc.title or doc.path.rsplit("/", 1)[-1],
-        path=doc.path,
-        format=doc.format,
-        publisher=doc.metadata.get("publisher"),
-        date=doc.metadata.get("date"),
-    )
-    return extract_text(info, doc.text, lexicon)
+    return extract_text(doc.info(), doc.text, lexicon)
