@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rapidfuzz import fuzz, process
-
 from graph.model import Entity, Extraction, Mention, Relation
 from graph.normalize import normalize_name
-from graph.review import attributes_agree
+from graph.review import attributes_agree, fuzzy_candidate, similar_names
 from graph.stores.base import MergeCandidate, Store
 
-FUZZY_THRESHOLD = 92.0
 _FAMILY = {"Program": "Instrument"}
 
 
@@ -129,14 +126,6 @@ def _fuzzy_candidates(
     out: list[MergeCandidate] = []
     for entity in new:
         query = normalize_name(entity.name)
-        for _choice, score, index in process.extract(
-            query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD, limit=3
-        ):
-            other = existing_ids[index]
-            a, b = sorted((entity.id, other))
-            out.append(
-                MergeCandidate(
-                    a=a, b=b, score=round(score / 100, 3), reason=f"names {score:.0f}% similar"
-                )
-            )
+        for index, score in similar_names(query, choices, limit=3):
+            out.append(fuzzy_candidate(entity.id, existing_ids[index], score))
     return out

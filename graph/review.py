@@ -18,8 +18,30 @@ from graph.stores.base import MergeCandidate
 FUZZY_THRESHOLD = 92.0
 
 
-def possible_duplicates(entities: Iterable[Entity], *, fuzzy: float = FUZZY_THRESHOLD,
-                        max_fuzzy: int = 20000) -> list[MergeCandidate]:
+def similar_names(
+    query: str, choices: list[str], *, cutoff: float = FUZZY_THRESHOLD, limit: int = 4
+) -> list[tuple[int, float]]:
+    """Positions in ``choices`` of the normalised names near-identical to ``query`` (rapidfuzz
+    token-sort ratio ≥ ``cutoff``), with their score out of 100, best first."""
+    return [
+        (index, score)
+        for _name, score, index in process.extract(
+            query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=limit
+        )
+    ]
+
+
+def fuzzy_candidate(a: str, b: str, score: float) -> MergeCandidate:
+    """The merge candidate of two ids whose names scored ``score`` (out of 100)."""
+    first, second = sorted((a, b))
+    return MergeCandidate(
+        a=first, b=second, score=round(score / 100, 3), reason=f"names {score:.0f}% similar"
+    )
+
+
+def possible_duplicates(
+    entities: Iterable[Entity], *, fuzzy: float = FUZZY_THRESHOLD, max_fuzzy: int = 20000
+) -> list[MergeCandidate]:
     """Pairs of entities of one label that share a normalised name, alias or acronym, or
     whose names are near-identical (rapidfuzz token-sort ratio ≥ ``fuzzy``).
 
@@ -38,27 +60,36 @@ def possible_duplicates(entities: Iterable[Entity], *, fuzzy: float = FUZZY_THRE
                 index[form].append(entity)
         for form, sharing in index.items():
             for i, a in enumerate(sharing):
-                for b in sharing[i + 1:]:
-                    _add(found, a, b, 1.0, f"both are called {form!r}")
+                for b in sharing[i + 1 :]:
+                    _add(
+                        found,
+                        a,
+                        b,
+                        MergeCandidate(
+                            a=min(a.id, b.id),
+                            b=max(a.id, b.id),
+                            score=1.0,
+                            reason=f"both are called {form!r}",
+                        ),
+                    )
         if len(group) > max_fuzzy:
             continue
         names = [normalize_name(e.name) for e in group]
         for i, entity in enumerate(group):
-            for _name, score, j in process.extract(names[i], names, scorer=fuzz.token_sort_ratio,
-                                                   score_cutoff=fuzzy, limit=4):
+            for j, score in similar_names(names[i], names, cutoff=fuzzy):
                 if j != i:
-                    _add(found, entity, group[j], round(score / 100, 3),
-                         f"names {score:.0f}% similar")
+                    _add(found, entity, group[j], fuzzy_candidate(entity.id, group[j].id, score))
     return sorted(found.values(), key=lambda c: (-c.score, c.a, c.b))
 
 
-def _add(found: dict[tuple[str, str], MergeCandidate], a: Entity, b: Entity, score: float,
-         reason: str) -> None:
+def _add(
+    found: dict[tuple[str, str], MergeCandidate], a: Entity, b: Entity, candidate: MergeCandidate
+) -> None:
     if a.id == b.id or not attributes_agree(a, b):
         return
-    key = tuple(sorted((a.id, b.id)))
-    if key not in found or found[key].score < score:
-        found[key] = MergeCandidate(a=key[0], b=key[1], score=score, reason=reason)
+    key = (candidate.a, candidate.b)
+    if key not in found or found[key].score < candidate.score:
+        found[key] = candidate
 
 
 def attributes_agree(a: Entity, b: Entity) -> bool:
