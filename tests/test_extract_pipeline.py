@@ -312,3 +312,20 @@ def test_territories_carry_no_level(extractions: dict[str, Extraction]) -> None:
         for entity in extraction.entities:
             if entity.label in ("Territory", "Person"):
                 assert entity.level is None, entity.name
+
+
+def test_components_listed_under_an_activity_become_its_description(lexicon: Lexicon) -> None:
+    raw = (
+        "Objetivo\tActividades\tResponsable\tCorresponsable\n"
+        "4. Apoyar a las caletas\t4.1 Generar un marco analítico sobre la pesca artesanal"
+        " – Estudio de los retos de las mipymes pesqueras – Taller con sindicatos"
+        " 4.2 Publicar un boletín\tMunicipalidad de Puerto Aldana\tNo se aplica\n"
+    )
+    found = {e.code: e for e in extract(raw, lexicon).entities if e.code}
+    first, second = found["4.1"], found["4.2"]
+    assert first.name == "Generar un marco analítico sobre la pesca artesanal"
+    assert first.description == (
+        "Estudio de los retos de las mipymes pesqueras; Taller con sindicatos"
+    )
+    assert "smes" in first.target_groups  # facets read the description too
+    assert second.description is None

@@ -42,6 +42,7 @@ class Builder:
     parent: str | None = None
     objective: str | None = None
     group_objective: str | None = None
+    details: list[str] = field(default_factory=list)  # components listed under an activity
     refers_to: set[str] = field(default_factory=set)
     from_gazetteer: bool = False
     spans: list[tuple[int, int, str]] = field(default_factory=list)

@@ -190,7 +190,7 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
             f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
         )
         ids[b.key] = eid
-        context = _context(ctx, b) if b.label == "Institution" else None
+        context = _context(ctx, b) if b.label == "Institution" else _details(b)
         entities.append(
             Entity(
                 id=eid,
@@ -278,6 +278,11 @@ def _context(
     return " ".join(seen)[:max_chars] or None
 
 
+def _details(b: Builder) -> str | None:
+    """An instrument's description: the components and products listed under it."""
+    return "; ".join(b.details) or None
+
+
 def _extra(b: Builder) -> dict[str, object]:
     """Extra properties: the objective of an activity's group, the keys it refers to (mapped
     to entity ids once ids are known)."""
@@ -297,7 +302,7 @@ def _facets(b: Builder, name: str, context: str | None = None) -> dict[str, list
         return {"themes": facets.themes, "target_groups": facets.target_groups}
     if b.label not in ("Instrument", "Program"):
         return {}
-    facets = assign_facets(name, b.objective)
+    facets = assign_facets(name, b.objective, context)
     return {
         "themes": facets.themes,
         "target_groups": facets.target_groups,

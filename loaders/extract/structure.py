@@ -232,6 +232,7 @@ def table_row(ctx: ExtractionContext, row, base: list[Candidate], programme: str
         return
     objective = row.cells.get("objective")
     targets: list[Builder] = []
+    starts: list[int] = []
     for act in split_activities(activity_cell):
         if len(act.name) < 4:
             continue
@@ -260,6 +261,7 @@ def table_row(ctx: ExtractionContext, row, base: list[Candidate], programme: str
             # activity's own text is its name (kept apart so that siblings do not look alike)
             b.group_objective = re.sub(r"^\d{1,3}[.)]\s*", "", objective.text)
         targets.append(b)
+        starts.append(act.start)
         b.refers_to |= {
             c.key
             for c in base
@@ -268,6 +270,11 @@ def table_row(ctx: ExtractionContext, row, base: list[Candidate], programme: str
         if programme and programme != b.key:
             ctx.relate(b.key, "PART_OF", programme, row.start, row.end, "table", 0.6)
     for item in sublist_items(activity_cell):
+        # a listed component or product says what its activity does: it joins the
+        # description of the activity it is listed under
+        owner = bisect.bisect_right(starts, item.start) - 1
+        if owner >= 0 and item.text not in targets[owner].details:
+            targets[owner].details.append(item.text)
         info = head_info(item.text)
         if info is None or info.label == "Institution" or len(item.text.split()) > 10:
             continue

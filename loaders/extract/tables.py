@@ -131,12 +131,16 @@ def _cut_sublist(text: str) -> str:
 
 
 def sublist_items(cell: Cell) -> list[Cell]:
-    """The items of a `` – `` sub-list inside a cell (components, named products)."""
+    """The items of a `` – `` sub-list inside a cell (components, named products); an item
+    ends where the next numbered activity of the cell begins."""
     parts = list(_SUBLIST.finditer(cell.text))
     out: list[Cell] = []
     for i, m in enumerate(parts):
         s = m.end()
         e = parts[i + 1].start() if i + 1 < len(parts) else len(cell.text)
+        next_code = _CODE_SPLIT.search(cell.text, s, e)
+        if next_code:
+            e = next_code.start()
         item = cell.text[s:e].strip()
         if item:
             out.append(Cell(item, cell.start + s, cell.start + s + len(item)))
