@@ -172,6 +172,13 @@ def test_a_compound_name_broken_at_its_hyphen_keeps_the_hyphen() -> None:
     assert "cuenca del Bío-Bío y de las caletas" in clean_layout(raw).text
 
 
+def test_a_compound_of_capitals_split_after_its_hyphen_is_closed_up() -> None:
+    raw = "El Programa SELA- IBERPYME apoya a las PYMES - y a sus gremios - de la región.\n"
+    assert clean_layout(raw).text.startswith(
+        "El Programa SELA-IBERPYME apoya a las PYMES - y a sus gremios - de la región."
+    )
+
+
 def test_a_sentence_broken_across_lines_is_one_line() -> None:
     raw = (
         "El Servicio Regional de Fomento Lacustre presentó su informe anual ante\n"

@@ -15,6 +15,7 @@ from loaders.extract.patterns import (
     find_acronym_definitions,
     find_head_names,
     find_laws,
+    find_named_instruments,
     find_quoted_names,
     head_info,
 )
@@ -141,6 +142,19 @@ def test_quoted_names_after_proyecto_and_programa() -> None:
         ("Mar Limpio", "Program", "programme"),
     ]
     assert [text[c.start : c.end] for c in found] == ["Caletas Vivas del Sur", "Mar Limpio"]
+
+
+def test_capitalised_names_right_after_a_programme_noun() -> None:
+    text = (
+        "El programa de recuperación inclusiva, Chile Apoya, y el programa Fábricas de "
+        "Productividad se suman a los programas de apoyo a la MIPYME y al plan para la "
+        "Región de Aysén."
+    )
+    found = list(find_named_instruments(text))
+    assert [(c.name, c.label) for c in found] == [
+        ("Chile Apoya", "Program"),
+        ("Fábricas de Productividad", "Program"),
+    ]
 
 
 def test_quotes_without_an_introducing_noun_are_not_names() -> None:

@@ -11,8 +11,8 @@ Clean-up steps, each general:
 - running headers and footers: short lines repeated across the document (organisation banners,
   document codes) are taken out of the flow and kept once in a block at the end, so that no
   organisation named only there is lost; bare page numbers are dropped;
-- hyphenation at line ends (``inter-`` / ``regionales``) and sentences broken across lines are
-  joined, while tab-separated table rows, headings and list items keep their own lines.
+- hyphenation at line ends (``inter-`` / ``regionales``), compounds of capitals split after
+  their hyphen (``SELA- IBERPYME``) and sentences broken across lines are joined, while tab-separated table rows, headings and list items keep their own lines.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
 _FOOTNOTE = re.compile(r"(?<=\S) ?\^[a-z0-9]{1,2}\b")
+# a compound of capitals that a line break split after its hyphen ("SELA- IBERPYME")
+_BROKEN_COMPOUND = re.compile(r"\b([A-ZÁÉÍÓÚÑ]{2,})- (?=[A-ZÁÉÍÓÚÑ]{2,}\b)")
 _LETTER_SPACED = re.compile(r"^\s*(?:\S {1,3}){3,}\S\s*$")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:-\s*)?(?:p[áa]g(?:ina)?\.?\s*)?\d{1,4}(?:\s*(?:/|de)\s*\d{1,4})?(?:\s*-)?\s*$",
@@ -250,6 +252,7 @@ def clean_layout(raw: str) -> CleanText:
     text = _MD_ESCAPE.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub(" ", text)
     text = _FOOTNOTE.sub("", text)
+    text = _BROKEN_COMPOUND.sub(r"\1-", text)
     text = text.replace("&nbsp;", " ").replace("&amp;", "&")
     lines = [_fix_letter_spacing(line.rstrip(" ")) for line in text.split("\n")]
     lines = [re.sub(r"(?<=\S)[ ]{2,}", " ", ln) if "\t" not in ln else ln for ln in lines]

@@ -347,10 +347,16 @@ def find_head_names(text: str) -> Iterator[Candidate]:
 
 _NAMED_AFTER_HEAD = re.compile(
     rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma)s?"
-    rf"(?:[ ]+[a-záéíóúñ]+){{0,4}},?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
+    rf"(?P<gap>(?:[ ]+[a-záéíóúñ]+){{0,4}}),?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
     rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
 )
 _PROGRAM_HEADS = {"programa", "proyecto", "iniciativa"}
+# a gap ending in one of these makes the capitalised words its object, not the name:
+# "programas de apoyo a la MIPYME", "el plan para la Región de Murcia"
+_OBJECT_MARKERS = frozenset(
+    {"a", "al", "de", "del", "la", "las", "el", "los", "en", "para", "por", "con", "sobre"}
+    | {"hacia", "entre", "desde", "su", "sus"}
+)
 
 
 def find_named_instruments(text: str) -> Iterator[Candidate]:
@@ -359,6 +365,9 @@ def find_named_instruments(text: str) -> Iterator[Candidate]:
     for m in _NAMED_AFTER_HEAD.finditer(text):
         name = _trim_tail(m.group("name"))
         if len(name) < 3 or (name.isupper() and len(name) < 6):
+            continue
+        gap = m.group("gap").split()
+        if gap and gap[-1] in _OBJECT_MARKERS and "," not in text[m.end("gap") : m.start("name")]:
             continue
         head = m.group("head")
         label = "Program" if head in _PROGRAM_HEADS else "Instrument"
