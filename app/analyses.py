@@ -10,9 +10,12 @@ analyses through the functions here, so a filter means the same everywhere:
   institutions of a pair have it in their profile, both instruments carry it;
 - ``top``: how many rows (1 to :data:`MAX_TOP`);
 - ``min_score``: the lowest score kept; for gaps and the level matrix, the overlap from
-  which two institutions "share a field".
+  which two institutions "share a field";
+- ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
+  ``same`` the variants inside one institution, ``any`` (the default) both.
 
-The query functions of :mod:`queries` do the work; what they do not filter (ties by
+The REST endpoints, the pages and ``tejido query`` (:data:`ANALYSES`) all run them. The
+query functions of :mod:`queries` do the work; what they do not filter (ties by
 theme, brokers by country or theme) is filtered here, from the same institution profiles,
 which also give the level matrix the institutions to keep. Answers are kept in a
 :class:`ResultCache` keyed by store revision.
@@ -40,7 +43,7 @@ from queries.coordination import (
     level_matrix,
     tie_index,
 )
-from queries.duplication import find_duplicates
+from queries.duplication import INSTITUTION_CHOICES, Institutions, find_duplicates
 from queries.overlap import find_overlaps
 from queries.profiles import (
     facet_key,
@@ -87,6 +90,7 @@ class AnalysisFilters:
     theme: str | None = None
     top: int = DEFAULT_TOP
     min_score: float | None = None
+    institutions: Institutions = "any"
 
     def score_or(self, default: float) -> float:
         """``min_score``, or ``default`` when it was not given."""
@@ -105,6 +109,8 @@ class AnalysisFilters:
             out["top"] = str(self.top)
         if self.min_score is not None:
             out["min_score"] = format(self.min_score, "g")
+        if self.institutions != "any":
+            out["institutions"] = self.institutions
         return out
 
     def described(self) -> dict[str, Any]:
@@ -115,6 +121,7 @@ class AnalysisFilters:
             "theme": self.theme,
             "top": self.top,
             "min_score": self.min_score,
+            "institutions": self.institutions,
         }
 
 
@@ -186,6 +193,19 @@ def parse_min_score(value: object) -> float | None:
     return number
 
 
+def parse_institutions(value: object) -> Institutions:
+    """``any``, ``different`` or ``same``; blank → ``any``."""
+    if _blank(value):
+        return "any"
+    text = str(value).strip().lower()
+    for choice in INSTITUTION_CHOICES:
+        if text == choice:
+            return choice
+    raise FilterError(
+        "institutions", f"expected one of {', '.join(INSTITUTION_CHOICES)}, got {value!r}"
+    )
+
+
 def theme_labels(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Every known theme id with its Spanish label: the vocabulary's and those in the graph."""
 
@@ -240,6 +260,7 @@ def parse_filters(values: Mapping[str, object], graph: nx.MultiDiGraph) -> Analy
         theme=parse_theme(values.get("theme"), graph),
         top=parse_top(values.get("top")),
         min_score=parse_min_score(values.get("min_score")),
+        institutions=parse_institutions(values.get("institutions")),
     )
 
 
@@ -374,12 +395,24 @@ def duplicate_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Duplica
         level_pair=filters.level_pair,
         country=filters.country,
         theme=filters.theme,
+        institutions=filters.institutions,
     )
 
 
 def shortest_path(graph: nx.MultiDiGraph, a: str, b: str) -> PathResult | None:
     """A shortest path between two entities (raises ``EntityNotFound`` for unknown ids)."""
     return find_path(graph, a, b)
+
+
+# Each analysis by name, as a list of result items: what ``tejido query NAME`` prints.
+ANALYSES: dict[str, Callable[[nx.MultiDiGraph, AnalysisFilters], list[Any]]] = {
+    "coordination": lambda graph, filters: coordination_ties(graph, filters)[0],
+    "matrix": lambda graph, filters: coordination_matrix(graph, filters).cells,
+    "gaps": coordination_gaps,
+    "brokers": coordination_brokers,
+    "overlap": lambda graph, filters: overlap_pairs(graph, filters).pairs,
+    "duplication": lambda graph, filters: duplicate_pairs(graph, filters).pairs,
+}
 
 
 # --------------------------------------------------------------------------- cache

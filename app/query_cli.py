@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.analyses import ANALYSES, AnalysisFilters, FilterError, parse_filters
 from app.cli_store import opened_store
 from queries.tabular import to_csv, to_rows
 
@@ -29,63 +31,29 @@ class OutputFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choic
     csv = "csv"
 
 
-def _level_pair(value: str | None) -> tuple[str, str] | None:
-    if not value:
-        return None
-    parts = [p.strip() for p in value.split(",")]
-    if len(parts) != 2:
-        raise typer.BadParameter("give two levels separated by a comma, e.g. national,regional")
-    return parts[0], parts[1]
-
-
-def run_query(
-    graph,
-    analysis: str,
+def query_filters(
+    graph,  # type: ignore[no-untyped-def]
     *,
-    level_pair=None,
-    country=None,
-    theme=None,  # type: ignore[no-untyped-def]
-    top: int = 20,
-    min_score: float = 0.0,
-    institutions: str = "any",
-) -> list:
-    """Run one analysis over a projected graph and return its result items.
-
-    ``institutions`` (duplication only): ``different`` keeps pairs run by different
-    institutions, ``same`` variants inside one institution, ``any`` both.
-    """
-    from queries import coordination, duplication, overlap
-
-    if analysis == "coordination":
-        return coordination.find_ties(graph, level_pair=level_pair, country=country)[:top]
-    if analysis == "matrix":
-        return coordination.level_matrix(graph).cells
-    if analysis == "gaps":
-        return coordination.find_gaps(
-            graph,
-            top=top,
-            min_overlap=min_score or 0.2,
-            level_pair=level_pair,
-            country=country,
-            theme=theme,
-        )
-    if analysis == "brokers":
-        return coordination.find_brokers(graph, top=top)
-    if analysis == "overlap":
-        return overlap.find_overlaps(
-            graph, top=top, min_score=min_score, level_pair=level_pair, country=country, theme=theme
-        ).pairs
-    if analysis == "duplication":
-        return duplication.find_duplicates(
-            graph,
-            top=top,
-            min_score=min_score,
-            level_pair=level_pair,
-            country=country,
-            theme=theme,
-            institutions=institutions,
-        ).pairs
-    raise ValueError(f"unknown analysis {analysis!r}")
+    level_pair: str | None,
+    country: str | None,
+    theme: str | None,
+    top: int,
+    min_score: float,
+    institutions: str,
+) -> AnalysisFilters:
+    """The command's options as the filters the API reads, validated by the same parsers."""
+    parsed = parse_filters(
+        {
+            "level_pair": level_pair,
+            "country": country,
+            "theme": theme,
+            "min_score": None if min_score == 0.0 else min_score,
+            "institutions": institutions,
+        },
+        graph,
+    )
+    # the command line may ask for more rows than one API page holds
+    return replace(parsed, top=top)
 
 
 _TABLE_COLUMNS = {
@@ -127,19 +95,21 @@ def query_command(
 ) -> None:
     """Coordination ties, the level matrix, gaps, brokers, overlaps or duplicates."""
     with opened_store(store) as db:
+        graph = db.view()
         try:
-            items = run_query(
-                db.view(),
-                analysis.value,
-                level_pair=_level_pair(level_pair),
+            filters = query_filters(
+                graph,
+                level_pair=level_pair,
                 country=country,
                 theme=theme,
                 top=top,
                 min_score=min_score,
                 institutions=institutions,
             )
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from exc
+        except FilterError as exc:
+            option = "--" + exc.parameter.replace("_", "-")
+            raise typer.BadParameter(exc.message, param_hint=option) from exc
+        items = ANALYSES[analysis.value](graph, filters)
     console = Console()
     if output is OutputFormat.json:
         console.print_json(

@@ -95,6 +95,7 @@ _LAZY_BATCH = 4096
 _PROBE_ROWS = 2048
 
 Institutions = Literal["any", "different", "same"]
+INSTITUTION_CHOICES: tuple[Institutions, ...] = ("any", "different", "same")
 Method = Literal["auto", "brute", "sparse"]
 
 
@@ -629,9 +630,9 @@ def find_duplicates(
     pair = check_level_pair(level_pair)
     if method not in ("auto", "brute", "sparse"):
         raise ValueError(f"method must be 'auto', 'brute' or 'sparse', got {method!r}")
-    if institutions not in ("any", "different", "same"):
+    if institutions not in INSTITUTION_CHOICES:
         raise ValueError(
-            f"institutions must be 'any', 'different' or 'same', got {institutions!r}"
+            f"institutions must be one of {', '.join(INSTITUTION_CHOICES)}, got {institutions!r}"
         )
     filters = _Filters(min_score, pair, country, theme, institutions)
     key = ("duplicates", top, filters, method)
@@ -658,7 +659,7 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         exact=exact,
         candidates=len(rows),
         weights=dict(WEIGHTS),
-        filters=described_filters(filters),
+        filters={**described_filters(filters), "institutions": filters.institutions},
     )
 
 

@@ -59,7 +59,9 @@ ENDPOINTS = {
     "/analysis/gaps": ("level_pair", "country", "theme", "top", "min_score"),
     "/analysis/brokers": ("country", "theme", "top"),
     "/analysis/overlap": ("level_pair", "country", "theme", "top", "min_score"),
-    "/analysis/duplication": ("level_pair", "country", "theme", "top", "min_score"),
+    "/analysis/duplication": (
+        "level_pair", "country", "theme", "top", "min_score", "institutions"
+    ),
 }
 
 
@@ -267,6 +269,21 @@ def test_duplication_by_level_pair(client: TestClient) -> None:
     assert all({LEVELS[p["a"]], LEVELS[p["b"]]} == {"national", "regional"} for p in pairs)
 
 
+def test_duplication_by_institutions_splits_the_pairs(client: TestClient) -> None:
+    every = get_json(client, "/analysis/duplication", top="500")["pairs"]
+    different = get_json(client, "/analysis/duplication", top="500", institutions="different")
+    same = get_json(client, "/analysis/duplication", top="500", institutions="same")
+    assert different["filters"]["institutions"] == "different"
+    assert all(p["same_institution"] for p in same["pairs"])
+    assert {pair(p["a"], p["b"]) for p in same["pairs"]} == {
+        pair(p["a"], p["b"]) for p in every if p["same_institution"]
+    }
+    assert different["pairs"] and not any(p["same_institution"] for p in different["pairs"])
+    assert {pair(p["a"], p["b"]) for p in different["pairs"]} == {
+        pair(p["a"], p["b"]) for p in every if not p["same_institution"]
+    }
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -275,6 +292,7 @@ BAD_VALUES = [
     ("min_score", "1.5"), ("min_score", "nan"), ("level_pair", "national"),
     ("level_pair", "national,federal"), ("level_pair", "a,b,c"), ("theme", "astrologia"),
     ("country", "<script>"), ("country", "C1"), ("format", "xml"),
+    ("institutions", "otras"),
 ]
 
 

@@ -34,6 +34,7 @@ from app.analyses import (
 from app.deps import get_store
 from app.routers.api import ENTITY_ID_PATTERN
 from graph.stores import Store
+from queries.duplication import Institutions
 from queries.results import (
     Broker,
     DuplicationResult,
@@ -352,7 +353,7 @@ def overlap(
 
 @router.get("/duplication", response_class=Response, responses=_json_doc(DuplicationAnswer),
             dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score"))])
+                                          "min_score", "institutions"))])
 def duplication(
     request: Request,
     level_pair: LevelPairQuery = None,
@@ -360,13 +361,16 @@ def duplication(
     theme: ThemeQuery = None,
     top: TopQuery = None,
     min_score: ScoreQuery = None,
+    institutions: Annotated[Institutions | None, Query(
+        description="any (default); different: run by different institutions; "
+        "same: variants inside one institution")] = None,
     format: FormatQuery = "json",
     store: Store = Depends(get_store),
 ) -> Response:
     """Instrument pairs ranked by duplication, with the score breakdown and both sides'
     evidence."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score)
+                           top=top, min_score=min_score, institutions=institutions)
     return analysis_response(
         request, store, format, "duplication", filters, duplicate_pairs,
         answer=lambda revision, result: DuplicationAnswer(
