@@ -40,10 +40,10 @@ test: install-test
 	$(BIN)/pytest -n 2 -q -p no:cacheprovider
 
 bench: install-test
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/duplication.py
-	$(BIN)/python bench/views.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.duplication
+	$(BIN)/python -m bench.views
+	$(BIN)/python -m bench.load
 
 # Refresh the README's screenshots from the browser tests.
 screenshots: install-test

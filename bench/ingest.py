@@ -1,7 +1,7 @@
 """Ingestion benchmark: extraction throughput, gazetteer compilation, a 20 MB folder ingested
 into the SQLite store, peak memory, and where the time goes.
 
-    .venv/bin/python bench/ingest.py [--corpus ../shared/corpus] [--size-mb 20] [--repeats 5]
+    .venv/bin/python -m bench.ingest [--corpus ../shared/corpus] [--size-mb 20] [--repeats 5]
 
 What is measured, on one core (the process is pinned to one CPU where the OS allows it):
 

@@ -2,8 +2,8 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/load.py                          # 50 clients, 60 s
-    .venv/bin/python bench/load.py --clients 10 --seconds 10 --store sqlite:///data/tejido.db
+    .venv/bin/python -m bench.load                          # 50 clients, 60 s
+    .venv/bin/python -m bench.load --clients 10 --seconds 10 --store sqlite:///data/tejido.db
 
 Without ``--store`` it ingests ``../shared/corpus`` and ``../shared/catalogs`` (or
 ``$TEJIDO_SHARED``) into a temporary store first. It starts ``uvicorn`` on 127.0.0.1 (one

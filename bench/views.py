@@ -1,6 +1,6 @@
 """Views benchmark: a 2,000-node view generated in Python and drawn in headless Chromium.
 
-    .venv/bin/python bench/views.py [--nodes 2000] [--repeats 5]
+    .venv/bin/python -m bench.views [--nodes 2000] [--repeats 5]
 
 The view is the neighbourhood (depth 2, capped at ``--nodes``) of the country in a
 synthetic inventory (bench/synthetic.py), as the explorer and ``tejido export view`` make

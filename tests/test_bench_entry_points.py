@@ -1,0 +1,30 @@
+"""The benchmarks start the way ``make bench`` starts them (``python -m bench.NAME``)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MAKE_BENCH = re.findall(r"python -m (bench\.\w+)", (ROOT / "Makefile").read_text())
+
+
+def test_make_bench_runs_every_benchmark() -> None:
+    scripts = sorted(
+        f"bench.{p.stem}" for p in (ROOT / "bench").glob("*.py") if p.stem != "synthetic"
+    )
+    assert sorted(MAKE_BENCH) == scripts
+
+
+@pytest.mark.parametrize("module", MAKE_BENCH)
+def test_benchmark_starts_as_make_bench_starts_it(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout
