@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+WARNINGS_SHOWN = 30  # warnings printed after an ingestion; the rest stay with their documents
 out = Console()
 
 StoreOption = Annotated[
@@ -106,8 +108,15 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
         table.add_row("catalogue rows skipped", str(summary.skipped_rows))
     table.add_row("failures", str(len(summary.failures)))
     console.print(table)
+    for warning in summary.warnings[:WARNINGS_SHOWN]:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+    if len(summary.warnings) > WARNINGS_SHOWN:
+        console.print(
+            f"[yellow]… and {len(summary.warnings) - WARNINGS_SHOWN} more warnings[/yellow] "
+            "(every document's warnings are in GET /documents/{id})"
+        )
     for failure in summary.failures:
-        console.print(f"[red]failed:[/red] {failure.path}: {failure.reason}")
+        console.print(f"[red]failed:[/red] {escape(failure.path)}: {escape(failure.reason)}")
 
 
 @app.command()

@@ -63,10 +63,11 @@ def extract_file(doc: Document, lexicon: Lexicon) -> tuple[Extraction, int]:
         if mapping is not None:
             result = extract_catalog(doc, mapping)
             extraction = result.extraction
-            extraction.warnings += [
-                f"{f'sheet {s.sheet}, ' if s.sheet else ''}row {s.row}: {s.reason}"
+            # the skipped rows first: they are what a reader of the run must see
+            extraction.warnings = [
+                f"{f'sheet {s.sheet}, ' if s.sheet else ''}row {s.row}: skipped, {s.reason}"
                 for s in result.skipped
-            ]
+            ] + extraction.warnings
             return extraction, len(result.skipped)
     return extract_document(doc, lexicon), 0
 

@@ -69,6 +69,24 @@ def ingested(runner: CliRunner, good_folder: Path, store_url: str) -> str:
     return store_url
 
 
+def test_ingest_reports_each_skipped_catalogue_row_with_its_reason(
+    runner: CliRunner, tmp_path: Path, store_url: str
+) -> None:
+    inventory = tmp_path / "inventario.csv"
+    with inventory.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Inventario de programas 2020"])
+        writer.writerow(["Nombre del programa", "Dependencia responsable", "Objetivo"])
+        writer.writerow(["Fondo Emprende Joven", "Instituto de la Juventud", "Capital semilla"])
+        writer.writerow(["", "Secretaría de Salud", "Un objetivo sin programa"])
+    result = run(runner, "ingest", inventory, "--store", store_url)
+    assert result.exit_code == 0, result.output
+    out = flat(result.output)
+    assert "catalogue rows skipped │ 2" in out
+    assert "row 1: skipped, above the header row (title block)" in out
+    assert "row 4: skipped, no programme name" in out
+
+
 # --- ingest exit codes ------------------------------------------------------------------------
 
 
