@@ -26,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
-WARNINGS_SHOWN = 30  # warnings printed after an ingestion; the rest stay with their documents
+WARNINGS_SHOWN = 30  # warnings printed after an ingestion summary (at most 20 per file)
 out = Console()
 
 StoreOption = Annotated[
@@ -111,10 +111,8 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
     for warning in summary.warnings[:WARNINGS_SHOWN]:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
     if len(summary.warnings) > WARNINGS_SHOWN:
-        console.print(
-            f"[yellow]… and {len(summary.warnings) - WARNINGS_SHOWN} more warnings[/yellow] "
-            "(every document's warnings are in GET /documents/{id})"
-        )
+        more = len(summary.warnings) - WARNINGS_SHOWN
+        console.print(f"[yellow]… and {more} more warnings[/yellow]")
     for failure in summary.failures:
         console.print(f"[red]failed:[/red] {escape(failure.path)}: {escape(failure.reason)}")
 
