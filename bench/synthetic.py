@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.model import Entity, Evidence, Relation, entity_id
+from graph.model import DocumentInfo, Entity, Evidence, Extraction, Relation, entity_id
 from graph.normalize import slugify
 from graph.projection import project
 
@@ -299,24 +299,15 @@ class InventoryShape:
     states: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _evidence(serial: int, quote: str) -> dict[str, object]:
-    start = serial * 1000
-    return Evidence(
-        passage_id=f"{SYNTHETIC_DOCUMENT}:{start}-{start + len(quote)}",
-        document_id=SYNTHETIC_DOCUMENT,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        extractor="synthetic",
-    ).model_dump()
-
-
 class _Builder:
-    """Collects entities and relations; every relation gets one synthetic evidence entry."""
+    """Collects entities and relations; every relation gets one evidence entry, quoting a line
+    of the synthetic document's text (one line per relation, so the quotes are exact)."""
 
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
         self.relations: dict[str, Relation] = {}
+        self.lines: list[str] = []
+        self.cursor = 0
 
     def entity(self, label: str, name: str, **fields: object) -> str:
         node = entity_id(label, name, "mx")
@@ -327,12 +318,41 @@ class _Builder:
     def relate(self, source: str, rel_type: str, target: str, quote: str) -> None:
         relation = Relation(source=source, type=rel_type, target=target)
         if relation.id not in self.relations:
-            relation.evidence.append(Evidence.model_validate(_evidence(len(self.relations), quote)))
+            quote = " ".join(quote.split())
+            start, end = self.cursor, self.cursor + len(quote)
+            relation.evidence.append(
+                Evidence(
+                    passage_id=f"{SYNTHETIC_DOCUMENT}:{start}-{end}",
+                    document_id=SYNTHETIC_DOCUMENT,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    extractor="synthetic",
+                )
+            )
             self.relations[relation.id] = relation
+            self.lines.append(quote)
+            self.cursor = end + 1  # the line break
+
+    def extraction(self) -> Extraction:
+        """What was built, as one document's extraction a store can write."""
+        document = DocumentInfo(
+            id=SYNTHETIC_DOCUMENT,
+            title="Inventario sintético",
+            path=f"{SYNTHETIC_DOCUMENT}.txt",
+            format="txt",
+            text="\n".join(self.lines),
+        )
+        return Extraction(
+            document=document,
+            entities=sorted(self.entities.values(), key=lambda e: e.id),
+            relations=sorted(self.relations.values(), key=lambda r: r.id),
+        )
 
 
-def synthetic_inventory(seeds: Sequence[SeedProgramme], shape: InventoryShape) -> nx.MultiDiGraph:
-    """A projected graph of ``shape.instruments`` instruments rewritten from ``seeds``.
+def synthetic_extraction(seeds: Sequence[SeedProgramme], shape: InventoryShape) -> Extraction:
+    """An inventory of ``shape.instruments`` instruments rewritten from ``seeds``, as the
+    extraction of one synthetic document (a store can write it; every quote is exact).
 
     Territories: Mexico, its states (``shape.states``, else the seeds' states) and
     municipalities. Institutions: national agencies, the seeds' state agencies (and each
@@ -341,7 +361,7 @@ def synthetic_inventory(seeds: Sequence[SeedProgramme], shape: InventoryShape) -
     councils, explicit coordination and a few explicit overlap statements.
     """
     if not seeds:
-        raise ValueError("synthetic_inventory needs at least one seed programme")
+        raise ValueError("a synthetic inventory needs at least one seed programme")
     rng = random.Random(shape.seed)
     states = sorted(set(shape.states) or {s.state for s in seeds if s.state} or {"Jalisco"})
     build = _Builder()
@@ -399,9 +419,13 @@ def synthetic_inventory(seeds: Sequence[SeedProgramme], shape: InventoryShape) -
         build, rng, seeds, shape, states, state_ids, country, national, agencies, municipalities
     )
     _add_coordination(build, rng, shape, states, national, agencies, municipalities)
-    entities = sorted(build.entities.values(), key=lambda e: e.id)
-    relations = sorted(build.relations.values(), key=lambda r: r.id)
-    return project(entities, relations)
+    return build.extraction()
+
+
+def synthetic_inventory(seeds: Sequence[SeedProgramme], shape: InventoryShape) -> nx.MultiDiGraph:
+    """The projected graph of :func:`synthetic_extraction`."""
+    extraction = synthetic_extraction(seeds, shape)
+    return project(extraction.entities, extraction.relations)
 
 
 def _facet_values(own: tuple[str, ...], pool: Sequence[str], rng: random.Random) -> list[str]:

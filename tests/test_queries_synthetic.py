@@ -13,9 +13,12 @@ from bench.synthetic import (
     SeedProgramme,
     read_catalogue_seeds,
     read_corpus_activities,
+    synthetic_extraction,
     synthetic_inventory,
     vary_text,
 )
+from graph.projection import project
+from graph.stores.sqlite_store import SQLiteStore
 
 SHARED = Path(
     os.environ.get("TEJIDO_SHARED", Path(__file__).resolve().parents[1] / ".." / "shared")
@@ -55,6 +58,20 @@ def test_inventory_has_the_requested_instruments_levels_and_evidence() -> None:
     assert sorted(g.nodes(data="objective")) == sorted(same.nodes(data="objective"))
     with pytest.raises(ValueError):
         synthetic_inventory([], shape)
+
+
+def test_inventory_extraction_is_written_to_a_store_whole(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shape = InventoryShape(instruments=60, municipalities_per_state=2, states=("Jalisco", "Oaxaca"))
+    extraction = synthetic_extraction(SEEDS, shape)
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'tejido.db'}")
+    try:
+        store.write(extraction)  # refuses evidence that does not quote the document text
+        stored = store.view()
+    finally:
+        store.close()
+    expected = project(extraction.entities, extraction.relations)
+    assert sorted(stored.nodes) == sorted(expected.nodes)
+    assert stored.number_of_edges() == expected.number_of_edges()
 
 
 @pytest.mark.skipif(
