@@ -14,10 +14,11 @@ analyses through the functions here, so a filter means the same everywhere:
 - ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
   ``same`` the variants inside one institution, ``any`` (the default) both.
 
-The REST endpoints, the pages and ``tejido query`` (:data:`ANALYSES`) all run them. The
-query functions of :mod:`queries` do the work; what they do not filter (ties by
-theme, brokers by country or theme) is filtered here, from the same institution profiles,
-which also give the level matrix the institutions to keep. Answers are kept in a
+The REST endpoints and ``tejido query`` run them through :data:`ANALYSES` (which also says
+which items of each result are its rows), the pages directly. The query functions of
+:mod:`queries` do the work; what they do not filter (ties by theme, brokers by country or
+theme) is filtered here, from the same institution profiles, which also give the level
+matrix the institutions to keep. Answers are kept in a
 :class:`ResultCache` keyed by store revision.
 """
 
@@ -404,14 +405,27 @@ def shortest_path(graph: nx.MultiDiGraph, a: str, b: str) -> PathResult | None:
     return find_path(graph, a, b)
 
 
-# Each analysis by name, as a list of result items: what ``tejido query NAME`` prints.
-ANALYSES: dict[str, Callable[[nx.MultiDiGraph, AnalysisFilters], list[Any]]] = {
-    "coordination": lambda graph, filters: coordination_ties(graph, filters)[0],
-    "matrix": lambda graph, filters: coordination_matrix(graph, filters).cells,
-    "gaps": coordination_gaps,
-    "brokers": coordination_brokers,
-    "overlap": lambda graph, filters: overlap_pairs(graph, filters).pairs,
-    "duplication": lambda graph, filters: duplicate_pairs(graph, filters).pairs,
+@dataclass(frozen=True)
+class Analysis:
+    """One analysis: how it runs, and which items of its result are its rows (the rows of its
+    CSV, what ``tejido query`` prints)."""
+
+    run: Callable[[nx.MultiDiGraph, AnalysisFilters], Any]
+    rows: Callable[[Any], list[Any]]
+
+    def items(self, graph: nx.MultiDiGraph, filters: AnalysisFilters) -> list[Any]:
+        """The rows of the analysis run with ``filters`` over ``graph``."""
+        return self.rows(self.run(graph, filters))
+
+
+# The analyses by name, for the REST endpoints and ``tejido query``.
+ANALYSES: dict[str, Analysis] = {
+    "coordination": Analysis(coordination_ties, lambda found: found[0]),
+    "matrix": Analysis(coordination_matrix, lambda matrix: matrix.cells),
+    "gaps": Analysis(coordination_gaps, lambda found: found),
+    "brokers": Analysis(coordination_brokers, lambda found: found),
+    "overlap": Analysis(overlap_pairs, lambda result: result.pairs),
+    "duplication": Analysis(duplicate_pairs, lambda result: result.pairs),
 }
 
 

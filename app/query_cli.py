@@ -109,7 +109,7 @@ def query_command(
         except FilterError as exc:
             option = "--" + exc.parameter.replace("_", "-")
             raise typer.BadParameter(exc.message, param_hint=option) from exc
-        items = ANALYSES[analysis.value](graph, filters)
+        items = ANALYSES[analysis.value].items(graph, filters)
     console = Console()
     if output is OutputFormat.json:
         console.print_json(

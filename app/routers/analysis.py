@@ -8,26 +8,20 @@ per store revision, so repeating a request costs a revision check and a dictiona
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-import networkx as nx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app import analysis_csv
 from app.analyses import (
+    ANALYSES,
     MAX_TOP,
     AnalysisFilters,
     FilterError,
     app_cache,
-    coordination_brokers,
-    coordination_gaps,
-    coordination_matrix,
-    coordination_ties,
-    duplicate_pairs,
-    overlap_pairs,
     parse_filters,
     shortest_path,
 )
@@ -46,7 +40,6 @@ from queries.results import (
 )
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
-R = TypeVar("R")
 
 Format = Literal["json", "csv"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -183,24 +176,24 @@ def analysis_response(
     request: Request,
     store: Store,
     fmt: Format,
-    kind: str,
+    name: str,
     filters: AnalysisFilters,
-    analysis: Callable[[nx.MultiDiGraph, AnalysisFilters], R],
-    answer: Callable[[int, R], BaseModel],
-    rows: Callable[[R], Iterable[BaseModel]],
+    answer: Callable[[int, Any], BaseModel],
     filename: str,
 ) -> Response:
-    """Run ``analysis`` with ``filters`` over the store's graph and render its answer.
+    """Run the analysis ``name`` (:data:`app.analyses.ANALYSES`) with ``filters`` over the
+    store's graph and render its answer.
 
-    ``answer(revision, result)`` is the JSON answer, ``rows(result)`` the rows of its CSV;
-    the response is cached under ``kind`` and the filters (see :func:`cached_response`).
+    ``answer(revision, result)`` is the JSON answer; the analysis's rows are its CSV. The
+    response is cached under ``name`` and the filters (see :func:`cached_response`).
     """
+    analysis = ANALYSES[name]
 
     def build(revision: int) -> tuple[BaseModel, str]:
-        result = analysis(store.view(), filters)
-        return answer(revision, result), analysis_csv.results_csv(rows(result))
+        result = analysis.run(store.view(), filters)
+        return answer(revision, result), analysis_csv.results_csv(analysis.rows(result))
 
-    return cached_response(request, store, (kind, filters), fmt, build, filename)
+    return cached_response(request, store, (name, filters), fmt, build, filename)
 
 
 def _json_doc(model: type[BaseModel]) -> dict:
@@ -225,10 +218,9 @@ def coordination(
     """Coordination ties between institutions, with their channels and evidence."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme, top=top)
     return analysis_response(
-        request, store, format, "ties", filters, coordination_ties,
+        request, store, format, "coordination", filters,
         answer=lambda revision, found: TiesAnswer(
             revision=revision, filters=filters.described(), total=found[1], ties=found[0]),
-        rows=lambda found: found[0],
         filename="tejido-coordinacion",
     )
 
@@ -248,10 +240,9 @@ def coordination_matrix_endpoint(
     """Ties against shared fields for every pair of governance levels."""
     filters = read_filters(store, country=country, theme=theme, min_score=min_score)
     return analysis_response(
-        request, store, format, "matrix", filters, coordination_matrix,
+        request, store, format, "matrix", filters,
         answer=lambda revision, matrix: MatrixAnswer(
             revision=revision, filters=filters.described(), matrix=matrix),
-        rows=lambda matrix: matrix.cells,
         filename="tejido-matriz",
     )
 
@@ -274,10 +265,9 @@ def gaps(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
     return analysis_response(
-        request, store, format, "gaps", filters, coordination_gaps,
+        request, store, format, "gaps", filters,
         answer=lambda revision, found: GapsAnswer(
             revision=revision, filters=filters.described(), gaps=found),
-        rows=lambda found: found,
         filename="tejido-brechas",
     )
 
@@ -295,10 +285,9 @@ def brokers(
     """Institutions through which most cross-level shortest paths of the tie graph pass."""
     filters = read_filters(store, country=country, theme=theme, top=top)
     return analysis_response(
-        request, store, format, "brokers", filters, coordination_brokers,
+        request, store, format, "brokers", filters,
         answer=lambda revision, found: BrokersAnswer(
             revision=revision, filters=filters.described(), brokers=found),
-        rows=lambda found: found,
         filename="tejido-intermediarios",
     )
 
@@ -344,9 +333,8 @@ def overlap(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score)
     return analysis_response(
-        request, store, format, "overlap", filters, overlap_pairs,
+        request, store, format, "overlap", filters,
         answer=lambda revision, result: OverlapAnswer(**result.model_dump(), revision=revision),
-        rows=lambda result: result.pairs,
         filename="tejido-traslapes",
     )
 
@@ -372,9 +360,8 @@ def duplication(
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
                            top=top, min_score=min_score, institutions=institutions)
     return analysis_response(
-        request, store, format, "duplication", filters, duplicate_pairs,
+        request, store, format, "duplication", filters,
         answer=lambda revision, result: DuplicationAnswer(
             **result.model_dump(), revision=revision),
-        rows=lambda result: result.pairs,
         filename="tejido-duplicaciones",
     )
