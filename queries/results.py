@@ -72,8 +72,8 @@ class DuplicationResult(BaseModel):
 # --------------------------------------------------------------------------- overlap
 
 
-class OverlapPair(BaseModel):
-    """Two institutions whose competences overlap, with what they share."""
+class InstitutionPair(BaseModel):
+    """Two institutions, with their names and governance levels (``a`` < ``b``)."""
 
     a: str
     b: str
@@ -81,6 +81,11 @@ class OverlapPair(BaseModel):
     name_b: str = ""
     level_a: str | None = None
     level_b: str | None = None
+
+
+class OverlapPair(InstitutionPair):
+    """Two institutions whose competences overlap, with what they share."""
+
     score: float
     breakdown: dict[str, float]
     shared: dict[str, list[str]] = Field(default_factory=dict)
@@ -114,15 +119,9 @@ class Channel(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class Tie(BaseModel):
+class Tie(InstitutionPair):
     """A coordination tie between two institutions, with every channel that makes it."""
 
-    a: str
-    b: str
-    name_a: str = ""
-    name_b: str = ""
-    level_a: str | None = None
-    level_b: str | None = None
     cross_level: bool = False
     channels: list[Channel]
     evidence: list[Evidence] = Field(default_factory=list)
@@ -155,15 +154,9 @@ class LevelMatrix(BaseModel):
         raise KeyError(f"no cell for levels {level_a!r} and {level_b!r}")
 
 
-class Gap(BaseModel):
+class Gap(InstitutionPair):
     """Two institutions that share a field (and territory) but have no coordination tie."""
 
-    a: str
-    b: str
-    name_a: str = ""
-    name_b: str = ""
-    level_a: str | None = None
-    level_b: str | None = None
     cross_level: bool = False
     overlap: float
     breakdown: dict[str, float] = Field(default_factory=dict)
