@@ -102,6 +102,7 @@ class GoldRelation(_Strict):
     type: GoldRelationType
     target: str
     optional: bool = False
+    why: str = ""
 
 
 class GoldDuplicate(_Strict):
