@@ -302,9 +302,31 @@ _JOINED_HEAD = re.compile(
 )
 
 
+# a name never runs into a heading: "... Mediana Empresa Artículo 17", "Consejo Regional Puno
+# SE RESUELVE", "Servicios Parlamentarios LEY PARA EL DESARROLLO"
+_HEADING_WORD = re.compile(
+    r"[ ](?:Art[íi]culos?|ART[ÍI]CULOS?|Cap[íi]tulo|CAP[ÍI]TULO|T[íi]tulo|T[ÍI]TULO|Secci[óo]n|"
+    r"SECCI[ÓO]N|Considerando|CONSIDERANDO|Visto|VISTO|Resuelve|Decreta|Acuerda)\b"
+)
+_CAPS_RUN = re.compile(rf"[ ][{UPPER}]{{2,}}\b[ ,]+[{UPPER}]{{2,}}\b")
+
+
+def _cut_at_heading(text: str) -> str:
+    """``text`` up to a heading word, or up to a run of capitals after a name in mixed case."""
+    heading = _HEADING_WORD.search(text)
+    if heading and heading.start() > 0:
+        text = text[: heading.start()]
+    if re.search(rf"[{LOWER}]", text):
+        run = _CAPS_RUN.search(text)
+        if run and re.search(rf"[{LOWER}]", text[: run.start()]):
+            text = text[: run.start()]
+    return text
+
+
 def _trim_tail(text: str) -> str:
     """Drop trailing connectors and sentence-initial words swallowed by the tail; a second head
-    noun right after a capitalised word (no connector) starts another name."""
+    noun right after a capitalised word (no connector) starts another name; a heading ends it."""
+    text = _cut_at_heading(text)
     first_space = text.find(" ")
     if first_space > 0:
         inner = _INNER_HEAD.search(text, first_space + 1)

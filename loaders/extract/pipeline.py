@@ -31,6 +31,7 @@ from loaders.extract.context import (
 )
 from loaders.extract.finish import finish
 from loaders.extract.layout import clean_layout
+from loaders.extract.legal import legal_relations
 from loaders.extract.levels import level_from_name
 from loaders.extract.lexicon import Lexicon, make_doc
 from loaders.extract.patterns import (
@@ -284,6 +285,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
 
     # 7. relations from trigger phrases within sentences
     sentence_relations(ctx, base, speaker_context)
+    legal_relations(ctx, base)
 
     # 8. territories named inside institution names: "Gobierno Regional del Bío-Bío"
     territories_in_names = [
