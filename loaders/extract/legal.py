@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
+from loaders.extract.legal_duties import duties
 from loaders.extract.legal_names import (
     ORGAN,
     body_of_title,
@@ -341,3 +342,4 @@ def legal_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Relations stated by the structure of legal text (see the module docstring)."""
     index = _Index(base)
     membership_lists(ctx, base, index)
+    duties(ctx, base)

@@ -106,7 +106,6 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Fiscalía": "agency",
     "Defensoría": "agency",
     "Procuraduría": "agency",
-    "Registro": "agency",
     "Junta": "council",
     "Parlamento": "council",
     "Congreso": "council",
@@ -146,6 +145,18 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Estudio": ("Instrument", "study"),
     "Informe": ("Instrument", "study"),
     "Decreto": ("Instrument", "law"),
+    # named laws and regulations: "Ley Orgánica de Gobiernos Regionales", "Ley para el
+    # Desarrollo de la Competitividad de la Micro, Pequeña y Mediana Empresa", "Código
+    # Tributario", "Reglamento de Organización y Funciones", "Texto Único Ordenado de la Ley"
+    "Ley": ("Instrument", "law"),
+    "Código": ("Instrument", "law"),
+    "Constitución Política": ("Instrument", "law"),
+    "Reglamento": ("Instrument", "regulation"),
+    "Texto Único Ordenado": ("Instrument", "law"),
+    "Directiva": ("Instrument", "regulation"),
+    # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
+    # agency keeps (registry agencies such as RENIEC come from the gazetteer)
+    "Registro": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
@@ -180,7 +191,8 @@ _INSTITUTION_RE = re.compile(
     rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
 )
 _INSTRUMENT_RE = re.compile(
-    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])(?P<tail>{_TAIL})"
+    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])"
+    rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
 )
 # Legal instruments with their number: "Ley N° 27867", "ley Nº 18.834", "Decreto Supremo N°
 # 029-2018-PCM", "Ordenanza Regional N.° 005-2010-GRLL/CR", "DFL N° 1-19.175", "Resolución
@@ -247,6 +259,21 @@ _BAD_TAIL_WORDS = {
     "Y",
     "E",
     "Que",
+    "Art",
+    "Un",
+    "Una",
+    "Dos",
+    "Tres",
+    "Cuatro",
+    "Cinco",
+    "Seis",
+    "Siete",
+    "Ocho",
+    "Nueve",
+    "Diez",
+    "N",
+    "Nº",
+    "Nro",
 }
 
 
@@ -465,11 +492,17 @@ def find_laws(text: str) -> Iterator[Candidate]:
     for m in _LAW_RE.finditer(text):
         head = _law_head(m.group("head"))
         num = m.group("num")
-        canonical = f"{head} {num}"
+        # one canonical number for its spellings: "21.489" and "21489"; "0001-2021-GRU-CR"
+        # and "001-2021-GRU-CR"; the written forms stay as aliases
+        key_num = re.sub(r"^0+(?=\d)", "", num)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            key_num = num.replace(".", "")
+        canonical = f"{head} {key_num}"
         surface = text[m.start() : m.end()]
-        aliases = [surface] if surface != canonical else []
-        if f"{head} N° {num}" not in aliases:
-            aliases.append(f"{head} N° {num}")
+        aliases = [a for a in (surface, f"{head} {num}", f"{head} N° {num}") if a != canonical]
+        if re.fullmatch(r"\d{4,6}", key_num):
+            aliases.append(f"{head} {int(key_num):,}".replace(",", "."))
+        aliases = list(dict.fromkeys(aliases))
         kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
             m.start(),

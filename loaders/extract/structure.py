@@ -52,6 +52,10 @@ def split_units(
             between = text[cand.start : anchor.start]
             m = re.search(r"\s+(?:de|del|de la|de los|de las)\s+$", between)
             m_and = re.search(r"(?:\s+(?:y|e)(?:\s+(?:el|la|los|las))?|,)\s+$", between)
+            if m and cand.kind in ("law", "regulation"):
+                out.append(cand)  # "Ley Orgánica de Gobiernos Regionales": its subject
+                cut_done = True
+                break
             if m:
                 head = Candidate(
                     cand.start,
