@@ -32,6 +32,7 @@ from loaders.extract.legal_names import (
     collective_member,
     is_organ,
 )
+from loaders.extract.legal_parents import unit_parents
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
     Unit,
@@ -343,3 +344,4 @@ def legal_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
     index = _Index(base)
     membership_lists(ctx, base, index)
     duties(ctx, base)
+    unit_parents(ctx)

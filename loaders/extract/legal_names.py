@@ -24,7 +24,7 @@ _ORGAN_NAME = re.compile(
     r"^(?:consejo directivo|comites? (?:directivo|ejecutivo|consultivo|tecnicos?)|"
     r"secretaria (?:tecnica|ejecutiva)|asamblea general|directorio|"
     r"gerencia general(?! regional)|organo (?:directivo|consultivo|ejecutivo)|presidencia$|"
-    r"vicepresidencias?$|grupos? tecnicos?|mesas? tecnicas?)"
+    r"vicepresidencias?$)"
 )
 
 # office title → the head noun of the body it heads
@@ -58,7 +58,7 @@ _HEAD_OF = ("presidente", "presidenta", "rector", "rectora", "decano", "decana",
             "titular", "director ejecutivo", "directora ejecutiva", "representante legal")
 _QUALIFIERS = (
     r"Regional|Nacional|General|Ejecutiv[oa]|Provincial|Municipal|Departamental|Estatal|"
-    r"Distrital|Sectorial|Presidencial|Comunal"
+    r"Distrital|Sectorial|Presidencial|Comunal|Ministerial"
 )
 _TITLE = re.compile(
     r"^\W*(?:(?:el|la)(?:/(?:el|la))?[ \t]+)?"
@@ -89,6 +89,18 @@ _COLLECTIVE_END = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_CONNECTOR = re.compile(r"(?:[ \t\n]+(?:de|del|la|las|los|el|en|y|e|con|para))+$")
+
+
+# lower-case collectives a seat may stand for: "un representante de las universidades"
+_COLLECTIVE_HEADS = {
+    "universidades", "universidad", "municipalidades", "municipios", "gremios", "gremio",
+    "organizaciones", "asociaciones", "instituciones", "empresas", "colegios", "camaras",
+    "comunidades", "mesas", "sector", "sectores", "ong", "ongs", "cooperativas", "juntas",
+    "comites", "consejos", "gobiernos", "academia", "trabajadores", "empleadores",
+    "productores", "usuarios", "pueblos", "federaciones", "centrales", "sindicatos",
+    "entidades", "institutos", "centros", "alcaldes", "estudiantes", "jovenes", "mujeres",
+    "agricultores", "pescadores", "artesanos", "regiones", "provincias", "servicios",
+}
 
 
 def is_organ(name: str) -> bool:
@@ -154,6 +166,8 @@ def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
     words = name.split()
     if not words or len(words) > 14 or not re.search(r"[A-Za-zÁÉÍÓÚáéíóú]{3}", name):
         return None
+    if name[:1].islower() and strip_accents(words[0]).lower() not in _COLLECTIVE_HEADS:
+        return None  # "miembros de reconocida idoneidad": a quality, not a member
     kind = "collective" if re.search(r"[a-záéíóú]s$", words[0], re.IGNORECASE) else None
     offset = m.start("name")
     return offset, _capitalised(name) if kind == "collective" else name, kind

@@ -128,6 +128,19 @@ def _heading_role(line: str) -> str | None:
     return None
 
 
+def _drop_capital_lines(text: str, units: list[Unit]) -> list[Unit]:
+    """Lines all in capitals, without a marker, in a list written in mixed case are page
+    headers ("GOBIERNO REGIONAL DE CUSCO"), not members."""
+    def caps(u: Unit) -> bool:
+        letters = [c for c in text[u.body_start : u.end] if c.isalpha()]
+        return len(letters) > 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+    capital = [u for u in units if caps(u) and u.body_start == u.start]
+    if len(capital) * 2 >= len(units):
+        return units
+    return [u for u in units if u not in capital]
+
+
 def _list_units(text: str, start: int, end: int) -> list[Unit]:
     units: list[Unit] = []
     role: str | None = None
@@ -146,7 +159,7 @@ def _list_units(text: str, start: int, end: int) -> list[Unit]:
         units.append(Unit(s, e, s + (marker.end() if marker else 0), role))
         if len(units) >= _MAX_UNITS:
             break
-    return units
+    return _drop_capital_lines(text, units)
 
 
 def list_units(text: str, start: int, end: int) -> list[Unit]:

@@ -26,7 +26,9 @@ _STOP_CAPS = (
     r"Noviembre|Diciembre|Alcalde|Alcaldesa|Presidente|Presidenta|Director|Directora|Jefe|Jefa|"
     r"Gerente|Gerenta|Gobernador|Gobernadora|Ministro|Ministra|Secretario|Secretaria|"
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
-    r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora)"
+    r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
+    r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
+    r"Alterno|Alterna|Decano|Decana)"
 )
 CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
