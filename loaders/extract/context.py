@@ -8,6 +8,7 @@ evidence spans of the cleaned text.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from graph.model import (
@@ -180,7 +181,10 @@ def _loose(norm: str) -> str:
     """A normalised name without inner articles: "secretaria de la unctad" = "secretaria de
     unctad"; used to recognise one name written two ways in one document."""
     words = [w for w in norm.split() if w not in ("el", "la", "los", "las")]
-    return " ".join("de" if w == "del" else w for w in words)
+    loose = " ".join("de" if w == "del" else w for w in words)
+    # one legal number however written: "21 489" (21.489) = "21489"; "0001 2021" = "001 2021"
+    loose = re.sub(r"\b(\d{1,3}) (?=\d{3}\b)", r"\1", loose)
+    return re.sub(r"\b0+(?=\d)", "", loose)
 
 
 def label_family(label: str) -> str:

@@ -33,6 +33,7 @@ from loaders.extract.legal_names import (
     is_organ,
 )
 from loaders.extract.legal_parents import unit_parents
+from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
     Unit,
@@ -53,14 +54,6 @@ _SECRETARIAT = re.compile(
     r"\bsecretar[ií]a[ \t]+(?:t[ée]cnica|ejecutiva)\b|\bsecretario[ \t]+t[ée]cnico\b",
     re.IGNORECASE,
 )
-_BARE_BODY = re.compile(
-    r"\b(?i:el|la|los|las|del|al)[ \t]+(?P<head>Consejo|Comité|Comisión|Agencia|Mesa|Junta|"
-    r"Red|Sistema|Directorio|Gabinete|Consorcio|Mancomunidad)"
-    r"(?P<qual>(?:[ \t]+(?:Nacional|Regional|Estatal|Municipal|Directivo|Consultivo|Técnico|"
-    r"Ejecutivo|Interinstitucional|Intersectorial))?)\b"
-)
-
-
 @dataclass
 class _Member:
     """One member named by a list item, with the role the item gives it."""
@@ -143,16 +136,6 @@ def _parent_of_organ(ctx: ExtractionContext, index: _Index, organ: Candidate) ->
     return None
 
 
-def _anaphoric_body(ctx: ExtractionContext, index: _Index, at: int, head: str) -> str | None:
-    """ "El Consejo estará integrado por": the last body named before ``at`` with that head."""
-    before = [
-        c
-        for c in _institutions(index, 0, at)
-        if c.name.startswith(head) and len(c.name) > len(head) and not is_organ(c.name)
-    ]
-    return before[-1].key if before else None
-
-
 def _membership_body(
     ctx: ExtractionContext, index: _Index, trigger: re.Match[str], scope_start: int
 ) -> tuple[str | None, list[str]]:
@@ -172,12 +155,9 @@ def _membership_body(
         parent = _parent_of_organ(ctx, index, cand)
         if parent:
             return parent, organs
-    bares = list(_BARE_BODY.finditer(text, start, trigger.start()))
-    if bares:
-        bare = bares[-1]
-        key = _anaphoric_body(ctx, index, bare.start(), bare.group("head") + bare.group("qual"))
-        if key:
-            return key, organs
+    key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
+    if key:
+        return key, organs
     # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
     after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
@@ -223,9 +203,8 @@ def _phrase_members(
         return []
     offset, name, kind = found
     s = start + offset
-    cand = Candidate(s, s + len(name), "Institution", name, "role", kind=kind, confidence=0.65)
-    if text[s : s + len(name)] != name:
-        cand.aliases = [text[s : s + len(name)]]
+    e = min(end, s + len(name))
+    cand = Candidate(s, e, "Institution", name, "role", kind=kind, confidence=0.65)
     return [_new_candidate(ctx, base, index, cand)]
 
 

@@ -23,6 +23,8 @@ from collections import Counter
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
+from loaders.extract.legal_parents import government_place, is_council_of
+from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import ARTICLE_HEADING, article_end, list_units
 
 COMMISSION = re.compile(
@@ -208,7 +210,11 @@ def _function_holder(legal: LegalText, trigger: re.Match[str]) -> Candidate | No
         return _first_institution(legal, trigger.end(), trigger.end() + 120)
     start = legal.sentence_start(trigger.start())
     before = legal.between(start, trigger.start(), "Institution")
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    key = bare_reference(legal.text, start, trigger.start(),
+                         legal.between(0, trigger.start(), "Institution"))
+    return next((c for c in legal.cands if c.key == key), None) if key else None
 
 
 def functions(legal: LegalText) -> None:
@@ -276,11 +282,13 @@ def issuing_council(legal: LegalText) -> None:
     approved = _APPROVED.search(legal.text)
     if approved is None:
         return
+    place = government_place(legal.ctx)
     councils = Counter(
         c.key
         for c in legal.cands
         if c.label == "Institution" and c.key and _ISSUING_COUNCIL.match(c.name)
         and not is_organ(c.name)
+        and (not c.name.lower().startswith("consejo regional") or is_council_of(c.name, place))
     )
     if councils:
         # the council by its fullest name: "Consejo Regional del Gobierno Regional de Apurímac"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from graph.normalize import strip_accents
+from loaders.extract.patterns import head_info
 
 _NUMBER_WORDS = (
     r"un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|\d{1,2}"
@@ -68,7 +69,7 @@ _TITLE = re.compile(
     r"rector(?:a)?|decan[oa]|jef[ea]|titular|representante[ \t]+legal)"
     r"(?:/a|\(a\))?"
     rf"(?P<qual>(?:[ \t]+(?:{_QUALIFIERS})(?:/a)?)*)"
-    r"(?P<rest>[ \t]+(?:de|del)[ \t]+[^,;:()\n]+)?",
+    r"(?P<rest>[ \t]+(?:de|del)[ \t]+[^,;:()]+)?",
     re.IGNORECASE,
 )
 _REST_END = re.compile(
@@ -133,6 +134,11 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
     if cut:
         rest = rest[: cut.start()]
     rest = _trim(rest)
+    named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
+    info = head_info(named) if named else None
+    if info is not None and info.label == "Institution" and title not in _HEAD_OF:
+        # "Director Nacional del Servicio Agrícola y Ganadero": the service itself
+        return m.start("rest") + m.group("rest").index(named[:8]), named, info.kind
     if title in _HEAD_OF:
         named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
         if not named or not named[:1].isupper():

@@ -56,10 +56,18 @@ def _single(builders: list[Builder]) -> Builder | None:
     return builders[0] if len(builders) == 1 else None
 
 
-def _is_council_of(name: str, place: str) -> bool:
+def government_place(ctx: ExtractionContext) -> str:
+    """The place of the one regional government a document names ("" if none or several)."""
+    governments = [b for b in _institutions(ctx) if _REGIONAL_GOVERNMENT.match(b.name)]
+    if len(governments) != 1:
+        return ""
+    return _REGIONAL_GOVERNMENT.match(governments[0].name).group("place")  # type: ignore[union-attr]
+
+
+def is_council_of(name: str, place: str) -> bool:
     """ "Consejo Regional", "Consejo Regional Puno", "Consejo Regional del Gobierno Regional
     de Puno": the government's own council, not a sectoral one (COREMYPE)."""
-    rest = normalize_name(re.sub(r"^Consejo Regional", "", name))
+    rest = normalize_name(re.sub(r"^Consejo Regional", "", name, flags=re.IGNORECASE))
     rest = re.sub(r"^(?:de |del )", "", rest)
     return rest in ("", normalize_name(place)) or rest.startswith("gobierno regional")
 
@@ -69,11 +77,10 @@ def regional_structure(ctx: ExtractionContext) -> None:
     committees are PART_OF the council."""
     institutions = _institutions(ctx)
     government = _single([b for b in institutions if _REGIONAL_GOVERNMENT.match(b.name)])
-    place = ""
+    place = government_place(ctx)
     if government is not None:
-        place = _REGIONAL_GOVERNMENT.match(government.name).group("place")  # type: ignore[union-attr]
         for unit in institutions:
-            if unit.name.startswith("Consejo Regional") and not _is_council_of(unit.name, place):
+            if unit.name.startswith("Consejo Regional") and not is_council_of(unit.name, place):
                 continue
             has_parent = any(
                 r.source == unit.key and r.type == "PART_OF" for r in ctx.relations.values()
@@ -83,7 +90,7 @@ def regional_structure(ctx: ExtractionContext) -> None:
     councils = [
         b for b in institutions
         if _COUNCIL.match(b.name) and len(b.name.split()) > 2
-        and (not b.name.startswith("Consejo Regional") or _is_council_of(b.name, place))
+        and (not b.name.startswith("Consejo Regional") or is_council_of(b.name, place))
     ]
     council = _single(councils)
     if council is not None:

@@ -213,7 +213,7 @@ _LAW_HEAD = (
 _LAW_RE = re.compile(
     rf"(?<![\w.])(?P<head>(?i:{_LAW_HEAD}))"
     r"[ ]+(?P<no>N\.?[ ]?[°º]\.?[ ]*|N[°º]?\.?[ ]+(?=\d)|No\.?[ ]+|Nro\.?[ ]*|N[úu]m\.?[ ]*|n[úu]mero[ ]+)?"
-    r"(?P<num>[A-Z]?\d(?:[\w/\-]|\.(?=\w))*\w|\d)"
+    r"(?P<num>[A-Z]?\d(?:[\w/\-]|\.(?=\w)|[ ]-[ ]?(?=\d)|-[ ](?=\d))*\w|\d)"
 )
 _LAW_ABBREVIATIONS = {"dfl": "DFL", "d.f.l.": "DFL", "d.s.": "Decreto Supremo",
                       "d. s.": "Decreto Supremo", "r.m.": "Resolución Ministerial",
@@ -493,17 +493,15 @@ def find_laws(text: str) -> Iterator[Candidate]:
     the canonical name drops ``N°`` (kept as an alias, so both spellings resolve to one)."""
     for m in _LAW_RE.finditer(text):
         head = _law_head(m.group("head"))
-        num = m.group("num")
-        # one canonical number for its spellings: "21.489" and "21489"; "0001-2021-GRU-CR"
-        # and "001-2021-GRU-CR"; the written forms stay as aliases
-        key_num = re.sub(r"^0+(?=\d)", "", num)
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
-            key_num = num.replace(".", "")
-        canonical = f"{head} {key_num}"
+        num = re.sub(r"[ ]?-[ ]?", "-", m.group("num"))  # "0001 - 2021-GRU": OCR spacing
+        canonical = f"{head} {num}"
         surface = text[m.start() : m.end()]
         aliases = [a for a in (surface, f"{head} {num}", f"{head} N° {num}") if a != canonical]
-        if re.fullmatch(r"\d{4,6}", key_num):
-            aliases.append(f"{head} {int(key_num):,}".replace(",", "."))
+        # "Ley 21.489" and "Ley 21489" (the context's loose keys also join them)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            aliases.append(f"{head} {num.replace('.', '')}")
+        elif re.fullmatch(r"\d{4,6}", num):
+            aliases.append(f"{head} {int(num):,}".replace(",", "."))
         aliases = list(dict.fromkeys(aliases))
         kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
