@@ -22,12 +22,11 @@ from loaders.catalog import (
 from loaders.catalog_mapping import (
     ColumnMapping,
     MappingError,
-    detect_mapping,
-    guess_mapping,
     load_mapping,
     shipped_mappings,
 )
 from loaders.document import Document, Table, TableRow
+from loaders.inventory_guess import detect_mapping, guess_mapping
 from loaders.read import read
 
 SHARED = Path(
