@@ -198,13 +198,14 @@ def evaluate(
     ] = None,
 ) -> None:
     """Score extraction against gold annotations (rules in the gold folder's README)."""
-    from loaders.evaluation import evaluate as run_evaluate
-    from loaders.evaluation import render_table
-    from loaders.scoring import evaluation_hooks
+    from evaluation.hooks import evaluation_hooks
+    from evaluation.render import render_tables
+    from evaluation.scores import evaluate as run_evaluate
 
     extract, duplicates, overlaps = evaluation_hooks()
     report = run_evaluate(gold, docs, extract, duplicates=duplicates, overlaps=overlaps)
-    out.print(render_table(report))
+    for table in render_tables(report):
+        out.print(table)
     if json_path is not None:
         json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         console.print(f"wrote {json_path}")
