@@ -534,3 +534,35 @@ def test_passages_round_trip_keeps_order_of_request(sqlite_store: SQLiteStore) -
     sqlite_store.write(extraction)
     first, second = extraction.passages[0], extraction.passages[1]
     assert sqlite_store.passages([second.id, first.id, second.id]) == [second, first]
+
+
+def test_a_store_of_schema_version_1_is_migrated_and_keeps_its_evidence(
+    sqlite_store_url: str,
+) -> None:
+    """Version 1 stores had no field and column on evidence: they are added on opening."""
+    store = open_store(sqlite_store_url)
+    extraction = taller_extraction()
+    store.write(extraction)
+    store.close()
+    raw = sqlite3.connect(sqlite_store_url.removeprefix("sqlite:///"))
+    raw.execute("ALTER TABLE evidence DROP COLUMN field")
+    raw.execute("ALTER TABLE evidence DROP COLUMN column_name")
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    store = open_store(sqlite_store_url)
+    try:
+        stored = {r.id: r for r in store.relations()}
+        assert set(stored) == {r.id for r in extraction.relations}
+        assert all(e.field is None for r in stored.values() for e in r.evidence)
+        seminario = seminario_extraction()
+        first = seminario.relations[0]
+        first.evidence[0] = first.evidence[0].model_copy(update={"field": "name", "column": "x"})
+        store.write(seminario)
+        cells = [e for r in store.relations() for e in r.evidence if e.field is not None]
+        assert [(e.field, e.column) for e in cells] == [("name", "x")]
+    finally:
+        store.close()
+    raw = sqlite3.connect(sqlite_store_url.removeprefix("sqlite:///"))
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    raw.close()
