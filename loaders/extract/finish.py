@@ -139,7 +139,7 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
             b.level = None  # universities carry no governance level
         if b.label in ("Territory", "Person") or b.level or b.kind == "university":
             continue
-        b.level = level_from_name(" ".join(sorted(b.names)))
+        b.level = level_from_name(" ".join(sorted(b.names)), ctx.country.code)
     parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
     responsible: dict[str, list[str]] = defaultdict(list)
     for r in ctx.relations.values():
