@@ -175,6 +175,7 @@ _ROLE_CLAUSE = re.compile(
     r"|[;:]",
     re.IGNORECASE,
 )
+_LONG_UNIT = 240
 _CO_MEMBER = re.compile(
     r"[ \t]+y[ \t]+(?=(?:un|una|dos|tres|cuatro|cinco|el|la|los|las)[ \t]+"
     r"(?:representantes?|delegad|miembro|director|presidente|secretari|gerente|alcalde|rector))",
@@ -213,6 +214,13 @@ def _unit_members(
 ) -> list[_Member]:
     """The members a list item names, with the role the item (or its heading) gives them."""
     text = ctx.text
+    if unit.end - unit.body_start > _LONG_UNIT:
+        # a table of members flattened into one paragraph: each institution is a seat
+        return [
+            _Member(c.key, unit.start, unit.end)
+            for c in _institutions(index, unit.body_start, unit.end)
+            if c.key
+        ]
     cut = _ROLE_CLAUSE.search(text, unit.body_start, unit.end)
     main_end = cut.start() if cut else unit.end
     role = text[main_end : unit.end]

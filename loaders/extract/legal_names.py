@@ -145,8 +145,8 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
             return None
         return m.start("rest") + m.group("rest").index(named[:8]), named, None
     head = _TITLE_BODY.get(title)
-    if head is None or not (rest or qual.strip()):
-        return None
+    if head is None or not (rest or "General" in qual):
+        return None  # "Gobernador Regional" alone names no particular body
     if rest and not re.search(r"[A-ZÁÉÍÓÚÑ]", rest):
         return None
     if head == "Gobierno" and not qual.strip() and rest.startswith("de "):

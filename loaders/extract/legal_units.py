@@ -15,7 +15,7 @@ ITEM_MARKER = re.compile(
     r"[ \t]*(?:[a-zñ]\)|\d{1,2}[.)](?!\d)|[IVXLC]{1,6}[.)]-?|\(\w{1,4}\)|[•·▪●◦\-–—+*>])[ \t]*"
 )
 _LIST_OPENING = re.compile(
-    r"[^\n]{0,160}?:[ \t]*(?=\n|$)"
+    r"[^.;:]{0,300}?:[ \t]*(?=\n|$)"
     r"|[ \t]*\n(?=[ \t]*(?:[a-zñ]\)|\d{1,2}[.)]|[IVXLC]{1,6}[.)]|[•·▪●\-–]))"
 )
 _INLINE_END = re.compile(r"\.(?=[ \t]*\n|[ \t]+[A-ZÁÉÍÓÚÑ¿\"“]|$)|:[ \t]*\n|\n[ \t]*\n")
@@ -71,15 +71,29 @@ def _inline_units(text: str, start: int, end: int) -> list[Unit]:
     return [u for u in units if u.end - u.start > 2]
 
 
+# an item marker inside a joined paragraph: "... a) Presidencia. b) Vicepresidencia."
+_INLINE_MARKER = re.compile(r"(?<=[.;:])[ \t]+(?=(?:[a-zñ]|\d{1,2})\)[ \t]|[IVXL]{1,5}\.[ \t])")
+
+
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Lines of ``text[start:end]``, a line that holds several marked items cut before each."""
     spans: list[tuple[int, int]] = []
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
-        spans.append((pos, line_end))
+        cut = pos
+        for m in _INLINE_MARKER.finditer(text, pos, line_end):
+            spans.append((cut, m.start()))
+            cut = m.end()
+        spans.append((cut, line_end))
         pos = line_end + 1
     return spans
+
+
+_BROKEN_END = re.compile(
+    r"(?:\b(?:de|del|la|las|los|el|y|e|en|para|con|por|a|al)|[,–—-])$", re.IGNORECASE
+)
 
 
 def _joined_items(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
@@ -96,9 +110,11 @@ def _joined_items(text: str, start: int, end: int) -> list[tuple[int, int, bool]
         marked = ITEM_MARKER.match(line) is not None and bool(re.search(r"\w", line))
         if items and items[-1][-1] != -1:
             prev = text[items[-1][0] : items[-1][1]].rstrip()
-            continues = not re.search(r"[.;:]$", prev) and (
-                not marked or line.lstrip()[:1].islower()
-            )
+            # a marked item runs to its sentence's end; an unmarked line continues the one
+            # above only when that one breaks off ("... de" / "(SIGLA)" / lower case)
+            open_item = bool(items[-1][2]) and not re.search(r"[.;:]$", prev)
+            broken = bool(_BROKEN_END.search(prev)) or bool(re.match(r"\s*[(a-záéíóúñ]", line))
+            continues = (open_item or broken) and (not marked or line.lstrip()[:1].islower())
             if continues:
                 items[-1][1] = e
                 continue
@@ -151,7 +167,7 @@ def _list_units(text: str, start: int, end: int) -> list[Unit]:
         if _is_heading(line):
             role = _heading_role(line)
             continue
-        if _CLOSING.search(line) or (len(line) > 300 or (len(line) > 80 and _PROSE.search(line))):
+        if _CLOSING.search(line) or len(line) > 2000 or (len(line) > 80 and _PROSE.search(line)):
             break
         marker = ITEM_MARKER.match(line)
         if marker is None and _is_furniture(line):
