@@ -5,8 +5,11 @@
 span) and an Instrument; the responsible agencies in the row become Institutions
 (``RESPONSIBLE_FOR`` the instrument, ``OPERATES_IN`` the territory) and the territory a
 Territory (the instrument ``COVERS`` it), under the gazetteer's name when the gazetteer knows
-it. Every relation carries the row as evidence; every entity is mentioned at the span of its
-cell (or of its part of a cell), and a surface form other than its name is kept as an alias.
+it. Every relation carries the row's cells as evidence, one entry per mapped cell of the
+fields a reader checks (:data:`EVIDENCE_FIELDS`: name, responsible, objective, target groups,
+support, territory, budget...), each naming its field and column header; every entity is
+mentioned at the span of its cell (or of its part of a cell), and a surface form other than
+its name is kept as an alias.
 
 Keys. An instrument is keyed by its name, the territory of the row and its code when the
 catalogue has one: the same name in two states is two programmes, and the same programme met
@@ -49,6 +52,11 @@ EXTRACTOR = "catalog"
 
 _SPACE = re.compile(r"\s+")
 # Agencies named "... Nacional ..." or "... Federal ..." are national wherever they act.
+# Fields whose cells are a row's evidence, in the order they are shown.
+EVIDENCE_FIELDS: tuple[str, ...] = (
+    "name", "responsible", "objective", "description", "target_groups", "support_types",
+    "territory", "level", "budget", "year",
+)
 _NATIONAL_WORDS = frozenset({"nacional", "federal", "national"})
 _TERRITORY_KINDS: dict[str, str] = {"national": "country", "regional": "region"}
 _PUBLIC_KINDS = frozenset(
@@ -114,6 +122,7 @@ class _Cell:
     text: str
     start: int
     end: int
+    column: str = ""  # header of the cell's column
 
 
 class _CatalogBuilder:
@@ -134,6 +143,7 @@ class _CatalogBuilder:
         self.warnings: list[str] = []
         self.first_seen: dict[str, str] = {}  # instrument id -> where it was first read
         self.unmapped: Counter[tuple[str, str]] = Counter()
+        self._headers: list[str] = []
         separators = [re.escape(s) for s in mapping.agency_separators if s]
         self.agency_separator = re.compile("|".join(separators)) if separators else None
 
@@ -142,6 +152,7 @@ class _CatalogBuilder:
 
     def add_table(self, table: Table, header: HeaderRow) -> None:
         header_cells = table.rows[header.index].cells
+        self._headers = [_clean(cell) for cell in header_cells]
         for index, row in enumerate(table.rows):
             number = index + 1
             self._check_row(table, number, row)
@@ -166,6 +177,7 @@ class _CatalogBuilder:
     def _cells(self, row: TableRow, header: HeaderRow) -> dict[str, list[_Cell]]:
         """The non-empty mapped cells of ``row`` by field; missing (ragged) cells are empty."""
         starts = _cell_starts(row)
+        headers = self._headers
         out: dict[str, list[_Cell]] = {}
         for field, positions in header.columns.items():
             for position in positions:
@@ -175,7 +187,8 @@ class _CatalogBuilder:
                 lead = len(raw) - len(raw.lstrip())
                 text = raw.strip()
                 start = starts[position] + lead
-                out.setdefault(field, []).append(_Cell(text, start, start + len(text)))
+                column = headers[position] if position < len(headers) else ""
+                out.setdefault(field, []).append(_Cell(text, start, start + len(text), column))
         return out
 
     def _add_row(self, table: Table, number: int, row: TableRow, header: HeaderRow) -> None:
@@ -199,11 +212,17 @@ class _CatalogBuilder:
             text=self.document.text[row.start:row.end],
         )
         self.passages[passage.id] = passage
-        evidence = make_evidence(self.info, passage, row.start, row.end, EXTRACTOR)
+        evidence = [
+            make_evidence(self.info, passage, cell.start, cell.end, EXTRACTOR,
+                          field=name, column=cell.column)
+            for name in EVIDENCE_FIELDS
+            for cell in cells.get(name, ())
+        ]
         self._add_programme(cells, passage, evidence, where)
 
     def _add_programme(
-        self, cells: dict[str, list[_Cell]], passage: Passage, evidence: Evidence, where: str
+        self, cells: dict[str, list[_Cell]], passage: Passage, evidence: list[Evidence],
+        where: str,
     ) -> None:
         level = self._level(cells, where)
         country = self._country(cells, where)
@@ -351,13 +370,15 @@ class _CatalogBuilder:
         )
         self.mentions[(mention.passage_id, mention.entity_id, mention.start, mention.end)] = mention
 
-    def _relate(self, source: str, rel_type: str, target: str, evidence: Evidence) -> None:
-        relation = Relation(source=source, type=rel_type, target=target, evidence=[evidence])
+    def _relate(
+        self, source: str, rel_type: str, target: str, evidence: list[Evidence]
+    ) -> None:
+        relation = Relation(source=source, type=rel_type, target=target, evidence=evidence)
         known = self.relations.get(relation.id)
         if known is None:
             self.relations[relation.id] = relation
         else:
-            known.add_evidence([evidence])
+            known.add_evidence(evidence)
 
     def _level(self, cells: dict[str, list[_Cell]], where: str) -> Level | None:
         raw = _text(cells, "level")

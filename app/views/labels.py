@@ -43,6 +43,20 @@ COMPONENT_LABELS: dict[str, str] = {
     "explicit": "declarado en un documento",
 }
 
+# Fields of an inventory row, as its cells are shown for evidence.
+CATALOG_FIELD_LABELS: dict[str, str] = {
+    "name": "nombre",
+    "responsible": "responsable",
+    "objective": "objetivo",
+    "description": "descripción",
+    "target_groups": "población",
+    "support_types": "tipo de apoyo",
+    "territory": "territorio",
+    "level": "nivel",
+    "budget": "presupuesto",
+    "year": "periodo",
+}
+
 CHANNEL_LABELS: dict[str, str] = {
     "coordinates_with": "coordinación declarada",
     "shared_body": "instancia compartida",
@@ -83,6 +97,11 @@ def facet_values(facet: str, values: Iterable[str]) -> str:
 def component_label(name: str) -> str:
     """The Spanish name of a score component (``target_groups`` → ``público``)."""
     return COMPONENT_LABELS.get(name, name.replace("_", " "))
+
+
+def catalog_field_label(name: str | None) -> str:
+    """The Spanish name of a field of an inventory row (``responsible`` → ``responsable``)."""
+    return CATALOG_FIELD_LABELS.get(name or "", (name or "").replace("_", " "))
 
 
 def channel_label(kind: str) -> str:

@@ -1,7 +1,7 @@
 """The Jinja environment of the explorer pages and the report (autoescaped, local files).
 
 Filters turn codes into Spanish words (``level``, ``entity_label``, ``facet``,
-``component``, ``channel``) and numbers into text (``score``, ``percent``).
+``component``, ``channel``, ``catalog_field``) and numbers into text (``score``, ``percent``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from app.views import assets
 from app.views.labels import (
     FACET_LABELS,
+    catalog_field_label,
     channel_label,
     component_label,
     entity_label,
@@ -41,6 +42,7 @@ def environment() -> Environment:
         facet_name=lambda facet: FACET_LABELS.get(facet, facet),
         component=component_label,
         channel=channel_label,
+        catalog_field=catalog_field_label,
         score=score_text,
         percent=percent_text,
     )
