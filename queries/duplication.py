@@ -47,6 +47,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from queries.boilerplate import strip_boilerplate
+from queries.clusters import find_clusters
+from queries.gao import classify
 from queries.profiles import (
     FACETS,
     PAIR_CHUNK,
@@ -156,7 +159,7 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
     excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
     return DuplicationIndex(
         table=table,
-        text=text_matrix(table.texts),
+        text=text_matrix(_distinctive_texts(table)),
         facets=facets,
         facet_sizes=sizes,
         covered=covered,
@@ -167,6 +170,17 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         level_masks=level_masks,
         excluded=excluded,
     )
+
+
+def _distinctive_texts(table: InstrumentTable) -> list[str]:
+    """Each instrument's name, objective and description without the boilerplate its place
+    shares with other programmes (:mod:`queries.boilerplate`); the name is always kept."""
+    rests = [
+        text[len(name):] if text.startswith(name) else text
+        for name, text in zip(table.names, table.texts, strict=True)
+    ]
+    stripped, _ = strip_boilerplate(rests, table.stated_territories, table.names)
+    return [f"{name} {rest}" for name, rest in zip(table.names, stripped, strict=True)]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -653,8 +667,10 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         if not exact and method == "auto" and len(rows) <= BRUTE_FALLBACK_LIMIT:
             chosen, exact = "brute", True
             a, b, s = _brute(index, rows, top, filters)
+    pairs = _describe(graph, index, a, b, s)
     return DuplicationResult(
-        pairs=_describe(graph, index, a, b, s),
+        pairs=pairs,
+        clusters=find_clusters(pairs),
         method=chosen,
         exact=exact,
         candidates=len(rows),
@@ -683,8 +699,14 @@ def _describe(
         )
         shared["institutions"] = sorted(set(owners_a) & set(owners_b))
         shared["terms"] = index.text.shared_terms(i, j)
+        category, criteria = classify(
+            {name: float(values[k]) for name, values in components.items()},
+            same_body=bool(shared["institutions"]),
+        )
         pairs.append(
             DuplicatePair(
+                category=category,
+                criteria=criteria,
                 a=table.ids[i],
                 b=table.ids[j],
                 name_a=table.names[i],

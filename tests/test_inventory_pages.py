@@ -56,3 +56,20 @@ def test_duplication_page_shows_fields_not_raw_rows(client: TestClient) -> None:
     assert "nombre <span class=\"tx-muted\">(titulo)</span>" in html
     assert "https://data.consejeria" not in html.split('class="tj-row-fields"', 1)[1].split(
         "</dl>", 1)[0]
+
+
+def test_every_pair_has_its_category_and_criteria_in_json_csv_and_page(
+    client: TestClient,
+) -> None:
+    answer = client.get("/analysis/duplication", params={"top": 10}).json()
+    assert answer["pairs"] and "clusters" in answer
+    for pair in answer["pairs"]:
+        assert pair["category"] in ("duplication", "overlap", "fragmentation")
+        assert pair["criteria"] and (
+            ("same_body" in pair["criteria"]) == pair["same_institution"])
+    csv_text = client.get("/analysis/duplication", params={"top": 10, "format": "csv"}).text
+    header = csv_text.splitlines()[0].split(",")
+    assert {"category", "criteria", "cluster"} <= set(header)
+    html = client.get("/explore/duplication", params={"top": 10}).text
+    assert html.count('class="tx-tag tj-category"') == len(answer["pairs"])
+    assert html.count('class="tx-muted tj-criteria"') == len(answer["pairs"])

@@ -179,11 +179,14 @@ def settle_levels(ctx: ExtractionContext) -> None:
     _levels_from_relations(ctx, default_level)
 
 
-def default_country(builders: dict[str, Builder]) -> str | None:
-    """The document's country only when it is clearly one country's document."""
+def default_country(ctx: ExtractionContext) -> str | None:
+    """The document's country: the one its gazetteer matches settled on, else the country of
+    its institutions only when it is clearly one country's document."""
+    if ctx.country.code is not None:
+        return ctx.country.code
     countries = Counter(
         b.country
-        for b in builders.values()
+        for b in ctx.builders.values()
         if b.country and b.label == "Institution" and b.level != "supranational"
         for _ in b.spans
     )
@@ -264,7 +267,7 @@ def _mentions(ctx: ExtractionContext, ids: dict[str, str]) -> list[Mention]:
 
 def build_extraction(ctx: ExtractionContext) -> Extraction:
     """Entities with stable ids, relations and mentions: the document's Extraction."""
-    document_country = default_country(ctx.builders)
+    document_country = default_country(ctx)
     ids: dict[str, str] = {}
     entities: list[Entity] = []
     for b in ctx.builders.values():

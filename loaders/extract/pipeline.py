@@ -4,7 +4,7 @@ Extraction is a sequence of named components (:mod:`loaders.extract.components`,
 each, registered with :func:`loaders.extract.registry.component`) that share one typed
 state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is their order:
 
-layout → segmentation → gazetteer → patterns → places → overlaps → acronyms → entities →
+layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
 bare_acronyms → speakers → headings → tables → unit_parents → sentences → territories →
 named_levels → short_forms → levels → finish.
 
@@ -27,6 +27,7 @@ COMPONENTS: tuple[str, ...] = (
     "layout",  # clean PDF-to-text artefacts; the cleaned text is the document text
     "segmentation",  # passages: sentences, table rows
     "gazetteer",  # known institutions, instruments, territories
+    "countries",  # the document's country; gazetteer entries of that country
     "patterns",  # head nouns, laws, quoted and marked names, headings, trigger objects
     "places",  # places located in a country ("Ciudad, País")
     "overlaps",  # one candidate per stretch of text
