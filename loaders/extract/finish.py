@@ -136,13 +136,14 @@ def _default_level(builders: dict[str, Builder]) -> str | None:
     return _majority(votes, 0.6)
 
 
-def _levels_from_names(builders: dict[str, Builder]) -> None:
+def _levels_from_names(builders: dict[str, Builder], country: str | None) -> None:
+    """The level a name states (read in the document's country); universities have none."""
     for b in builders.values():
         if b.kind == "university":
             b.level = None  # universities carry no governance level
         if b.label in ("Territory", "Person") or b.level or b.kind == "university":
             continue
-        b.level = level_from_name(" ".join(sorted(b.names)))
+        b.level = level_from_name(" ".join(sorted(b.names)), country)
 
 
 def _levels_from_relations(ctx: ExtractionContext, default_level: str | None) -> None:
@@ -175,7 +176,7 @@ def settle_levels(ctx: ExtractionContext) -> None:
     """Levels from the gazetteer, the name, the responsible institution, the parent and the
     document's majority; countries from the parent."""
     default_level = _default_level(ctx.builders)
-    _levels_from_names(ctx.builders)
+    _levels_from_names(ctx.builders, ctx.country.code)
     _levels_from_relations(ctx, default_level)
 
 
