@@ -54,6 +54,8 @@ class DuplicatePair(BaseModel):
     shared: dict[str, list[str]] = Field(default_factory=dict)
     responsible_a: list[str] = Field(default_factory=list)
     responsible_b: list[str] = Field(default_factory=list)
+    territories_a: list[str] = Field(default_factory=list)  # names of the places covered
+    territories_b: list[str] = Field(default_factory=list)
     evidence_a: list[Evidence] = Field(default_factory=list)
     evidence_b: list[Evidence] = Field(default_factory=list)
     # GAO category (duplication, overlap, fragmentation) and the criteria that held
@@ -105,6 +107,8 @@ class OverlapPair(InstitutionPair):
     shared: dict[str, list[str]] = Field(default_factory=dict)
     explicit: bool = False  # a document states the overlap (OVERLAPS_WITH)
     evidence: list[Evidence] = Field(default_factory=list)
+    territories_a: list[str] = Field(default_factory=list)  # names of the places acted in
+    territories_b: list[str] = Field(default_factory=list)
 
 
 class OverlapResult(BaseModel):
