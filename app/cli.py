@@ -52,12 +52,12 @@ def ingest(
 ) -> None:
     """Read documents and inventories, extract the graph and write it to the store."""
     from loaders.ingest import ingest as run_ingest
-    from loaders.read import iter_files
+    from loaders.read import is_link_loop, iter_files
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not is_link_loop(p)]
     for p in missing:
         console.print(f"[red]error:[/red] {p}: no such file or folder")
-    files = list(iter_files([p for p in paths if p.exists()]))
+    files = list(iter_files([p for p in paths if p not in missing]))
     lexicon = _load_lexicon()
     mappings = user_mappings(mapping)
     with (

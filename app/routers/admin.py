@@ -11,6 +11,7 @@ file of the same name replaces the earlier version, as re-ingesting an edited fi
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -24,13 +25,11 @@ from app.routers.api import ENTITY_ID_PATTERN
 from app.security import SavedUpload, client_file_name, require_write_token, save_upload
 from app.settings import Settings
 from graph.gazetteer import GazetteerError
-from graph.resolve import resolve
 from graph.stores import Store, StoreError, StoreUnavailable
 from graph.stores.base import MergeRecord
-from loaders.document import ReadError
 from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.ingest import extract_file
-from loaders.read import read
+from loaders.ingest import ingest_file
+from loaders.limits import DEFAULT_LIMITS
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
 
@@ -124,28 +123,20 @@ def ingest_upload(
     """Read, extract, resolve and store one saved upload; a failure is reported, not raised.
 
     The document is recorded under ``upload/<client name>``, never under the server path;
-    messages name the client's file, never the server path. An unavailable store is raised
-    (the application answers 503).
+    messages name the client's file, never the server path. The limits are those of
+    ``tejido ingest`` (:mod:`loaders.limits`), with ``max_bytes`` per file. An unavailable
+    store is raised (the application answers 503).
     """
     name = saved.client_name
-    try:
-        doc = read(saved.path, max_bytes=max_bytes)
-        doc = doc.model_copy(update={"path": f"{UPLOAD_PATH_PREFIX}{name}"})
-        if store.has_document(doc.sha256):
-            return UploadedFileResult(file=name, status="unchanged", document_id=doc.sha256)
-        extraction, _skipped = extract_file(doc, lexicon)
-        extraction, candidates = resolve(extraction, store)
-        result = store.write(extraction)
-        if candidates:
-            store.add_merge_candidates(candidates)
-    except StoreUnavailable:
-        raise
-    except ReadError as exc:
-        return _failed(name, exc.reason, saved.path)
-    except Exception as exc:  # one bad file must not stop the others
-        return _failed(name, f"{type(exc).__name__}: {exc}", saved.path)
+    outcome = ingest_file(
+        saved.path, store, lexicon, limits=replace(DEFAULT_LIMITS, file_bytes=max_bytes),
+        label=f"{UPLOAD_PATH_PREFIX}{name}",
+    )
+    if outcome.status == "failed":
+        return _failed(name, outcome.reason or "failed", saved.path)
     return UploadedFileResult(
-        file=name, status="ingested", document_id=result.document_id, replaced=result.replaced
+        file=name, status=outcome.status, document_id=outcome.document_id,
+        replaced=outcome.replaced,
     )
 
 
