@@ -163,7 +163,8 @@ def corrupt_docx_variants() -> dict[str, bytes]:
     return {
         "content types of another namespace": replaced(
             "[Content_Types].xml", b'<?xml version="1.0"?><Types><Default/></Types>'),
-        "truncated document part": replaced("word/document.xml", document_xml[: len(document_xml) // 2]),
+        "truncated document part": replaced(
+            "word/document.xml", document_xml[: len(document_xml) // 2]),
         "no document part": replaced("word/document.xml", None),
         "no package relationships": replaced("_rels/.rels", None),
         "document part that is not XML": replaced("word/document.xml", b"\x00\x01binary"),

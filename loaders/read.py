@@ -91,7 +91,10 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         if size == 0:
             raise ReadError(str(path), "empty file (0 bytes)")
         if size > max_bytes:
-            raise LimitExceeded(str(path), "file_bytes", f"{size:,} bytes, over {max_bytes:,}")
+            raise LimitExceeded(
+                str(path), "file_bytes",
+                f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
+            )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError as exc:

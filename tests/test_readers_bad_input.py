@@ -65,7 +65,9 @@ def test_blank_text_has_no_text(tmp_path: Path) -> None:
 def test_size_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "grande.txt", "a" * 101)
     error = read_error(path, max_bytes=100)
-    assert error.reason == "file is 101 bytes, over the limit of 100 bytes"
+    assert error.reason == (
+        "limit file_bytes exceeded: the file is 101 bytes, over the limit of 100 bytes"
+    )
     assert read(write(tmp_path, "justo.txt", "a" * 100), max_bytes=100).text == "a" * 100
 
 
