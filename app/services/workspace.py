@@ -39,11 +39,7 @@ class Workspace:
 
     def titles(self) -> dict[str, str]:
         """Title of every stored document by id (its file name when it has none)."""
+        from app.services.documents import document_titles
+
         return self.cached(("titles",), lambda: document_titles(self.store))
 
-
-def document_titles(store: Store) -> dict[str, str]:
-    """Title of every stored document by id (its path when it has no title)."""
-    from app.services.documents import display_title
-
-    return {doc.id: display_title(doc.title, doc.path) for doc in store.documents()}
