@@ -36,7 +36,7 @@ run: install
 	$(BIN)/tejido serve --store $(STORE) --port $(PORT)
 
 test: install-test
-	$(BIN)/ruff check app graph loaders queries tests bench
+	$(BIN)/ruff check app evaluation graph loaders queries tests bench
 	$(BIN)/pytest -n 2 -q -p no:cacheprovider
 
 bench: install-test

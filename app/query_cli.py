@@ -42,7 +42,8 @@ _TABLE_COLUMNS = {
     "gaps": ["name_a", "level_a", "name_b", "level_b", "overlap", "reasons"],
     "brokers": ["name", "level", "score"],
     "overlap": ["name_a", "level_a", "name_b", "level_b", "score", "explicit", "shared"],
-    "duplication": ["name_a", "name_b", "score", "cross_level", "same_institution", "shared"],
+    "duplication": ["name_a", "name_b", "score", "category", "criteria", "same_institution",
+                    "cluster", "shared"],
 }
 
 

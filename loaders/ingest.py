@@ -8,7 +8,7 @@ version (see :mod:`graph.stores.base`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +16,11 @@ from graph.model import Extraction
 from graph.resolve import InstitutionNames, resolve
 from graph.stores.base import Store
 from loaders.catalog import extract_catalog
-from loaders.catalog_mapping import detect_mapping
+from loaders.catalog_mapping import ColumnMapping
 from loaders.document import Document, ReadError
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_document
+from loaders.inventory_guess import detect_mapping
 from loaders.read import SUPPORTED_SUFFIXES, iter_files, read
 
 TABULAR = {"csv", "tsv", "xlsx"}
@@ -69,13 +70,17 @@ class IngestSummary:
         return self.documents + self.unchanged > 0
 
 
-def extract_file(doc: Document, lexicon: Lexicon) -> tuple[Extraction, int]:
+def extract_file(
+    doc: Document, lexicon: Lexicon, mappings: Sequence[ColumnMapping] = ()
+) -> tuple[Extraction, int]:
     """Extraction of a read document: catalogue rows for inventories, the pipeline otherwise.
 
-    Returns the extraction and the number of catalogue rows skipped (0 for documents).
+    ``mappings`` are the user's column mappings, preferred to the shipped ones and to the
+    guess for a file whose headers they match. Returns the extraction and the number of
+    catalogue rows skipped (0 for documents).
     """
     if doc.format in TABULAR:
-        mapping = detect_mapping(doc)
+        mapping = detect_mapping(doc, mappings)
         if mapping is not None:
             result = extract_catalog(doc, mapping)
             extraction = result.extraction
@@ -108,10 +113,12 @@ def ingest_file(
     max_bytes: int = 50_000_000,
     names: InstitutionNames | None = None,
     record_as: str | None = None,
+    mappings: Sequence[ColumnMapping] = (),
 ) -> FileOutcome:
     """Read, extract, resolve and store one file; a failure is reported, not raised (an
     unavailable store is raised). ``record_as`` is the path the document is recorded
-    under (an upload's client name rather than a server path)."""
+    under (an upload's client name rather than a server path); ``mappings`` are the user's
+    column mappings for inventories (see :func:`extract_file`)."""
     from graph.stores import StoreUnavailable
 
     try:
@@ -122,7 +129,7 @@ def ingest_file(
             doc = doc.model_copy(update={"path": record_as})
         if store.has_document(doc.sha256):
             return FileOutcome("unchanged", document_id=doc.sha256)
-        extraction, skipped = extract_file(doc, lexicon)
+        extraction, skipped = extract_file(doc, lexicon, mappings)
         extraction, candidates = resolve(extraction, store, names)
         if candidates:
             # recorded first: a run killed between the two writes re-ingests the document
@@ -148,11 +155,13 @@ def ingest(
     lexicon: Lexicon | None = None,
     max_bytes: int = 50_000_000,
     on_file: Callable[[Path, str], None] | None = None,
+    mappings: Sequence[ColumnMapping] = (),
 ) -> IngestSummary:
     """Ingest every supported file under ``paths`` into ``store``.
 
     ``on_file(path, status)`` is called after each file (for progress bars); status is one of
-    ``ingested``, ``unchanged``, ``failed``.
+    ``ingested``, ``unchanged``, ``failed``. ``mappings`` are the user's column mappings
+    for inventories (see :func:`extract_file`).
     """
     lexicon = lexicon or default_lexicon()
     summary = IngestSummary()
@@ -160,7 +169,8 @@ def ingest(
     for path in iter_files(paths):
         outcome = FileOutcome("failed", reason="not read")
         try:
-            outcome = ingest_file(path, store, lexicon, max_bytes=max_bytes, names=names)
+            outcome = ingest_file(path, store, lexicon, max_bytes=max_bytes, names=names,
+                                  mappings=mappings)
             summary.add(path, outcome)
         finally:
             if on_file is not None:

@@ -35,6 +35,7 @@ from queries.profiles import (
     institution_table,
     instrument_table,
     territory_index,
+    within_territory,
 )
 from queries.results import (
     Broker,
@@ -86,6 +87,26 @@ def entities_with_theme(graph: nx.MultiDiGraph, theme: str) -> frozenset[str]:
         return frozenset(found)
 
     return graph_index(graph, ("explorer", "with_theme", facet_key(theme)), build)
+
+
+def entities_in_territory(graph: nx.MultiDiGraph, territory: str) -> frozenset[str]:
+    """Instruments and programmes located in ``territory``, institutions acting in it and
+    territories inside it (a place inside it counts, see
+    :func:`queries.profiles.within_territory`)."""
+
+    def build() -> frozenset[str]:
+        instruments = instrument_table(graph)
+        institutions = institution_table(graph)
+        found: set[str] = set()
+        for table in (instruments, institutions):
+            inside = within_territory(graph, table.territories, territory)
+            found.update(node for node, kept in zip(table.ids, inside, strict=True) if kept)
+        places = [n for n, d in graph.nodes(data=True) if d.get("label") == "Territory"]
+        inside = within_territory(graph, [frozenset({p}) for p in places], territory)
+        found.update(p for p, kept in zip(places, inside, strict=True) if kept)
+        return frozenset(found)
+
+    return graph_index(graph, ("explorer", "in_territory", territory.casefold()), build)
 
 
 def countries_in_graph(graph: nx.MultiDiGraph) -> list[str]:
@@ -167,6 +188,7 @@ def overlap_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> OverlapRe
         level_pair=filters.level_pair,
         country=filters.country,
         theme=filters.theme,
+        territory=filters.territory,
     )
 
 
@@ -180,6 +202,7 @@ def duplicate_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Duplica
         country=filters.country,
         theme=filters.theme,
         institutions=filters.institutions,
+        territory=filters.territory,
     )
 
 

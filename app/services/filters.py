@@ -13,6 +13,8 @@ query string (hence its OpenAPI parameters), the pages build their forms and
 - ``top``: how many rows (1 to :data:`MAX_TOP`);
 - ``min_score``: the lowest score kept; for gaps and the level matrix, the overlap from
   which two institutions "share a field";
+- ``territory`` (duplication, overlap, search): a state, region or municipality, by name;
+  instruments located in it, institutions acting in it (a place inside it counts);
 - ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
   ``same`` the variants inside one institution, ``any`` (the default) both.
 
@@ -42,6 +44,7 @@ MAX_TOP = 500
 
 _COUNTRY = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-]){1,59}$")
 _THEME = re.compile(r"^[\w .,'\-()]{1,80}$")
+_TERRITORY = re.compile(r"^[\w .,'\-():]{1,120}$")
 
 
 class FilterError(ValueError):
@@ -87,6 +90,18 @@ def parse_country(value: object) -> str | None:
             "country", f"expected a country code such as CL or a country name, got {value!r}"
         )
     return text.upper() if len(text) == 2 else text
+
+
+def parse_territory(value: object) -> str | None:
+    """A territory name (a state, region or municipality) or id; blank → None."""
+    if _blank(value):
+        return None
+    text = " ".join(str(value).split())
+    if not _TERRITORY.match(text):
+        raise FilterError(
+            "territory", f"expected a place name such as Oaxaca or Valparaíso, got {value!r}"
+        )
+    return text
 
 
 def parse_top(value: object, most: int = MAX_TOP) -> int:
@@ -164,6 +179,11 @@ class AnalysisFilters(BaseModel):
         default="any", description="duplication: any (default); different: run by different "
         "institutions; same: variants inside one institution",
     )
+    territory: str | None = Field(
+        default=None, max_length=120,
+        description="a state, region or municipality by name (Oaxaca): what lies in it, a "
+        "place inside it counting",
+    )
 
     @field_validator("level_pair", mode="before")
     @classmethod
@@ -194,6 +214,11 @@ class AnalysisFilters(BaseModel):
     @classmethod
     def _min_score(cls, value: Any) -> Any:
         return parse_min_score(value)
+
+    @field_validator("territory", mode="before")
+    @classmethod
+    def _territory(cls, value: Any) -> Any:
+        return parse_territory(value)
 
     @field_validator("institutions", mode="before")
     @classmethod
@@ -236,8 +261,9 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "matrix": ("country", "theme", "min_score"),
     "gaps": ("level_pair", "country", "theme", "top", "min_score"),
     "brokers": ("country", "theme", "top"),
-    "overlap": ("level_pair", "country", "theme", "top", "min_score"),
-    "duplication": ("level_pair", "country", "theme", "top", "min_score", "institutions"),
+    "overlap": ("level_pair", "country", "theme", "top", "min_score", "territory"),
+    "duplication": ("level_pair", "country", "theme", "top", "min_score", "institutions",
+                    "territory"),
 }
 # What the pages and the report take: every filter any analysis takes.
 ALL_PARAMETERS: tuple[str, ...] = tuple(AnalysisFilters.model_fields)

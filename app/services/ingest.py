@@ -13,6 +13,7 @@ from pathlib import Path
 from graph.gazetteer import GazetteerError
 from graph.resolve import InstitutionNames
 from graph.stores import Store
+from loaders.catalog_mapping import ColumnMapping
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.ingest import FileOutcome, IngestSummary, ingest, ingest_file
 
@@ -34,9 +35,12 @@ def lexicon_for(gazetteer_paths: Sequence[str] = ()) -> Lexicon:
 def ingest_paths(
     store: Store, paths: Iterable[Path], *, lexicon: Lexicon,
     max_bytes: int = DEFAULT_MAX_BYTES, on_file: Callable[[Path, str], None] | None = None,
+    mappings: Sequence[ColumnMapping] = (),
 ) -> IngestSummary:
-    """Every supported file under ``paths`` ingested into ``store``, with a summary."""
-    return ingest(paths, store, lexicon=lexicon, max_bytes=max_bytes, on_file=on_file)
+    """Every supported file under ``paths`` ingested into ``store``, with a summary;
+    ``mappings`` are the user's column mappings for inventories."""
+    return ingest(paths, store, lexicon=lexicon, max_bytes=max_bytes, on_file=on_file,
+                  mappings=mappings)
 
 
 def ingest_named_files(

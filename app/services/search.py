@@ -17,8 +17,8 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.services.analyses import entities_with_theme
-from app.services.filters import FilterError, parse_theme
+from app.services.analyses import entities_in_territory, entities_with_theme
+from app.services.filters import FilterError, parse_territory, parse_theme
 from app.services.workspace import Workspace
 from graph.model import Entity
 from graph.normalize import normalize_name
@@ -49,8 +49,9 @@ class SearchQuery(BaseModel):
     level: str | None = Field(default=None, max_length=40, description="governance level")
     country: str | None = Field(default=None, max_length=2,
                                 description="ISO 3166 alpha-2 country code")
-    territory: str | None = Field(default=None, max_length=200,
-                                  description="territory name, as the facet lists it")
+    territory: str | None = Field(default=None, max_length=120, description=(
+        "a state, region or municipality by name: what lies or acts in it, a place inside "
+        "it counting"))
     theme: str | None = Field(default=None, max_length=80,
                               description="theme id or Spanish label")
     limit: int = Field(default=25, ge=1, le=MAX_PAGE, description="results per page")
@@ -188,7 +189,7 @@ def _text_hits(graph: nx.MultiDiGraph, q: str) -> list[str]:
 
 
 def _keeps(graph: nx.MultiDiGraph, node: str, query: SearchQuery,
-           themed: frozenset[str] | None) -> bool:
+           allowed: frozenset[str] | None) -> bool:
     data = graph.nodes[node]
     if data.get("label") == "GovernanceLevel":
         return False
@@ -196,11 +197,10 @@ def _keeps(graph: nx.MultiDiGraph, node: str, query: SearchQuery,
         (query.type, data.get("label")),
         (query.level, data.get("level")),
         (query.country, str(data.get("country") or "").upper() or None),
-        (query.territory, data.get("territory")),
     )
     if any(wanted is not None and wanted != value for wanted, value in checks):
         return False
-    return themed is None or node in themed
+    return allowed is None or node in allowed
 
 
 def _candidates(store: Store, graph: nx.MultiDiGraph, q: str | None
@@ -261,9 +261,13 @@ def search(workspace: Workspace, query: SearchQuery) -> SearchPage:
 def _search(workspace: Workspace, query: SearchQuery) -> SearchPage:
     graph = workspace.graph()
     theme = parse_theme(query.theme, graph)
-    themed = entities_with_theme(graph, theme) if theme else None
+    place = parse_territory(query.territory)
+    allowed = entities_with_theme(graph, theme) if theme else None
+    if place is not None:
+        inside = entities_in_territory(graph, place)
+        allowed = inside if allowed is None else allowed & inside
     hits = [(node, where, text) for node, where, text in
-            _candidates(workspace.store, graph, query.q) if _keeps(graph, node, query, themed)]
+            _candidates(workspace.store, graph, query.q) if _keeps(graph, node, query, allowed)]
     page = hits[query.offset: query.offset + query.limit]
     items = []
     for node, where, text in page:

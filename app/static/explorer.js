@@ -59,6 +59,9 @@
     }
 
     input.addEventListener("input", schedule);
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=text]"), function (field) {
+      field.addEventListener("input", schedule);
+    });
     Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
       select.addEventListener("change", run);
     });
