@@ -17,6 +17,7 @@ COPY app ./app
 COPY graph ./graph
 COPY loaders ./loaders
 COPY queries ./queries
+COPY evaluation ./evaluation
 RUN pip install . \
     && useradd --create-home --uid 10001 --user-group tejido \
     && mkdir -p /app/data \

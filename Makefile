@@ -40,7 +40,7 @@ run: install
 # Java 17 or Maven those tests are skipped and say why. --dist loadgroup keeps the Neo4j tests
 # on one worker, since the server has one database.
 test: install-test
-	$(BIN)/ruff check app graph loaders queries tests bench
+	$(BIN)/ruff check app evaluation graph loaders queries tests bench
 	TEJIDO_PYTHON=$(BIN)/python tests/neo4j/with-neo4j.sh \
 	  $(BIN)/pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 

@@ -11,6 +11,8 @@ analyses through the functions here, so a filter means the same everywhere:
 - ``top``: how many rows (1 to :data:`MAX_TOP`);
 - ``min_score``: the lowest score kept; for gaps and the level matrix, the overlap from
   which two institutions "share a field";
+- ``territory`` (duplication, overlap, search): a state, region or municipality, by name;
+  instruments located in it, institutions acting in it (a place inside it counts);
 - ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
   ``same`` the variants inside one institution, ``any`` (the default) both.
 
@@ -52,6 +54,7 @@ from queries.profiles import (
     institution_table,
     instrument_table,
     territory_index,
+    within_territory,
 )
 from queries.results import (
     Broker,
@@ -71,6 +74,7 @@ DEFAULT_SHARED_FIELD = 0.2  # overlap from which two institutions share a field
 
 _COUNTRY = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-]){1,59}$")
 _THEME = re.compile(r"^[\w .,'\-()]{1,80}$")
+_TERRITORY = re.compile(r"^[\w .,'\-():]{1,120}$")
 
 
 class FilterError(ValueError):
@@ -92,6 +96,7 @@ class AnalysisFilters:
     top: int = DEFAULT_TOP
     min_score: float | None = None
     institutions: Institutions = "any"
+    territory: str | None = None
 
     def score_or(self, default: float) -> float:
         """``min_score``, or ``default`` when it was not given."""
@@ -112,6 +117,8 @@ class AnalysisFilters:
             out["min_score"] = format(self.min_score, "g")
         if self.institutions != "any":
             out["institutions"] = self.institutions
+        if self.territory:
+            out["territory"] = self.territory
         return out
 
     def described(self) -> dict[str, Any]:
@@ -123,6 +130,7 @@ class AnalysisFilters:
             "top": self.top,
             "min_score": self.min_score,
             "institutions": self.institutions,
+            "territory": self.territory,
         }
 
 
@@ -158,6 +166,18 @@ def parse_country(value: object) -> str | None:
             "country", f"expected a country code such as CL or a country name, got {value!r}"
         )
     return text.upper() if len(text) == 2 else text
+
+
+def parse_territory(value: object) -> str | None:
+    """A territory name (a state, region or municipality) or id; blank → None."""
+    if _blank(value):
+        return None
+    text = " ".join(str(value).split())
+    if not _TERRITORY.match(text):
+        raise FilterError(
+            "territory", f"expected a place name such as Oaxaca or Valparaíso, got {value!r}"
+        )
+    return text
 
 
 def parse_top(value: object) -> int:
@@ -262,6 +282,7 @@ def parse_filters(values: Mapping[str, object], graph: nx.MultiDiGraph) -> Analy
         top=parse_top(values.get("top")),
         min_score=parse_min_score(values.get("min_score")),
         institutions=parse_institutions(values.get("institutions")),
+        territory=parse_territory(values.get("territory")),
     )
 
 
@@ -303,6 +324,26 @@ def entities_with_theme(graph: nx.MultiDiGraph, theme: str) -> frozenset[str]:
         return frozenset(found)
 
     return graph_index(graph, ("explorer", "with_theme", facet_key(theme)), build)
+
+
+def entities_in_territory(graph: nx.MultiDiGraph, territory: str) -> frozenset[str]:
+    """Instruments and programmes located in ``territory``, institutions acting in it and
+    territories inside it (a place inside it counts, see
+    :func:`queries.profiles.within_territory`)."""
+
+    def build() -> frozenset[str]:
+        instruments = instrument_table(graph)
+        institutions = institution_table(graph)
+        found: set[str] = set()
+        for table in (instruments, institutions):
+            inside = within_territory(graph, table.territories, territory)
+            found.update(node for node, kept in zip(table.ids, inside, strict=True) if kept)
+        places = [n for n, d in graph.nodes(data=True) if d.get("label") == "Territory"]
+        inside = within_territory(graph, [frozenset({p}) for p in places], territory)
+        found.update(p for p, kept in zip(places, inside, strict=True) if kept)
+        return frozenset(found)
+
+    return graph_index(graph, ("explorer", "in_territory", territory.casefold()), build)
 
 
 def countries_in_graph(graph: nx.MultiDiGraph) -> list[str]:
@@ -384,6 +425,7 @@ def overlap_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> OverlapRe
         level_pair=filters.level_pair,
         country=filters.country,
         theme=filters.theme,
+        territory=filters.territory,
     )
 
 
@@ -397,6 +439,7 @@ def duplicate_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Duplica
         country=filters.country,
         theme=filters.theme,
         institutions=filters.institutions,
+        territory=filters.territory,
     )
 
 

@@ -1,4 +1,5 @@
-"""The ``tejido`` command line: ingest, serve, stats, export, evaluate, review, merge, unmerge."""
+"""The ``tejido`` command line: ingest, inspect, serve, stats, export, evaluate, review, merge,
+unmerge."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli_inventory import MappingOption, inspect_command, user_mappings
 from app.cli_store import opened_store
 from app.cli_views import export_view_command, report_command
 from app.query_cli import query_command
@@ -46,6 +48,7 @@ def ingest(
     store: StoreOption = None,
     strict: Annotated[bool, typer.Option(help="exit non-zero if any file fails")] = False,
     max_mb: Annotated[float, typer.Option(help="size limit per file, in MB")] = 50.0,
+    mapping: MappingOption = None,
 ) -> None:
     """Read documents and inventories, extract the graph and write it to the store."""
     from loaders.ingest import ingest as run_ingest
@@ -56,6 +59,7 @@ def ingest(
         console.print(f"[red]error:[/red] {p}: no such file or folder")
     files = list(iter_files([p for p in paths if p.exists()]))
     lexicon = _load_lexicon()
+    mappings = user_mappings(mapping)
     with (
         opened_store(store) as db,
         Progress(
@@ -73,12 +77,16 @@ def ingest(
             progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
 
         summary = run_ingest(
-            files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step
+            files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step,
+            mappings=mappings,
         )
     _print_summary(summary)
     failed = bool(summary.failures) or bool(missing)
     if not summary.ok or (strict and failed):
         raise typer.Exit(1)
+
+
+app.command("inspect")(inspect_command)
 
 
 def _load_lexicon():  # type: ignore[no-untyped-def]
@@ -190,13 +198,14 @@ def evaluate(
     ] = None,
 ) -> None:
     """Score extraction against gold annotations (rules in the gold folder's README)."""
-    from loaders.evaluation import evaluate as run_evaluate
-    from loaders.evaluation import render_table
-    from loaders.scoring import evaluation_hooks
+    from evaluation.hooks import evaluation_hooks
+    from evaluation.render import render_tables
+    from evaluation.scores import evaluate as run_evaluate
 
     extract, duplicates, overlaps = evaluation_hooks()
     report = run_evaluate(gold, docs, extract, duplicates=duplicates, overlaps=overlaps)
-    out.print(render_table(report))
+    for table in render_tables(report):
+        out.print(table)
     if json_path is not None:
         json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         console.print(f"wrote {json_path}")

@@ -40,6 +40,7 @@ def query_filters(
     top: int,
     min_score: float,
     institutions: str,
+    territory: str | None = None,
 ) -> AnalysisFilters:
     """The command's options as the filters the API reads, validated by the same parsers."""
     parsed = parse_filters(
@@ -49,6 +50,7 @@ def query_filters(
             "theme": theme,
             "min_score": None if min_score == 0.0 else min_score,
             "institutions": institutions,
+            "territory": territory,
         },
         graph,
     )
@@ -70,7 +72,8 @@ _TABLE_COLUMNS = {
     "gaps": ["name_a", "level_a", "name_b", "level_b", "overlap", "reasons"],
     "brokers": ["name", "level", "score"],
     "overlap": ["name_a", "level_a", "name_b", "level_b", "score", "explicit", "shared"],
-    "duplication": ["name_a", "name_b", "score", "cross_level", "same_institution", "shared"],
+    "duplication": ["name_a", "name_b", "score", "category", "criteria", "same_institution",
+                    "cluster", "shared"],
 }
 
 
@@ -89,6 +92,10 @@ def query_command(
     institutions: Annotated[
         str, typer.Option(help="duplication: any, different (across agencies) or same")
     ] = "any",
+    territory: Annotated[
+        str | None,
+        typer.Option(help="overlap, duplication: a state, region or municipality, e.g. Oaxaca"),
+    ] = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv")
     ] = OutputFormat.table,
@@ -105,6 +112,7 @@ def query_command(
                 top=top,
                 min_score=min_score,
                 institutions=institutions,
+                territory=territory,
             )
         except FilterError as exc:
             option = "--" + exc.parameter.replace("_", "-")

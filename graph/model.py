@@ -67,6 +67,10 @@ class Evidence(BaseModel):
     quote: str
     extractor: str
     confidence: float = 1.0
+    # For a cell of an inventory row: the catalogue field it holds (name, responsible,
+    # objective...) and the header of its column; None for a span of running text.
+    field: str | None = None
+    column: str | None = None
 
     def key(self) -> tuple[str, int, int, str]:
         """Identity of this evidence entry within one relation."""
@@ -200,10 +204,13 @@ class Extraction(BaseModel):
 
 def make_evidence(
     document: DocumentInfo, passage: Passage, start: int, end: int, extractor: str,
-    confidence: float = 1.0,
+    confidence: float = 1.0, field: str | None = None, column: str | None = None,
 ) -> Evidence:
-    """Evidence for the span ``[start, end)`` of ``document.text`` inside ``passage``."""
+    """Evidence for the span ``[start, end)`` of ``document.text`` inside ``passage``
+    (for an inventory cell, with its catalogue ``field`` and ``column`` header)."""
     return Evidence(
+        field=field,
+        column=column,
         passage_id=passage.id,
         document_id=document.id,
         start=start,

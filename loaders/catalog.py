@@ -5,8 +5,11 @@
 span) and an Instrument; the responsible agencies in the row become Institutions
 (``RESPONSIBLE_FOR`` the instrument, ``OPERATES_IN`` the territory) and the territory a
 Territory (the instrument ``COVERS`` it), under the gazetteer's name when the gazetteer knows
-it. Every relation carries the row as evidence; every entity is mentioned at the span of its
-cell (or of its part of a cell), and a surface form other than its name is kept as an alias.
+it. Every relation carries the row's cells as evidence, one entry per mapped cell of the
+fields a reader checks (:data:`EVIDENCE_FIELDS`: name, responsible, objective, target groups,
+support, territory, budget...), each naming its field and column header; every entity is
+mentioned at the span of its cell (or of its part of a cell), and a surface form other than
+its name is kept as an alias.
 
 Keys. An instrument is keyed by its name, the territory of the row and its code when the
 catalogue has one: the same name in two states is two programmes, and the same programme met
@@ -42,52 +45,20 @@ from graph.model import (
 from graph.normalize import normalize_name
 from graph.vocab import Level
 from loaders.catalog_mapping import ColumnMapping, HeaderRow, find_header
+from loaders.catalog_values import institution_kind, parse_amount, parse_level, period
 from loaders.document import Document, Table, TableRow
 
 EXTRACTOR = "catalog"
 
 _SPACE = re.compile(r"\s+")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_NUMBER = re.compile(r"[-+]?\d[\d.,' ]*")
 # Agencies named "... Nacional ..." or "... Federal ..." are national wherever they act.
+# Fields whose cells are a row's evidence, in the order they are shown.
+EVIDENCE_FIELDS: tuple[str, ...] = (
+    "name", "responsible", "objective", "description", "target_groups", "support_types",
+    "territory", "level", "budget", "year",
+)
 _NATIONAL_WORDS = frozenset({"nacional", "federal", "national"})
 _TERRITORY_KINDS: dict[str, str] = {"national": "country", "regional": "region"}
-# Institution kinds by the head of the normalised name; longer heads first where they nest.
-_INSTITUTION_HEADS: tuple[tuple[str, str], ...] = (
-    ("secretaria ejecutiva", "agency"),
-    ("subsecretaria", "division"),
-    ("secretaria", "ministry"),
-    ("ministerio", "ministry"),
-    ("gobierno del estado", "regional_government"),
-    ("gobierno estatal", "regional_government"),
-    ("gobierno regional", "regional_government"),
-    ("gobierno provincial", "regional_government"),
-    ("gobernacion", "regional_government"),
-    ("gobierno municipal", "municipality"),
-    ("municipalidad", "municipality"),
-    ("municipio", "municipality"),
-    ("ayuntamiento", "municipality"),
-    ("alcaldia", "municipality"),
-    ("direccion", "division"),
-    ("subdireccion", "division"),
-    ("coordinacion", "division"),
-    ("departamento", "division"),
-    ("oficina", "division"),
-    ("unidad", "division"),
-    ("instituto", "agency"),
-    ("agencia", "agency"),
-    ("servicio", "agency"),
-    ("servicios", "agency"),
-    ("comision", "agency"),
-    ("procuraduria", "agency"),
-    ("sistema", "agency"),
-    ("junta", "agency"),
-    ("corporacion", "agency"),
-    ("universidad", "university"),
-    ("comite", "committee"),
-    ("grupo de trabajo", "working_group"),
-    ("red", "network"),
-)
 _PUBLIC_KINDS = frozenset(
     {"ministry", "division", "agency", "regional_government", "municipality"}
 )
@@ -151,6 +122,7 @@ class _Cell:
     text: str
     start: int
     end: int
+    column: str = ""  # header of the cell's column
 
 
 class _CatalogBuilder:
@@ -171,6 +143,7 @@ class _CatalogBuilder:
         self.warnings: list[str] = []
         self.first_seen: dict[str, str] = {}  # instrument id -> where it was first read
         self.unmapped: Counter[tuple[str, str]] = Counter()
+        self._headers: list[str] = []
         separators = [re.escape(s) for s in mapping.agency_separators if s]
         self.agency_separator = re.compile("|".join(separators)) if separators else None
 
@@ -179,6 +152,7 @@ class _CatalogBuilder:
 
     def add_table(self, table: Table, header: HeaderRow) -> None:
         header_cells = table.rows[header.index].cells
+        self._headers = [_clean(cell) for cell in header_cells]
         for index, row in enumerate(table.rows):
             number = index + 1
             self._check_row(table, number, row)
@@ -203,6 +177,7 @@ class _CatalogBuilder:
     def _cells(self, row: TableRow, header: HeaderRow) -> dict[str, list[_Cell]]:
         """The non-empty mapped cells of ``row`` by field; missing (ragged) cells are empty."""
         starts = _cell_starts(row)
+        headers = self._headers
         out: dict[str, list[_Cell]] = {}
         for field, positions in header.columns.items():
             for position in positions:
@@ -212,7 +187,8 @@ class _CatalogBuilder:
                 lead = len(raw) - len(raw.lstrip())
                 text = raw.strip()
                 start = starts[position] + lead
-                out.setdefault(field, []).append(_Cell(text, start, start + len(text)))
+                column = headers[position] if position < len(headers) else ""
+                out.setdefault(field, []).append(_Cell(text, start, start + len(text), column))
         return out
 
     def _add_row(self, table: Table, number: int, row: TableRow, header: HeaderRow) -> None:
@@ -236,11 +212,17 @@ class _CatalogBuilder:
             text=self.document.text[row.start:row.end],
         )
         self.passages[passage.id] = passage
-        evidence = make_evidence(self.info, passage, row.start, row.end, EXTRACTOR)
+        evidence = [
+            make_evidence(self.info, passage, cell.start, cell.end, EXTRACTOR,
+                          field=name, column=cell.column)
+            for name in EVIDENCE_FIELDS
+            for cell in cells.get(name, ())
+        ]
         self._add_programme(cells, passage, evidence, where)
 
     def _add_programme(
-        self, cells: dict[str, list[_Cell]], passage: Passage, evidence: Evidence, where: str
+        self, cells: dict[str, list[_Cell]], passage: Passage, evidence: list[Evidence],
+        where: str,
     ) -> None:
         level = self._level(cells, where)
         country = self._country(cells, where)
@@ -302,7 +284,7 @@ class _CatalogBuilder:
             objective=objective,
             description=description,
             code=code,
-            period=_period(_text(cells, "year")),
+            period=period(_text(cells, "year")),
             budget=self._budget(cells, where),
             source=_text(cells, "source"),
             extra={"catalog": self.mapping.name},
@@ -337,7 +319,7 @@ class _CatalogBuilder:
             level = "national"
         local = territory.name if territory and level in ("regional", "local") else None
         key = f"{name} {local}" if local else name
-        kind = _institution_kind(name)
+        kind = institution_kind(name)
         return Entity(
             id=entity_id("Institution", key, country),
             label="Institution",
@@ -388,13 +370,15 @@ class _CatalogBuilder:
         )
         self.mentions[(mention.passage_id, mention.entity_id, mention.start, mention.end)] = mention
 
-    def _relate(self, source: str, rel_type: str, target: str, evidence: Evidence) -> None:
-        relation = Relation(source=source, type=rel_type, target=target, evidence=[evidence])
+    def _relate(
+        self, source: str, rel_type: str, target: str, evidence: list[Evidence]
+    ) -> None:
+        relation = Relation(source=source, type=rel_type, target=target, evidence=evidence)
         known = self.relations.get(relation.id)
         if known is None:
             self.relations[relation.id] = relation
         else:
-            known.add_evidence([evidence])
+            known.add_evidence(evidence)
 
     def _level(self, cells: dict[str, list[_Cell]], where: str) -> Level | None:
         raw = _text(cells, "level")
@@ -477,75 +461,3 @@ def _strip_national_marker(name: str, markers: list[str]) -> str | None:
         if marker and folded.endswith(marker.casefold()):
             return _clean(name[: -len(marker)])
     return None
-
-
-def _institution_kind(name: str) -> str | None:
-    """The kind an agency's head noun suggests (Secretaría → ministry), or None if unsure."""
-    normalized = normalize_name(name)
-    for head, kind in _INSTITUTION_HEADS:
-        if normalized == head or normalized.startswith(head + " "):
-            return kind
-    return None
-
-
-def parse_level(text: str) -> Level | None:
-    """The governance level a catalogue cell names ("Estatal" → regional), or None."""
-    words = set(normalize_name(text).split())
-    if words & {"supranacional", "internacional", "supranational", "international"}:
-        return "supranational"
-    if words & {"municipal", "local", "comunal", "municipio", "municipality", "cantonal"}:
-        return "local"
-    if words & {"estatal", "regional", "provincial", "departamental", "state", "estado"}:
-        return "regional"
-    if words & {"nacional", "federal", "national", "central"}:
-        return "national"
-    return None
-
-
-def _period(text: str | None) -> str | None:
-    """A year ("2018"), a span of years ("2018-2022"), or the cell text if it has none."""
-    if text is None:
-        return None
-    years = _YEAR.findall(text)
-    if not years:
-        return text
-    first, last = min(years), max(years)
-    return first if first == last else f"{first}-{last}"
-
-
-def parse_amount(text: str) -> float | None:
-    """An amount from a catalogue cell: "$1,234.50", "1.234,50", "MXN 2 500", "3,5 millones".
-
-    The last of "." and "," is the decimal separator when both occur; a lone separator
-    followed by exactly three digits (once or more) groups thousands. Returns None when the
-    cell holds no number.
-    """
-    lowered = text.casefold()
-    match = _NUMBER.search(lowered)
-    if match is None:
-        return None
-    number = match.group(0).strip().replace(" ", "").replace("'", "")
-    if "," in number and "." in number:
-        decimal = "," if number.rfind(",") > number.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        number = number.replace(thousands, "").replace(decimal, ".")
-    elif "," in number or "." in number:
-        separator = "," if "," in number else "."
-        if re.fullmatch(rf"[-+]?\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+", number):
-            number = number.replace(separator, "")
-        elif number.count(separator) == 1:
-            number = number.replace(separator, ".")
-        else:
-            return None
-    try:
-        amount = float(number.rstrip(".,"))
-    except ValueError:
-        return None
-    rest = lowered[match.end():]
-    if re.match(r"\s*(?:mil\s+millones|billion|bn)\b", rest):
-        amount *= 1e9
-    elif re.match(r"\s*(?:millones|mill[oó]n|millions?|mm|mill)\b", rest):
-        amount *= 1e6
-    elif re.match(r"\s*(?:mil|miles|thousands?|k)\b", rest):
-        amount *= 1e3
-    return amount

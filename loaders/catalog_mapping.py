@@ -7,8 +7,9 @@ row is found, below any title block, as the first row whose cells match enough o
 mapping's headers. Header texts compare by :func:`graph.normalize.normalize_name`, and a
 leading numbering ("4.2. Objetivo") may differ between the mapping and the file.
 
-Mappings come from YAML files (shipped ones in ``loaders/mappings``, or the user's); when none
-matches a file, :func:`guess_mapping` builds one from Spanish or English header names.
+Mappings come from YAML files (shipped ones in ``loaders/mappings``, or the user's, given with
+``--mapping``); when none matches a file, :mod:`loaders.inventory_guess` builds one from the
+header names and the values below them.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class ColumnMapping(BaseModel):
     empty_values: list[str] = Field(default_factory=lambda: list(DEFAULT_EMPTY_VALUES))
     agency_separators: list[str] = Field(default_factory=lambda: [";", "\n", "|"])
     national_agency_markers: list[str] = Field(default_factory=list)  # "(Federal)"
+    notes: dict[str, str] = Field(default_factory=dict)  # header -> why it was read so (guesses)
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -206,140 +208,3 @@ def mapping_matches(document: Document, mapping: ColumnMapping) -> bool:
         mapping.selects(table) and find_header(table, mapping) is not None
         for table in document.tables
     )
-
-
-def detect_mapping(
-    document: Document, user_mappings: Sequence[ColumnMapping] = ()
-) -> ColumnMapping | None:
-    """The first user or shipped mapping that fits ``document``, else a guessed one.
-
-    Returns ``None`` when the document does not look like a programme inventory: no
-    table has a row with a recognisable programme-name header and another field.
-    """
-    for mapping in (*user_mappings, *shipped_mappings()):
-        if mapping_matches(document, mapping):
-            return mapping
-    return guess_mapping(document)
-
-
-# Header phrases by field, most telling first, for guessing. A header matches a phrase when
-# the phrase occurs in it as whole words (plural "s"/"es" allowed). The order of the fields
-# settles headers that several could claim: "población objetivo" is a target group, not an
-# objective; "tipo de programa" and "código del programa" are not the programme's name.
-_GUESS_SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("code", ("codigo", "clave", "folio", "code", "id")),
-    ("budget", ("presupuesto", "monto", "importe", "budget", "amount", "funding")),
-    ("year", ("ano", "anio", "year", "ejercicio fiscal", "ejercicio", "ciclo", "periodo",
-              "vigencia", "period")),
-    ("source", ("url", "hipervinculo", "enlace", "link", "sitio web", "pagina web", "website",
-                "source", "fuente")),
-    ("target_groups", ("poblacion objetivo", "grupo de atencion", "grupo objetivo",
-                       "beneficiario", "destinatario", "etapa de vida", "target group",
-                       "target population", "beneficiary", "target")),
-    ("support_types", ("tipo de apoyo", "tipo de instrumento", "tipo de beneficio",
-                       "modalidad de apoyo", "modalidad", "support type", "type of support",
-                       "instrument type", "apoyo")),
-    ("themes", ("tema", "area tematica", "eje tematico", "derecho social", "sector", "theme",
-                "topic")),
-    ("level", ("nivel de gobierno", "orden de gobierno", "government level", "level")),
-    ("country", ("pais", "country")),
-    ("territory", ("entidad federativa", "estado", "region", "provincia", "departamento",
-                   "municipio", "comuna", "territorio", "territory", "state", "province")),
-    ("responsible", ("dependencia", "institucion responsable", "unidad responsable",
-                     "entidad responsable", "responsable", "institucion", "organismo",
-                     "ejecutor", "ministerio", "agency", "ministry", "responsible",
-                     "institution")),
-    ("objective", ("objetivo", "proposito", "objective", "purpose", "goal", "aim")),
-    ("description", ("descripcion", "resumen", "description", "summary")),
-    ("name", ("nombre del programa", "nombre de la intervencion", "nombre del instrumento",
-              "nombre", "programa", "intervencion", "instrumento", "programme", "program",
-              "name")),
-)
-_GUESS_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
-    (field, tuple(re.compile(rf"\b{re.escape(p)}(?:e?s)?\b") for p in phrases))
-    for field, phrases in _GUESS_SYNONYMS
-)
-# Territory headers that tell the level of the programmes when no column gives it.
-_TERRITORY_LEVELS: tuple[tuple[str, Level], ...] = (
-    ("entidad federativa", "regional"), ("estado", "regional"), ("region", "regional"),
-    ("provincia", "regional"), ("departamento", "regional"), ("state", "regional"),
-    ("province", "regional"), ("municipio", "local"), ("comuna", "local"),
-)
-
-
-@dataclass(frozen=True)
-class _Claim:
-    field: str
-    rank: int  # position of the phrase in the field's list: lower is more telling
-    extra_words: int  # header words beyond the phrase: fewer is a closer match
-    column: int
-
-
-def _claim(header: str, column: int) -> _Claim | None:
-    """The field a header names, by the first field (in priority order) with a phrase in it."""
-    key = header_key(header)
-    if not key:
-        return None
-    words = len(key.split())
-    for field, patterns in _GUESS_PATTERNS:
-        for rank, pattern in enumerate(patterns):
-            match = pattern.search(key)
-            if match:
-                extra = words - len(match.group(0).split())
-                return _Claim(field, rank, extra, column)
-    return None
-
-
-def _guess_row(cells: Sequence[str]) -> dict[str, list[_Claim]]:
-    claims: dict[str, list[_Claim]] = {}
-    for column, cell in enumerate(cells):
-        claim = _claim(cell, column)
-        if claim is not None:
-            claims.setdefault(claim.field, []).append(claim)
-    return claims
-
-
-def guess_mapping(document: Document, search_rows: int = 30) -> ColumnMapping | None:
-    """Build a mapping from the header names of the document's tables, or ``None``.
-
-    The header row is the top row (of any table) that names the most fields, among rows
-    naming the programme name and at least one other field. A single-value field takes the
-    column with the most telling, closest header; multi-value fields take every column.
-    """
-    best: tuple[int, dict[str, list[_Claim]], Sequence[str]] | None = None
-    for table in document.tables:
-        for row in table.rows[:search_rows]:
-            claims = _guess_row(row.cells)
-            if "name" not in claims or len(claims) < 2:
-                continue
-            if best is None or len(claims) > best[0]:
-                best = (len(claims), claims, row.cells)
-    if best is None:
-        return None
-    _, claims, cells = best
-    columns: dict[str, list[str]] = {}
-    for field, field_claims in claims.items():
-        if field in MULTI_VALUE_FIELDS:
-            chosen = field_claims
-        else:
-            chosen = [min(field_claims, key=lambda c: (c.rank, c.extra_words, c.column))]
-        columns[field] = [cells[c.column] for c in chosen]
-    level = None
-    if "level" not in columns and "territory" in columns:
-        level = _level_from_territory_header(columns["territory"][0])
-    return ColumnMapping(
-        name="guessed",
-        description="guessed from the header names",
-        columns=columns,
-        min_header_matches=len(columns),
-        header_search_rows=search_rows,
-        level=level,
-    )
-
-
-def _level_from_territory_header(header: str) -> Level | None:
-    key = header_key(header)
-    for phrase, level in _TERRITORY_LEVELS:
-        if re.search(rf"\b{phrase}s?\b", key):
-            return level
-    return None

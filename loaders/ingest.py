@@ -8,7 +8,7 @@ version (see :mod:`graph.stores.base`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +16,11 @@ from graph.model import Extraction
 from graph.resolve import InstitutionNames, resolve
 from graph.stores.base import Store
 from loaders.catalog import extract_catalog
-from loaders.catalog_mapping import detect_mapping
+from loaders.catalog_mapping import ColumnMapping
 from loaders.document import Document, ReadError
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_document
+from loaders.inventory_guess import detect_mapping
 from loaders.read import SUPPORTED_SUFFIXES, iter_files, read
 
 TABULAR = {"csv", "tsv", "xlsx"}
@@ -53,13 +54,17 @@ class IngestSummary:
         return self.documents + self.unchanged > 0
 
 
-def extract_file(doc: Document, lexicon: Lexicon) -> tuple[Extraction, int]:
+def extract_file(
+    doc: Document, lexicon: Lexicon, mappings: Sequence[ColumnMapping] = ()
+) -> tuple[Extraction, int]:
     """Extraction of a read document: catalogue rows for inventories, the pipeline otherwise.
 
-    Returns the extraction and the number of catalogue rows skipped (0 for documents).
+    ``mappings`` are the user's column mappings, preferred to the shipped ones and to the
+    guess for a file whose headers they match. Returns the extraction and the number of
+    catalogue rows skipped (0 for documents).
     """
     if doc.format in TABULAR:
-        mapping = detect_mapping(doc)
+        mapping = detect_mapping(doc, mappings)
         if mapping is not None:
             result = extract_catalog(doc, mapping)
             extraction = result.extraction
@@ -79,11 +84,13 @@ def ingest(
     lexicon: Lexicon | None = None,
     max_bytes: int = 50_000_000,
     on_file: Callable[[Path, str], None] | None = None,
+    mappings: Sequence[ColumnMapping] = (),
 ) -> IngestSummary:
     """Ingest every supported file under ``paths`` into ``store``.
 
     ``on_file(path, status)`` is called after each file (for progress bars); status is one of
-    ``ingested``, ``unchanged``, ``failed``.
+    ``ingested``, ``unchanged``, ``failed``. ``mappings`` are the user's column mappings
+    for inventories (see :func:`extract_file`).
     """
     lexicon = lexicon or default_lexicon()
     summary = IngestSummary()
@@ -98,7 +105,7 @@ def ingest(
                 summary.unchanged += 1
                 status = "unchanged"
                 continue
-            extraction, skipped = extract_file(doc, lexicon)
+            extraction, skipped = extract_file(doc, lexicon, mappings)
             summary.skipped_rows += skipped
             names = names or InstitutionNames(store)
             extraction, candidates = resolve(extraction, store, names)

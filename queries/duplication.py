@@ -47,6 +47,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from queries.boilerplate import strip_boilerplate
+from queries.clusters import find_clusters
+from queries.gao import classify
 from queries.profiles import (
     FACETS,
     PAIR_CHUNK,
@@ -65,8 +68,10 @@ from queries.profiles import (
     row_blocks,
     rowwise_dot,
     territory_index,
+    territory_names,
     territory_overlap_names,
     text_matrix,
+    within_territory,
 )
 from queries.results import DuplicatePair, DuplicationResult
 
@@ -156,7 +161,7 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
     excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
     return DuplicationIndex(
         table=table,
-        text=text_matrix(table.texts),
+        text=text_matrix(_distinctive_texts(table)),
         facets=facets,
         facet_sizes=sizes,
         covered=covered,
@@ -167,6 +172,17 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         level_masks=level_masks,
         excluded=excluded,
     )
+
+
+def _distinctive_texts(table: InstrumentTable) -> list[str]:
+    """Each instrument's name, objective and description without the boilerplate its place
+    shares with other programmes (:mod:`queries.boilerplate`); the name is always kept."""
+    rests = [
+        text[len(name):] if text.startswith(name) else text
+        for name, text in zip(table.names, table.texts, strict=True)
+    ]
+    stripped, _ = strip_boilerplate(rests, table.stated_territories, table.names)
+    return [f"{name} {rest}" for name, rest in zip(table.names, stripped, strict=True)]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -295,6 +311,7 @@ class _Filters:
     country: str | None
     theme: str | None
     institutions: Institutions = "any"
+    territory: str | None = None
 
 
 def _candidate_rows(
@@ -312,6 +329,8 @@ def _candidate_rows(
         first, second = filters.level_pair
         empty = np.zeros(index.size, dtype=bool)
         keep &= index.level_masks.get(first, empty) | index.level_masks.get(second, empty)
+    if filters.territory is not None:
+        keep &= within_territory(graph, table.territories, filters.territory)
     return np.flatnonzero(keep)
 
 
@@ -613,17 +632,20 @@ def find_duplicates(
     theme: str | None = None,
     institutions: Institutions = "any",
     method: Method = "auto",
+    territory: str | None = None,
 ) -> DuplicationResult:
     """Rank pairs of instruments and programmes by how much they duplicate each other.
 
     ``level_pair`` keeps pairs with one side at each level (``("national", "regional")``);
     ``country`` keeps instruments of that country (code or name); ``theme`` keeps
-    instruments with that theme. ``institutions="different"`` keeps pairs that share no
-    responsible institution (duplication across agencies), ``"same"`` only those that do
-    (variants inside one agency). ``method`` chooses the candidate generator (see the
-    module docstring); ``"auto"`` is brute force up to :data:`BRUTE_LIMIT` instruments,
-    sparse above, and brute force again when the sparse list cannot be proven exact and
-    there are at most :data:`BRUTE_FALLBACK_LIMIT` instruments.
+    instruments with that theme; ``territory`` keeps instruments located in that territory
+    (a node id or a place name; a place inside it counts). ``institutions="different"``
+    keeps pairs that share no responsible institution (duplication across agencies),
+    ``"same"`` only those that do (variants inside one agency). ``method`` chooses the
+    candidate generator (see the module docstring); ``"auto"`` is brute force up to
+    :data:`BRUTE_LIMIT` instruments, sparse above, and brute force again when the sparse
+    list cannot be proven exact and there are at most :data:`BRUTE_FALLBACK_LIMIT`
+    instruments.
     """
     top = check_top(top)
     min_score = check_fraction(min_score, "min_score")
@@ -634,7 +656,7 @@ def find_duplicates(
         raise ValueError(
             f"institutions must be one of {', '.join(INSTITUTION_CHOICES)}, got {institutions!r}"
         )
-    filters = _Filters(min_score, pair, country, theme, institutions)
+    filters = _Filters(min_score, pair, country, theme, institutions, territory)
     key = ("duplicates", top, filters, method)
     result = remembered(graph, key, lambda: _find(graph, top, filters, method))
     return result.model_copy(deep=True)
@@ -653,8 +675,10 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         if not exact and method == "auto" and len(rows) <= BRUTE_FALLBACK_LIMIT:
             chosen, exact = "brute", True
             a, b, s = _brute(index, rows, top, filters)
+    pairs = _describe(graph, index, a, b, s)
     return DuplicationResult(
-        pairs=_describe(graph, index, a, b, s),
+        pairs=pairs,
+        clusters=find_clusters(pairs),
         method=chosen,
         exact=exact,
         candidates=len(rows),
@@ -683,8 +707,14 @@ def _describe(
         )
         shared["institutions"] = sorted(set(owners_a) & set(owners_b))
         shared["terms"] = index.text.shared_terms(i, j)
+        category, criteria = classify(
+            {name: float(values[k]) for name, values in components.items()},
+            same_body=bool(shared["institutions"]),
+        )
         pairs.append(
             DuplicatePair(
+                category=category,
+                criteria=criteria,
                 a=table.ids[i],
                 b=table.ids[j],
                 name_a=table.names[i],
@@ -698,6 +728,8 @@ def _describe(
                 shared=shared,
                 responsible_a=list(owners_a),
                 responsible_b=list(owners_b),
+                territories_a=territory_names(graph, table.territories[i]),
+                territories_b=territory_names(graph, table.territories[j]),
                 evidence_a=entity_evidence(graph, table.ids[i], limit=EVIDENCE_PER_INSTRUMENT),
                 evidence_b=entity_evidence(graph, table.ids[j], limit=EVIDENCE_PER_INSTRUMENT),
             )

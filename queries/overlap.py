@@ -54,8 +54,10 @@ from queries.profiles import (
     remembered,
     rowwise_dot,
     territory_index,
+    territory_names,
     territory_overlap_names,
     text_matrix,
+    within_territory,
 )
 from queries.results import OverlapPair, OverlapResult
 
@@ -283,6 +285,7 @@ class OverlapFilters:
     level_pair: tuple[str, str] | None = None
     country: str | None = None
     theme: str | None = None
+    territory: str | None = None
 
 
 def _selected(index: OverlapIndex, filters: OverlapFilters, graph: nx.MultiDiGraph) -> np.ndarray:
@@ -295,6 +298,8 @@ def _selected(index: OverlapIndex, filters: OverlapFilters, graph: nx.MultiDiGra
     if filters.theme is not None:
         theme = facet_key(filters.theme)
         keep &= np.array([theme in counts for counts in table.facets["themes"]], dtype=bool)
+    if filters.territory is not None:
+        keep &= within_territory(graph, table.territories, filters.territory)
     return keep
 
 
@@ -359,16 +364,19 @@ def find_overlaps(
     level_pair: tuple[str, str] | None = None,
     country: str | None = None,
     theme: str | None = None,
+    territory: str | None = None,
 ) -> OverlapResult:
     """Rank pairs of institutions by the overlap of their competences.
 
     ``level_pair`` keeps pairs with one institution at each level; ``country`` keeps
     institutions of that country (code or name); ``theme`` keeps institutions whose
-    profile has that theme. Every pair lists what it shares and carries evidence.
+    profile has that theme; ``territory`` keeps institutions acting in that territory (a
+    place inside it counts). Every pair lists what it shares and carries evidence.
     """
     top = check_top(top)
     filters = OverlapFilters(
-        check_fraction(min_score, "min_score"), check_level_pair(level_pair), country, theme
+        check_fraction(min_score, "min_score"), check_level_pair(level_pair), country, theme,
+        territory,
     )
     result = remembered(graph, ("overlaps", top, filters), lambda: _find(graph, top, filters))
     return result.model_copy(deep=True)
@@ -421,6 +429,8 @@ def describe_pairs(
                 shared=shared,
                 explicit=bool(explicit_edges),
                 evidence=_pair_evidence(graph, index, i, j, shared, explicit_edges),
+                territories_a=territory_names(graph, table.territories[i]),
+                territories_b=territory_names(graph, table.territories[j]),
             )
         )
     return pairs

@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.gazetteer import country_code
 from graph.model import Evidence
 from graph.normalize import normalize_name
 from graph.vocab import LEVELS, RESPONSIBILITY_TYPES
@@ -212,6 +213,8 @@ class PairFilters(Protocol):
     def country(self) -> str | None: ...
     @property
     def theme(self) -> str | None: ...
+    @property
+    def territory(self) -> str | None: ...
 
 
 def described_filters(filters: PairFilters) -> dict[str, Any]:
@@ -221,6 +224,7 @@ def described_filters(filters: PairFilters) -> dict[str, Any]:
         "level_pair": list(filters.level_pair) if filters.level_pair else None,
         "country": filters.country,
         "theme": filters.theme,
+        "territory": filters.territory,
     }
 
 
@@ -312,6 +316,30 @@ class TerritoryIndex:
         if territory in self.names:
             return self.names[territory]
         return territory.split(":", 1)[-1]
+
+
+def within_territory(
+    graph: nx.MultiDiGraph, territories: Sequence[frozenset[str]], value: str
+) -> np.ndarray:
+    """Which rows have a territory inside the one ``value`` names (a node id or a place
+    name: itself or any place it contains, through ``PART_OF`` and countries)."""
+    index = territory_index(graph)
+    target = index.resolve(value, graph)
+    if target is not None and target.startswith("place:"):
+        code = country_code(value)  # a country the graph has no node for: "México"
+        if code is not None:
+            target = index.country_territory(code)
+    return np.fromiter(
+        (any(target in index.closure(t) for t in row) for row in territories),
+        dtype=bool,
+        count=len(territories),
+    )
+
+
+def territory_names(graph: nx.MultiDiGraph, territories: Iterable[str]) -> list[str]:
+    """Display names of territory keys, sorted."""
+    index = territory_index(graph)
+    return sorted({index.name(t) for t in territories})
 
 
 def territory_index(graph: nx.MultiDiGraph) -> TerritoryIndex:

@@ -54,8 +54,23 @@ class DuplicatePair(BaseModel):
     shared: dict[str, list[str]] = Field(default_factory=dict)
     responsible_a: list[str] = Field(default_factory=list)
     responsible_b: list[str] = Field(default_factory=list)
+    territories_a: list[str] = Field(default_factory=list)  # names of the places covered
+    territories_b: list[str] = Field(default_factory=list)
     evidence_a: list[Evidence] = Field(default_factory=list)
     evidence_b: list[Evidence] = Field(default_factory=list)
+    # GAO category (duplication, overlap, fragmentation) and the criteria that held
+    category: str = "overlap"
+    criteria: list[str] = Field(default_factory=list)
+    cluster: int | None = None  # index of its cluster in the result's clusters
+
+
+class DuplicateCluster(BaseModel):
+    """Programmes that all duplicate one another (every pair among them is in the list)."""
+
+    members: list[str]
+    names: list[str]
+    score: float  # the lowest score among its pairs
+    category: str
 
 
 class DuplicationResult(BaseModel):
@@ -67,6 +82,7 @@ class DuplicationResult(BaseModel):
     candidates: int = 0  # instruments and programmes compared
     weights: dict[str, float] = Field(default_factory=dict)
     filters: dict[str, Any] = Field(default_factory=dict)
+    clusters: list[DuplicateCluster] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- overlap
@@ -91,6 +107,8 @@ class OverlapPair(InstitutionPair):
     shared: dict[str, list[str]] = Field(default_factory=dict)
     explicit: bool = False  # a document states the overlap (OVERLAPS_WITH)
     evidence: list[Evidence] = Field(default_factory=list)
+    territories_a: list[str] = Field(default_factory=list)  # names of the places acted in
+    territories_b: list[str] = Field(default_factory=list)
 
 
 class OverlapResult(BaseModel):

@@ -264,6 +264,11 @@ def taller_extraction() -> Extraction:
     b.relation(s, "CO_RESPONSIBLE_FOR", n,
                "Fondo Nacional de Desarrollo Regional (FNDR) con la Subsecretaría de Desarrollo "
                "Regional y Administrativo")
+    # evidence of an inventory cell names its field and column; both must round-trip
+    cell = b.evidence("Fondo Nacional de Desarrollo Regional", extractor="catalog")
+    b.relations[-1].evidence.append(
+        cell.model_copy(update={"field": "name", "column": "Nombre del programa"})
+    )
     return b.build()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -425,17 +424,15 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
 
 
 @pytest.mark.slow
-def test_warm_answers_are_fast_on_a_large_store(tmp_path: Path) -> None:
+def test_warm_answers_match_the_first_ones_on_a_large_store(tmp_path: Path) -> None:
+    """Warm answers (served from the revision's cache) are the answers computed cold; how fast
+    they are is measured over HTTP by bench/duplication.py, not asserted here."""
     from tests.fixtures.explorer.synthetic_store import build_synthetic_store
 
     url = build_synthetic_store(tmp_path / "large.db", instruments=3000)
     with TestClient(create_app(settings=settings_for(url))) as client:
         urls = [f"{endpoint}?format={fmt}" for endpoint in ENDPOINTS for fmt in ("json", "csv")]
-        for url_ in urls:
-            assert client.get(url_).status_code == 200
-        for url_ in urls:
-            start = time.perf_counter()
-            response = client.get(url_)
-            elapsed = time.perf_counter() - start
-            assert response.status_code == 200
-            assert elapsed < 0.2, f"{url_}: {elapsed * 1000:.0f} ms warm"
+        cold = {url_: client.get(url_) for url_ in urls}
+        for url_, first in cold.items():
+            assert first.status_code == 200, url_
+            assert client.get(url_).content == first.content, url_

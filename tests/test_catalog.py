@@ -22,12 +22,11 @@ from loaders.catalog import (
 from loaders.catalog_mapping import (
     ColumnMapping,
     MappingError,
-    detect_mapping,
-    guess_mapping,
     load_mapping,
     shipped_mappings,
 )
 from loaders.document import Document, Table, TableRow
+from loaders.inventory_guess import detect_mapping, guess_mapping
 from loaders.read import read
 
 SHARED = Path(
@@ -206,8 +205,22 @@ def test_territories_are_covered_and_operated_in_with_row_evidence(csv_result):
     assert (rurales.id, maule.id) in relation_pairs(result.extraction, "COVERS")
     assert (ministerio.id, maule.id) in relation_pairs(result.extraction, "OPERATES_IN")
     row_line = next(line for line in document.text.splitlines() if "Programa Mujeres" in line)
+    row_start = document.text.index(row_line)
     covers = next(r for r in result.extraction.relations if r.source == rurales.id)
-    assert covers.evidence[0].quote == row_line
+    # the row's evidence is its cells, each with its field and column, not the raw row
+    cells = {(e.field, e.column, e.quote) for e in covers.evidence}
+    assert {
+        ("name", "Nombre del programa", "Programa Mujeres Rurales"),
+        ("responsible", "Dependencia responsable", "Ministerio de Ciencia y Tecnología"),
+        ("objective", "Objetivo", "Mejorar los ingresos de mujeres campesinas"),
+        ("territory", "Región", "Región del Maule"),
+    } <= cells
+    assert not any(e.quote == row_line for e in covers.evidence)
+    assert all(
+        row_start <= e.start < e.end <= row_start + len(row_line) for e in covers.evidence
+    )
+    # empty markers ("No Aplica", "No Disponible") are no evidence
+    assert not {"support_types", "budget"} & {e.field for e in covers.evidence}
     assert_spans_are_exact(document, result.extraction)
 
 
@@ -303,8 +316,12 @@ def test_xlsx_programmes_repeated_across_sheets_are_read_once_with_all_their_evi
         r for r in result.extraction.relations
         if r.type == "COVERS" and r.source == colima_becas.id
     )
-    assert {document.text[e.start:e.end].split("\t")[1] for e in covers.evidence} == {"Colima"}
-    assert len(covers.evidence) == 2
+    territory_cells = [e for e in covers.evidence if e.field == "territory"]
+    assert len(territory_cells) == 2
+    assert len({e.passage_id for e in territory_cells}) == 2
+    assert {normalize_name(e.quote).removeprefix("estado de ") for e in territory_cells} == {
+        "colima"
+    }
     assert len(result.extraction.passages) == 8
     assert sum("same programme as" in w for w in result.extraction.warnings) == 4
     assert_spans_are_exact(document, result.extraction)

@@ -294,7 +294,7 @@ def test_evaluate_writes_the_required_json_shape(runner: CliRunner, tmp_path: Pa
     )
     assert result.exit_code == 0, result.output
     report = json.loads(target.read_text(encoding="utf-8"))
-    assert set(report) == {"overall", "documents"}
+    assert set(report) == {"overall", "macro", "documents"}
     assert set(report["overall"]) == {
         "entities", "entities_strict", "levels", "relations", "duplicates", "overlaps"
     }

@@ -13,17 +13,17 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from graph.model import DocumentInfo, Entity, Extraction, Relation, entity_id
-from loaders.evaluation import (
+from evaluation.gold import GOLD_RELATION_TYPES, GoldDocument, GoldError, load_gold
+from evaluation.render import render_tables
+from evaluation.scores import (
     LENIENT_TYPES,
     STRICT_TYPES,
     Counts,
     EvaluationReport,
     evaluate,
     evaluate_document,
-    render_table,
 )
-from loaders.gold import GOLD_RELATION_TYPES, GoldDocument, GoldError, load_gold
+from graph.model import DocumentInfo, Entity, Extraction, Relation, entity_id
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "evaluation"
 SHARED = Path(os.environ.get("TEJIDO_SHARED")
@@ -587,7 +587,7 @@ def test_evaluate_micro_averages_over_documents_and_reports_missing_ones() -> No
 
 def test_json_has_exactly_the_shape_other_tools_read() -> None:
     data = _fixture_report().to_json()
-    assert set(data) == {"overall", "documents"}
+    assert set(data) == {"overall", "macro", "documents"}
     assert set(data["documents"]) == {"a.txt", "b.txt"}
     score_keys = {"entities", "entities_strict", "levels", "relations", "duplicates", "overlaps"}
     counts_keys = {"tp", "fp", "fn", "precision", "recall", "f1"}
@@ -616,15 +616,68 @@ def test_json_has_exactly_the_shape_other_tools_read() -> None:
         {"name": "Ministerio de Economía", "gold": "national", "extracted": "regional"}]
 
 
-def test_render_table_shows_scores_documents_and_missing_ones() -> None:
-    table = render_table(_fixture_report())
-    assert isinstance(table, Table)
-    console = Console(record=True, width=200)
-    console.print(table)
-    text = console.export_text()
-    for expected in ("entity Institution", "relation COORDINATES_WITH", "a.txt", "b.txt",
-                     "c.txt", "0.67"):
+def test_macro_averages_are_means_over_the_documents_that_count_the_measure() -> None:
+    report = _fixture_report()
+    a, b = report.documents["a.txt"], report.documents["b.txt"]
+    macro = report.macro
+    institutions = macro.entities["Institution"]
+    # Macro: the mean of the per-document ratios, not the ratio of the summed counts.
+    assert institutions.documents == 2
+    assert institutions.precision == pytest.approx(
+        (a.entities["Institution"].precision + b.entities["Institution"].precision) / 2)
+    assert institutions.recall == pytest.approx(
+        (a.entities["Institution"].recall + b.entities["Institution"].recall) / 2)
+    assert institutions.f1 == pytest.approx(
+        (a.entities["Institution"].f1 + b.entities["Institution"].f1) / 2)
+    assert institutions.precision != pytest.approx(report.overall.entities["Institution"].precision)
+    # a type no document counts has no macro average instead of a 1.0 by convention
+    for t, counts_of_type in report.overall.entities.items():
+        counted = [d for d in (a, b) if sum(counts(d.entities[t]))]
+        assert macro.entities[t].documents == len(counted)
+        if not counted:
+            assert counts_of_type.tp + counts_of_type.fp + counts_of_type.fn == 0
+            assert macro.entities[t].f1 is None
+    levels = [d.levels.accuracy for d in (a, b) if d.levels.matched]
+    assert macro.levels.value == pytest.approx(sum(levels) / len(levels))
+    # overlaps were not ranked: no recall to average
+    assert macro.overlaps.value is None
+    data = report.to_json()["macro"]
+    assert data["entities"]["Institution"]["f1"] == pytest.approx(institutions.f1)
+    assert data["levels"] == {"documents": len(levels), "accuracy": macro.levels.value}
+
+
+def _rendered(report: EvaluationReport, width: int) -> str:
+    console = Console(record=True, width=width)
+    for table in render_tables(report):
+        assert isinstance(table, Table)
+        console.print(table)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_rendered_tables_fit_the_terminal_and_cut_nothing(width: int) -> None:
+    report = _fixture_report()
+    text = _rendered(report, width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    for expected in ("Institution", "COORDINATES_WITH", "mF1", "a.txt", "b.txt", "c.txt",
+                     f"{report.overall.entities['Institution'].f1:.2f}",
+                     f"{report.macro.entities['Institution'].f1:.2f}"):
         assert expected in text
+    # per document: the F1 of each document appears on its own row
+    for name, doc in report.documents.items():
+        row = next(line for line in text.splitlines() if line.strip().startswith(name)
+                   and "." in line.replace(name, ""))
+        assert f"{doc.entities['Institution'].f1:.2f}" in row
+
+
+def test_rendered_tables_fit_80_columns_on_the_shared_gold() -> None:
+    golds = {load_gold(p).document: load_gold(p) for p in sorted(REAL_GOLD.glob("*.yaml"))}
+    report = evaluate(REAL_GOLD, REAL_CORPUS,
+                      lambda path: extraction_from_gold(golds[path.name])[0])
+    text = _rendered(report, 80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text
 
 
 def test_evaluate_refuses_bad_gold_directories(tmp_path: Path) -> None:

@@ -232,3 +232,22 @@ def test_passages_never_overlap_and_skip_blank_lines(paginated: str) -> None:
         piece = text[span.start : span.end]
         assert piece == piece.strip() and piece
         assert "\n" not in piece
+
+
+# --- hostile input: one line repeated many times ------------------------------------------
+
+REPEATED = "Ministerio de Economía, Fomento y Turismo — Programa de Apoyo a la Pyme Regional 2024\n"
+
+
+def test_repeated_lines_are_cleaned_in_linear_time() -> None:
+    """5,000 / 10,000 / 20,000 copies of one line with no blank line between them: each copy
+    is a running-header candidate and all of them form one paragraph to join."""
+    from tests.growth import assert_linear
+
+    assert_linear(lambda n: REPEATED * n, clean_layout, (5_000, 10_000, 20_000))
+
+
+def test_repeated_lines_still_make_one_paragraph() -> None:
+    cleaned = clean_layout(REPEATED * 5_000).text
+    assert cleaned.count("\n") == 1
+    assert cleaned.count("Ministerio de Economía") == 5_000

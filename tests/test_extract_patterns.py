@@ -318,3 +318,28 @@ def test_words_that_only_look_like_triggers(phrase: str) -> None:
 )
 def test_levels_from_names(name: str, level: str | None) -> None:
     assert level_from_name(name) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "alias"),
+    [
+        # files of ../shared/bulk: "Decreto Supremo N° 029-2018-PCM" form in 566,
+        # lower-case "ley N° 19.880" in 440, "Ordenanza Regional N°" in 996
+        ("el Decreto Supremo N° 029-2018-PCM, que", "Decreto Supremo 029-2018-PCM",
+         "Decreto Supremo N° 029-2018-PCM"),
+        ("la Ordenanza Regional N° 005-2010-GRLL/CR.", "Ordenanza Regional 005-2010-GRLL/CR",
+         "Ordenanza Regional N° 005-2010-GRLL/CR"),
+        ("según la ley N° 19.880, que", "Ley 19.880", "ley N° 19.880"),
+        ("el DFL N° 1-19.175 fija", "DFL 1-19.175", "DFL N° 1-19.175"),
+        ("la Resolución Ministerial N° 123-2020-PRODUCE;",
+         "Resolución Ministerial 123-2020-PRODUCE",
+         "Resolución Ministerial N° 123-2020-PRODUCE"),
+        ("el D.S. N° 022-2017-PCM", "Decreto Supremo 022-2017-PCM",
+         "Decreto Supremo N° 022-2017-PCM"),
+    ],
+)
+def test_legal_identifiers_keep_their_suffixes(text: str, name: str, alias: str) -> None:
+    found = list(find_laws(text))
+    assert [c.name for c in found] == [name]
+    assert alias in found[0].aliases
+    assert text[found[0].start : found[0].end].rstrip(".;,") == text[found[0].start : found[0].end]

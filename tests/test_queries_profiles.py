@@ -169,14 +169,19 @@ def test_described_filters_state_every_pair_filter() -> None:
         level_pair: tuple[str, str] | None
         country: str | None
         theme: str | None
+        territory: str | None
 
-    assert profiles.described_filters(Filters(0.3, ("national", "local"), "CL", "tourism")) == {
+    described = profiles.described_filters(
+        Filters(0.3, ("national", "local"), "CL", "tourism", "Valparaíso")
+    )
+    assert described == {
         "min_score": 0.3,
         "level_pair": ["national", "local"],
         "country": "CL",
         "theme": "tourism",
+        "territory": "Valparaíso",
     }
-    assert profiles.described_filters(Filters(0.0, None, None, None))["level_pair"] is None
+    assert profiles.described_filters(Filters(0.0, None, None, None, None))["level_pair"] is None
 
 
 def test_unknown_place_names_become_places_inside_their_country() -> None:

@@ -6,7 +6,6 @@ import re
 import sqlite3
 import sys
 import threading
-import time
 import types
 from pathlib import Path
 
@@ -179,16 +178,12 @@ def test_reads_from_another_thread_during_an_open_write_transaction(
         except Exception as exc:  # reported below, in the test's own thread
             results["error"] = exc
 
-    started = time.monotonic()
     reader = threading.Thread(target=read)
     reader.start()
-    reader.join(timeout=10)
-    elapsed = time.monotonic() - started
+    reader.join()  # before the write ends: a read that waited for it would fail with "locked"
     writer.execute("ROLLBACK")
     writer.close()
-    assert not reader.is_alive()
     assert "error" not in results, results.get("error")
-    assert elapsed < 5
     assert results["search"] == [corfo().id]        # the committed state, not the open one
     assert results["stats"].revision == sqlite_store.revision()
     assert results["view"] == len(list(sqlite_store.entities()))
@@ -439,20 +434,34 @@ def _large_extraction(n_entities: int = 5000, n_relations: int = 10_000):
     return builder.build()
 
 
-def test_a_large_extraction_writes_quickly(sqlite_store: SQLiteStore) -> None:
+def test_a_large_extraction_is_written_whole(sqlite_store: SQLiteStore) -> None:
     extraction = _large_extraction()
-    started = time.perf_counter()
     result = sqlite_store.write(extraction)
-    elapsed = time.perf_counter() - started
     stats = sqlite_store.stats()
     assert stats.entities == {"Institution": 5000}
     assert sum(stats.relations.values()) == result.relations == len(
         {r.id for r in extraction.relations}
     )
-    assert elapsed < 2.0, f"writing 5,000 entities and 10,000 relations took {elapsed:.2f} s"
     assert [e.name for e in sqlite_store.search_entities("af4999")] == [
         "Agencia de Fomento número 4999"
     ]
+
+
+def test_write_time_grows_linearly(tmp_path: Path) -> None:
+    """Twice the entities and relations less than triple the CPU time of a write (the
+    absolute figure is measured by bench/hostile.py)."""
+    from tests.growth import assert_linear
+
+    stores = iter(range(1_000))
+
+    def write(extraction) -> None:
+        store = SQLiteStore(f"sqlite:///{tmp_path / f'{next(stores)}.db'}")
+        try:
+            store.write(extraction)
+        finally:
+            store.close()
+
+    assert_linear(lambda n: _large_extraction(n, 2 * n), write, (1_250, 2_500, 5_000))
 
 
 # ---------------------------------------------------------------------------- factory
@@ -525,3 +534,35 @@ def test_passages_round_trip_keeps_order_of_request(sqlite_store: SQLiteStore) -
     sqlite_store.write(extraction)
     first, second = extraction.passages[0], extraction.passages[1]
     assert sqlite_store.passages([second.id, first.id, second.id]) == [second, first]
+
+
+def test_a_store_of_schema_version_1_is_migrated_and_keeps_its_evidence(
+    sqlite_store_url: str,
+) -> None:
+    """Version 1 stores had no field and column on evidence: they are added on opening."""
+    store = open_store(sqlite_store_url)
+    extraction = taller_extraction()
+    store.write(extraction)
+    store.close()
+    raw = sqlite3.connect(sqlite_store_url.removeprefix("sqlite:///"))
+    raw.execute("ALTER TABLE evidence DROP COLUMN field")
+    raw.execute("ALTER TABLE evidence DROP COLUMN column_name")
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    store = open_store(sqlite_store_url)
+    try:
+        stored = {r.id: r for r in store.relations()}
+        assert set(stored) == {r.id for r in extraction.relations}
+        assert all(e.field is None for r in stored.values() for e in r.evidence)
+        seminario = seminario_extraction()
+        first = seminario.relations[0]
+        first.evidence[0] = first.evidence[0].model_copy(update={"field": "name", "column": "x"})
+        store.write(seminario)
+        cells = [e for r in store.relations() for e in r.evidence if e.field is not None]
+        assert [(e.field, e.column) for e in cells] == [("name", "x")]
+    finally:
+        store.close()
+    raw = sqlite3.connect(sqlite_store_url.removeprefix("sqlite:///"))
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    raw.close()

@@ -54,6 +54,9 @@ ThemeQuery = Annotated[str | None, Query(
 TopQuery = Annotated[int | None, Query(ge=1, le=MAX_TOP, description="rows returned (1 to 500)")]
 ScoreQuery = Annotated[float | None, Query(ge=0.0, le=1.0, description="lowest score kept")]
 FormatQuery = Annotated[Format, Query(description="json (default) or csv")]
+TerritoryQuery = Annotated[str | None, Query(
+    max_length=120, description="a state, region or municipality by name (Oaxaca): "
+    "what lies in it, a place inside it counting")]
 EntityQuery = Annotated[str, Query(pattern=ENTITY_ID_PATTERN, max_length=320,
                                    description="entity id")]
 
@@ -318,7 +321,7 @@ def path(
 
 @router.get("/overlap", response_class=Response, responses=_json_doc(OverlapAnswer),
             dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score"))])
+                                          "min_score", "territory"))])
 def overlap(
     request: Request,
     level_pair: LevelPairQuery = None,
@@ -326,12 +329,13 @@ def overlap(
     theme: ThemeQuery = None,
     top: TopQuery = None,
     min_score: ScoreQuery = None,
+    territory: TerritoryQuery = None,
     format: FormatQuery = "json",
     store: Store = Depends(get_store),
 ) -> Response:
     """Institution pairs ranked by the overlap of their competences, with what they share."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score)
+                           top=top, min_score=min_score, territory=territory)
     return analysis_response(
         request, store, format, "overlap", filters,
         answer=lambda revision, result: OverlapAnswer(**result.model_dump(), revision=revision),
@@ -341,7 +345,7 @@ def overlap(
 
 @router.get("/duplication", response_class=Response, responses=_json_doc(DuplicationAnswer),
             dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score", "institutions"))])
+                                          "min_score", "institutions", "territory"))])
 def duplication(
     request: Request,
     level_pair: LevelPairQuery = None,
@@ -352,13 +356,15 @@ def duplication(
     institutions: Annotated[Institutions | None, Query(
         description="any (default); different: run by different institutions; "
         "same: variants inside one institution")] = None,
+    territory: TerritoryQuery = None,
     format: FormatQuery = "json",
     store: Store = Depends(get_store),
 ) -> Response:
     """Instrument pairs ranked by duplication, with the score breakdown and both sides'
     evidence."""
     filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score, institutions=institutions)
+                           top=top, min_score=min_score, institutions=institutions,
+                           territory=territory)
     return analysis_response(
         request, store, format, "duplication", filters,
         answer=lambda revision, result: DuplicationAnswer(

@@ -65,6 +65,7 @@ class EntitySummary(BaseModel):
     level: str | None = None
     country: str | None = None
     sector: str | None = None
+    territory: str | None = None  # the place it belongs to (32 state DIFs share a name)
 
 
 class EntityPage(BaseModel):

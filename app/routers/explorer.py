@@ -41,9 +41,11 @@ from app.analyses import (
     coordination_ties,
     countries_in_graph,
     duplicate_pairs,
+    entities_in_territory,
     entities_with_theme,
     overlap_pairs,
     parse_filters,
+    parse_territory,
     parse_theme,
     theme_labels,
     themes_in_graph,
@@ -353,12 +355,15 @@ def search(
     level: Annotated[str | None, Query(max_length=40)] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     theme: Annotated[str | None, Query(max_length=80, description="theme id or label")] = None,
+    territory: Annotated[str | None, Query(
+        max_length=120, description="a state, region or municipality by name")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     store: Store = Depends(get_store),
 ) -> Response:
-    """``/entities`` with one more filter: ``theme`` (instruments carrying it, institutions
-    whose profile has it). Blank parameters are ignored."""
+    """``/entities`` with two more filters: ``theme`` (instruments carrying it, institutions
+    whose profile has it) and ``territory`` (what lies or acts in it, a place inside it
+    counting). Blank parameters are ignored."""
     label = label or None
     level = level or None
     country = (country or "").upper() or None
@@ -372,9 +377,16 @@ def search(
     graph = store.view()
     try:
         theme_id = parse_theme(theme, graph)
+        place = parse_territory(territory)
     except FilterError as exc:
         return JSONResponse({"detail": f"query parameter {exc}"}, 422)
-    found = search_entities(store, graph, q, label, level, country, theme_id, limit, offset)
+    allowed = None
+    if theme_id is not None:
+        allowed = entities_with_theme(graph, theme_id)
+    if place is not None:
+        in_place = entities_in_territory(graph, place)
+        allowed = in_place if allowed is None else allowed & in_place
+    found = search_entities(store, graph, q, label, level, country, allowed, limit, offset)
     items = [EntitySummary(**e.model_dump(include=set(EntitySummary.model_fields)))
              for e in found]
     return JSONResponse(EntityPage(items=items, limit=limit, offset=offset).model_dump())
@@ -382,13 +394,13 @@ def search(
 
 def search_entities(
     store: Store, graph: nx.MultiDiGraph, q: str | None, label: str | None, level: str | None,
-    country: str | None, theme: str | None, limit: int, offset: int,
+    country: str | None, allowed: frozenset[str] | None, limit: int, offset: int,
 ) -> list[Entity]:
-    """The store's search, narrowed to the entities that have ``theme`` when one is given."""
-    if theme is None:
+    """The store's search, narrowed to the ``allowed`` entities when a set is given."""
+    if allowed is None:
         return store.search_entities(q=q, label=label, level=level, country=country,
                                      limit=limit, offset=offset)
-    themed = entities_with_theme(graph, theme)
+    themed = allowed
     if not q or not q.strip():
         chosen = sorted(
             (n for n in themed

@@ -26,7 +26,8 @@
       type: document.getElementById("tj-filter-type"),
       level: document.getElementById("tj-filter-level"),
       country: document.getElementById("tj-filter-country"),
-      theme: document.getElementById("tj-filter-theme")
+      theme: document.getElementById("tj-filter-theme"),
+      territory: document.getElementById("tj-filter-territory")
     };
     var sequence = 0;
     var timer = null;
@@ -43,6 +44,7 @@
         var facts = [optionText(selects.type, item.label) || item.label];
         if (item.acronym) { facts.push(item.acronym); }
         facts.push(item.level ? optionText(selects.level, item.level) : "sin nivel");
+        if (item.territory) { facts.push(item.territory); }
         if (item.country) { facts.push(item.country); }
         var meta = document.createElement("span");
         meta.className = "tx-meta";
@@ -74,7 +76,8 @@
         return;
       }
       params.set("limit", "25");
-      var endpoint = params.has("theme") ? root + "/explore/search" : root + "/entities";
+      var endpoint = params.has("theme") || params.has("territory")
+        ? root + "/explore/search" : root + "/entities";
       status.textContent = "Buscando…";
       fetch(endpoint + "?" + params.toString(), { headers: { "Accept": "application/json" } })
         .then(function (response) {
@@ -99,6 +102,7 @@
     Object.keys(selects).forEach(function (name) {
       if (selects[name]) { selects[name].addEventListener("change", run); }
     });
+    if (selects.territory) { selects.territory.addEventListener("input", schedule); }
     if (input.value) { run(); }
   }
 

@@ -43,6 +43,38 @@ COMPONENT_LABELS: dict[str, str] = {
     "explicit": "declarado en un documento",
 }
 
+# Fields of an inventory row, as its cells are shown for evidence.
+CATALOG_FIELD_LABELS: dict[str, str] = {
+    "name": "nombre",
+    "responsible": "responsable",
+    "objective": "objetivo",
+    "description": "descripción",
+    "target_groups": "población",
+    "support_types": "tipo de apoyo",
+    "territory": "territorio",
+    "level": "nivel",
+    "budget": "presupuesto",
+    "year": "periodo",
+}
+
+# GAO categories of a duplication pair and the criteria that put it there.
+CATEGORY_LABELS: dict[str, str] = {
+    "duplication": "duplicación",
+    "overlap": "traslape",
+    "fragmentation": "fragmentación",
+}
+CRITERION_LABELS: dict[str, str] = {
+    "same_support": "mismo tipo de apoyo",
+    "same_beneficiaries": "misma población",
+    "same_themes": "mismos temas",
+    "similar_goals": "objetivos parecidos",
+    "territory_overlaps": "territorios que se tocan",
+    "separate_territories": "territorios distintos",
+    "different_bodies": "organismos distintos",
+    "same_body": "variante de un mismo organismo",
+    "near_copy": "texto casi idéntico",
+}
+
 CHANNEL_LABELS: dict[str, str] = {
     "coordinates_with": "coordinación declarada",
     "shared_body": "instancia compartida",
@@ -83,6 +115,21 @@ def facet_values(facet: str, values: Iterable[str]) -> str:
 def component_label(name: str) -> str:
     """The Spanish name of a score component (``target_groups`` → ``público``)."""
     return COMPONENT_LABELS.get(name, name.replace("_", " "))
+
+
+def catalog_field_label(name: str | None) -> str:
+    """The Spanish name of a field of an inventory row (``responsible`` → ``responsable``)."""
+    return CATALOG_FIELD_LABELS.get(name or "", (name or "").replace("_", " "))
+
+
+def category_label(name: str) -> str:
+    """The Spanish name of a GAO category (``fragmentation`` → ``fragmentación``)."""
+    return CATEGORY_LABELS.get(name, name)
+
+
+def criterion_label(name: str) -> str:
+    """The Spanish wording of a criterion of a GAO category."""
+    return CRITERION_LABELS.get(name, name.replace("_", " "))
 
 
 def channel_label(kind: str) -> str:

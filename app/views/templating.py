@@ -1,7 +1,8 @@
 """The Jinja environment of the explorer pages and the report (autoescaped, local files).
 
 Filters turn codes into Spanish words (``level``, ``entity_label``, ``facet``,
-``component``, ``channel``) and numbers into text (``score``, ``percent``).
+``component``, ``channel``, ``catalog_field``, ``category``, ``criterion``) and numbers
+into text (``score``, ``percent``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from app.views import assets
 from app.views.labels import (
     FACET_LABELS,
+    catalog_field_label,
+    category_label,
     channel_label,
     component_label,
+    criterion_label,
     entity_label,
     facet_value_label,
     level_label,
@@ -41,6 +45,9 @@ def environment() -> Environment:
         facet_name=lambda facet: FACET_LABELS.get(facet, facet),
         component=component_label,
         channel=channel_label,
+        catalog_field=catalog_field_label,
+        category=category_label,
+        criterion=criterion_label,
         score=score_text,
         percent=percent_text,
     )

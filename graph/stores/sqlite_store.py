@@ -50,7 +50,7 @@ from graph.stores.merging import (
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
@@ -96,7 +96,7 @@ _SCHEMA: tuple[str, ...] = (
         relation_id TEXT NOT NULL REFERENCES relations (id) ON DELETE CASCADE,
         passage_id TEXT NOT NULL, document_id TEXT NOT NULL,
         start INTEGER NOT NULL, "end" INTEGER NOT NULL, quote TEXT NOT NULL,
-        extractor TEXT NOT NULL, confidence REAL NOT NULL,
+        extractor TEXT NOT NULL, confidence REAL NOT NULL, field TEXT, column_name TEXT,
         UNIQUE (relation_id, document_id, start, "end", extractor))""",
     "CREATE INDEX evidence_document ON evidence (document_id)",
     """CREATE TABLE mentions (
@@ -149,8 +149,9 @@ _ENTITY_UPSERT = """
 """
 _EVIDENCE_INSERT = """
     INSERT OR IGNORE INTO evidence
-        (relation_id, passage_id, document_id, start, "end", quote, extractor, confidence)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        (relation_id, passage_id, document_id, start, "end", quote, extractor, confidence,
+         field, column_name)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _MENTION_INSERT = """
     INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text)
@@ -158,7 +159,15 @@ _MENTION_INSERT = """
 """
 _RELATION_COLUMNS = "id, source, type, target, properties"
 _EVIDENCE_COLUMNS = (
-    'relation_id, passage_id, document_id, start, "end", quote, extractor, confidence'
+    'relation_id, passage_id, document_id, start, "end", quote, extractor, confidence, '
+    "field, column_name"
+)
+# Statements bringing a store of schema version N - 1 to version N (index N - 2).
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 2: evidence of inventory cells names their field and column
+        "ALTER TABLE evidence ADD COLUMN field TEXT",
+        "ALTER TABLE evidence ADD COLUMN column_name TEXT",
+    ),
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -223,7 +232,7 @@ def _alias_rows(entity: Entity) -> list[tuple[str, str, str]]:
 
 def _evidence_row(relation_id: str, ev: Evidence) -> tuple:
     return (relation_id, ev.passage_id, ev.document_id, ev.start, ev.end, ev.quote,
-            ev.extractor, ev.confidence)
+            ev.extractor, ev.confidence, ev.field, ev.column)
 
 
 class SQLiteStore:
@@ -321,6 +330,11 @@ class SQLiteStore:
                         )
                     for statement in _SCHEMA:
                         conn.execute(statement)
+                else:
+                    for steps in _MIGRATIONS[version - 1:]:
+                        for statement in steps:
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -398,7 +412,7 @@ class SQLiteStore:
         for row in evidence_rows:
             evidence.setdefault(row[0], []).append(Evidence(
                 passage_id=row[1], document_id=row[2], start=row[3], end=row[4], quote=row[5],
-                extractor=row[6], confidence=row[7],
+                extractor=row[6], confidence=row[7], field=row[8], column=row[9],
             ))
         return [
             Relation(source=row[1], type=row[2], target=row[3],

@@ -19,7 +19,8 @@ from graph.model import (
 )
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
-from loaders.extract.lexicon import Lexicon
+from loaders.extract.countries import DocumentCountry
+from loaders.extract.lexicon import LexEntry, Lexicon
 from loaders.extract.segment import segment
 
 UNIT_KINDS = {"division", "working_group", "secretariat", "committee"}
@@ -72,6 +73,7 @@ class ExtractionContext:
         self.builders: dict[str, Builder] = {}
         self.alias_keys: dict[str, str] = {}
         self.relations: dict[str, Relation] = {}
+        self.country = DocumentCountry()  # set once the gazetteer matches are read
 
     # --- passages and evidence
     def set_passages(self) -> None:
@@ -112,6 +114,12 @@ class ExtractionContext:
         )
 
     # --- entities
+    def entry_for(self, name: str) -> LexEntry | None:
+        """The gazetteer entry ``name`` means in this document: of the document's country
+        first, else of no country, else of a country the document names; None when only
+        another country's entry carries the name (see :mod:`loaders.extract.countries`)."""
+        return self.country.pick(self.lexicon.lookup_all(name))
+
     def key_for(self, cand: Candidate) -> str:
         """The resolution key of a candidate: an alias already seen, a gazetteer entry, its name."""
         family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
@@ -122,7 +130,7 @@ class ExtractionContext:
         if alias_key:
             return alias_key
         if cand.source != "gazetteer":
-            entry = self.lexicon.lookup(cand.name)
+            entry = self.entry_for(cand.name)
             if entry is not None and label_family(entry.label) == family:
                 return f"{family}|{normalize_name(entry.name)}"
         return f"{family}|{norm}"
@@ -130,7 +138,7 @@ class ExtractionContext:
     def add(self, cand: Candidate) -> Builder:
         """Add a candidate to the entity its key names (created on first sight) and return it."""
         if cand.source != "gazetteer":
-            entry = self.lexicon.lookup(cand.name)
+            entry = self.entry_for(cand.name)
             if entry is not None and label_family(entry.label) == label_family(cand.label):
                 cand = candidate_from_entry(cand, entry)
         key = cand.key or self.key_for(cand)

@@ -139,7 +139,7 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
             b.level = None  # universities carry no governance level
         if b.label in ("Territory", "Person") or b.level or b.kind == "university":
             continue
-        b.level = level_from_name(" ".join(sorted(b.names)))
+        b.level = level_from_name(" ".join(sorted(b.names)), ctx.country.code)
     parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
     responsible: dict[str, list[str]] = defaultdict(list)
     for r in ctx.relations.values():
@@ -167,8 +167,8 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
         for _ in b.spans
     )
     # the document's country only when it is clearly one country's document
-    default_country = None
-    if countries:
+    default_country = ctx.country.code
+    if countries and default_country is None:
         top, n = countries.most_common(1)[0]
         if n >= 3 and n >= 0.7 * sum(countries.values()):
             default_country = top

@@ -153,20 +153,24 @@ def _find_running_headers(lines: list[str]) -> set[str]:
 
 
 def _in_furniture_block(keyed: list[str], index: int) -> bool:
-    """Whether line ``index`` sits in a block of at most three lines set off by a blank run."""
+    """Whether line ``index`` sits in a block of at most three lines set off by a blank run.
+
+    Only the few lines that can decide it are looked at (four lines of block, two blank lines
+    either side), so that calling it for every line of a long run stays linear.
+    """
     start = index
-    while start > 0 and keyed[start - 1]:
+    while start > 0 and keyed[start - 1] and index - start < 3:
         start -= 1
     end = index
-    while end + 1 < len(keyed) and keyed[end + 1]:
+    while end + 1 < len(keyed) and keyed[end + 1] and end - start < 3:
         end += 1
     if end - start >= 3:
         return False
     blank_before = 0
-    while start - 1 - blank_before >= 0 and not keyed[start - 1 - blank_before]:
+    while blank_before < 2 and start - 1 - blank_before >= 0 and not keyed[start - 1 - blank_before]:
         blank_before += 1
     blank_after = 0
-    while end + 1 + blank_after < len(keyed) and not keyed[end + 1 + blank_after]:
+    while blank_after < 2 and end + 1 + blank_after < len(keyed) and not keyed[end + 1 + blank_after]:
         blank_after += 1
     return blank_before >= 2 or blank_after >= 2 or start == 0
 
@@ -186,6 +190,66 @@ def _typical_width(lines: list[str]) -> int:
     return widths[len(widths) // 2] if widths else 0
 
 
+class _Line:
+    """An output line being built from input lines, kept in pieces so that joining thousands of
+    lines into one paragraph stays linear; decisions look only at its ends and its length."""
+
+    __slots__ = ("length", "parts", "tabbed")
+
+    _END = 200
+
+    def __init__(self, text: str = "") -> None:
+        self.parts = [text]
+        self.length = len(text)
+        self.tabbed = "\t" in text
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        self.tabbed = self.tabbed or "\t" in text
+
+    def drop_last(self) -> None:
+        """Remove the last character."""
+        self.rstrip(lambda piece: piece[:-1])
+
+    def rstrip(self, cut=str.rstrip) -> None:  # type: ignore[no-untyped-def]
+        """Remove trailing white space (or apply ``cut`` to the last non-empty piece)."""
+        while len(self.parts) > 1 and not self.parts[-1]:
+            self.parts.pop()
+        last = self.parts[-1]
+        self.parts[-1] = cut(last)
+        self.length -= len(last) - len(self.parts[-1])
+
+    def head(self) -> str:
+        """The first characters (at least 200, or all)."""
+        if len(self.parts) > 1 and len(self.parts[0]) < self._END:
+            return self.text()[: self._END]
+        return self.parts[0]
+
+    def tail(self) -> str:
+        """The last characters (at least 200, or all)."""
+        pieces: list[str] = []
+        size = 0
+        for piece in reversed(self.parts):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= self._END:
+                break
+        return "".join(reversed(pieces))
+
+    def stripped_length(self) -> int:
+        """``len(text.strip())`` without joining a long line."""
+        if self.length <= 2 * self._END:
+            return len(self.text().strip())
+        head, tail = self.head(), self.tail()
+        return self.length - (len(head) - len(head.lstrip())) - (len(tail) - len(tail.rstrip()))
+
+    def text(self) -> str:
+        if len(self.parts) > 1 and self.length <= 2 * self._END:
+            self.parts = ["".join(self.parts)]
+        return "".join(self.parts)
+
+
 def _join_lines(lines: list[str]) -> list[str]:
     """Join lines of one paragraph broken by PDF extraction; keep structural lines apart.
 
@@ -194,54 +258,59 @@ def _join_lines(lines: list[str]) -> list[str]:
     while ending on a connector ("... la integración en") continues after the blank.
     """
     width = _typical_width(lines)
-    out: list[str] = []
+    out: list[_Line] = []
     blank_after_connector = False
     for line in lines:
         stripped = line.strip()
         if not stripped:
+            last = out[-1] if out else None
             if (
-                out
-                and out[-1]
-                and _ENDS_ON_CONNECTOR.search(out[-1])
-                and "\t" not in out[-1]
-                and _is_structural(out[-1])
+                last is not None
+                and last.length
+                and _ENDS_ON_CONNECTOR.search(last.tail())
+                and not last.tabbed
+                and _is_structural(last.head())
             ):
                 blank_after_connector = True
                 continue
-            out.append("")
+            out.append(_Line())
             continue
-        prev = out[-1] if out else ""
+        prev = out[-1] if out else _Line()
         if blank_after_connector:
             blank_after_connector = False
             if stripped[:1].isalpha() and not _is_structural(line):
-                out[-1] = prev.rstrip() + " " + stripped
+                prev.rstrip()
+                prev.add(" " + stripped)
                 continue
-            out.append("")
-            prev = ""
+            out.append(_Line())
+            prev = _Line()
+        tail = prev.tail()
         can_join = (
-            prev
-            and "\t" not in prev
+            prev.length
+            and not prev.tabbed
             and not _is_structural(line)
-            and not prev.lstrip().startswith("#")
-            and not (prev.rstrip().endswith(":") and len(prev) < 80)
+            and not prev.head().lstrip().startswith("#")
+            and not (tail.rstrip().endswith(":") and prev.length < 80)
         )
         # a short line before a full-width one ends its paragraph; short lines in a row are a
         # narrow column (a table cell) and are joined
         short_line = (
-            width >= 50 and len(prev.strip()) < 0.6 * width and len(stripped) >= 0.6 * width
+            width >= 50 and prev.stripped_length() < 0.6 * width and len(stripped) >= 0.6 * width
         )
-        if can_join and prev.endswith("-") and stripped[:1].islower() and prev[-2:-1].isalpha():
-            out[-1] = prev[:-1] + stripped
-        elif can_join and prev.endswith("-") and stripped[:1].isupper() and prev[-2:-1].isalpha():
-            out[-1] = prev + stripped  # a compound broken at its hyphen: "Bío-" + "Bío"
+        if can_join and tail.endswith("-") and stripped[:1].islower() and tail[-2:-1].isalpha():
+            prev.drop_last()
+            prev.add(stripped)
+        elif can_join and tail.endswith("-") and stripped[:1].isupper() and tail[-2:-1].isalpha():
+            prev.add(stripped)  # a compound broken at its hyphen: "Bío-" + "Bío"
         elif can_join and (
             stripped[:1].islower()
-            or (not _SENTENCE_END.search(prev) and not (short_line and stripped[:1].isupper()))
+            or (not _SENTENCE_END.search(tail) and not (short_line and stripped[:1].isupper()))
         ):
-            out[-1] = prev.rstrip() + " " + stripped
+            prev.rstrip()
+            prev.add(" " + stripped)
         else:
-            out.append(stripped if "\t" not in line else line.rstrip(" "))
-    return out
+            out.append(_Line(stripped if "\t" not in line else line.rstrip(" ")))
+    return [line.text() for line in out]
 
 
 def clean_layout(raw: str) -> CleanText:

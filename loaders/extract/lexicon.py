@@ -81,6 +81,27 @@ def _needs_capital(form: str) -> bool:
     return len(words) == 1 or capitals > 1 or not form[0].isupper()
 
 
+class _LowerWords:
+    """The lower-case words of a document, collected on first use."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = {t.text for t in self._doc if t.is_lower}
+        return word in self._words
+
+
+def _word_in_capitals(doc: Doc, start: int, end: int, words: _LowerWords) -> bool:
+    """Whether an acronym match is a Spanish word of an upper-case heading: "RENDIR UNA CUENTA"
+    is not the Universidad Nacional de Asunción when the document also writes "una"."""
+    neighbours = [doc[i] for i in (start - 1, end) if 0 <= i < len(doc)]
+    in_capitals = any(t.is_upper and len(t.text) > 1 for t in neighbours)
+    return in_capitals and doc[start:end].text.lower() in words
+
+
 class Lexicon:
     """A compiled gazetteer: entries by key and the two phrase matchers."""
 
@@ -88,6 +109,7 @@ class Lexicon:
         nlp = _nlp()
         self.entries: list[LexEntry] = []
         self.by_name: dict[str, LexEntry] = {}
+        self.all_by_name: dict[str, list[LexEntry]] = {}
         self.acronyms: dict[str, list[LexEntry]] = {}
         self._norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -99,11 +121,14 @@ class Lexicon:
         """Add one entry; its name, aliases and acronyms become patterns."""
         index = len(self.entries)
         self.entries.append(entry)
-        for name in (entry.name, *entry.aliases):
-            self.by_name.setdefault(normalize_name(name), entry)
         for acronym in entry.acronyms:
             self.acronyms.setdefault(acronym, []).append(entry)
-            self.by_name.setdefault(normalize_name(acronym), entry)
+        for name in (entry.name, *entry.aliases, *entry.acronyms):
+            norm = normalize_name(name)
+            self.by_name.setdefault(norm, entry)
+            same = self.all_by_name.setdefault(norm, [])
+            if entry not in same:
+                same.append(entry)
         long_forms = [n for n in (entry.name, *entry.aliases) if n]
         exact_forms = list(entry.acronyms)
         if entry.case_sensitive:
@@ -117,6 +142,7 @@ class Lexicon:
     def match(self, doc: Doc) -> Iterator[Candidate]:
         """Every gazetteer span in ``doc`` as a candidate (overlaps are resolved later)."""
         vocab = doc.vocab
+        words = _LowerWords(doc)
         for matcher, source in ((self._norm, "gazetteer"), (self._exact, "gazetteer")):
             for match_id, start, end in matcher(doc):
                 index, needs_capital = vocab.strings[match_id][1:].split(":")
@@ -142,6 +168,8 @@ class Lexicon:
                 ):
                     continue
                 is_acronym = surface in entry.acronyms
+                if is_acronym and _word_in_capitals(doc, start, end, words):
+                    continue
                 yield Candidate(
                     span.start_char,
                     span.end_char,
@@ -165,6 +193,10 @@ class Lexicon:
     def lookup(self, name: str) -> LexEntry | None:
         """The entry carrying ``name`` as name, alias or acronym (normalised), if any."""
         return self.by_name.get(normalize_name(name))
+
+    def lookup_all(self, name: str) -> list[LexEntry]:
+        """Every entry carrying ``name`` as name, alias or acronym (normalised), in file order."""
+        return self.all_by_name.get(normalize_name(name), [])
 
 
 def lexicon_from_gazetteer(gazetteer) -> Lexicon:  # type: ignore[no-untyped-def]

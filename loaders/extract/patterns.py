@@ -182,10 +182,28 @@ _INSTITUTION_RE = re.compile(
 _INSTRUMENT_RE = re.compile(
     rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])(?P<tail>{_TAIL})"
 )
-_LAW_RE = re.compile(
-    r"\b(?P<head>Ley|Decreto(?:[ ]Supremo|[ ]Ley|[ ]con[ ]Fuerza[ ]de[ ]Ley)?|Resolución|Decisión|Ordenanza)"
-    r"[ ]+(?P<no>N[°º]\.?[ ]*|No\.?[ ]+|Nro\.?[ ]*|número[ ]+)?(?P<num>\d[\d.\-/]*\d|\d)"
+# Legal instruments with their number: "Ley N° 27867", "ley Nº 18.834", "Decreto Supremo N°
+# 029-2018-PCM", "Ordenanza Regional N.° 005-2010-GRLL/CR", "DFL N° 1-19.175", "Resolución
+# Ministerial N° 123-2020-PRODUCE". The head may be lower case ("la ley N° 19.880"); the number
+# keeps its suffixes (year, issuing body) and drops a sentence's closing dot.
+_LAW_HEAD = (
+    r"(?:ley(?:[ ]org[áa]nica)?|"
+    r"decreto(?:[ ]supremo|[ ]ley|[ ]con[ ]fuerza[ ]de[ ]ley|[ ]legislativo|[ ]de[ ]urgencia|"
+    r"[ ]regional|[ ]de[ ]alcald[íi]a|[ ]municipal|[ ]ejecutivo|[ ]exento)?|"
+    r"resoluci[óo]n(?:[ ]ministerial|[ ]ejecutiva[ ]regional|[ ]suprema|[ ]directoral|"
+    r"[ ]exenta|[ ]de[ ]alcald[íi]a|[ ]gerencial(?:[ ]regional|[ ]general[ ]regional)?|"
+    r"[ ]presidencial|[ ]jefatural|[ ]legislativa)?|"
+    r"ordenanza(?:[ ]regional|[ ]municipal)?|acuerdo(?:[ ]regional|[ ]de[ ]concejo)|"
+    r"decisi[óo]n|dictamen|D\.?F\.?L\.?|D\.[ ]?S\.|R\.[ ]?M\.)"
 )
+_LAW_RE = re.compile(
+    rf"(?<![\w.])(?P<head>(?i:{_LAW_HEAD}))"
+    r"[ ]+(?P<no>N\.?[ ]?[°º]\.?[ ]*|N[°º]?\.?[ ]+(?=\d)|No\.?[ ]+|Nro\.?[ ]*|N[úu]m\.?[ ]*|n[úu]mero[ ]+)?"
+    r"(?P<num>[A-Z]?\d(?:[\w/\-]|\.(?=\w))*\w|\d)"
+)
+_LAW_ABBREVIATIONS = {"dfl": "DFL", "d.f.l.": "DFL", "d.s.": "Decreto Supremo",
+                      "d. s.": "Decreto Supremo", "r.m.": "Resolución Ministerial",
+                      "r. m.": "Resolución Ministerial"}
 _QUOTED_RE = re.compile(
     r"\b(?P<ctx>proyecto|programa|iniciativa|plataforma|red|estudio|documento)s?[ ]+"
     r"[“\"«](?P<name>[^”\"»\n]{4,200})[”\"»]",
@@ -409,23 +427,36 @@ def find_trigger_objects(text: str) -> Iterator[Candidate]:
         )
 
 
+def _law_head(head: str) -> str:
+    """The head of a legal identifier as a title: "decreto supremo" → "Decreto Supremo"."""
+    head = re.sub(r"\s+", " ", head)
+    abbreviation = _LAW_ABBREVIATIONS.get(head.lower())
+    if abbreviation:
+        return abbreviation
+    small = {"de", "con", "la"}
+    return " ".join(w if w in small else w[:1].upper() + w[1:].lower() for w in head.split())
+
+
 def find_laws(text: str) -> Iterator[Candidate]:
-    """Laws, decrees and decisions with their number; the canonical name drops ``N°``."""
+    """Laws, decrees, ordinances and resolutions with their number, suffixes kept whole;
+    the canonical name drops ``N°`` (kept as an alias, so both spellings resolve to one)."""
     for m in _LAW_RE.finditer(text):
-        head = m.group("head")
+        head = _law_head(m.group("head"))
         num = m.group("num")
         canonical = f"{head} {num}"
         surface = text[m.start() : m.end()]
         aliases = [surface] if surface != canonical else []
-        if m.group("no"):
+        if f"{head} N° {num}" not in aliases:
             aliases.append(f"{head} N° {num}")
+        kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
             m.start(),
             m.end(),
             "Instrument",
             canonical,
             "law",
-            kind="law",
+            kind={"ordenanza": "ordinance", "resolución": "resolution"}.get(kind, kind)
+            if kind != "law" else "law",
             aliases=aliases,
             confidence=0.9,
         )

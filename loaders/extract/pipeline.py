@@ -29,6 +29,7 @@ from loaders.extract.context import (
     candidate_from_entry,
     label_family,
 )
+from loaders.extract.countries import settle_countries
 from loaders.extract.finish import finish
 from loaders.extract.layout import clean_layout
 from loaders.extract.levels import level_from_name
@@ -75,7 +76,7 @@ def extract_text(document: DocumentInfo, raw_text: str, lexicon: Lexicon) -> Ext
     ctx.set_passages()
 
     # 1. candidates from every recogniser
-    gaz = list(lexicon.match(make_doc(text)))
+    gaz, ctx.country = settle_countries(list(lexicon.match(make_doc(text))), text)
     laws = list(find_laws(text))
     quoted = list(find_quoted_names(text))
     patterns = [strip_country_suffix(c, lexicon) for c in find_head_names(text)]

@@ -58,7 +58,12 @@ Ratios with a zero denominator
     institution are 1.0: nothing could be missed.
 
 Overall scores are micro-averaged: true positives, false positives, false negatives, matched
-and correct levels, gold and found pairs are summed over documents before the ratios.
+and correct levels, gold and found pairs are summed over documents before the ratios. Macro
+averages sit beside them: the mean of the per-document ratios of a measure over the documents
+where that measure has something to count (a true or false positive or a false negative; a
+matched institution with a level; a gold pair), so that a document where a type neither
+occurs nor is extracted does not lift the mean with its 1.0 by convention. A measure no
+document counts has no macro average (``null``).
 """
 
 from __future__ import annotations
@@ -71,13 +76,8 @@ from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel, Field
-from rich.table import Table
 
-from graph.model import Entity, Extraction
-from graph.normalize import normalize_name
-from graph.projection import project
-from graph.vocab import UNDIRECTED_TYPES
-from loaders.gold import (
+from evaluation.gold import (
     GOLD_ENTITY_TYPES,
     GOLD_RELATION_TYPES,
     PROGRAMME_TYPES,
@@ -86,6 +86,10 @@ from loaders.gold import (
     GoldError,
     load_gold,
 )
+from graph.model import Entity, Extraction
+from graph.normalize import normalize_name
+from graph.projection import project
+from graph.vocab import UNDIRECTED_TYPES
 
 PairRanking = Callable[[nx.MultiDiGraph, int], list[tuple[str, str]]]
 Extractor = Callable[[Path], Extraction]
@@ -335,6 +339,77 @@ def combine(scores: Iterable[DocumentScores], name: str = "overall") -> Document
     return total
 
 
+class MacroCounts(BaseModel):
+    """Mean precision, recall and F1 of one type over the documents that count it."""
+
+    documents: int = 0
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+
+    @classmethod
+    def of(cls, counts: Iterable[Counts]) -> MacroCounts:
+        """Macro average of the documents' counts of one type (see the module docstring)."""
+        counted = [c for c in counts if c.tp + c.fp + c.fn]
+        if not counted:
+            return cls()
+        n = len(counted)
+        return cls(documents=n, precision=sum(c.precision for c in counted) / n,
+                   recall=sum(c.recall for c in counted) / n, f1=sum(c.f1 for c in counted) / n)
+
+
+class MacroRatio(BaseModel):
+    """Mean of a ratio (level accuracy, recall at k) over the documents that count it."""
+
+    documents: int = 0
+    value: float | None = None
+
+    @classmethod
+    def of(cls, values: Iterable[float | None]) -> MacroRatio:
+        """Mean of the values that are not None."""
+        kept = [v for v in values if v is not None]
+        return cls(documents=len(kept), value=sum(kept) / len(kept)) if kept else cls()
+
+
+class MacroScores(BaseModel):
+    """Macro averages of every measure over a set of documents."""
+
+    entities: dict[str, MacroCounts]
+    entities_strict: dict[str, MacroCounts]
+    levels: MacroRatio
+    relations: dict[str, MacroCounts]
+    duplicates: MacroRatio
+    overlaps: MacroRatio
+
+    @classmethod
+    def of(cls, scores: Iterable[DocumentScores]) -> MacroScores:
+        """Average each measure over the documents where it counts something."""
+        docs = list(scores)
+        return cls(
+            entities={t: MacroCounts.of(d.entities[t] for d in docs) for t in LENIENT_TYPES},
+            entities_strict={
+                t: MacroCounts.of(d.entities_strict[t] for d in docs) for t in STRICT_TYPES},
+            levels=MacroRatio.of(d.levels.accuracy for d in docs if d.levels.matched),
+            relations={
+                t: MacroCounts.of(d.relations[t] for d in docs) for t in GOLD_RELATION_TYPES},
+            duplicates=MacroRatio.of(d.duplicates.recall_at_k for d in docs if d.duplicates.gold),
+            overlaps=MacroRatio.of(d.overlaps.recall_at_k for d in docs if d.overlaps.gold),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Same groups as the micro scores; each entry names how many documents it averages."""
+        return {
+            "entities": {t: c.model_dump() for t, c in self.entities.items()},
+            "entities_strict": {t: c.model_dump() for t, c in self.entities_strict.items()},
+            "levels": {"documents": self.levels.documents, "accuracy": self.levels.value},
+            "relations": {t: c.model_dump() for t, c in self.relations.items()},
+            "duplicates": {"documents": self.duplicates.documents,
+                           "recall_at_k": self.duplicates.value},
+            "overlaps": {"documents": self.overlaps.documents,
+                         "recall_at_k": self.overlaps.value},
+        }
+
+
 class EvaluationReport(BaseModel):
     """Scores of every evaluated document, the documents that were missing, and the total."""
 
@@ -346,10 +421,16 @@ class EvaluationReport(BaseModel):
         """Micro-averaged scores over the evaluated documents."""
         return combine(self.documents.values())
 
+    @property
+    def macro(self) -> MacroScores:
+        """Macro-averaged scores over the evaluated documents."""
+        return MacroScores.of(self.documents.values())
+
     def to_json(self) -> dict[str, Any]:
-        """``{"overall": {...}, "documents": {FILE: {... , "details": {...}}}}``."""
+        """``{"overall": micro, "macro": {...}, "documents": {FILE: {..., "details": {...}}}}``."""
         return {
             "overall": self.overall.scores_json(),
+            "macro": self.macro.to_json(),
             "documents": {name: s.to_json() for name, s in self.documents.items()},
         }
 
@@ -655,7 +736,7 @@ def evaluate(
     """Evaluate ``extract`` on every gold file (``*.yaml``, ``*.yml``) of ``gold_dir``.
 
     A gold file whose document is not in ``docs_dir`` is listed in ``report.missing``.
-    Raises :class:`loaders.gold.GoldError` for a missing gold directory, one without gold
+    Raises :class:`evaluation.gold.GoldError` for a missing gold directory, one without gold
     files, an invalid gold file, or two gold files for the same document.
     """
     gold_dir, docs_dir = Path(gold_dir), Path(docs_dir)
@@ -682,54 +763,6 @@ def evaluate(
     return report
 
 
-# --------------------------------------------------------------------------- rendering
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
-
-
-def render_table(report: EvaluationReport) -> Table:
-    """A rich table: overall counts and P/R/F1 per score, plus F1 (or recall) per document."""
-    overall = report.overall
-    documents = list(report.documents.values())
-    caption = "micro-averaged over the documents; per document: F1, level accuracy, recall@k"
-    if report.missing:
-        caption += "\nmissing documents: " + ", ".join(
-            f"{m.document} ({m.gold})" for m in report.missing)
-    table = Table(title="Extraction evaluation", caption=caption)
-    for column in ("score", "tp", "fp", "fn", "P", "R", "F1"):
-        table.add_column(column, justify="left" if column == "score" else "right")
-    for document in documents:
-        table.add_column(document.document, justify="right")
-
-    def counts_rows(section: str, attribute: str, types: Iterable[str]) -> None:
-        for t in types:
-            c = getattr(overall, attribute)[t]
-            per_doc = [_fmt(getattr(d, attribute)[t].f1) for d in documents]
-            table.add_row(f"{section} {t}", str(c.tp), str(c.fp), str(c.fn),
-                          _fmt(c.precision), _fmt(c.recall), _fmt(c.f1), *per_doc)
-
-    counts_rows("entity", "entities", LENIENT_TYPES)
-    counts_rows("strict", "entities_strict", STRICT_TYPES)
-    wrong = overall.levels.matched - overall.levels.correct
-    table.add_row("levels (right / wrong)", str(overall.levels.correct), str(wrong), "", "", "",
-                  _fmt(overall.levels.accuracy), *[_fmt(d.levels.accuracy) for d in documents])
-    counts_rows("relation", "relations", GOLD_RELATION_TYPES)
-    pair_rows: list[tuple[str, PairScore, list[PairScore]]] = [
-        ("duplicates", overall.duplicates, [d.duplicates for d in documents]),
-        *[(f"duplicates {s}", overall.duplicates_by_strength[s],
-           [d.duplicates_by_strength[s] for d in documents]) for s in STRENGTHS],
-        ("overlaps", overall.overlaps, [d.overlaps for d in documents]),
-    ]
-    for label, pair, per_doc in pair_rows:
-        found = "–" if pair.found is None else str(pair.found)
-        missed = "–" if pair.found is None else str(pair.gold - pair.found)
-        table.add_row(f"{label} (recall@k)", found, "", missed, "",
-                      _fmt(pair.recall_at_k), "", *[_fmt(p.recall_at_k) for p in per_doc])
-    return table
-
-
 __all__ = [
     "LENIENT_TYPES",
     "PROGRAM_INSTRUMENT",
@@ -739,11 +772,13 @@ __all__ = [
     "DocumentScores",
     "EvaluationReport",
     "LevelScore",
+    "MacroCounts",
+    "MacroRatio",
+    "MacroScores",
     "MissingDocument",
     "PairScore",
     "combine",
     "evaluate",
     "evaluate_document",
-    "render_table",
     "type_key",
 ]

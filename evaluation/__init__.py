@@ -1,0 +1,1 @@
+"""Extraction evaluation: gold annotations, scoring rules, the callables scored and the report."""

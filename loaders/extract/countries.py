@@ -1,0 +1,166 @@
+"""The document's country, and gazetteer matches read in it.
+
+Many names exist in several countries ("Ministerio de Hacienda", "Consejo Regional",
+"Secretaría de Economía", the department "La Unión", the acronym "INIA"). The gazetteer
+matcher offers every entry a span names; which one the document means depends on where the
+document is from. The document's country is the one its unambiguous matches point to (places,
+institutions only one country has, the country's own name); once it is known:
+
+- of several entries one span names, those of the document's country (or of no country, the
+  international bodies) are kept;
+- a name that only another country's entry carries, in a document that never names that
+  other country, is the document's own body (or plan, fund...) of that name: it keeps its
+  kind and level (and, for a generic term, its singular and plural forms) and takes the
+  document's country;
+- an acronym or a place that only another country's entry carries, in a document that never
+  names that country, is dropped: it means something else here.
+
+A document whose matches point to no clear majority (a regional comparison, an international
+report) keeps every match as it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
+
+from loaders.extract.candidates import Candidate
+
+
+class _HasCountry(Protocol):
+    name: str
+    country: str | None
+
+
+E = TypeVar("E", bound=_HasCountry)
+
+# A clear majority: at least this many entries voting, this share of them, and twice the
+# runner-up (a Peruvian ordinance citing a Chilean law keeps Peru).
+MIN_VOTES = 3
+MIN_SHARE = 0.6
+MAX_VOTES_PER_ENTRY = 3  # one name repeated throughout a text is one piece of evidence
+
+
+@dataclass
+class DocumentCountry:
+    """The document's country (None when unclear) and every country the document names."""
+
+    code: str | None = None
+    named: set[str] = field(default_factory=set)
+
+    def fits(self, country: str | None) -> bool:
+        """Whether an entry of ``country`` can be meant in this document."""
+        return country is None or self.code is None or country == self.code or country in self.named
+
+    def pick(self, entries: Sequence[E]) -> E | None:
+        """Of gazetteer entries sharing one name, the one this document means: of its country,
+        else of no country, else of a country it names, else a generic term of another
+        country read as the document's own (the first one when the document's country is
+        unknown); None when none fits."""
+        if self.code is None:
+            return entries[0] if entries else None
+        for wanted in (self.code, None):
+            for entry in entries:
+                if entry.country == wanted:
+                    return entry
+        named = next((e for e in entries if self.fits(e.country)), None)
+        if named is not None:
+            return named
+        generic = next((e for e in entries if _common_noun(e.name)), None)
+        return replace(generic, country=self.code) if generic is not None else None
+
+
+def _by_span(cands: list[Candidate]) -> dict[tuple[int, int], list[Candidate]]:
+    groups: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for cand in cands:
+        groups[(cand.start, cand.end)].append(cand)
+    return groups
+
+
+def document_country(cands: list[Candidate]) -> DocumentCountry:
+    """The country the gazetteer matches ``cands`` point to, when one clearly dominates.
+
+    A span that no longer match contains votes for its entry's country when no entry of
+    another country carries that span and the entry is a proper name (generic terms such as
+    "Consejo regional" exist everywhere); an entry gives at most three votes however often it
+    is named. Countries named as such ("Perú") are recorded as named.
+    """
+    spans: Counter[tuple[str, str]] = Counter()
+    named: set[str] = set()
+    for group in _outermost(_by_span(cands)):
+        countries = {c.country for c in group}
+        if len(countries) != 1 or None in countries or all(_common_noun(c.name) for c in group):
+            continue
+        country = group[0].country or ""
+        spans[(country, group[0].name)] += 1
+        if any(c.label == "Territory" and c.kind == "country" for c in group):
+            named.add(country)
+    votes: Counter[str] = Counter()
+    for (country, _name), n in spans.items():
+        votes[country] += min(n, MAX_VOTES_PER_ENTRY)
+    ranked = votes.most_common(2)
+    if not ranked:
+        return DocumentCountry(None, named)
+    top, n = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    clear = n >= MIN_VOTES and n >= MIN_SHARE * sum(votes.values()) and n >= 2 * second
+    return DocumentCountry(top if clear else None, named)
+
+
+def _common_noun(name: str) -> bool:
+    """Whether a gazetteer name is a common noun ("Consejo regional", "municipalidades"): the
+    shipped files write generic terms in sentence case, and those exist in many countries."""
+    words = name.split()
+    return name.islower() or (len(words) > 1 and sum(ch.isupper() for ch in name) == 1)
+
+
+def _outermost(
+    groups: dict[tuple[int, int], list[Candidate]],
+) -> list[list[Candidate]]:
+    """The groups whose span lies inside no other group's span ("Central" inside "Banco
+    Central de Chile" names no Paraguayan department)."""
+    out: list[list[Candidate]] = []
+    reach = -1
+    for (_start, end), group in sorted(groups.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        if end <= reach:
+            continue
+        reach = end
+        out.append(group)
+    return out
+
+
+def _is_acronym(cand: Candidate, text: str) -> bool:
+    """Whether the match is a one-word form (an acronym such as INIA, or a single name)."""
+    return " " not in text[cand.start : cand.end].strip()
+
+
+def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
+    """Another country's entry read as the document's own body of that name: a generic term
+    ("Consejo regional") keeps its forms, kind and level; a proper name keeps only its words,
+    kind and level."""
+    if _common_noun(cand.name):
+        return replace(cand, country=country)
+    return replace(
+        cand, name=text[cand.start : cand.end], source="pattern", country=country,
+        acronym=None, aliases=[], parent=None, confidence=min(cand.confidence, 0.85),
+    )
+
+
+def settle_countries(cands: list[Candidate], text: str) -> tuple[list[Candidate], DocumentCountry]:
+    """Gazetteer matches ``cands`` of ``text`` read in the document's country (module doc)."""
+    where = document_country(cands)
+    if where.code is None:
+        return cands, where
+    out: list[Candidate] = []
+    for group in _by_span(cands).values():
+        fitting = [c for c in group if where.fits(c.country)]
+        if fitting:
+            out += fitting
+            continue
+        first = group[0]
+        if first.label != "Territory" and not _is_acronym(first, text):
+            out.append(_as_own(first, text, where.code))
+    out.sort(key=lambda c: c.start)
+    return out, where

@@ -1,0 +1,186 @@
+"""The document's country and gazetteer matches read in it (loaders.extract.countries).
+
+Unit tests build candidates by hand; end-to-end tests run the pipeline with the shipped
+gazetteer over short texts written the way Peruvian ordinances, Chilean laws and Mexican
+federal laws write. In ../shared/bulk, names that several countries' entries carry are common:
+"Ministerio de Hacienda" occurs in 112 of the 630 Chilean laws and its gazetteer entry exists
+for five countries; "Consejo Regional" occurs in 1,321 of the 1,463 Peruvian regional texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from graph.model import DocumentInfo, Extraction
+from loaders.extract.candidates import Candidate
+from loaders.extract.countries import DocumentCountry, document_country, settle_countries
+from loaders.extract.lexicon import Lexicon, default_lexicon, make_doc
+from loaders.extract.pipeline import extract_text
+
+
+def cand(start: int, end: int, name: str, country: str | None, label: str = "Institution",
+         kind: str | None = None) -> Candidate:
+    return Candidate(start, end, label, name, "gazetteer", country=country, kind=kind,
+                     acronym="X" if " " not in name else None, level="national")
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+def extract(raw: str, lexicon: Lexicon) -> Extraction:
+    info = DocumentInfo(
+        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.txt", format="txt"
+    )
+    return extract_text(info, raw, lexicon)
+
+
+def countries_of(extraction: Extraction, name: str) -> set[str | None]:
+    return {e.country for e in extraction.entities if e.name.casefold() == name.casefold()}
+
+
+# --- the document's country -------------------------------------------------------------------
+
+
+def test_a_clear_majority_of_proper_names_gives_the_country() -> None:
+    cands = [cand(0, 5, "Apurímac", "PE", "Territory", "region"),
+             cand(10, 15, "SUNAT", "PE"), cand(20, 30, "Gobierno Regional de Apurímac", "PE"),
+             cand(40, 50, "Ministerio de Hacienda", "CL"),
+             cand(40, 50, "Ministerio de Hacienda", "DO")]
+    assert document_country(cands).code == "PE"
+
+
+def test_generic_terms_and_shared_names_do_not_vote() -> None:
+    # "Consejo regional" (sentence case) is a generic term; a span two countries share is no vote
+    cands = [cand(i * 20, i * 20 + 16, "Consejo regional", "CL") for i in range(6)]
+    cands += [cand(200, 220, "Ministerio de Hacienda", "CL"),
+              cand(200, 220, "Ministerio de Hacienda", "DO")]
+    assert document_country(cands).code is None
+
+
+def test_a_name_repeated_gives_at_most_three_votes() -> None:
+    # one word eighteen times against two other countries' names does not make the document
+    cands = [cand(i * 10, i * 10 + 7, "Central", "PY", "Territory", "region") for i in range(18)]
+    cands += [cand(500, 520, "Instituto X", "CL"), cand(600, 620, "Servicio Y", "CL")]
+    where = document_country(cands)
+    assert where.code is None
+
+
+def test_a_match_inside_a_longer_match_does_not_vote() -> None:
+    cands = [cand(0, 25, "Banco Central de Chile", "CL"),
+             cand(6, 13, "Central", "PY", "Territory", "region")]
+    cands += [cand(30 + i * 10, 38 + i * 10, f"Servicio Nacional {i}", "CL") for i in range(2)]
+    assert document_country(cands).code == "CL"
+
+
+def test_countries_named_as_such_are_recorded() -> None:
+    cands = [cand(0, 4, "Perú", "PE", "Territory", "country"), cand(10, 16, "México", "MX",
+             "Territory", "country")]
+    assert document_country(cands).named == {"PE", "MX"}
+
+
+# --- matches read in the document's country ---------------------------------------------------
+
+
+PERU = [cand(0, 8, "Apurímac", "PE", "Territory", "region"), cand(10, 15, "SUNAT", "PE"),
+        cand(20, 49, "Gobierno Regional de Apurímac", "PE"), cand(50, 55, "INEI", "PE"),
+        cand(56, 59, "Perú", "PE", "Territory", "country")]
+
+
+def test_of_several_entries_for_one_span_the_document_country_is_kept() -> None:
+    text = " " * 60 + "Ministerio de Economía y Finanzas"
+    shared = [cand(60, 93, "Ministerio de Economía y Finanzas", c) for c in ("EC", "PE", "UY")]
+    kept, where = settle_countries([*PERU, *shared], text)
+    assert where.code == "PE"
+    assert [c.country for c in kept if c.start == 60] == ["PE"]
+
+
+def test_a_foreign_proper_name_becomes_the_document_countrys_body() -> None:
+    text = " " * 60 + "Secretaría de Economía"
+    kept, _ = settle_countries([*PERU, cand(60, 82, "Secretaría de Economía", "MX")], text)
+    (own,) = [c for c in kept if c.start == 60]
+    assert (own.name, own.country, own.source, own.level) == (
+        "Secretaría de Economía", "PE", "pattern", "national"
+    )
+
+
+def test_a_foreign_generic_term_keeps_its_forms_and_takes_the_country() -> None:
+    text = " " * 60 + "Consejo Regional"
+    generic = cand(60, 76, "Consejo regional", "CL")
+    generic.aliases = ["consejos regionales"]
+    kept, _ = settle_countries([*PERU, generic], text)
+    (own,) = [c for c in kept if c.start == 60]
+    assert (own.name, own.country) == ("Consejo regional", "PE")
+    assert own.aliases == ["consejos regionales"]
+
+
+def test_foreign_acronyms_and_places_are_dropped_unless_their_country_is_named() -> None:
+    text = " " * 60 + "SIN  Lara"
+    foreign = [cand(60, 63, "SIN", "BO"), cand(65, 69, "Lara", "VE", "Territory", "region")]
+    kept, _ = settle_countries([*PERU, *foreign], text)
+    assert all(c.start < 60 for c in kept)
+    named = [*foreign, cand(70, 79, "Venezuela", "VE", "Territory", "country")]
+    kept, _ = settle_countries([*PERU, *named], text + " Venezuela")
+    assert {c.name for c in kept if c.start >= 60} == {"Lara", "Venezuela"}
+
+
+def test_without_a_clear_country_every_match_stays() -> None:
+    cands = [cand(0, 5, "SUNAT", "PE"), cand(10, 15, "CORFO", "CL")]
+    kept, where = settle_countries(cands, "SUNAT     CORFO")
+    assert where == DocumentCountry(None, set()) and kept == cands
+
+
+def test_pick_prefers_the_document_country_then_no_country() -> None:
+    where = DocumentCountry("PE", {"MX"})
+    entries = [cand(0, 1, "A", "CL"), cand(0, 1, "A", None), cand(0, 1, "A", "PE")]
+    assert where.pick(entries).country == "PE"
+    assert where.pick(entries[:2]).country is None
+    assert where.pick([cand(0, 1, "A", "MX")]).country == "MX"
+    assert where.pick([cand(0, 1, "Ab Cd", "CL")]) is None
+    assert where.pick([cand(0, 1, "Consejo regional", "CL")]).country == "PE"
+
+
+# --- end to end with the shipped gazetteer ----------------------------------------------------
+
+
+PERU_TEXT = (
+    "ORDENANZA REGIONAL N° 007-2019-GR-APURIMAC/CR\n\n"
+    "El Consejo Regional del Gobierno Regional de Apurímac, en la Región Apurímac, con la "
+    "opinión de la SUNAT, de PRODUCE y del INEI, aprobó la presente ordenanza.\n\n"
+    "Artículo 1.- El Consejo Regional encarga a la Gerencia Regional de Desarrollo Económico "
+    "coordinar con el Ministerio de Economía y Finanzas y la Secretaría de Economía.\n"
+)
+
+
+def test_a_peruvian_ordinance_names_peruvian_bodies(lexicon: Lexicon) -> None:
+    extraction = extract(PERU_TEXT, lexicon)
+    assert countries_of(extraction, "Consejo regional") == {"PE"}
+    assert countries_of(extraction, "Ministerio de Economía y Finanzas") == {"PE"}
+    assert countries_of(extraction, "Secretaría de Economía") == {"PE"}
+
+
+def test_a_chilean_law_names_the_chilean_treasury(lexicon: Lexicon) -> None:
+    text = (
+        "LEY NÚM. 21.033\n\nCREA LA XVI REGIÓN DE ÑUBLE Y LAS PROVINCIAS DE DIGUILLÍN, PUNILLA"
+        " E ITATA\n\nArtículo 1.- Créase la Región de Ñuble. El Ministerio de Hacienda, la "
+        "Subsecretaría de Desarrollo Regional y Administrativo y el Gobierno Regional del "
+        "Biobío transferirán los recursos; la Región del Biobío y la comuna de Chillán.\n"
+    )
+    extraction = extract(text, lexicon)
+    assert countries_of(extraction, "Ministerio de Hacienda") == {"CL"}
+
+
+def test_a_document_naming_mexico_keeps_the_mexican_secretariat(lexicon: Lexicon) -> None:
+    text = PERU_TEXT + "\nComo en México, donde la Secretaría de Economía apoya a las MIPYMES.\n"
+    assert countries_of(extract(text, lexicon), "Secretaría de Economía") == {"MX"}
+
+
+def test_an_acronym_that_is_a_word_of_a_capital_heading_is_not_matched(lexicon: Lexicon) -> None:
+    heading = "ESTABLECE LA OBLIGACIÓN DE RENDIR UNA CUENTA PÚBLICA\n\nSe rinde una cuenta."
+    assert not [c for c in lexicon.match(make_doc(heading)) if c.name.startswith("Universidad")]
+    running = "Lo firman la UNA y la Universidad Católica; una copia queda en el archivo."
+    found = lexicon.match(make_doc(running))
+    assert [c for c in found if c.name.startswith("Universidad Nacional")]
