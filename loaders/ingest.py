@@ -12,11 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Literal
 
 from graph.model import Extraction
 from graph.resolve import InstitutionNames, resolve
-from graph.stores.base import Store, StoreUnavailable
+from graph.stores.base import Store
 from loaders.catalog import extract_catalog
 from loaders.catalog_mapping import ColumnMapping
 from loaders.document import Document, ReadError
@@ -52,6 +51,22 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def add(self, path: Path, outcome: FileOutcome) -> None:
+        """Count one file's outcome."""
+        if outcome.status == "unchanged":
+            self.unchanged += 1
+        elif outcome.status == "failed":
+            self.failures.append(Failure(str(path), outcome.reason or "failed"))
+        elif outcome.extraction is not None:
+            extraction = outcome.extraction
+            self.documents += 1
+            self.replaced += 1 if outcome.replaced else 0
+            self.skipped_rows += outcome.skipped_rows
+            self.entities.update(e.label for e in extraction.entities)
+            self.relations.update(r.type for r in extraction.relations)
+            self.evidence += sum(len(r.evidence) for r in extraction.relations)
+            self.warnings += [f"{path}: {w}" for w in extraction.warnings[:20]]
+
     @property
     def ok(self) -> bool:
         """Whether at least one file was ingested (or was already there unchanged)."""
@@ -83,14 +98,14 @@ def extract_file(
 
 @dataclass
 class FileOutcome:
-    """What ingesting one file did: ``status`` is ingested, unchanged or failed (``reason``)."""
+    """What happened to one file: ``ingested``, ``unchanged`` or ``failed`` (with why)."""
 
-    status: Literal["ingested", "unchanged", "failed"]
+    status: str
     document_id: str | None = None
-    replaced: bool = False
+    replaced: str | None = None
     reason: str | None = None
-    extraction: Extraction | None = None
     skipped_rows: int = 0
+    extraction: Extraction | None = None
 
 
 def ingest_file(
@@ -98,23 +113,32 @@ def ingest_file(
     store: Store,
     lexicon: Lexicon,
     *,
+    max_bytes: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    mappings: Sequence[ColumnMapping] = (),
     names: InstitutionNames | None = None,
-    label: str | None = None,
+    record_as: str | None = None,
+    mappings: Sequence[ColumnMapping] = (),
     progress: Progress | None = None,
 ) -> FileOutcome:
-    """Read, extract, resolve and store one file; a failure is returned, not raised.
+    """Read, extract, resolve and store one file; a failure is reported, not raised (an
+    unavailable store is raised). ``record_as`` is the path the document is recorded
+    under (an upload's client name rather than a server path); ``mappings`` are the user's
+    column mappings for inventories (see :func:`extract_file`).
 
-    Reading, extraction and resolution run under ``limits`` (``seconds`` included); the write
-    is one transaction and is never cut short. ``label`` replaces the path recorded for the
-    document (uploads). An unavailable store is raised: no other file could be stored either.
+    Reading, extraction and resolution run under ``limits`` (:mod:`loaders.limits`;
+    ``max_bytes``, when given, overrides ``limits.file_bytes``), ``seconds`` included; the
+    write is one transaction and is never cut short. ``progress`` hears how far a long read
+    has got.
     """
+    from graph.stores import StoreUnavailable
+
+    if max_bytes is not None:
+        limits = replace(limits, file_bytes=max_bytes)
     try:
         with time_limit(limits.seconds):
             doc = read(path, limits=limits, progress=progress)
-            if label is not None:
-                doc = doc.model_copy(update={"path": label})
+            if record_as is not None:
+                doc = doc.model_copy(update={"path": record_as})
             if store.has_document(doc.sha256):
                 return FileOutcome("unchanged", document_id=doc.sha256)
             extraction, skipped = extract_file(doc, lexicon, mappings)
@@ -124,6 +148,8 @@ def ingest_file(
             # (not stored yet) and records them again; they are idempotent
             store.add_merge_candidates(candidates)
         result = store.write(extraction)
+        if names is not None:
+            names.add(extraction.entities)
     except StoreUnavailable:
         raise
     except TimeLimitReached:
@@ -132,10 +158,8 @@ def ingest_file(
         return FileOutcome("failed", reason=exc.reason)
     except Exception as exc:  # one broken file must not stop the others
         return FileOutcome("failed", reason=f"{type(exc).__name__}: {exc}")
-    return FileOutcome(
-        "ingested", document_id=result.document_id, replaced=result.replaced,
-        extraction=extraction, skipped_rows=skipped,
-    )
+    return FileOutcome("ingested", document_id=result.document_id, replaced=result.replaced,
+                       skipped_rows=skipped, extraction=extraction)
 
 
 def ingest(
@@ -153,35 +177,22 @@ def ingest(
 
     ``on_file(path, status)`` is called after each file (for progress bars); status is one of
     ``ingested``, ``unchanged``, ``failed``. ``on_progress(path, note)`` hears how far a long
-    read has got. ``max_bytes``, when given, overrides ``limits.file_bytes``. ``mappings``
-    are the user's column mappings for inventories (see :func:`extract_file`).
+    read has got. ``mappings`` are the user's column mappings for inventories (see
+    :func:`extract_file`).
     """
     lexicon = lexicon or default_lexicon()
-    if max_bytes is not None:
-        limits = replace(limits, file_bytes=max_bytes)
     summary = IngestSummary()
-    names: InstitutionNames | None = None
+    names = InstitutionNames(store)
     for path in iter_files(paths):
-        names = names or InstitutionNames(store)
-        progress = None if on_progress is None else partial(on_progress, path)
-        outcome = ingest_file(
-            path, store, lexicon, limits=limits, mappings=mappings, names=names,
-            progress=progress,
-        )
-        if outcome.status == "unchanged":
-            summary.unchanged += 1
-        elif outcome.status == "failed":
-            summary.failures.append(Failure(str(path), outcome.reason or "failed"))
-        elif outcome.extraction is not None:
-            extraction = outcome.extraction
-            names.add(extraction.entities)
-            summary.documents += 1
-            summary.replaced += 1 if outcome.replaced else 0
-            summary.skipped_rows += outcome.skipped_rows
-            summary.entities.update(e.label for e in extraction.entities)
-            summary.relations.update(r.type for r in extraction.relations)
-            summary.evidence += sum(len(r.evidence) for r in extraction.relations)
-            summary.warnings += [f"{path}: {w}" for w in extraction.warnings[:20]]
-        if on_file is not None:
-            on_file(path, outcome.status)
+        outcome = FileOutcome("failed", reason="not read")
+        try:
+            outcome = ingest_file(
+                path, store, lexicon, max_bytes=max_bytes, limits=limits, names=names,
+                mappings=mappings,
+                progress=None if on_progress is None else partial(on_progress, path),
+            )
+            summary.add(path, outcome)
+        finally:
+            if on_file is not None:
+                on_file(path, outcome.status)
     return summary

@@ -11,7 +11,6 @@ file of the same name replaces the earlier version, as re-ingesting an edited fi
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -23,13 +22,11 @@ from starlette.datastructures import UploadFile
 from app.deps import get_settings, get_store
 from app.routers.api import ENTITY_ID_PATTERN
 from app.security import SavedUpload, client_file_name, require_write_token, save_upload
+from app.services.ingest import LexiconError, ingest_named_files, lexicon_for
 from app.settings import Settings
-from graph.gazetteer import GazetteerError
 from graph.stores import Store, StoreError, StoreUnavailable
 from graph.stores.base import MergeRecord
-from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.ingest import ingest_file
-from loaders.limits import DEFAULT_LIMITS
+from loaders.extract.lexicon import Lexicon
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
 
@@ -110,8 +107,8 @@ class UnmergeRequest(BaseModel):
 def upload_lexicon(settings: Settings) -> Lexicon:
     """The gazetteer the uploads are matched against (the shipped one plus users' files)."""
     try:
-        return default_lexicon(tuple(settings.gazetteer_paths))
-    except GazetteerError as exc:
+        return lexicon_for(settings.gazetteer_paths)
+    except LexiconError as exc:
         raise HTTPException(
             status_code=500, detail=f"the gazetteer cannot be loaded: {exc}"
         ) from exc
@@ -120,24 +117,20 @@ def upload_lexicon(settings: Settings) -> Lexicon:
 def ingest_upload(
     saved: SavedUpload, store: Store, lexicon: Lexicon, max_bytes: int
 ) -> UploadedFileResult:
-    """Read, extract, resolve and store one saved upload; a failure is reported, not raised.
+    """Ingest one saved upload (:func:`app.services.ingest.ingest_named_files`); a failure
+    is reported, not raised.
 
     The document is recorded under ``upload/<client name>``, never under the server path;
-    messages name the client's file, never the server path. The limits are those of
-    ``tejido ingest`` (:mod:`loaders.limits`), with ``max_bytes`` per file. An unavailable
-    store is raised (the application answers 503).
+    messages name the client's file, never the server path. An unavailable store is raised
+    (the application answers 503).
     """
     name = saved.client_name
-    outcome = ingest_file(
-        saved.path, store, lexicon, limits=replace(DEFAULT_LIMITS, file_bytes=max_bytes),
-        label=f"{UPLOAD_PATH_PREFIX}{name}",
-    )
+    [outcome] = ingest_named_files(store, [(saved.path, f"{UPLOAD_PATH_PREFIX}{name}")],
+                                   lexicon=lexicon, max_bytes=max_bytes)
     if outcome.status == "failed":
         return _failed(name, outcome.reason or "failed", saved.path)
-    return UploadedFileResult(
-        file=name, status=outcome.status, document_id=outcome.document_id,
-        replaced=outcome.replaced,
-    )
+    return UploadedFileResult(file=name, status=outcome.status,  # type: ignore[arg-type]
+                              document_id=outcome.document_id, replaced=outcome.replaced)
 
 
 def _failed(name: str, reason: str, server_path: Path) -> UploadedFileResult:
