@@ -35,9 +35,14 @@ run: install
 	$(BIN)/tejido ingest $(DOCS) --store $(STORE)
 	$(BIN)/tejido serve --store $(STORE) --port $(PORT)
 
+# The suite runs under tests/neo4j/with-neo4j.sh, which starts a Neo4j 5 community server from
+# Maven Central (cached in .cache/neo4j) for the Neo4j tests and stops it afterwards; without
+# Java 17 or Maven those tests are skipped and say why. --dist loadgroup keeps the Neo4j tests
+# on one worker, since the server has one database.
 test: install-test
 	$(BIN)/ruff check app evaluation graph loaders queries tests bench
-	$(BIN)/pytest -n 2 -q -p no:cacheprovider
+	TEJIDO_PYTHON=$(BIN)/python tests/neo4j/with-neo4j.sh \
+	  $(BIN)/pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 bench: install-test
 	$(BIN)/python -m bench.ingest
@@ -50,4 +55,4 @@ screenshots: install-test
 	TEJIDO_UPDATE_DOCS_IMAGES=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_explorer_pages.py
 
 clean:
-	rm -rf $(VENV) node_modules data .pytest_cache
+	rm -rf $(VENV) node_modules data .pytest_cache .cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import networkx as nx
 from pydantic import BaseModel
 
 from queries.results import PathResult
@@ -29,9 +30,33 @@ def safe_csv(rows: Iterable[Row]) -> str:
     return to_csv([{key: defuse(value) for key, value in row.items()} for row in rows])
 
 
-def results_csv(items: Iterable[BaseModel]) -> str:
-    """CSV of ties, gaps, brokers, overlap or duplicate pairs, or matrix cells."""
-    return safe_csv(to_rows(items))
+def named_rows(rows: list[Row], graph: nx.MultiDiGraph | None) -> list[Row]:
+    """``rows`` with the names of the institutions given by id (``responsible_a`` →
+    ``responsible_a_names``) and the territory of each side (``territory_a``, ...)."""
+    if graph is None:
+        return rows
+
+    def name(node: str) -> str:
+        return str(graph.nodes[node].get("name") or node) if node in graph else node
+
+    out = []
+    for row in rows:
+        named: Row = {}
+        for key, value in row.items():
+            named[key] = value
+            if key.startswith("responsible_") and isinstance(value, str):
+                named[f"{key}_names"] = "; ".join(name(v) for v in value.split("; ") if v)
+            if key in ("a", "b", "id") and isinstance(value, str) and value in graph:
+                suffix = "" if key == "id" else f"_{key}"
+                named[f"territory{suffix}"] = graph.nodes[value].get("territory") or ""
+        out.append(named)
+    return out
+
+
+def results_csv(items: Iterable[BaseModel], graph: nx.MultiDiGraph | None = None) -> str:
+    """CSV of ties, gaps, brokers, overlap or duplicate pairs, or matrix cells; with
+    ``graph``, the institutions given by id are named and each side's territory added."""
+    return safe_csv(named_rows(to_rows(items), graph))
 
 
 def path_rows(path: PathResult | None) -> list[Row]:

@@ -151,22 +151,33 @@ def _leads_by_role(properties: dict | None) -> bool:
     return bool(role) and normalize_name(str(role)) in LEAD_ROLES
 
 
-def _build_ties(graph: nx.MultiDiGraph) -> TieIndex:
-    pairs = relation_pairs(graph)
-    channels: dict[tuple[str, str], dict[tuple[str, str], list[_Edge]]] = {}
+_Channels = dict[tuple[str, str], dict[tuple[str, str], list[_Edge]]]
 
-    def add(a: str, b: str, kind: str, via: str, edges: Iterable[_Edge]) -> None:
-        if a == b:
-            return
-        key = (a, b) if a < b else (b, a)
-        bucket = channels.setdefault(key, {}).setdefault((kind, via), [])
-        bucket.extend(e for e in edges if e not in bucket)
 
-    for source, target in pairs.get("COORDINATES_WITH", ()):
-        if _is_institution(graph, source) and _is_institution(graph, target):
-            add(source, target, "coordinates_with", "", [(source, target, "COORDINATES_WITH")])
+def _add_channel(
+    channels: _Channels, a: str, b: str, kind: str, via: str, edges: Iterable[_Edge]
+) -> None:
+    """Record that ``a`` and ``b`` are tied through ``kind`` (``via`` a body or instrument)."""
+    if a == b:
+        return
+    key = (a, b) if a < b else (b, a)
+    bucket = channels.setdefault(key, {}).setdefault((kind, via), [])
+    bucket.extend(e for e in edges if e not in bucket)
 
-    # Coordination bodies: what institutions join (participate in, or are part of) and lead.
+
+@dataclass
+class _Bodies:
+    """Coordination bodies, the institutions that join and lead each, and what each
+    institution is responsible for."""
+
+    bodies: set[str]
+    joiners: dict[str, dict[str, _Edge]]
+    leaders: dict[str, dict[str, _Edge]]
+    owners: dict[str, dict[str, _Edge]]
+
+
+def _bodies(graph: nx.MultiDiGraph, pairs: dict[str, list[tuple[str, str]]]) -> _Bodies:
+    """Coordination bodies: what institutions join (participate in, or are part of) and lead."""
     joiners: dict[str, dict[str, _Edge]] = {}
     leaders: dict[str, dict[str, _Edge]] = {}
     for source, target in pairs.get("PARTICIPATES_IN", ()):
@@ -196,34 +207,49 @@ def _build_ties(graph: nx.MultiDiGraph) -> TieIndex:
     for body in bodies:
         for source, edge in owners.get(body, {}).items():
             leaders.setdefault(body, {}).setdefault(source, edge)
+    return _Bodies(bodies, joiners, leaders, owners)
 
-    for body in sorted(bodies):
-        members = joiners.get(body, {})
-        heads = leaders.get(body, {})
+
+def _shared_body_ties(graph: nx.MultiDiGraph, found: _Bodies, channels: _Channels) -> None:
+    """Members and heads of one body are tied through it; each is a member of the body."""
+    for body in sorted(found.bodies):
+        members = found.joiners.get(body, {})
+        heads = found.leaders.get(body, {})
         for (a, edge_a), (b, edge_b) in combinations(sorted(members.items()), 2):
-            add(a, b, "shared_body", body, [edge_a, edge_b])
+            _add_channel(channels, a, b, "shared_body", body, [edge_a, edge_b])
         for a, edge_a in sorted(members.items()):
             for b, edge_b in sorted(heads.items()):
-                add(a, b, "shared_body", body, [edge_a, edge_b])
+                _add_channel(channels, a, b, "shared_body", body, [edge_a, edge_b])
         if _is_institution(graph, body):
             for a, edge_a in sorted({**members, **heads}.items()):
-                add(a, body, "membership", "", [edge_a])
+                _add_channel(channels, a, body, "membership", "", [edge_a])
             for (a, edge_a), (b, edge_b) in combinations(sorted(heads.items()), 2):
-                add(a, b, "shared_body", body, [edge_a, edge_b])
+                _add_channel(channels, a, b, "shared_body", body, [edge_a, edge_b])
 
+
+def _build_ties(graph: nx.MultiDiGraph) -> TieIndex:
+    pairs = relation_pairs(graph)
+    channels: _Channels = {}
+    for source, target in pairs.get("COORDINATES_WITH", ()):
+        if _is_institution(graph, source) and _is_institution(graph, target):
+            _add_channel(channels, source, target, "coordinates_with", "",
+                         [(source, target, "COORDINATES_WITH")])
+    found = _bodies(graph, pairs)
+    _shared_body_ties(graph, found, channels)
     for source, target in pairs.get("PART_OF", ()):
         if (
-            target not in bodies
+            target not in found.bodies
             and _is_institution(graph, source)
             and _is_institution(graph, target)
         ):
-            add(source, target, "membership", "", [(source, target, "PART_OF")])
-
+            _add_channel(channels, source, target, "membership", "",
+                         [(source, target, "PART_OF")])
+    owners = found.owners
     for instrument in sorted(owners):
         if graph.nodes[instrument].get("label") not in INSTRUMENT_LABELS:
             continue
         for (a, edge_a), (b, edge_b) in combinations(sorted(owners[instrument].items()), 2):
-            add(a, b, "shared_instrument", instrument, [edge_a, edge_b])
+            _add_channel(channels, a, b, "shared_instrument", instrument, [edge_a, edge_b])
 
     tie_graph = nx.Graph()
     institutions = institution_table(graph)

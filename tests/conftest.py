@@ -1,13 +1,47 @@
-"""Shared fixtures. Stores: an embedded SQLite store in the test's own temporary folder."""
+"""Shared fixtures. Stores: an embedded SQLite store in the test's own temporary folder.
+
+Tests marked ``neo4j`` use the one Neo4j server of the run (``NEO4J_URI``, started by
+``tests/neo4j/with-neo4j.sh`` in ``make test``), whose community edition has one database:
+they run on one xdist worker (group ``neo4j``, with ``--dist loadgroup``) and, whatever the
+distribution, one at a time (a file lock per server), each starting from an empty store.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from graph.stores.sqlite_store import SQLiteStore
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Send every Neo4j test to the same xdist worker (``--dist loadgroup``)."""
+    for item in items:
+        if item.get_closest_marker("neo4j"):
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
+
+
+@pytest.fixture(autouse=True)
+def _neo4j_exclusive(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hold the server's lock for the whole of a Neo4j test (no lock for other tests)."""
+    uri = os.environ.get("NEO4J_URI")
+    if not uri or request.node.get_closest_marker("neo4j") is None:
+        yield
+        return
+    key = hashlib.sha256(uri.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"tejido-neo4j-{key}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture

@@ -67,13 +67,18 @@ from tests.store_contract import (
 # ---------------------------------------------------------------------------- the contract
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
+NEO4J_SKIP_REASON = (
+    "no Neo4j for the tests: "
+    + (os.environ.get("TEJIDO_NEO4J_UNAVAILABLE")
+       or "NEO4J_URI is not set (`make test` starts one; or run the suite under "
+          "tests/neo4j/with-neo4j.sh, or point NEO4J_URI at a scratch Neo4j 5)")
+)
 
 
 @pytest.mark.neo4j
 @pytest.mark.skipif(
     not NEO4J_URI,
-    reason="NEO4J_URI is not set: the store contract runs only against a real Neo4j 5 "
-           "(e.g. `docker compose up -d neo4j` and NEO4J_URI=neo4j://localhost:7687)",
+    reason=NEO4J_SKIP_REASON,
 )
 class TestNeo4jStoreContract(StoreContract):
     """The shared store contract, against the Neo4j at NEO4J_URI."""

@@ -295,11 +295,11 @@ class _StoredRelation:
     doc_ids: set[str] = field(default_factory=set)
 
 
-def _rows(tx: ManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+def _rows(tx: ManagedTransaction, query: str, /, **params: Any) -> list[dict[str, Any]]:
     return tx.run(query, params).data()
 
 
-def _value(tx: ManagedTransaction, query: str, key: str, **params: Any) -> Any:
+def _value(tx: ManagedTransaction, query: str, key: str, /, **params: Any) -> Any:
     record = tx.run(query, params).single()
     return record[key] if record is not None else None
 

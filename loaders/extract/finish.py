@@ -32,7 +32,7 @@ def _starting_with(
     return out
 
 
-def _merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
+def merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Merge a name that is the start of exactly one longer name of the same family
     ("Mesa Directiva" → "Mesa Directiva de eLAC2020"), and a person named by a subset of
     another person's names ("Oscar Chamat" → "Oscar Mauricio Chamat Núñez")."""
@@ -118,28 +118,38 @@ def _merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
         ctx.relations = moved
 
 
-def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
-    """Settle levels and countries, give entities stable ids and build the Extraction."""
-    _merge_short_forms(ctx, base)
-    text = ctx.text
-    builders = ctx.builders
-    # levels: gazetteer, name, parent, responsible institution, document majority
+def _majority(counts: Counter[str], share: float) -> str | None:
+    """The most common value when it has at least 3 votes and ``share`` of them."""
+    if not counts:
+        return None
+    top, n = counts.most_common(1)[0]
+    return top if n >= 3 and n >= share * sum(counts.values()) else None
+
+
+def _default_level(builders: dict[str, Builder]) -> str | None:
+    """The document's level for institutions nothing else places: only a clear majority of
+    the gazetteer institutions' mentions."""
     votes: Counter[str] = Counter()
     for b in builders.values():
         if b.label == "Institution" and b.from_gazetteer and b.level:
             votes[b.level] += len(b.spans)
-    # the document's level for institutions nothing else places: only a clear majority
-    default_level = None
-    if votes:
-        top_level, n = votes.most_common(1)[0]
-        if n >= 3 and n >= 0.6 * sum(votes.values()):
-            default_level = top_level
+    return _majority(votes, 0.6)
+
+
+def _levels_from_names(builders: dict[str, Builder], country: str | None) -> None:
+    """The level a name states (read in the document's country); universities have none."""
     for b in builders.values():
         if b.kind == "university":
             b.level = None  # universities carry no governance level
         if b.label in ("Territory", "Person") or b.level or b.kind == "university":
             continue
-        b.level = level_from_name(" ".join(sorted(b.names)), ctx.country.code)
+        b.level = level_from_name(" ".join(sorted(b.names)), country)
+
+
+def _levels_from_relations(ctx: ExtractionContext, default_level: str | None) -> None:
+    """Levels from the responsible institution, then the parent or the document's level;
+    countries from the parent; instruments take their responsible's level."""
+    builders = ctx.builders
     parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
     responsible: dict[str, list[str]] = defaultdict(list)
     for r in ctx.relations.values():
@@ -160,62 +170,67 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
         if b.label in ("Instrument", "Program") and not b.level:
             levels = [builders[s].level for s in responsible.get(b.key, []) if builders[s].level]
             b.level = levels[0] if levels else default_level
+
+
+def settle_levels(ctx: ExtractionContext) -> None:
+    """Levels from the gazetteer, the name, the responsible institution, the parent and the
+    document's majority; countries from the parent."""
+    default_level = _default_level(ctx.builders)
+    _levels_from_names(ctx.builders, ctx.country.code)
+    _levels_from_relations(ctx, default_level)
+
+
+def default_country(ctx: ExtractionContext) -> str | None:
+    """The document's country: the one its gazetteer matches settled on, else the country of
+    its institutions only when it is clearly one country's document."""
+    if ctx.country.code is not None:
+        return ctx.country.code
     countries = Counter(
         b.country
-        for b in builders.values()
+        for b in ctx.builders.values()
         if b.country and b.label == "Institution" and b.level != "supranational"
         for _ in b.spans
     )
-    # the document's country only when it is clearly one country's document
-    default_country = ctx.country.code
-    if countries and default_country is None:
-        top, n = countries.most_common(1)[0]
-        if n >= 3 and n >= 0.7 * sum(countries.values()):
-            default_country = top
-    # entities with stable ids
-    ids: dict[str, str] = {}
-    entities: list[Entity] = []
-    for b in builders.values():
-        if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
-            country = None
-        else:
-            country = b.country or (
-                default_country
-                if b.label != "Territory" and b.level in ("national", "regional", "local")
-                else None
-            )
-        name = _canonical_name(b)
-        eid = entity_id(
-            b.label,
-            f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
+    return _majority(countries, 0.7)
+
+
+def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) -> Entity:
+    """The entity a builder stands for, with its stable id."""
+    if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
+        country = None
+    else:
+        country = b.country or (
+            document_country
+            if b.label != "Territory" and b.level in ("national", "regional", "local")
+            else None
         )
-        ids[b.key] = eid
-        context = _context(ctx, b) if b.label == "Institution" else _details(b)
-        entities.append(
-            Entity(
-                id=eid,
-                label=b.label,
-                name=name,
-                aliases=sorted({n for n in b.names if n != name}),
-                acronym=b.acronym,
-                kind=b.kind,
-                level=b.level if b.label != "Territory" else None,
-                country=country,
-                sector=b.sector,
-                code=b.code,
-                objective=b.objective,
-                source="gazetteer" if b.from_gazetteer else None,
-                description=context,
-                extra=_extra(b),
-                **_facets(b, name, context),
-            )
-        )
-    for ent in entities:
-        if "refers_to" in ent.extra:
-            ent.extra["refers_to"] = sorted(
-                ids[k] for k in ent.extra["refers_to"] if k in ids and ids[k] != ent.id
-            )
-    relations: list[Relation] = []
+    name = _canonical_name(b)
+    eid = entity_id(
+        b.label,
+        f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
+    )
+    context = _context(ctx, b) if b.label == "Institution" else _details(b)
+    return Entity(
+        id=eid,
+        label=b.label,
+        name=name,
+        aliases=sorted({n for n in b.names if n != name}),
+        acronym=b.acronym,
+        kind=b.kind,
+        level=b.level if b.label != "Territory" else None,
+        country=country,
+        sector=b.sector,
+        code=b.code,
+        objective=b.objective,
+        source="gazetteer" if b.from_gazetteer else None,
+        description=context,
+        extra=_extra(b),
+        **_facets(b, name, context),
+    )
+
+
+def _relations(ctx: ExtractionContext, ids: dict[str, str]) -> list[Relation]:
+    """The context's relations between entities, by entity id; the same fact once."""
     merged: dict[str, Relation] = {}
     for r in ctx.relations.values():
         if r.source not in ids or r.target not in ids:
@@ -231,10 +246,15 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
             merged[new.id].add_evidence(new.evidence)
         else:
             merged[new.id] = new
-    relations = list(merged.values())
+    return list(merged.values())
+
+
+def _mentions(ctx: ExtractionContext, ids: dict[str, str]) -> list[Mention]:
+    """Each span of each entity inside a passage, once."""
+    text = ctx.text
     mentions: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
-    for b in builders.values():
+    for b in ctx.builders.values():
         for s, e, _src in b.spans:
             passage = ctx.passage_at(s)
             if passage is None or (ids[b.key], s, e) in seen:
@@ -243,6 +263,25 @@ def finish(ctx: ExtractionContext, base: list[Candidate]) -> Extraction:
             mentions.append(
                 Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
             )
+    return mentions
+
+
+def build_extraction(ctx: ExtractionContext) -> Extraction:
+    """Entities with stable ids, relations and mentions: the document's Extraction."""
+    document_country = default_country(ctx)
+    ids: dict[str, str] = {}
+    entities: list[Entity] = []
+    for b in ctx.builders.values():
+        entity = _entity(ctx, b, document_country)
+        ids[b.key] = entity.id
+        entities.append(entity)
+    for ent in entities:
+        if "refers_to" in ent.extra:
+            ent.extra["refers_to"] = sorted(
+                ids[k] for k in ent.extra["refers_to"] if k in ids and ids[k] != ent.id
+            )
+    relations = _relations(ctx, ids)
+    mentions = _mentions(ctx, ids)
     # merge entities that ended with the same id (e.g. singular/plural aliases)
     unique: dict[str, Entity] = {}
     for ent in entities:

@@ -25,14 +25,12 @@ from dataclasses import dataclass
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
-from loaders.extract.legal_duties import duties
 from loaders.extract.legal_names import (
     ORGAN,
     body_of_title,
     collective_member,
     is_organ,
 )
-from loaders.extract.legal_parents import unit_parents
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
@@ -326,9 +324,6 @@ def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Inde
         _record_members(ctx, base, index, body, members)
 
 
-def legal_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
-    """Relations stated by the structure of legal text (see the module docstring)."""
-    index = _Index(base)
-    membership_lists(ctx, base, index)
-    duties(ctx, base)
-    unit_parents(ctx)
+def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
+    """Membership lists of one document (see the module docstring)."""
+    membership_lists(ctx, base, _Index(base))

@@ -1,0 +1,30 @@
+"""The extraction components, one module each; importing the package registers them all.
+
+Their order is :data:`loaders.extract.pipeline.COMPONENTS`.
+"""
+
+from loaders.extract.components import (  # noqa: F401  (imported to register)
+    acronyms,
+    bare_acronyms,
+    countries,
+    duties,
+    entities,
+    finish,
+    gazetteer,
+    headings,
+    layout,
+    levels,
+    memberships,
+    name_parents,
+    named_levels,
+    overlaps,
+    patterns,
+    places,
+    segmentation,
+    sentences,
+    short_forms,
+    speakers,
+    tables,
+    territories,
+    unit_parents,
+)

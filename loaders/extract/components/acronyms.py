@@ -1,0 +1,70 @@
+"""Component ``acronyms``: acronym definitions link short and long forms ("Nombre (SIGLA)")."""
+
+from __future__ import annotations
+
+from loaders.extract.candidates import Candidate, resolve_overlaps
+from loaders.extract.context import candidate_from_entry, label_family
+from loaders.extract.patterns import AcronymDefinition, find_acronym_definitions, head_info
+from loaders.extract.registry import component
+from loaders.extract.state import ExtractionState
+
+
+def _long_form(
+    state: ExtractionState, d: AcronymDefinition, by_span: dict[tuple[int, int], Candidate]
+) -> Candidate | None:
+    """The candidate of a definition's long form, added to the candidates when it is new;
+    None when the long form is neither a name by its head noun nor a gazetteer entry, or
+    loses to a candidate already there. ``by_span`` indexes the candidates by span as they
+    were when last resolved, and is refreshed when a long form is added."""
+    found = by_span.get((d.long_start, d.long_end))
+    if found is not None:
+        return found
+    lexicon = state.lexicon
+    info = head_info(d.long)
+    entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
+    if info is None and entry is None:
+        return None
+    label = entry.label if entry else info.label  # type: ignore[union-attr]
+    long_cand = Candidate(
+        d.long_start,
+        d.long_end,
+        label,
+        d.long,
+        "definition",
+        kind=info.kind if info else None,
+        confidence=0.8,
+    )
+    state.base = resolve_overlaps([*state.base, long_cand])
+    by_span.clear()
+    by_span.update({(c.start, c.end): c for c in state.base})
+    return long_cand if by_span.get((long_cand.start, long_cand.end)) is long_cand else None
+
+
+@component("acronyms")
+def acronyms(state: ExtractionState) -> None:
+    """Find acronym definitions; the long form takes the acronym as an alias (and the
+    gazetteer entry the acronym names); one acronym defined twice is one entity."""
+    state.definitions = find_acronym_definitions(state.text, state.base)
+    defined: dict[str, Candidate] = {}
+    by_span = {(c.start, c.end): c for c in state.base}
+    for d in state.definitions:
+        long_cand = _long_form(state, d, by_span)
+        if long_cand is None:
+            continue
+        entry = state.lexicon.lookup(d.short)
+        if (
+            entry is not None
+            and d.short in entry.acronyms
+            and long_cand.source != "gazetteer"
+            and label_family(entry.label) == label_family(long_cand.label)
+        ):
+            replacement = candidate_from_entry(long_cand, entry)
+            state.base[state.base.index(long_cand)] = replacement
+            long_cand = replacement
+        long_cand.acronym = long_cand.acronym or d.short
+        long_cand.aliases = [*long_cand.aliases, d.short]
+        first = defined.setdefault(d.short, long_cand)
+        if first is not long_cand and first.source != "gazetteer":
+            # the same acronym defined again with another long form: one entity
+            first.aliases = [*first.aliases, long_cand.name]
+            long_cand.key = state.ctx.key_for(first)

@@ -1,0 +1,80 @@
+"""Component ``speakers``: people of speaker lines, their affiliations, units and parents."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from loaders.extract.candidates import Candidate
+from loaders.extract.context import UNIT_KINDS
+from loaders.extract.registry import component
+from loaders.extract.speakers import ROLE_WORDS, SpeakerLine
+from loaders.extract.state import ExtractionState
+from loaders.extract.structure import role_institutions, trailing_organisation
+
+_UNIT_GAP = re.compile(r"\s*(?:\([^()]*\))?\s*(?:,|de|del|de la)?\s*(?:\n\s*)?")
+
+
+def line_institutions(state: ExtractionState, line: SpeakerLine) -> list[Candidate]:
+    """Institutions after the speaker's name, and on the next line when they fill most of it
+    (the affiliation may continue there: "División ... (DDPE)")."""
+    text, base = state.text, state.base
+    in_rest = [
+        c
+        for c in base
+        if line.rest_start <= c.start and c.end <= line.rest_end and c.label == "Institution"
+    ]
+    next_end = text.find("\n", line.line_end + 1)
+    next_line = text[line.line_end + 1 : next_end if next_end > 0 else len(text)]
+    nxt = [
+        c
+        for c in base
+        if line.line_end < c.start
+        and c.end <= line.line_end + 1 + len(next_line)
+        and c.label == "Institution"
+    ]
+    if nxt and sum(c.length for c in nxt) >= 0.6 * len(next_line.strip()):
+        in_rest += nxt
+    return in_rest
+
+
+def speaker_line(state: ExtractionState, line: SpeakerLine) -> None:
+    """One speaker line: the person, AFFILIATED_WITH each institution, unit PART_OF parent."""
+    ctx, text = state.ctx, state.text
+    rest = text[line.rest_start : line.rest_end]
+    in_rest = line_institutions(state, line)
+    role_insts = role_institutions(ctx, line.rest_start, rest)
+    if not in_rest and not role_insts and not ROLE_WORDS.search(rest):
+        return
+    if not in_rest and not role_insts:
+        role_insts = trailing_organisation(ctx, line.rest_start, rest)
+    if state.lexicon.lookup(line.name) is not None:
+        return
+    person = ctx.add(
+        Candidate(line.name_start, line.name_end, "Person", line.name, "speaker", confidence=0.9)
+    )
+    insts = in_rest + role_insts
+    keys: list[str] = []
+    for inst in insts:
+        key = inst.key or ctx.key_for(inst)
+        if key not in keys:
+            keys.append(key)
+        ctx.relate(
+            person.key, "AFFILIATED_WITH", key, line.line_start, line.line_end, "speaker", 0.9
+        )
+    for a, b in pairwise(insts):
+        a_b = ctx.builders.get(a.key or "")
+        if (
+            a_b is not None
+            and a_b.kind in UNIT_KINDS
+            and _UNIT_GAP.fullmatch(text[a.end : b.start])
+        ):
+            ctx.relate(a.key, "PART_OF", b.key, line.line_start, line.line_end, "speaker", 0.8)
+    state.speaker_context.append((line.line_start, keys))
+
+
+@component("speakers")
+def speakers(state: ExtractionState) -> None:
+    """Speaker lines ("Name, Role, Institution"): people, affiliations, unit → parent."""
+    for line in state.speaker_lines:
+        speaker_line(state, line)

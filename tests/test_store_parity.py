@@ -1,0 +1,89 @@
+"""The same input gives the same graph and the same answers on SQLite and on Neo4j.
+
+The shared sample corpus is ingested into a SQLite store and into the Neo4j at
+``NEO4J_URI`` (``make test`` starts one); both must then hold identical documents,
+entities, relations with their evidence, mentions and merge candidates, project the same
+view, and give identical results for every analysis of :data:`app.analyses.ANALYSES`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from app.analyses import ANALYSES, AnalysisFilters
+from graph.stores.base import Store
+from graph.stores.neo4j_store import Neo4jStore
+from graph.stores.sqlite_store import SQLiteStore
+from loaders.ingest import ingest
+from tests.store_contract import full_dump
+from tests.test_store_neo4j import NEO4J_SKIP_REASON
+
+SHARED = Path(
+    os.environ.get("TEJIDO_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared"
+)
+CORPUS = SHARED / "corpus"
+
+pytestmark = [
+    pytest.mark.neo4j,
+    pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason=NEO4J_SKIP_REASON),
+]
+
+
+def view_dump(graph: nx.MultiDiGraph) -> dict:
+    """A view's nodes with their data and its edges with theirs, in a fixed order."""
+    nodes = sorted((str(n), repr(sorted(d.items()))) for n, d in graph.nodes(data=True))
+    edges = sorted(
+        (str(a), str(b), str(k), repr(sorted(d.items())))
+        for a, b, k, d in graph.edges(keys=True, data=True)
+    )
+    return {"nodes": nodes, "edges": edges}
+
+
+def analysis_dump(store: Store) -> dict[str, list]:
+    """Every analysis with default filters, its rows as JSON-ready data."""
+    graph = store.view()
+    filters = AnalysisFilters()
+    return {
+        name: [row.model_dump(mode="json") if hasattr(row, "model_dump") else row
+               for row in analysis.items(graph, filters)]
+        for name, analysis in ANALYSES.items()
+    }
+
+
+@pytest.fixture
+def neo4j_store() -> Iterator[Neo4jStore]:
+    """The Neo4j of the run, emptied."""
+    store = Neo4jStore.from_env()
+    store.clear()
+    yield store
+    store.close()
+
+
+def test_the_corpus_gives_identical_stores_and_answers(
+    neo4j_store: Neo4jStore, tmp_path: Path
+) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS}: the shared sample corpus is absent (set TEJIDO_SHARED)")
+    sqlite = SQLiteStore(f"sqlite:///{tmp_path / 'tejido.db'}")
+    try:
+        sqlite_summary = ingest([CORPUS], sqlite)
+        neo4j_summary = ingest([CORPUS], neo4j_store)
+        assert not sqlite_summary.failures and not neo4j_summary.failures
+        assert sqlite_summary.documents == neo4j_summary.documents > 0
+
+        expected, got = full_dump(sqlite), full_dump(neo4j_store)
+        assert got["stats"]["relations"] and got["stats"]["evidence"] > 0
+        for part in ("documents", "entities", "relations", "mentions", "candidates", "stats"):
+            assert got[part] == expected[part], part
+
+        assert view_dump(neo4j_store.view()) == view_dump(sqlite.view())
+        expected_answers = analysis_dump(sqlite)
+        assert any(expected_answers.values())
+        assert analysis_dump(neo4j_store) == expected_answers
+    finally:
+        sqlite.close()
