@@ -259,3 +259,46 @@ def test_a_package_declaring_sizes_it_does_not_hold_is_not_trusted(tmp_path: Pat
     member.file_size = 10  # a lie: the stream holds more
     with pytest.raises(zipfile.BadZipFile), archive.open(member) as stream:
         stream.read()
+
+
+# --------------------------------------------------------------------------- CSV injection
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cells(text: str) -> list[str]:
+    import csv
+
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("# ")]
+    return [cell for row in csv.reader(io.StringIO("".join(lines))) for cell in row]
+
+
+def test_spreadsheet_formulas_are_defused_in_every_csv_export(tmp_path: Path) -> None:
+    """An inventory whose programme names start with =, +, - and @: the CLI export and the
+    analysis endpoints write them behind an apostrophe (OWASP CSV injection)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.fixtures.settings import settings_for
+
+    hostile.formula_inventory_csv(tmp_path / "inventario.csv")
+    url = sqlite_url(tmp_path / "tejido.db")
+    assert run_tejido("ingest", str(tmp_path / "inventario.csv"), "--store", url).returncode == 0
+    exported = run_tejido("export", "--format", "csv", "--store", url, "--out",
+                          str(tmp_path / "csv"))
+    assert exported.returncode == 0, exported.stderr
+    texts = {name: (tmp_path / "csv" / name).read_text(encoding="utf-8")
+             for name in ("nodes.csv", "edges.csv")}
+    with TestClient(create_app(settings=settings_for(url))) as client:
+        for path in ("/analysis/duplication", "/analysis/overlap", "/analysis/gaps"):
+            response = client.get(path, params={"format": "csv", "min_score": 0}
+                                  if path == "/analysis/duplication" else {"format": "csv"})
+            assert response.status_code == 200, response.text
+            texts[path] = response.text
+    cells = {where: csv_cells(text) for where, text in texts.items()}
+    for where, found in cells.items():
+        assert found, where
+        assert not [cell for cell in found if cell.startswith(FORMULA_STARTS)], where
+    for formula in hostile.FORMULA_CELLS:
+        assert f"'{formula}" in cells["nodes.csv"]
+    assert "'+1+1" in cells["/analysis/duplication"]
