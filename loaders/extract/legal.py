@@ -43,6 +43,9 @@ MEMBERSHIP = re.compile(
     r"\b(?:integrad[oa]s?|conformad[oa]s?|compuest[oa]s?|constituid[oa]s?)[ \t]+"
     r"(?:de[ \t]+la[ \t]+siguiente[ \t]+(?:manera|forma)|seg[uú]n[ \t]+(?:el[ \t]+)?detalle"
     r"[ \t]+siguiente|por)\b"
+    r"|\bcompuest[oa]s?[ \t]+de\b"
+    r"|\bse[ \t]+(?:integra(?:r[áa])?n?|conforma(?:r[áa])?n?)[ \t]+(?:por|con)\b"
+    r"|\bse[ \t]+compon(?:e|en|dr[áa]n?)[ \t]+(?:de|por)\b"
     r"|\b(?:son|ser[áa]n)[ \t]+(?:sus[ \t]+)?(?:miembros|integrantes)\b"
     r"|\b(?:lo|la)[ \t]+(?:integran|integrarán|conforman|conformarán|componen)\b",
     re.IGNORECASE,
@@ -169,7 +172,7 @@ def _membership_body(
 
 _ROLE_CLAUSE = re.compile(
     r",?[ \t]+(?:quien(?:es)?|el[ \t]+cual|la[ \t]+cual|que[ \t]+(?:lo|la)[ \t]+presid|"
-    r"en[ \t]+calidad[ \t]+de|o[ \t]+su[ \t]+representante|el[ \t]+que|la[ \t]+que)\b"
+    r"en[ \t]+calidad[ \t]+de|o[ \t]+su[ \t]+representante|el[ \t]+que|la[ \t]+que|como)\b"
     r"|[;:]",
     re.IGNORECASE,
 )

@@ -21,7 +21,8 @@ _LIST_OPENING = re.compile(
 _INLINE_END = re.compile(r"\.(?=[ \t]*\n|[ \t]+[A-ZÁÉÍÓÚÑ¿\"“]|$)|:[ \t]*\n|\n[ \t]*\n")
 _INLINE_SPLIT = re.compile(
     r"[ \t]*(?:,|;|[ \t]y[ \t]|[ \t]e[ \t])[ \t]*"
-    r"(?=(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|el|la|los|las|\(|[A-ZÁÉÍÓÚÑ]))"
+    r"(?=(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|el|la|los|las|\(|[A-ZÁÉÍÓÚÑ]|"
+    r"[a-zñ]\)|\d{1,2}\)))"
 )
 # a paragraph of prose ends a list: a finite verb of a rule, in a long line
 _PROSE = re.compile(
@@ -62,13 +63,22 @@ def article_end(article_starts: list[int], offset: int, text_end: int) -> int:
 def _inline_units(text: str, start: int, end: int) -> list[Unit]:
     m = _INLINE_END.search(text, start, min(end, start + 700))
     stop = m.start() if m else min(end, start + 700)
-    units: list[Unit] = []
+    spans: list[tuple[int, int]] = []
     cursor = start
     for sep in _INLINE_SPLIT.finditer(text, start, stop):
-        units.append(Unit(cursor, sep.start(), cursor))
+        spans.append((cursor, sep.start()))
         cursor = sep.end()
-    units.append(Unit(cursor, stop, cursor))
-    return [u for u in units if u.end - u.start > 2]
+    spans.append((cursor, stop))
+    units: list[Unit] = []
+    for s, e in spans:
+        lead = re.match(r"[\s:,;]*", text[s:e])
+        body = s + (lead.end() if lead else 0)
+        marker = ITEM_MARKER.match(text, body, e)
+        if marker is not None and marker.end() > body and re.match(r"\w", text[body]):
+            body = marker.end()  # "a) El Gobernador ..." inside a sentence
+        if e - body > 2:
+            units.append(Unit(s, e, body))
+    return units
 
 
 # an item marker inside a joined paragraph: "... a) Presidencia. b) Vicepresidencia."
