@@ -66,6 +66,12 @@ _LIAISON = re.compile(
     r"solicitar)\b[^.;\n]{0,60}?\b(?:a|al|a[ \t]+la|a[ \t]+los|a[ \t]+las|ante)\b",
     re.IGNORECASE,
 )
+FUNDED = re.compile(
+    r"\bcon[ \t]+cargo[ \t]+(?:a[ \t]+los?[ \t]+|al[ \t]+)(?:presupuesto|pliego|recursos|"
+    r"fondos)(?:[ \t]+(?:institucional|asignados?))?[ \t]+(?:de[ \t]+la|del|de[ \t]+los|de)[ \t]+"
+    r"|\bfinanciad[oa]s?[ \t]+(?:por|con[ \t]+(?:recursos|aportes)[ \t]+(?:de[ \t]+la|del|de))[ \t]+",
+    re.IGNORECASE,
+)
 _APPROVED = re.compile(
     r"\b(?:HA[ \t]+APROBADO|ha[ \t]+aprobado|APROB[OÓ]|aprobaron|APROBARON|ACORD[OÓ]|"
     r"ha[ \t]+acordado|HA[ \t]+DADO[ \t]+SU[ \t]+APROBACI[OÓ]N)\b"
@@ -75,6 +81,16 @@ _TITLE_LINE = re.compile(
     r"(?m)^[ \t#*_]*(?P<name>(?:LEY|DECRETO|ORDENANZA|RESOLUCI[ÓO]N|REGLAMENTO|C[ÓO]DIGO)"
     r"[ \t]+[A-ZÁÉÍÓÚÑ ,.°º\-]{8,200}?)[ \t]*$"
 )
+_HEADING_LINE = re.compile(r"(?m)^#{1,3}[ \t]+\S[^\n]*$")
+_FRONT_MATTER = re.compile(r"---[ \t]*\n.{0,3000}?[ \t\n]---[ \t]*\n", re.DOTALL)
+
+
+def _front_matter_end(text: str) -> int:
+    """Where a Markdown file's YAML front matter ends (0 without one)."""
+    m = _FRONT_MATTER.match(text)
+    return m.end() if m else 0
+
+
 _SMALL_WORDS = {"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al", "con",
                 "por", "sobre", "que", "o", "u"}
 
@@ -122,9 +138,15 @@ class LegalText:
     def _own_instrument(self) -> str | None:
         """The document's own instrument: the law, decree or ordinance its title names (the
         first one in its first lines; an upper-case title line becomes one)."""
-        title = _TITLE_LINE.search(self.text, 0, min(len(self.text), 800))
-        limit = title.end() if title else min(len(self.text), 1500)
-        for cand in self.between(0, limit, "Instrument"):
+        begin = _front_matter_end(self.text)
+        heading = _HEADING_LINE.search(self.text, begin, min(len(self.text), begin + 2000))
+        if heading is not None:
+            for cand in self.between(heading.start(), heading.end(), "Instrument"):
+                if cand.source == "law" or cand.kind in ("law", "regulation", "ordinance"):
+                    return cand.key
+        title = _TITLE_LINE.search(self.text, begin, min(len(self.text), begin + 800))
+        limit = title.end() if title else min(len(self.text), begin + 1500)
+        for cand in self.between(begin, limit, "Instrument"):
             if cand.source == "law" or cand.kind in ("law", "regulation", "ordinance"):
                 return cand.key
         if title is None:
@@ -161,6 +183,16 @@ def _first_institution(legal: LegalText, start: int, end: int) -> Candidate | No
     return found[0] if found else None
 
 
+def _acting_unit(legal: LegalText, holder: Candidate, end: int) -> Candidate:
+    """ "a la Gerencia General Regional, a través de la Gerencia de Desarrollo Económico":
+    the unit named after "a través de" carries out the duty."""
+    m = THROUGH.match(legal.text, holder.end, end)
+    if m is None:
+        return holder
+    after = legal.between(m.end(), end, "Institution")
+    return after[0] if after and after[0].start == m.end() and after[0].key else holder
+
+
 def _joined_institutions(legal: LegalText, first: Candidate, end: int) -> list[Candidate]:
     """``first`` and the institutions joined to it by "y" ("al Servicio Agrícola y Ganadero
     y al Ministerio de Salud"): several holders share a duty."""
@@ -189,9 +221,10 @@ def commissions(legal: LegalText) -> None:
         first = _first_institution(legal, trigger.end(), min(end, trigger.end() + 80))
         if first is None or not first.key:
             continue
+        first = _acting_unit(legal, first, end)
         joint = _joined_institutions(legal, first, end)
         partners = [k for k in _coordinated(legal, first.end, end) if k != first.key]
-        objects = legal.objects(joint[-1].end, end)
+        objects = legal.objects(joint[-1].end, end) or legal.objects(trigger.end(), first.start)
         s, e = legal.sentence_start(trigger.start()), end
         for obj in objects:
             if len(joint) == 1:
@@ -273,6 +306,20 @@ def charged_authorities(legal: LegalText) -> None:
             ctx.relate(holder.key, "RESPONSIBLE_FOR", obj, s, e, "legal charge", 0.7)
 
 
+def funders(legal: LegalText) -> None:
+    """ "se financiará con cargo al presupuesto del Ministerio de Agricultura": the
+    institution FUNDS what the sentence is about (its instrument, or the document's own)."""
+    ctx = legal.ctx
+    for m in FUNDED.finditer(legal.text):
+        after = legal.between(m.end(), m.end() + 150, "Institution")
+        if not after or after[0].start != m.end() or not after[0].key:
+            continue
+        s, e = legal.sentence_start(m.start()), legal.sentence_end(m.end())
+        own = legal.own_instrument if _THIS_INSTRUMENT.search(legal.text, s, m.start()) else None
+        for obj in [own] if own else legal.objects(s, m.start()):
+            ctx.relate(after[0].key, "FUNDS", obj, s, e, "legal funding", 0.65)
+
+
 def issuing_council(legal: LegalText) -> None:
     """The council that approved an ordinance the document states ("HA APROBADO LA
     ORDENANZA REGIONAL SIGUIENTE") is RESPONSIBLE_FOR it."""
@@ -304,4 +351,5 @@ def duties(ctx: ExtractionContext, base: list[Candidate]) -> None:
     functions(legal)
     acting_units(legal)
     charged_authorities(legal)
+    funders(legal)
     issuing_council(legal)
