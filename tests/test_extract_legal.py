@@ -203,3 +203,28 @@ def test_list_units_read_headings_roles_and_skip_page_headers() -> None:
     assert units[1].heading_role == "secretariat"
     assert "GOBIERNO REGIONAL DE PUNO" not in lines
     assert len(units) == 4
+
+
+FUNDING_AND_THROUGH = """# Ley 99.999
+
+Artículo 1º.- Corresponderá la fiscalización de la presente ley al Servicio Agrícola y
+Ganadero y al Ministerio de Salud.
+
+Artículo 2º.- Encárguese a la Gerencia General Regional, a través de la Gerencia Regional de
+Desarrollo Económico, en coordinación con la Dirección Regional de Turismo, el Plan de
+Promoción Turística.
+
+Artículo 3º.- El mayor gasto fiscal que signifique la aplicación de esta ley se financiará con
+cargo al presupuesto del Ministerio de Agricultura.
+"""
+
+
+def test_shared_duties_acting_units_and_funding(lexicon: Lexicon) -> None:
+    ex = extract(FUNDING_AND_THROUGH, lexicon)
+    law = next(e.name for e in ex.entities if "99.999" in e.name)
+    co = relations(ex, "CO_RESPONSIBLE_FOR")
+    assert {("Servicio Agrícola y Ganadero", law), ("Ministerio de Salud", law)} <= co
+    plan = "Plan de Promoción Turística"
+    assert ("Gerencia Regional de Desarrollo Económico", plan) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Dirección Regional de Turismo", plan) in co
+    assert ("Ministerio de Agricultura", law) in relations(ex, "FUNDS")
