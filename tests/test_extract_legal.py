@@ -228,3 +228,19 @@ def test_shared_duties_acting_units_and_funding(lexicon: Lexicon) -> None:
     assert ("Gerencia Regional de Desarrollo Económico", plan) in relations(ex, "RESPONSIBLE_FOR")
     assert ("Dirección Regional de Turismo", plan) in co
     assert ("Ministerio de Agricultura", law) in relations(ex, "FUNDS")
+
+
+def test_territorial_divisions(lexicon: Lexicon) -> None:
+    text = (
+        "Artículo 2º.- Créase la Provincia de Valle Alto, que comprende las comunas de: "
+        "Santa Rita, Los Molles y San Anselmo. Su capital es la ciudad de Santa Rita.\n"
+    )
+    ex = extract(text, lexicon)
+    part_of = relations(ex, "PART_OF")
+    assert {
+        ("Santa Rita", "Provincia de Valle Alto"),
+        ("Los Molles", "Provincia de Valle Alto"),
+        ("San Anselmo", "Provincia de Valle Alto"),
+    } <= part_of
+    kinds = {e.name: e.kind for e in ex.entities if e.label == "Territory"}
+    assert kinds["Provincia de Valle Alto"] == "province" and kinds["Los Molles"] == "commune"

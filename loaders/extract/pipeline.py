@@ -6,7 +6,7 @@ state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is th
 
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
 bare_acronyms → speakers → headings → tables → unit_parents → sentences → memberships →
-duties → name_parents → territories →
+duties → name_parents → divisions → territories →
 named_levels → short_forms → levels → finish.
 
 A :class:`Pipeline` may be composed from other names (a component of one's own registered
@@ -43,6 +43,7 @@ COMPONENTS: tuple[str, ...] = (
     "memberships",  # members of legal lists, presiding and secretariat roles, organs
     "duties",  # commissions, functions, acting units, charged authorities, issuers
     "name_parents",  # parents read from names: generic units, regional structure
+    "divisions",  # territories a law lists as the divisions of another
     "territories",  # territories named in institution names
     "named_levels",  # levels and countries names state
     "short_forms",  # short forms of longer names

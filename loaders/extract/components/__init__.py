@@ -7,6 +7,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     acronyms,
     bare_acronyms,
     countries,
+    divisions,
     duties,
     entities,
     finish,
