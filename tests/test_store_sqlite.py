@@ -242,7 +242,6 @@ def test_two_store_objects_on_one_file_see_each_other(sqlite_store_url: str) -> 
 def test_hostile_search_input_never_raises(sqlite_store: SQLiteStore, q: str) -> None:
     sqlite_store.write(taller_extraction())
     assert isinstance(sqlite_store.search_entities(q), list)
-    assert isinstance(sqlite_store.search_passages(q), list)
 
 
 def test_search_words_are_quoted_and_the_last_is_a_prefix() -> None:
@@ -250,22 +249,6 @@ def test_search_words_are_quoted_and_the_last_is_a_prefix() -> None:
     assert fts_match_expression('AND ("corfo"') == '"AND" "corfo"*'
     assert fts_match_expression('" * (') is None
     assert fts_match_expression("NEAR") == '"NEAR"*'
-
-
-def test_search_passages_is_accent_insensitive(sqlite_store: SQLiteStore) -> None:
-    taller = taller_extraction()
-    sqlite_store.write(taller)
-    sqlite_store.write(seminario_extraction())
-    hits = sqlite_store.search_passages("COORDINACION")
-    assert {p.document_id for p in hits} == {
-        taller.document.id, seminario_extraction().document.id
-    }
-    only_taller = sqlite_store.search_passages("coordinación", document_id=taller.document.id)
-    assert [p.text for p in only_taller] == [
-        "CORFO trabaja en coordinación con el Gobierno Regional del Biobío."
-    ]
-    sqlite_store.write(taller_edited_extraction())
-    assert sqlite_store.search_passages("subsecretaría") == []
 
 
 def test_search_finds_names_absorbed_later(sqlite_store: SQLiteStore) -> None:
