@@ -52,23 +52,23 @@ from graph.stores.support import SupportRecord, records_of, settle
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
 
-# Version 2: what each document said about each entity and relation (graph.stores.support).
+# Version 3: what each document said about each entity and relation (graph.stores.support).
 _SUPPORT_SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE support (
+    """CREATE TABLE IF NOT EXISTS support (
         item_id TEXT NOT NULL,
         document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
         kind TEXT NOT NULL, ingested_at TEXT NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY (item_id, document_id)) WITHOUT ROWID""",
-    "CREATE INDEX support_document ON support (document_id)",
+    "CREATE INDEX IF NOT EXISTS support_document ON support (document_id)",
 )
-# A version-1 store gets records from what it holds: each entity is supported by the
+# A version-2 store gets records from what it holds: each entity is supported by the
 # documents that mention it, each relation by the documents of its evidence.
-_MIGRATE_1_TO_2: tuple[str, ...] = (
+_SUPPORT_FROM_CONTENT: tuple[str, ...] = (
     *_SUPPORT_SCHEMA,
     """INSERT OR IGNORE INTO support (item_id, document_id, kind, ingested_at, data)
         SELECT DISTINCT e.id, p.document_id, 'entity', d.ingested_at, e.data
@@ -80,7 +80,6 @@ _MIGRATE_1_TO_2: tuple[str, ...] = (
                         'properties', json(r.properties), 'evidence', json('[]'))
         FROM evidence ev JOIN relations r ON r.id = ev.relation_id
         JOIN documents d ON d.id = ev.document_id""",
-    "PRAGMA user_version = 2",
 )
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
@@ -197,6 +196,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE evidence ADD COLUMN field TEXT",
         "ALTER TABLE evidence ADD COLUMN column_name TEXT",
     ),
+    _SUPPORT_FROM_CONTENT,  # 3: support records (graph.stores.support)
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -342,10 +342,7 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version == 1:
-                    for statement in _MIGRATE_1_TO_2:
-                        conn.execute(statement)
-                elif version == 0:
+                if version == 0:
                     if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                         raise StoreUnavailable(
                             f"{self.path}: a SQLite database, but not a Tejido store "
