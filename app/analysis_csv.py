@@ -1,7 +1,7 @@
 """The analyses as CSV, in the row layouts of :mod:`queries.tabular` (shared with the CLI).
 
-Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) are prefixed with an apostrophe: names come from documents.
+Cells that a spreadsheet would read as a formula are defused
+(:func:`graph.spreadsheet_safety.defuse`): names come from documents.
 Paths, which :mod:`queries.tabular` has no layout for, get one row per hop.
 """
 
@@ -9,19 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import networkx as nx
 from pydantic import BaseModel
 
+from graph.spreadsheet_safety import defuse
 from queries.results import PathResult
 from queries.tabular import Row, to_csv, to_rows
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse(value: object) -> object:
-    """``value``, or a string made safe to open in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def safe_csv(rows: Iterable[Row]) -> str:
@@ -29,9 +22,33 @@ def safe_csv(rows: Iterable[Row]) -> str:
     return to_csv([{key: defuse(value) for key, value in row.items()} for row in rows])
 
 
-def results_csv(items: Iterable[BaseModel]) -> str:
-    """CSV of ties, gaps, brokers, overlap or duplicate pairs, or matrix cells."""
-    return safe_csv(to_rows(items))
+def named_rows(rows: list[Row], graph: nx.MultiDiGraph | None) -> list[Row]:
+    """``rows`` with the names of the institutions given by id (``responsible_a`` →
+    ``responsible_a_names``) and the territory of each side (``territory_a``, ...)."""
+    if graph is None:
+        return rows
+
+    def name(node: str) -> str:
+        return str(graph.nodes[node].get("name") or node) if node in graph else node
+
+    out = []
+    for row in rows:
+        named: Row = {}
+        for key, value in row.items():
+            named[key] = value
+            if key.startswith("responsible_") and isinstance(value, str):
+                named[f"{key}_names"] = "; ".join(name(v) for v in value.split("; ") if v)
+            if key in ("a", "b", "id") and isinstance(value, str) and value in graph:
+                suffix = "" if key == "id" else f"_{key}"
+                named[f"territory{suffix}"] = graph.nodes[value].get("territory") or ""
+        out.append(named)
+    return out
+
+
+def results_csv(items: Iterable[BaseModel], graph: nx.MultiDiGraph | None = None) -> str:
+    """CSV of ties, gaps, brokers, overlap or duplicate pairs, or matrix cells; with
+    ``graph``, the institutions given by id are named and each side's territory added."""
+    return safe_csv(named_rows(to_rows(items), graph))
 
 
 def path_rows(path: PathResult | None) -> list[Row]:

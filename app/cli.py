@@ -8,28 +8,44 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from app.cli_inventory import MappingOption, inspect_command, user_mappings
-from app.cli_store import opened_store
+from app.cli_store import console, opened_store, out
 from app.cli_views import export_view_command, report_command
 from app.query_cli import query_command
-from graph.stores import StoreError, StoreUnavailable
 
 app = typer.Typer(
     help="Who does what, at which level of government, and where they overlap.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: readable, and no rich import before it is needed
+    pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
 WARNINGS_SHOWN = 30  # warnings printed after an ingestion summary (at most 20 per file)
-out = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("tejido")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        typer.echo(f"tejido {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="print the version and exit", callback=_version, is_eager=True,
+    )] = False,
+) -> None:
+    """Who does what, at which level of government, and where they overlap."""
 
 StoreOption = Annotated[
     str | None,
@@ -51,23 +67,31 @@ def ingest(
     mapping: MappingOption = None,
 ) -> None:
     """Read documents and inventories, extract the graph and write it to the store."""
-    from loaders.ingest import ingest as run_ingest
-    from loaders.read import iter_files
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    missing = [p for p in paths if not p.exists()]
+    from app.services.ingest import ingest_paths
+    from loaders.read import is_link_loop, iter_files
+
+    missing = [p for p in paths if not p.exists() and not is_link_loop(p)]
     for p in missing:
         console.print(f"[red]error:[/red] {p}: no such file or folder")
-    files = list(iter_files([p for p in paths if p.exists()]))
+    files = list(iter_files([p for p in paths if p not in missing]))
     lexicon = _load_lexicon()
     mappings = user_mappings(mapping)
     with (
-        opened_store(store) as db,
+        opened_store(store, must_exist=False) as db,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=console,
+            console=console.get(),
             transient=False,
         ) as progress,
     ):
@@ -76,9 +100,12 @@ def ingest(
         def step(path: Path, status: str) -> None:
             progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
 
-        summary = run_ingest(
-            files, db, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step,
-            mappings=mappings,
+        def reading(path: Path, note: str) -> None:
+            progress.update(task, description=f"  reading {path.name[:30]}: {note}")
+
+        summary = ingest_paths(
+            db, files, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step,
+            on_progress=reading, mappings=mappings,
         )
     _print_summary(summary)
     failed = bool(summary.failures) or bool(missing)
@@ -92,18 +119,20 @@ app.command("inspect")(inspect_command)
 def _load_lexicon():  # type: ignore[no-untyped-def]
     """The gazetteer compiled for matching, with users' files from TEJIDO_GAZETTEER (a
     path list separated by the OS path separator); a broken file is a clear error."""
-    from graph.gazetteer import GazetteerError
-    from loaders.extract.lexicon import default_lexicon
+    from app.services.ingest import LexiconError, lexicon_for
 
     extra = tuple(p for p in os.environ.get("TEJIDO_GAZETTEER", "").split(os.pathsep) if p)
     try:
-        return default_lexicon(extra)
-    except GazetteerError as exc:
-        console.print(f"[red]error:[/red] gazetteer: {exc}")
+        return lexicon_for(extra)
+    except LexiconError as exc:
+        console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
 
 def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="Ingestion summary", show_header=False)
     table.add_row("documents ingested", str(summary.documents))
     table.add_row("unchanged (already stored)", str(summary.unchanged))
@@ -125,20 +154,41 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
         console.print(f"[red]failed:[/red] {escape(failure.path)}: {escape(failure.reason)}")
 
 
+def default_workers() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port", envvar="PORT")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=64, help="server processes (default: the number of cores; also "
+        "TEJIDO_WORKERS)", show_default=False, envvar="TEJIDO_WORKERS")] = None,
 ) -> None:
-    """Serve the JSON API and the HTML views."""
+    """Serve the JSON API and the HTML views (several processes share the port)."""
     import uvicorn
 
-    from app.main import create_app
+    from graph.stores.base import StoreUnavailable
+    from graph.stores.factory import require_existing, resolve_store_url
 
-    url = store or os.environ.get("TEJIDO_STORE")
-    console.print(f"serving on http://{host}:{port}  (store: {url or 'sqlite:///data/tejido.db'})")
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+    url = resolve_store_url(store)
+    try:
+        require_existing(url)
+    except StoreUnavailable as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    count = workers or default_workers()
+    os.environ["TEJIDO_STORE"] = url  # every worker process builds its app from it
+    console.print(f"serving on http://{host}:{port}  (store: {url}; {count} "
+                  f"{'worker' if count == 1 else 'workers'})")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=count,
+                log_level="warning", timeout_keep_alive=30, backlog=4096)
 
 
 @app.command()
@@ -177,10 +227,11 @@ def export(
     if format is None:
         console.print("[red]error:[/red] give --format graphml|gexf|json|csv, or use 'export view'")
         raise typer.Exit(2)
-    from graph.export import write_export
+    from app.services.exports import export_store
+    from app.services.workspace import Workspace
 
     with opened_store(store) as db:
-        target = write_export(db.view(), format.value, out_path)
+        target = export_store(Workspace(store=db), format.value, out_path)
     console.print(f"wrote {target}")
 
 
@@ -218,6 +269,8 @@ def review(
     label: Annotated[str, typer.Option(help="entity label to review")] = "Institution",
 ) -> None:
     """List possible duplicates: shared names or acronyms, near-identical names."""
+    from rich.table import Table
+
     from graph.review import possible_duplicates
 
     with opened_store(store) as db:
@@ -257,6 +310,10 @@ def delete(
 ) -> None:
     """Delete documents, by id or by the path they were ingested from, as if they had never
     been ingested (what other documents support stays, rebuilt from what they said)."""
+    from rich.markup import escape
+
+    from graph.stores import StoreError
+
     with opened_store(store, refuse=(StoreError,)) as db:
         ids = document_ids_named(db, documents)
         for document_id in ids:
@@ -289,6 +346,8 @@ def document_ids_named(db, names: list[str]) -> list[str]:  # type: ignore[no-un
         else:
             missing.append(name)
     if missing:
+        from graph.stores import StoreError
+
         raise StoreError(f"no stored document has the id or path {', '.join(missing)}")
     return found
 
@@ -301,6 +360,8 @@ def merge(
     reason: Annotated[str, typer.Option(help="why, for the record")] = "",
 ) -> None:
     """Merge entity MERGED into entity KEPT (recorded; undo with unmerge)."""
+    from graph.stores import StoreError
+
     with opened_store(store, refuse=(StoreError,)) as db:
         record = db.merge(kept, merged, reason)
     console.print(f"merged {merged} into {kept} (merge id {record.id})")
@@ -309,6 +370,8 @@ def merge(
 @app.command()
 def unmerge(merge_id: int, store: StoreOption = None) -> None:
     """Undo a recorded merge."""
+    from graph.stores import StoreError
+
     with opened_store(store, refuse=(StoreError,)) as db:
         record = db.unmerge(merge_id)
     console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
@@ -317,10 +380,41 @@ def unmerge(merge_id: int, store: StoreOption = None) -> None:
 app.command("query")(query_command)
 
 
+def readable_help(command: Any) -> Any:
+    """Give every option and argument of ``command`` (and its subcommands) a metavar that
+    reads as what to type (``--store URL``, ``--top N``, ``--format [table|json|csv]``)
+    rather than a type name such as ``<str>``."""
+    from enum import Enum
+
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "argument":
+            param.display_type = lambda ctx: ""  # its metavar already says it
+        if getattr(param, "is_flag", False) or param.metavar is not None:
+            continue
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            param.metavar = f"[{'|'.join(str(m.value) for m in annotation)}]"
+        elif annotation is int:
+            param.metavar = "N"
+        elif annotation is float:
+            param.metavar = "NUMBER"
+        elif annotation is Path:
+            param.metavar = "PATH"
+        elif annotation is bool:
+            continue
+        else:
+            param.metavar = "URL" if param.name == "store" else (param.name or "").upper()
+    for sub in getattr(command, "commands", {}).values():
+        readable_help(sub)
+    return command
+
+
 def main() -> None:
     """Entry point of the ``tejido`` console script."""
+    from graph.stores.base import StoreUnavailable
+
     try:
-        app()
+        readable_help(typer.main.get_command(app))(prog_name="tejido")
     except StoreUnavailable as exc:
         console.print(f"[red]error:[/red] store unavailable: {exc}")
         sys.exit(2)

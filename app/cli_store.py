@@ -5,29 +5,57 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
-from graph.stores import Store, StoreError, StoreUnavailable, open_store
-
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from graph.stores import Store
 
 
-def open_store_or_exit(url: str | None) -> Store:
-    """Open the store named by ``url`` (or TEJIDO_STORE), or exit with a clear message."""
+class _LazyConsole:
+    """A rich Console made on first use, so that ``tejido --help`` never imports rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def get(self) -> Any:
+        """The rich Console itself."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+console: Any = _LazyConsole(stderr=True)
+out: Any = _LazyConsole()
+
+
+def open_store_or_exit(url: str | None, must_exist: bool = True) -> Store:
+    """Open the store named by ``url`` (or TEJIDO_STORE), or exit with a clear message; with
+    ``must_exist`` (every command but ingest), a store file that does not exist is refused
+    rather than created empty."""
+    from graph.stores import StoreError, StoreUnavailable, open_store
+
     try:
-        return open_store(url)
+        return open_store(url, must_exist=must_exist)
     except (StoreUnavailable, StoreError, ValueError) as exc:
         console.print(f"[red]error:[/red] cannot open the store: {exc}")
         raise typer.Exit(2) from exc
 
 
 @contextmanager
-def opened_store(url: str | None, refuse: tuple[type[Exception], ...] = ()) -> Iterator[Store]:
+def opened_store(url: str | None, refuse: tuple[type[Exception], ...] = (),
+                 must_exist: bool = True) -> Iterator[Store]:
     """The store for the duration of a command; an exception of a ``refuse`` type raised
     inside is printed as an error and ends the command with exit code 1."""
-    db = open_store_or_exit(url)
+    db = open_store_or_exit(url, must_exist)
+    refuse = tuple(refuse)
     try:
         yield db
     except refuse as exc:

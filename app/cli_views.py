@@ -1,6 +1,7 @@
 """``tejido export view`` and ``tejido report``: a view or a whole report as one HTML file.
 
-The functions here do the work and raise :class:`ViewExportError` with a message for the
+The functions here call the use cases (:mod:`app.services.views`,
+:mod:`app.services.reports`) and raise :class:`ViewExportError` with a message for the
 user; the ``*_command`` functions are typer commands that open the store, call them and
 turn errors into exit codes (1: nothing written, 2: the store cannot be opened).
 """
@@ -8,25 +9,26 @@ turn errors into exit codes (1: nothing written, 2: the store cannot be opened).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from app.cli_store import opened_store
-from app.deps import document_titles
-from app.routers.views import LAYOUT_NAMES
-from app.settings import DEFAULT_MAX_VIEW_NODES
-from app.views.network import LAYOUTS, Layout, build_network, resolve_layout
-from app.views.report import DEFAULT_TOP, DEFAULT_VIEW_NODES, build_report
-from app.views.view_page import render_view_page
-from graph.model import Entity
-from graph.normalize import normalize_name
-from graph.stores import Store
-from queries.exploration import neighbourhood
+from app.cli_filters import filter_options, filters_or_exit
+from app.cli_store import console, opened_store
+from app.services.filters import ALL_PARAMETERS
+from app.services.report_options import (
+    DEFAULT_TOP,
+    DEFAULT_VIEW_NODES,
+    SECTIONS,
+    ReportError,
+    read_sections,
+)
 
-console = Console(stderr=True)
-SEARCH_LIMIT = 20
+if TYPE_CHECKING:  # the use cases are imported when a command runs, not for --help
+    from graph.model import Entity
+    from graph.stores import Store
+
+LAYOUT_CHOICES = ("auto", "physics", "radial", "layered", "spring")
 
 
 class ViewExportError(ValueError):
@@ -34,31 +36,16 @@ class ViewExportError(ValueError):
 
 
 def resolve_focus(store: Store, focus: str) -> Entity:
-    """The entity ``focus`` names: an id, else a name, alias or acronym (accents and case
-    ignored). Several entities with that exact name or acronym, or none, is an error that
-    lists the candidates."""
-    text = focus.strip()
-    if not text:
-        raise ViewExportError("--focus is empty: give an entity id, a name or an acronym")
-    entity = store.get_entity(text)
-    if entity is not None:
-        return entity
-    found = store.search_entities(q=text, limit=SEARCH_LIMIT)
-    wanted = normalize_name(text)
-    exact = [e for e in found if wanted in e.normalized_names()]
-    if len(exact) == 1:
-        return exact[0]
-    candidates = exact or found
-    if not candidates:
-        raise ViewExportError(
-            f"no entity is called {text!r} (searched ids, names, aliases and acronyms)"
-        )
-    listed = "; ".join(f"{e.id} ({e.name})" for e in candidates[:10])
-    if len(exact) > 1:
-        raise ViewExportError(f"{text!r} names {len(exact)} entities; give one id: {listed}")
-    if len(candidates) == 1:
-        return candidates[0]
-    raise ViewExportError(f"{text!r} matches no name exactly; did you mean one of: {listed}")
+    """The entity ``focus`` names (:func:`app.services.search.resolve_focus`)."""
+    from app.services.search import resolve_focus as find_focus
+
+    try:
+        return find_focus(store, focus)
+    except LookupError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        if message.startswith("empty"):
+            message = "--focus is empty: give an entity id, a name or an acronym"
+        raise ViewExportError(message) from exc
 
 
 def export_view(
@@ -66,37 +53,27 @@ def export_view(
     focus: str,
     depth: int = 1,
     layout: str = "auto",
-    max_nodes: int = DEFAULT_MAX_VIEW_NODES,
+    max_nodes: int | None = None,
 ) -> str:
     """The standalone HTML page of ``focus``'s neighbourhood (vis-network inlined)."""
+    from app.services.views import neighbourhood_view
+    from app.services.workspace import DEFAULT_MAX_VIEW_NODES, Workspace
+    from app.views.view_page import render_view_page
+
+    max_nodes = DEFAULT_MAX_VIEW_NODES if max_nodes is None else max_nodes
     if not 1 <= depth <= 3:
         raise ViewExportError(f"--depth must be 1, 2 or 3, got {depth}")
-    if layout not in LAYOUTS:
-        raise ViewExportError(f"--layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    if layout not in LAYOUT_CHOICES:
+        raise ViewExportError(
+            f"--layout must be one of {', '.join(LAYOUT_CHOICES)}, got {layout!r}")
     if max_nodes < 1:
         raise ViewExportError(f"the node cap must be positive, got {max_nodes}")
     entity = resolve_focus(store, focus)
-    subgraph = neighbourhood(store.view(), entity.id, depth=depth, limit=max_nodes)
-    chosen = cast(Layout, layout)
-    net = build_network(subgraph, chosen, document_titles(store))
-    summary = (
-        f"{len(subgraph.nodes)} nodos · {len(subgraph.edges)} relaciones · profundidad {depth}"
-        f" · disposición: {LAYOUT_NAMES[resolve_layout(chosen, len(subgraph.nodes))]}"
-    )
-    notice = None
-    if subgraph.truncated:
-        notice = (
-            f"Vista recortada en {len(subgraph.nodes)} nodos; reduzca la profundidad "
-            "para ver el vecindario completo."
-        )
-    return render_view_page(
-        net,
-        title=f"{entity.name} · Tejido",
-        heading=f"Vecindario de {entity.name}",
-        summary=summary,
-        notice=notice,
-        standalone=True,
-    )
+    workspace = Workspace(store=store, max_view_nodes=max_nodes)
+    built = neighbourhood_view(workspace.graph(), workspace.titles(), entity.id, depth=depth,
+                               layout=layout, cap=max_nodes)  # type: ignore[arg-type]
+    return render_view_page(built.net, title=f"{entity.name} · Tejido", heading=built.heading,
+                            summary=built.summary, notice=built.notice, standalone=True)
 
 
 def write_html(text: str, out: Path) -> Path:
@@ -124,8 +101,9 @@ StoreOption = Annotated[
 
 
 def export_view_command(
-    focus: Annotated[str, typer.Option("--focus", help="entity id, name or acronym")],
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
+    focus: Annotated[str, typer.Option("--focus", help="entity id, name or acronym",
+                                       show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write", show_default=False)],
     depth: Annotated[int, typer.Option("--depth", min=1, max=3, help="hops (1 to 3)")] = 1,
     layout: Annotated[
         str, typer.Option("--layout", help="auto, physics, radial, layered or spring")
@@ -138,16 +116,32 @@ def export_view_command(
     console.print(f"wrote {target}")
 
 
+@filter_options(ALL_PARAMETERS, defaults={"top": DEFAULT_TOP})
 def report_command(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
-    top: Annotated[int, typer.Option("--top", min=1, max=500, help="rows per table")] = DEFAULT_TOP,
+    filters: dict[str, Any],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write", show_default=False)],
+    sections: Annotated[list[str] | None, typer.Option(
+        "--section", help=f"a section to include (repeat; default: all): {', '.join(SECTIONS)}",
+        show_default=False)] = None,
     max_view_nodes: Annotated[
         int, typer.Option("--max-view-nodes", min=10, max=5000, help="node cap of each view")
     ] = DEFAULT_VIEW_NODES,
     store: StoreOption = None,
 ) -> None:
-    """Write a self-contained HTML report: counts, coordination matrix, gaps, brokers,
-    top overlaps and duplicates with their explanations, and the network views."""
+    """Write a self-contained HTML report under the analyses' filters: counts, coordination
+    matrix, gaps, brokers, top overlaps and duplicates with their explanations, and the
+    network views; it states its date, store, source documents and filters."""
+    from app.services.reports import build_report
+    from app.services.workspace import Workspace
+
+    try:
+        chosen = read_sections(sections)
+    except ReportError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--section") from exc
     with opened_store(store, refuse=(ViewExportError,)) as db:
-        target = write_html(build_report(db, top=top, max_view_nodes=max_view_nodes), out)
+        workspace = Workspace(store=db)
+        report_filters = filters_or_exit(filters, ALL_PARAMETERS, workspace.graph())
+        html = build_report(workspace, filters=report_filters, sections=chosen,
+                            max_view_nodes=max_view_nodes)
+        target = write_html(html, out)
     console.print(f"wrote {target}")

@@ -1,4 +1,4 @@
-"""Request dependencies: the shared store, the settings, document titles, passage counts.
+"""Request dependencies: the shared store, the settings and the workspace of the use cases.
 
 The store is opened once when the application starts and shared by every request. When it
 cannot be opened (a Neo4j server still starting, a file that is not a store), the service
@@ -9,13 +9,12 @@ the reason.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import Request
 
+from app.services.workspace import Workspace
 from app.settings import Settings
 from graph.stores import Store, StoreUnavailable, open_store
 
@@ -77,29 +76,20 @@ def get_store(request: Request) -> Store:
     return holder.get()
 
 
-def document_titles(store: Store) -> dict[str, str]:
-    """Title of every stored document by id (its path when it has no title)."""
-    return {doc.id: doc.title or doc.path for doc in store.documents()}
+def get_workspace(request: Request) -> Workspace:
+    """What the use cases work on: the shared store, the application's per-revision cache
+    and the node cap of views (503 through the app's handler when the store is down)."""
+    store = get_store(request)
+    state = request.app.state
+    workspace: Workspace | None = getattr(state, "workspace", None)
+    if workspace is None or workspace.store is not store:
+        with _WORKSPACE_LOCK:
+            workspace = getattr(state, "workspace", None)
+            if workspace is None or workspace.store is not store:
+                workspace = Workspace(store=store,
+                                      max_view_nodes=state.settings.max_view_nodes)
+                state.workspace = workspace
+    return workspace
 
 
-def passage_count(store: Store, document_id: str) -> int | None:
-    """How many passages a document has, or None when the store cannot say.
-
-    The store protocol has no count of a document's passages; a store that offers
-    ``count_passages(document_id)`` is asked, and the embedded SQLite store is read
-    directly (read-only) through its file.
-    """
-    counter = getattr(store, "count_passages", None)
-    if callable(counter):
-        return int(counter(document_id))
-    path = getattr(store, "path", None)
-    if not isinstance(path, Path) or not str(getattr(store, "url", "")).startswith("sqlite:"):
-        return None
-    try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM passages WHERE document_id = ?", (document_id,)
-            ).fetchone()
-    except sqlite3.Error as exc:
-        raise StoreUnavailable(f"{path}: cannot count passages ({exc})") from exc
-    return int(row[0])
+_WORKSPACE_LOCK = threading.Lock()

@@ -24,7 +24,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
-from app.routers import admin, analysis, api, explorer, views
+from app.routers import (
+    admin,
+    analysis,
+    api,
+    page_analysis,
+    page_entity,
+    page_report,
+    page_search,
+    page_views,
+    views,
+)
 from app.security import RequestBodyLimit, request_body_limit
 from app.settings import Settings
 from app.views.assets import STATIC_DIR
@@ -180,7 +190,8 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     app.include_router(views.router)
     app.include_router(analysis.router)
     app.include_router(admin.router)
-    app.include_router(explorer.router)  # before _add_docs: the explorer answers /
+    for pages in (page_search, page_entity, page_analysis, page_views, page_report):
+        app.include_router(pages.router)  # before _add_docs: the search page answers /
     _add_docs(app)
     _document_refusals(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

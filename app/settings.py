@@ -1,6 +1,8 @@
 """Service settings, read from ``TEJIDO_*`` environment variables (or given in code).
 
-``TEJIDO_STORE`` names the store, ``TEJIDO_API_TOKEN`` enables the write endpoints (no
+``TEJIDO_STORE`` names the store, ``TEJIDO_LANGUAGE`` (``es`` or ``en``) the language of
+the pages and the command line, ``TEJIDO_PUBLIC_URL`` the base URL of embed snippets,
+``TEJIDO_API_TOKEN`` enables the write endpoints (no
 token: the API is read-only), ``TEJIDO_CORS_ORIGINS`` lists the origins allowed to call the
 API from a browser (comma-separated; empty: CORS off), ``TEJIDO_GAZETTEER`` (or
 ``TEJIDO_GAZETTEER_PATHS``) lists extra gazetteer YAML files separated by the OS path
@@ -10,7 +12,7 @@ separator, as the command line reads them.
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -48,6 +50,15 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS; empty: CORS off"
     )
+    language: Literal["es", "en"] = Field(
+        default="es", description="language of the pages and the command line: es or en"
+    )
+    public_url: str | None = Field(
+        default=None, max_length=300,
+        description="base URL of the iframe snippets (https://host/tejido); none: relative",
+    )
+    workers: int | None = Field(default=None, ge=1, le=64,
+                                description="server processes; none: the number of cores")
     max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD_BYTES, gt=0)
     max_view_nodes: int = Field(default=DEFAULT_MAX_VIEW_NODES, ge=1, le=100_000)
     gazetteer_paths: Annotated[list[str], NoDecode] = Field(

@@ -74,3 +74,8 @@ def check_relation_type(rel_type: str) -> str:
             f"unknown relationship type {rel_type!r}; expected one of {', '.join(RELATION_TYPES)}"
         )
     return rel_type
+
+# Which instrument pairs a duplication search keeps: any, those run by different
+# institutions, or the variants inside one institution.
+Institutions = Literal["any", "different", "same"]
+INSTITUTION_CHOICES: tuple[Institutions, ...] = ("any", "different", "same")

@@ -47,6 +47,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.vocab import INSTITUTION_CHOICES, Institutions
 from queries.boilerplate import strip_boilerplate
 from queries.clusters import find_clusters
 from queries.gao import classify
@@ -99,8 +100,6 @@ _BLOCK_ROWS = 256
 _LAZY_BATCH = 4096
 _PROBE_ROWS = 2048
 
-Institutions = Literal["any", "different", "same"]
-INSTITUTION_CHOICES: tuple[Institutions, ...] = ("any", "different", "same")
 Method = Literal["auto", "brute", "sparse"]
 
 

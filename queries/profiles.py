@@ -137,6 +137,7 @@ def node_summary(graph: nx.Graph, node_id: str) -> NodeSummary:
         kind=data.get("kind"),
         level=data.get("level"),
         country=data.get("country"),
+        territory=data.get("territory"),
     )
 
 

@@ -33,6 +33,7 @@ class NodeSummary(BaseModel):
     kind: str | None = None
     level: str | None = None
     country: str | None = None
+    territory: str | None = None
 
 
 # --------------------------------------------------------------------------- duplication

@@ -12,20 +12,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.analyses import (
+from app.analysis_csv import defuse, safe_csv
+from app.main import create_app
+from app.services.analyses import scoped_level_matrix
+from app.services.cache import ResultCache
+from app.services.filters import (
     AnalysisFilters,
     FilterError,
-    ResultCache,
     parse_country,
     parse_filters,
     parse_level_pair,
     parse_min_score,
     parse_theme,
     parse_top,
-    scoped_level_matrix,
 )
-from app.analysis_csv import defuse, safe_csv
-from app.main import create_app
 from graph.model import Extraction, Relation, make_evidence
 from graph.stores.sqlite_store import SQLiteStore
 from queries.coordination import level_matrix
@@ -316,7 +316,7 @@ def test_parameters_an_endpoint_does_not_take_are_422(client: TestClient, endpoi
         value = {"level_pair": "national,local", "top": "3", "min_score": "0.5"}.get(name, "x")
         response = client.get(endpoint, params={name: value})
         assert response.status_code == 422, (endpoint, name)
-        assert repr(name) in response.json()["detail"]
+        assert repr(name) in response.json()["message"]
 
 
 def test_path_needs_valid_ids(client: TestClient) -> None:
@@ -359,7 +359,7 @@ def test_cache_answers_repeats_and_a_new_revision_recomputes(tmp_path: Path) -> 
     dataset = build_dataset(tmp_path / "tejido.db")
     with TestClient(create_app(settings=settings_for(dataset.url))) as client:
         before = get_json(client, "/analysis/coordination")
-        cache = client.app.state.analysis_cache
+        cache = client.app.state.workspace.cache
         hits = cache.hits
         assert get_json(client, "/analysis/coordination") == before
         assert cache.hits == hits + 1

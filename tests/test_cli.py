@@ -219,8 +219,10 @@ def test_export_graphml_and_gexf_read_back_with_networkx(
     assert graph.number_of_nodes() == view.number_of_nodes() > 0
     assert graph.number_of_edges() == view.number_of_edges() > 0
     servicio = node_named(graph, SERVICIO)
-    assert servicio["label"] == "Institution"
+    assert servicio["label"] == SERVICIO  # Gephi and yEd draw the name
+    assert servicio["type"] == "Institution"
     assert servicio["level"] == "regional"
+    assert servicio["territory"] is not None and "colour" in servicio and "x" in servicio
     quotes = [d["quote"] for *_, d in graph.edges(data=True)]
     assert all(quotes)
 
@@ -246,9 +248,10 @@ def test_export_csv_writes_nodes_and_edges(
     assert result.exit_code == 0, result.output
     view = store_view(ingested)
     with (target / "nodes.csv").open(encoding="utf-8", newline="") as fh:
-        nodes = list(csv.DictReader(fh))
+        nodes = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     with (target / "edges.csv").open(encoding="utf-8", newline="") as fh:
-        edges = list(csv.DictReader(fh))
+        edges = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    assert {"id", "name", "territory", "level", "country"} <= set(nodes[0])
     assert {row["id"] for row in nodes} == set(view.nodes)
     assert len(edges) == view.number_of_edges()
     assert {"source", "target", "type", "evidence_count", "quote"} <= set(edges[0])

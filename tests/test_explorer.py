@@ -14,7 +14,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import networkx as nx
 import pytest
@@ -30,6 +30,9 @@ from app.cli_views import (
     resolve_focus,
 )
 from app.main import create_app
+from app.services.filters import AnalysisFilters
+from app.services.reports import build_report
+from app.services.workspace import Workspace
 from app.views.analysis_graphs import (
     DERIVED_EDGE_STYLES,
     analysis_network,
@@ -38,7 +41,6 @@ from app.views.analysis_graphs import (
 )
 from app.views.assets import external_references
 from app.views.heatmap import EMPTY_COLOUR, heat_colour, heatmap, text_colour
-from app.views.report import build_report
 from queries.coordination import find_ties, level_matrix
 from queries.overlap import find_overlaps
 from tests.fixtures.explorer import harness
@@ -158,28 +160,31 @@ def test_home_has_the_search_box_filters_and_counts(client: TestClient) -> None:
 
 
 def test_search_with_a_theme_keeps_entities_that_have_it(client: TestClient) -> None:
-    items = client.get("/explore/search", params={"theme": "sme_development"}).json()["items"]
+    items = client.get("/entities", params={"theme": "sme_development"}).json()["items"]
     assert {i["id"] for i in items} == {BARRIOS, SERCOTEC, MUNI}
-    items = client.get("/explore/search", params={"theme": "Desarrollo de mipymes",
-                                                  "q": "VALPARAISO"}).json()["items"]
-    assert [i["id"] for i in items] == [MUNI]
-    items = client.get("/explore/search", params={"theme": "sme_development",
-                                                  "type": "Institution"}).json()["items"]
+    items = client.get("/entities", params={"theme": "Desarrollo de mipymes",
+                                            "q": "VALPARAISO"}).json()["items"]
+    assert [i["id"] for i in items if i["matched"] == "name"] == [MUNI]
+    assert items[0]["id"] == MUNI  # names first, then the passages that speak of others
+    items = client.get("/entities", params={"theme": "sme_development",
+                                            "type": "Institution"}).json()["items"]
     assert {i["id"] for i in items} == {SERCOTEC, MUNI}
 
 
-def test_search_without_a_theme_is_the_store_search(client: TestClient) -> None:
-    mine = client.get("/explore/search", params={"q": "valparaíso", "type": "",
-                                                 "level": ""}).json()
+def test_the_search_page_and_the_api_are_one_search(client: TestClient) -> None:
     api = client.get("/entities", params={"q": "valparaíso"}).json()
-    assert mine == api
+    parsed, _ = page(client, "/?q=valpara%C3%ADso&type=&level=")
+    links = parsed.find("a", **{"class": "tj-result"})
+    assert [link["href"].rsplit("/", 1)[1] for link in links] == [
+        quote(item["id"], safe="") for item in api["items"]]
+    assert api["total"] == len(api["items"]) > 0
 
 
 @pytest.mark.parametrize("params", [{"type": "Planet"}, {"level": "federal"},
                                     {"country": "C1"}, {"theme": "astrologia"},
                                     {"limit": "0"}])
 def test_search_rejects_bad_filters(client: TestClient, params: dict) -> None:
-    assert client.get("/explore/search", params=params).status_code == 422
+    assert client.get("/entities", params=params).status_code == 422
 
 
 # --------------------------------------------------------------------------- entity, document
@@ -373,7 +378,7 @@ def test_each_view_page_offers_downloads_and_an_iframe_snippet(client: TestClien
                          r'style="border:0" loading="lazy"></iframe>', snippet)
     assert match
     src = match.group(1).replace("&amp;", "&")
-    assert src == "http://testserver/explore/view/overlap?top=3&layout=layered"
+    assert src == "/explore/view/overlap?top=3&layout=layered"  # relative: works anywhere
     alone, _ = page(client, urlsplit(src).path + "?" + urlsplit(src).query)
     assert alone.graph_payload() == parsed.graph_payload()
 
@@ -395,6 +400,11 @@ def test_standalone_views_reference_nothing_outside_the_file(client: TestClient,
     assert_hostile_names_are_text(response.text, parsed)
 
 
+def without_comments(text: str) -> list[str]:
+    """The lines of a CSV download after its ``#`` provenance lines."""
+    return [line for line in io.StringIO(text) if not line.startswith("#")]
+
+
 @pytest.mark.parametrize("kind", ["coordination", "overlap", "duplication"])
 def test_graph_files_hold_the_nodes_and_edges_shown(client: TestClient, kind: str,
                                                     tmp_path: Path) -> None:
@@ -409,10 +419,10 @@ def test_graph_files_hold_the_nodes_and_edges_shown(client: TestClient, kind: st
         read = reader(path)
         assert set(read.nodes) == nodes
         assert read.number_of_edges() == len(payload["edges"])
-    rows = list(csv.DictReader(io.StringIO(client.get(
+    rows = list(csv.DictReader(without_comments(client.get(
         f"/explore/view/{kind}?format=nodes.csv").text)))
     assert {r["id"] for r in rows} == nodes
-    edges = list(csv.DictReader(io.StringIO(client.get(
+    edges = list(csv.DictReader(without_comments(client.get(
         f"/explore/view/{kind}?format=edges.csv").text)))
     assert len(edges) == len(payload["edges"])
 
@@ -498,7 +508,8 @@ def test_heat_map_colours_and_symmetry(store) -> None:
 
 
 def test_report_is_self_contained_and_complete(store) -> None:
-    html = build_report(store, top=5, generated="2024-01-01")
+    html = build_report(Workspace(store=store), filters=AnalysisFilters(top=5),
+                        generated="2024-01-01")
     parsed = Page(html)
     assert external_references(html) == []
     assert [a for a, _ in parsed.scripts if a.get("src")] == []

@@ -131,10 +131,12 @@ def test_territory_filters_duplication_overlap_and_search(states_client: TestCli
     assert overlap["pairs"]
     assert all(p["territories_a"] == p["territories_b"] == ["Puebla"] for p in overlap["pairs"])
     found = states_client.get(
-        "/explore/search", params={"q": "transporte", "territory": "Oaxaca"}).json()["items"]
-    assert {item["name"] for item in found} == {
+        "/entities", params={"q": "transporte", "territory": "Oaxaca"}).json()["items"]
+    by_name = [item for item in found if item["matched"] == "name"]
+    assert {item["name"] for item in by_name} == {
         "Becas de transporte Oaxaca", "Apoyo al transporte estudiantil Oaxaca"}
-    assert all(item["territory"] == "Oaxaca" for item in found)
+    assert all(item["territory"] == "Oaxaca" for item in by_name)
+    assert found[: len(by_name)] == by_name  # names first, then passages and descriptions
     bad = states_client.get("/analysis/duplication", params={"territory": "<script>"})
     assert bad.status_code == 422 and "territory" in bad.text
 

@@ -192,7 +192,7 @@ def test_page_sizes_are_at_most_five_hundred(openapi: dict) -> None:
         ("/analysis/overlap", {"top": 501}, 422),
         ("/analysis/duplication", {"min_score": 1.5}, 422),
         ("/analysis/coordination", {"level_pair": "national," * 10}, 422),
-        ("/explore/search", {"limit": 501}, 422),
+        ("/entities", {"country": "C1"}, 422),
     ],
 )
 def test_bounds_are_enforced_with_a_message(

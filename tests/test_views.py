@@ -130,7 +130,7 @@ def test_view_page_has_legend_canvas_and_data(api_client: TestClient) -> None:
     assert relations_shown == {edge["relationType"] for edge in payload["edges"]}
     assert relations_shown == {"RESPONSIBLE_FOR", "COORDINATES_WITH", "FUNDS", "COVERS"}
     assert "Vecindario de Servicio de Cooperación Técnica" in html
-    assert "7 nodos · 6 relaciones · profundidad 2" in html
+    assert "profundidad 2 · 7 nodos · 6 relaciones" in html
 
 
 def test_nodes_are_coloured_by_level_and_shaped_by_label(api_client: TestClient) -> None:

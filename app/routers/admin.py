@@ -22,15 +22,11 @@ from starlette.datastructures import UploadFile
 from app.deps import get_settings, get_store
 from app.routers.api import ENTITY_ID_PATTERN, DocumentIdPath
 from app.security import SavedUpload, client_file_name, require_write_token, save_upload
+from app.services.ingest import LexiconError, ingest_named_files, lexicon_for
 from app.settings import Settings
-from graph.gazetteer import GazetteerError
-from graph.resolve import resolve
 from graph.stores import Store, StoreError, StoreUnavailable
 from graph.stores.base import DeleteResult, MergeRecord
-from loaders.document import ReadError
-from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.ingest import extract_file
-from loaders.read import read
+from loaders.extract.lexicon import Lexicon
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
 
@@ -111,8 +107,8 @@ class UnmergeRequest(BaseModel):
 def upload_lexicon(settings: Settings) -> Lexicon:
     """The gazetteer the uploads are matched against (the shipped one plus users' files)."""
     try:
-        return default_lexicon(tuple(settings.gazetteer_paths))
-    except GazetteerError as exc:
+        return lexicon_for(settings.gazetteer_paths)
+    except LexiconError as exc:
         raise HTTPException(
             status_code=500, detail=f"the gazetteer cannot be loaded: {exc}"
         ) from exc
@@ -121,32 +117,20 @@ def upload_lexicon(settings: Settings) -> Lexicon:
 def ingest_upload(
     saved: SavedUpload, store: Store, lexicon: Lexicon, max_bytes: int
 ) -> UploadedFileResult:
-    """Read, extract, resolve and store one saved upload; a failure is reported, not raised.
+    """Ingest one saved upload (:func:`app.services.ingest.ingest_named_files`); a failure
+    is reported, not raised.
 
     The document is recorded under ``upload/<client name>``, never under the server path;
     messages name the client's file, never the server path. An unavailable store is raised
     (the application answers 503).
     """
     name = saved.client_name
-    try:
-        doc = read(saved.path, max_bytes=max_bytes)
-        doc = doc.model_copy(update={"path": f"{UPLOAD_PATH_PREFIX}{name}"})
-        if store.has_document(doc.sha256):
-            return UploadedFileResult(file=name, status="unchanged", document_id=doc.sha256)
-        extraction, _skipped = extract_file(doc, lexicon)
-        extraction, candidates = resolve(extraction, store)
-        result = store.write(extraction)
-        if candidates:
-            store.add_merge_candidates(candidates)
-    except StoreUnavailable:
-        raise
-    except ReadError as exc:
-        return _failed(name, exc.reason, saved.path)
-    except Exception as exc:  # one bad file must not stop the others
-        return _failed(name, f"{type(exc).__name__}: {exc}", saved.path)
-    return UploadedFileResult(
-        file=name, status="ingested", document_id=result.document_id, replaced=result.replaced
-    )
+    [outcome] = ingest_named_files(store, [(saved.path, f"{UPLOAD_PATH_PREFIX}{name}")],
+                                   lexicon=lexicon, max_bytes=max_bytes)
+    if outcome.status == "failed":
+        return _failed(name, outcome.reason or "failed", saved.path)
+    return UploadedFileResult(file=name, status=outcome.status,  # type: ignore[arg-type]
+                              document_id=outcome.document_id, replaced=outcome.replaced)
 
 
 def _failed(name: str, reason: str, server_path: Path) -> UploadedFileResult:

@@ -16,19 +16,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from app import analysis_csv
-from app.analyses import (
-    ANALYSES,
-    MAX_TOP,
-    AnalysisFilters,
-    FilterError,
-    app_cache,
-    parse_filters,
-    shortest_path,
-)
-from app.deps import get_store
+from app.deps import get_workspace
 from app.routers.api import ENTITY_ID_PATTERN
-from graph.stores import Store
-from queries.duplication import Institutions
+from app.services.analyses import ANALYSES, shortest_path
+from app.services.filters import PARAMETERS, AnalysisFilters, FilterError, query_model
+from app.services.filters import read_filters as validate_filters
+from app.services.workspace import Workspace
 from queries.results import (
     Broker,
     DuplicationResult,
@@ -45,20 +38,23 @@ Format = Literal["json", "csv"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSON_MEDIA_TYPE = "application/json"
 
-LevelPairQuery = Annotated[str | None, Query(
-    max_length=40, description="two governance levels, comma-separated: national,regional")]
-CountryQuery = Annotated[str | None, Query(
-    max_length=60, description="country code (CL) or name (Chile)")]
-ThemeQuery = Annotated[str | None, Query(
-    max_length=80, description="theme id (innovation) or Spanish label (Innovación)")]
-TopQuery = Annotated[int | None, Query(ge=1, le=MAX_TOP, description="rows returned (1 to 500)")]
-ScoreQuery = Annotated[float | None, Query(ge=0.0, le=1.0, description="lowest score kept")]
 FormatQuery = Annotated[Format, Query(description="json (default) or csv")]
 TerritoryQuery = Annotated[str | None, Query(
     max_length=120, description="a state, region or municipality by name (Oaxaca): "
     "what lies in it, a place inside it counting")]
 EntityQuery = Annotated[str, Query(pattern=ENTITY_ID_PATTERN, max_length=320,
                                    description="entity id")]
+FORMAT_FIELD = (Format, Field(default="json", description="json (default) or csv"))
+# The query model of each analysis endpoint, derived from the filters it takes.
+QUERIES: dict[str, type[BaseModel]] = {
+    name: query_model(name, format=FORMAT_FIELD) for name in PARAMETERS
+}
+CoordinationQuery = QUERIES["coordination"]
+MatrixQuery = QUERIES["matrix"]
+GapsQuery = QUERIES["gaps"]
+BrokersQuery = QUERIES["brokers"]
+OverlapQuery = QUERIES["overlap"]
+DuplicationQuery = QUERIES["duplication"]
 
 
 # --------------------------------------------------------------------------- answers
@@ -122,33 +118,18 @@ class DuplicationAnswer(DuplicationResult):
 # --------------------------------------------------------------------------- plumbing
 
 
-def accepts(*names: str) -> Callable[[Request], None]:
-    """A dependency refusing (422) query parameters other than ``names`` and ``format``."""
-    allowed = frozenset((*names, "format"))
-
-    def check(request: Request) -> None:
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise HTTPException(
-                status_code=422,
-                detail=f"unknown query parameter {', '.join(map(repr, unknown))} for "
-                f"{request.url.path}; it takes {', '.join(sorted(allowed))}",
-            )
-
-    return check
-
-
-def read_filters(store: Store, **values: object) -> AnalysisFilters:
-    """Validated filters, or 422 naming the parameter at fault."""
+def read_filters(workspace: Workspace, name: str, query: BaseModel) -> AnalysisFilters:
+    """The validated filters of analysis ``name`` in ``query``, or 422 naming the parameter
+    at fault."""
+    values = query.model_dump(exclude={"format"})
     try:
-        return parse_filters(values, store.view())
+        return validate_filters(values, PARAMETERS[name], graph=workspace.graph())
     except FilterError as exc:
         raise HTTPException(status_code=422, detail=f"query parameter {exc}") from exc
 
 
 def cached_response(
-    request: Request,
-    store: Store,
+    workspace: Workspace,
     key: tuple,
     fmt: Format,
     build: Callable[[int], tuple[BaseModel, str]],
@@ -159,7 +140,7 @@ def cached_response(
     ``build(revision)`` returns the answer model and its CSV text; only the chosen
     serialisation is kept.
     """
-    revision = store.revision()
+    revision = workspace.revision()
 
     def render() -> bytes:
         model, csv_text = build(revision)
@@ -167,7 +148,7 @@ def cached_response(
             return csv_text.encode("utf-8")
         return model.model_dump_json().encode("utf-8")
 
-    body = app_cache(request.app.state).get(revision, ("rest", *key, fmt), render)
+    body = workspace.cache.get(revision, ("rest", *key, fmt), render)
     if fmt == "csv":
         return Response(body, media_type=CSV_MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="{filename}.csv"',
@@ -176,27 +157,28 @@ def cached_response(
 
 
 def analysis_response(
-    request: Request,
-    store: Store,
-    fmt: Format,
+    workspace: Workspace,
     name: str,
-    filters: AnalysisFilters,
-    answer: Callable[[int, Any], BaseModel],
+    query: BaseModel,
+    answer: Callable[[int, AnalysisFilters, Any], BaseModel],
     filename: str,
 ) -> Response:
-    """Run the analysis ``name`` (:data:`app.analyses.ANALYSES`) with ``filters`` over the
-    store's graph and render its answer.
+    """Run the analysis ``name`` (:data:`app.services.analyses.ANALYSES`) with the filters
+    of ``query`` over the store's graph and render its answer.
 
-    ``answer(revision, result)`` is the JSON answer; the analysis's rows are its CSV. The
-    response is cached under ``name`` and the filters (see :func:`cached_response`).
+    ``answer(revision, filters, result)`` is the JSON answer; the analysis's rows are its
+    CSV. The response is cached under ``name`` and the filters.
     """
+    filters = read_filters(workspace, name, query)
     analysis = ANALYSES[name]
+    fmt: Format = getattr(query, "format", "json")
 
     def build(revision: int) -> tuple[BaseModel, str]:
-        result = analysis.run(store.view(), filters)
-        return answer(revision, result), analysis_csv.results_csv(analysis.rows(result))
+        result = analysis.run(workspace.graph(), filters)
+        return (answer(revision, filters, result),
+                analysis_csv.results_csv(analysis.rows(result), workspace.graph()))
 
-    return cached_response(request, store, (name, filters), fmt, build, filename)
+    return cached_response(workspace, (name, filters), fmt, build, filename)
 
 
 def _json_doc(model: type[BaseModel]) -> dict:
@@ -205,169 +187,117 @@ def _json_doc(model: type[BaseModel]) -> dict:
 
 
 # --------------------------------------------------------------------------- endpoints
+# Each endpoint's parameters are the query model of its analysis (QUERIES), derived from
+# the one declaration of the filters in app.services.filters.
 
 
-@router.get("/coordination", response_class=Response, responses=_json_doc(TiesAnswer),
-            dependencies=[Depends(accepts("level_pair", "country", "theme", "top"))])
+@router.get("/coordination", response_class=Response, responses=_json_doc(TiesAnswer))
 def coordination(
-    request: Request,
-    level_pair: LevelPairQuery = None,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    top: TopQuery = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[CoordinationQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Coordination ties between institutions, with their channels and evidence."""
-    filters = read_filters(store, level_pair=level_pair, country=country, theme=theme, top=top)
     return analysis_response(
-        request, store, format, "coordination", filters,
-        answer=lambda revision, found: TiesAnswer(
+        workspace, "coordination", query,
+        answer=lambda revision, filters, found: TiesAnswer(
             revision=revision, filters=filters.described(), total=found[1], ties=found[0]),
         filename="tejido-coordinacion",
     )
 
 
-@router.get("/coordination/matrix", response_class=Response, responses=_json_doc(MatrixAnswer),
-            dependencies=[Depends(accepts("country", "theme", "min_score"))])
+@router.get("/coordination/matrix", response_class=Response, responses=_json_doc(MatrixAnswer))
 def coordination_matrix_endpoint(
-    request: Request,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    min_score: Annotated[float | None, Query(
-        ge=0.0, le=1.0, description="overlap from which two institutions share a field "
-        "(default 0.2)")] = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[MatrixQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Ties against shared fields for every pair of governance levels."""
-    filters = read_filters(store, country=country, theme=theme, min_score=min_score)
     return analysis_response(
-        request, store, format, "matrix", filters,
-        answer=lambda revision, matrix: MatrixAnswer(
+        workspace, "matrix", query,
+        answer=lambda revision, filters, matrix: MatrixAnswer(
             revision=revision, filters=filters.described(), matrix=matrix),
         filename="tejido-matriz",
     )
 
 
-@router.get("/gaps", response_class=Response, responses=_json_doc(GapsAnswer),
-            dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score"))])
+@router.get("/gaps", response_class=Response, responses=_json_doc(GapsAnswer))
 def gaps(
-    request: Request,
-    level_pair: LevelPairQuery = None,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    top: TopQuery = None,
-    min_score: Annotated[float | None, Query(
-        ge=0.0, le=1.0, description="lowest overlap of a gap (default 0.2)")] = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[GapsQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Institutions that share a field and a territory but have no coordination tie."""
-    filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score)
     return analysis_response(
-        request, store, format, "gaps", filters,
-        answer=lambda revision, found: GapsAnswer(
+        workspace, "gaps", query,
+        answer=lambda revision, filters, found: GapsAnswer(
             revision=revision, filters=filters.described(), gaps=found),
         filename="tejido-brechas",
     )
 
 
-@router.get("/brokers", response_class=Response, responses=_json_doc(BrokersAnswer),
-            dependencies=[Depends(accepts("country", "theme", "top"))])
+@router.get("/brokers", response_class=Response, responses=_json_doc(BrokersAnswer))
 def brokers(
-    request: Request,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    top: TopQuery = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[BrokersQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Institutions through which most cross-level shortest paths of the tie graph pass."""
-    filters = read_filters(store, country=country, theme=theme, top=top)
     return analysis_response(
-        request, store, format, "brokers", filters,
-        answer=lambda revision, found: BrokersAnswer(
+        workspace, "brokers", query,
+        answer=lambda revision, filters, found: BrokersAnswer(
             revision=revision, filters=filters.described(), brokers=found),
         filename="tejido-intermediarios",
     )
 
 
-@router.get("/path", response_class=Response, responses=_json_doc(PathAnswer),
-            dependencies=[Depends(accepts("a", "b"))])
+@router.get("/path", response_class=Response, responses=_json_doc(PathAnswer))
 def path(
     request: Request,
     a: EntityQuery,
     b: EntityQuery,
     format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """A shortest path between two entities, hop by hop with evidence (over coordination
     ties between two institutions, else over the relations)."""
-    graph = store.view()
+    unknown = sorted(set(request.query_params) - {"a", "b", "format"})
+    if unknown:
+        raise HTTPException(status_code=422, detail=f"unknown query parameter "
+                            f"{', '.join(map(repr, unknown))}; it takes a, b, format")
+    graph = workspace.graph()
     for node in (a, b):
         if node not in graph:
             raise HTTPException(status_code=404, detail=f"no entity with id {node!r}")
 
     def build(revision: int) -> tuple[BaseModel, str]:
-        found = shortest_path(store.view(), a, b)
+        found = shortest_path(workspace.graph(), a, b)
         answer = PathAnswer(revision=revision, a=a, b=b, found=found is not None, path=found)
         return answer, analysis_csv.path_csv(found)
 
-    return cached_response(request, store, ("path", a, b), format, build, "tejido-camino")
+    return cached_response(workspace, ("path", a, b), format, build, "tejido-camino")
 
 
-@router.get("/overlap", response_class=Response, responses=_json_doc(OverlapAnswer),
-            dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score", "territory"))])
+@router.get("/overlap", response_class=Response, responses=_json_doc(OverlapAnswer))
 def overlap(
-    request: Request,
-    level_pair: LevelPairQuery = None,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    top: TopQuery = None,
-    min_score: ScoreQuery = None,
-    territory: TerritoryQuery = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[OverlapQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Institution pairs ranked by the overlap of their competences, with what they share."""
-    filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score, territory=territory)
     return analysis_response(
-        request, store, format, "overlap", filters,
-        answer=lambda revision, result: OverlapAnswer(**result.model_dump(), revision=revision),
+        workspace, "overlap", query,
+        answer=lambda revision, filters, result: OverlapAnswer(
+            **result.model_dump(), revision=revision),
         filename="tejido-traslapes",
     )
 
 
-@router.get("/duplication", response_class=Response, responses=_json_doc(DuplicationAnswer),
-            dependencies=[Depends(accepts("level_pair", "country", "theme", "top",
-                                          "min_score", "institutions", "territory"))])
+@router.get("/duplication", response_class=Response, responses=_json_doc(DuplicationAnswer))
 def duplication(
-    request: Request,
-    level_pair: LevelPairQuery = None,
-    country: CountryQuery = None,
-    theme: ThemeQuery = None,
-    top: TopQuery = None,
-    min_score: ScoreQuery = None,
-    institutions: Annotated[Institutions | None, Query(
-        description="any (default); different: run by different institutions; "
-        "same: variants inside one institution")] = None,
-    territory: TerritoryQuery = None,
-    format: FormatQuery = "json",
-    store: Store = Depends(get_store),
+    query: Annotated[DuplicationQuery, Query()],
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """Instrument pairs ranked by duplication, with the score breakdown and both sides'
     evidence."""
-    filters = read_filters(store, level_pair=level_pair, country=country, theme=theme,
-                           top=top, min_score=min_score, institutions=institutions,
-                           territory=territory)
     return analysis_response(
-        request, store, format, "duplication", filters,
-        answer=lambda revision, result: DuplicationAnswer(
+        workspace, "duplication", query,
+        answer=lambda revision, filters, result: DuplicationAnswer(
             **result.model_dump(), revision=revision),
         filename="tejido-duplicaciones",
     )

@@ -5,24 +5,31 @@ Every parameter is validated before the store is asked; unknown ids are 404 with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from app.deps import document_titles, get_settings, get_store, passage_count
+from app.deps import get_settings, get_store, get_workspace
+from app.services.documents import passage_count
+from app.services.entities import (
+    EntityDetail,
+    EntityMissing,
+    SourcedEvidence,
+    entity_detail,
+    sourced,
+)
+from app.services.filters import FilterError
+from app.services.search import SearchPage, SearchQuery, search
+from app.services.workspace import Workspace
 from app.settings import Settings
-from graph.model import Entity, Evidence, Relation
 from graph.stores import Store
 from graph.stores.base import StoreStats
-from graph.vocab import Label, Level
 from queries.exploration import neighbourhood
 from queries.results import EntityNotFound, Subgraph, SubgraphNode
 
 router = APIRouter(tags=["api"])
 
-MAX_PAGE = 500
 MAX_NEIGHBOURHOOD_NODES = 5000
 ENTITY_ID_PATTERN = r"^[A-Za-z]+:[^\s/]{1,300}$"
 DOCUMENT_ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,128}$"
@@ -52,61 +59,6 @@ class Health(BaseModel):
     store: str = Field(description="kind of store: sqlite or neo4j")
     revision: int
     read_only: bool = Field(description="true when no API token is configured")
-
-
-class EntitySummary(BaseModel):
-    """An entity in a list."""
-
-    id: str
-    label: str
-    name: str
-    acronym: str | None = None
-    kind: str | None = None
-    level: str | None = None
-    country: str | None = None
-    sector: str | None = None
-    territory: str | None = None  # the place it belongs to (32 state DIFs share a name)
-
-
-class EntityPage(BaseModel):
-    """One page of an entity search."""
-
-    items: list[EntitySummary]
-    limit: int
-    offset: int
-
-
-class SourcedEvidence(Evidence):
-    """Evidence with the title of the document it quotes."""
-
-    document_title: str | None = None
-
-
-class Counterpart(BaseModel):
-    """The other end of a relationship."""
-
-    id: str
-    label: str | None = None
-    name: str
-    level: str | None = None
-
-
-class RelationView(BaseModel):
-    """A relationship seen from one entity."""
-
-    id: str
-    type: str
-    direction: Literal["out", "in"]
-    other: Counterpart
-    properties: dict = Field(default_factory=dict)
-    evidence: list[SourcedEvidence] = Field(default_factory=list)
-
-
-class EntityDetail(BaseModel):
-    """An entity with its properties, relationships and their evidence."""
-
-    entity: Entity
-    relations: list[RelationView]
 
 
 class NeighbourhoodEdge(BaseModel):
@@ -162,46 +114,10 @@ class DocumentDetail(DocumentSummary):
 # --------------------------------------------------------------------------- helpers
 
 
-def sourced(evidence: list[Evidence], titles: Mapping[str, str]) -> list[SourcedEvidence]:
-    """Evidence entries with their documents' titles."""
-    return [
-        SourcedEvidence(**ev.model_dump(), document_title=titles.get(ev.document_id))
-        for ev in evidence
-    ]
-
-
 def store_kind(store: Store) -> str:
     """``sqlite`` or ``neo4j``: the scheme of the store URL, without host or path."""
     scheme = store.url.partition("://")[0].lower()
     return "sqlite" if scheme == "sqlite" else "neo4j"
-
-
-def relation_views(
-    store: Store, entity_id: str, relations: list[Relation], titles: Mapping[str, str]
-) -> list[RelationView]:
-    """Each relation of ``entity_id`` seen from it, with the other end's name and label."""
-    others = {r.target if r.source == entity_id else r.source for r in relations}
-    found = {e.id: e for e in store.get_entities(others)}
-    views = []
-    for relation in relations:
-        outgoing = relation.source == entity_id
-        other_id = relation.target if outgoing else relation.source
-        other = found.get(other_id)
-        views.append(RelationView(
-            id=relation.id,
-            type=relation.type,
-            direction="out" if outgoing else "in",
-            other=Counterpart(
-                id=other_id,
-                label=other.label if other else None,
-                name=other.name if other else other_id,
-                level=other.level if other else None,
-            ),
-            properties=relation.properties,
-            evidence=sourced(relation.evidence, titles),
-        ))
-    views.sort(key=lambda v: (v.type, v.direction, v.other.name.casefold(), v.other.id))
-    return views
 
 
 def parse_highlight(value: str, length: int) -> tuple[int, int]:
@@ -243,38 +159,28 @@ def stats(store: Store = Depends(get_store)) -> StoreStats:
     return store.stats()
 
 
-@router.get("/entities", response_model=EntityPage)
+@router.get("/entities", response_model=SearchPage)
 def search_entities(
-    q: Annotated[str | None, Query(max_length=200, description=(
-        "words of a name, alias or acronym; accents and case are ignored; the last word "
-        "is a prefix"))] = None,
-    label: Annotated[Label | None, Query(alias="type", description="node label")] = None,
-    level: Annotated[Level | None, Query(description="governance level")] = None,
-    country: Annotated[str | None, Query(
-        pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2 country code")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    store: Store = Depends(get_store),
-) -> EntityPage:
-    """Search entities by name with filters; exact name matches first."""
-    found = store.search_entities(
-        q=q, label=label, level=level, country=country.upper() if country else None,
-        limit=limit, offset=offset,
-    )
-    items = [EntitySummary(**e.model_dump(include=set(EntitySummary.model_fields))) for e in found]
-    return EntityPage(items=items, limit=limit, offset=offset)
+    query: Annotated[SearchQuery, Query()], workspace: Workspace = Depends(get_workspace)
+) -> SearchPage:
+    """Search entities by name, alias or acronym and by the passages about them, with type,
+    level, country, territory and theme filters, facet counts and paging; exact name
+    matches first."""
+    try:
+        return search(workspace, query)
+    except FilterError as exc:
+        raise HTTPException(status_code=422, detail=f"query parameter {exc}") from exc
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail)
-def get_entity(entity_id: EntityIdPath, store: Store = Depends(get_store)) -> EntityDetail:
+def get_entity(
+    entity_id: EntityIdPath, workspace: Workspace = Depends(get_workspace)
+) -> EntityDetail:
     """An entity's properties and relationships, each with its evidence quotes."""
-    entity = store.get_entity(entity_id)
-    if entity is None:
-        raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
-    relations = store.relations_of(entity_id)
-    titles = document_titles(store)
-    return EntityDetail(entity=entity, relations=relation_views(store, entity_id, relations,
-                                                                titles))
+    try:
+        return entity_detail(workspace, entity_id)
+    except EntityMissing as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
 @router.get("/graph/neighbourhood", response_model=Neighbourhood)
@@ -283,11 +189,11 @@ def get_neighbourhood(
     depth: Depth = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_NEIGHBOURHOOD_NODES,
                                 description="most nodes returned")] = 500,
-    store: Store = Depends(get_store),
+    workspace: Workspace = Depends(get_workspace),
 ) -> Neighbourhood:
     """Nodes within ``depth`` hops of an entity and the edges among them, with evidence."""
-    subgraph = load_neighbourhood(store, entity_id, depth, limit)
-    titles = document_titles(store)
+    subgraph = load_neighbourhood(workspace.store, entity_id, depth, limit)
+    titles = workspace.titles()
     return Neighbourhood(
         center=subgraph.center,
         depth=subgraph.depth,

@@ -1,7 +1,8 @@
 """HTML views: the neighbourhood of an entity as a pyvis page, and the vis-network files.
 
 ``?standalone=1`` returns one self-contained HTML file (vis-network and our CSS/JS inlined)
-to save, mail or embed with an iframe; otherwise the page links them from this server.
+to save, mail or embed with an iframe; otherwise the page links them from this server. The
+view is built by :func:`app.services.views.neighbourhood_view`, as on the entity page.
 """
 
 from __future__ import annotations
@@ -13,25 +14,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import document_titles, get_settings, get_store
+from app.deps import get_workspace
 from app.routers.api import Depth, EntityIdQuery
-from app.settings import Settings
+from app.services.views import ViewNotFound, neighbourhood_view
+from app.services.workspace import Workspace
 from app.views import assets
-from app.views.network import LAYOUTS, Layout, build_network, resolve_layout
-from app.views.page import render_network_page
-from graph.stores import Store
-from queries.exploration import neighbourhood
-from queries.results import EntityNotFound, Subgraph
+from app.views.network import LAYOUTS, Layout
+from app.views.view_page import render_view_page
 
 router = APIRouter(tags=["views"])
 
 ASSET_CACHE = "public, max-age=86400"
-LAYOUT_NAMES = {
-    "physics": "física en vivo",
-    "radial": "radial (posiciones calculadas)",
-    "layered": "por nivel de gobierno",
-    "spring": "resortes (posiciones calculadas)",
-}
 
 
 def error_page(status_code: int, message: str) -> HTMLResponse:
@@ -44,30 +37,14 @@ def error_page(status_code: int, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status_code)
 
 
-def counted(count: int, singular: str, plural: str) -> str:
-    """``1 nodo``, ``3 nodos``."""
-    return f"{count} {singular if count == 1 else plural}"
-
-
 def export_filename(entity_id: str) -> str:
     """A safe file name for the standalone export of ``entity_id``'s neighbourhood."""
     slug = re.sub(r"[^a-z0-9]+", "-", entity_id.lower()).strip("-")[:80] or "vista"
     return f"tejido-{slug}.html"
 
 
-def cut_notice(subgraph: Subgraph, cap: int) -> str | None:
-    """The message shown when the view stopped at the node cap."""
-    if not subgraph.truncated:
-        return None
-    return (
-        f"Vista recortada: se muestran {len(subgraph.nodes)} nodos, el máximo de una vista "
-        f"(TEJIDO_MAX_VIEW_NODES = {cap}). Reduzca la profundidad para ver el vecindario "
-        "completo."
-    )
-
-
 @router.get("/views/neighbourhood", response_class=HTMLResponse)
-def neighbourhood_view(
+def neighbourhood_page(
     request: Request,
     entity_id: EntityIdQuery,
     depth: Depth = 1,
@@ -75,29 +52,24 @@ def neighbourhood_view(
         "auto (live physics for small views, radial beyond 300 nodes), physics, radial, "
         f"layered (by governance level) or spring; one of {', '.join(LAYOUTS)}"))] = "auto",
     standalone: Annotated[bool, Query(description="one self-contained HTML file")] = False,
-    store: Store = Depends(get_store),
-    settings: Settings = Depends(get_settings),
+    workspace: Workspace = Depends(get_workspace),
 ) -> Response:
     """The neighbourhood of an entity as an interactive vis-network page."""
     try:
-        subgraph = neighbourhood(store.view(), entity_id, depth=depth,
-                                 limit=settings.max_view_nodes)
-    except EntityNotFound as exc:
+        built = workspace.cached(
+            ("view", "neighbourhood", entity_id, depth, layout, (), workspace.max_view_nodes),
+            lambda: neighbourhood_view(workspace.graph(), workspace.titles(), entity_id,
+                                       depth=depth, layout=layout,
+                                       cap=workspace.max_view_nodes))
+    except ViewNotFound as exc:
         return error_page(404, str(exc))
-    net = build_network(subgraph, layout, document_titles(store))
-    centre = next(node for node in subgraph.nodes if node.id == subgraph.center)
-    chosen = resolve_layout(layout, len(subgraph.nodes))
-    summary = (
-        f"{counted(len(subgraph.nodes), 'nodo', 'nodos')} · "
-        f"{counted(len(subgraph.edges), 'relación', 'relaciones')} · "
-        f"profundidad {depth} · disposición: {LAYOUT_NAMES[chosen]}"
-    )
-    page = render_network_page(
-        net,
-        title=f"{centre.name} · Tejido",
-        heading=f"Vecindario de {centre.name}",
-        summary=summary,
-        notice=cut_notice(subgraph, settings.max_view_nodes),
+    centre = workspace.graph().nodes[entity_id].get("name") or entity_id
+    page = render_view_page(
+        built.net,
+        title=f"{centre} · Tejido",
+        heading=built.heading,
+        summary=built.summary,
+        notice=built.notice,
         standalone=standalone,
         static_prefix=f"{request.scope.get('root_path', '')}/static",
     )

@@ -1,109 +1,72 @@
-/* The explorer's small behaviours: search as you type on the front page, and the copy
-   button of the iframe snippets. Text from the server is only ever set as textContent. */
+/* The explorer's small behaviours: search as you type on the front page (the server renders
+   the results), and the copy
+   button of the iframe snippets. Search results are HTML rendered and escaped by the
+   server; nothing else from the server is set as HTML. */
 (function () {
   "use strict";
   var body = document.body;
   var root = body.getAttribute("data-root") || "";
 
-  function entityUrl(id) {
-    return root + "/explore/entity/" + encodeURIComponent(id);
-  }
-
-  function optionText(select, value) {
-    if (!select || !value) { return ""; }
-    for (var i = 0; i < select.options.length; i += 1) {
-      if (select.options[i].value === value) { return select.options[i].textContent; }
-    }
-    return value;
-  }
-
   function setupSearch() {
+    var form = document.getElementById("tj-search-form");
     var input = document.getElementById("tj-search");
-    if (!input) { return; }
-    var list = document.getElementById("tj-results");
-    var status = document.getElementById("tj-search-status");
-    var selects = {
-      type: document.getElementById("tj-filter-type"),
-      level: document.getElementById("tj-filter-level"),
-      country: document.getElementById("tj-filter-country"),
-      theme: document.getElementById("tj-filter-theme"),
-      territory: document.getElementById("tj-filter-territory")
-    };
+    if (!form || !input) { return; }
     var sequence = 0;
     var timer = null;
 
-    function render(items, query) {
-      while (list.firstChild) { list.removeChild(list.firstChild); }
-      items.forEach(function (item) {
-        var li = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = entityUrl(item.id);
-        link.className = "tj-result";
-        link.textContent = item.name;
-        li.appendChild(link);
-        var facts = [optionText(selects.type, item.label) || item.label];
-        if (item.acronym) { facts.push(item.acronym); }
-        facts.push(item.level ? optionText(selects.level, item.level) : "sin nivel");
-        if (item.territory) { facts.push(item.territory); }
-        if (item.country) { facts.push(item.country); }
-        var meta = document.createElement("span");
-        meta.className = "tx-meta";
-        meta.textContent = facts.join(" · ");
-        li.appendChild(meta);
-        list.appendChild(li);
+    function params() {
+      var found = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && field.value && field.value.trim()) { found.set(field.name, field.value.trim()); }
       });
-      status.textContent = items.length ? items.length + (items.length === 1 ? " resultado" : " resultados")
-        : "Sin resultados.";
-      list.setAttribute("data-query", query);
-      body.setAttribute("data-searched", String(sequence));
+      return found;
     }
 
+    /* The server renders the results (one renderer); this swaps them in and keeps the
+       address in step, so the search is a link. */
     function run() {
-      var query = input.value.trim();
-      var params = new URLSearchParams();
-      var filtered = false;
-      if (query) { params.set("q", query); }
-      Object.keys(selects).forEach(function (name) {
-        var value = selects[name] && selects[name].value;
-        if (value) { params.set(name, value); filtered = true; }
-      });
+      var query = params();
       sequence += 1;
       var mine = sequence;
-      if (!query && !filtered) {
-        while (list.firstChild) { list.removeChild(list.firstChild); }
-        status.textContent = "Escriba para buscar o elija un filtro.";
-        body.setAttribute("data-searched", String(mine));
-        return;
-      }
-      params.set("limit", "25");
-      var endpoint = params.has("theme") || params.has("territory")
-        ? root + "/explore/search" : root + "/entities";
-      status.textContent = "Buscando…";
-      fetch(endpoint + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+      var address = root + "/" + (query.toString() ? "?" + query.toString() : "");
+      history.replaceState(null, "", address);
+      query.set("fragment", "results");
+      fetch(root + "/?" + query.toString(), { headers: { "Accept": "text/html" } })
         .then(function (response) {
           if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.json();
+          return response.text();
         })
-        .then(function (page) { if (mine === sequence) { render(page.items, query); } })
+        .then(function (html) {
+          if (mine !== sequence) { return; }
+          var block = document.getElementById("tj-results-block");
+          var holder = document.createElement("div");
+          holder.innerHTML = html;  /* rendered and escaped by the server's templates */
+          var fresh = holder.querySelector("#tj-results-block");
+          if (block && fresh) { block.replaceWith(fresh); }
+          body.setAttribute("data-searched", String(mine));
+        })
         .catch(function (error) {
-          if (mine === sequence) {
-            status.textContent = "La búsqueda falló (" + error.message + ").";
-            body.setAttribute("data-searched", String(mine));
-          }
+          if (mine !== sequence) { return; }
+          var status = document.getElementById("tj-search-status");
+          if (status) { status.textContent = "La búsqueda falló (" + error.message + ")."; }
+          body.setAttribute("data-searched", String(mine));
         });
     }
 
     function schedule() {
       if (timer) { clearTimeout(timer); }
-      timer = setTimeout(run, 150);
+      timer = setTimeout(run, 200);
     }
 
     input.addEventListener("input", schedule);
-    Object.keys(selects).forEach(function (name) {
-      if (selects[name]) { selects[name].addEventListener("change", run); }
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=text]"), function (field) {
+      field.addEventListener("input", schedule);
     });
-    if (selects.territory) { selects.territory.addEventListener("input", schedule); }
-    if (input.value) { run(); }
+    Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+      select.addEventListener("change", run);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    body.setAttribute("data-searched", "0");
   }
 
   function setupCopyButtons() {

@@ -16,7 +16,7 @@ when it stopped early.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -256,17 +256,22 @@ SHARED_FACET_ORDER: tuple[str, ...] = (
 
 
 def shared_summary(
-    shared: Mapping[str, list[str]], limit: int | None = None
+    shared: Mapping[str, list[str]], limit: int | None = None,
+    name_of: Callable[[str], str] | None = None,
 ) -> list[tuple[str, str]]:
     """(Spanish facet name, comma-separated values) for each non-empty shared facet, at most
-    ``limit`` values each (then how many more)."""
+    ``limit`` values each (then how many more); ``name_of`` names the institutions and
+    territories given by id."""
     out = []
     for facet in SHARED_FACET_ORDER:
         values = shared.get(facet) or []
         if not values:
             continue
         shown = values if limit is None else values[:limit]
-        text = ", ".join(facet_value_label(facet, v) for v in shown)
+        if name_of is not None and facet in ("institutions", "territories"):
+            text = ", ".join(name_of(v) for v in shown)
+        else:
+            text = ", ".join(facet_value_label(facet, v) for v in shown)
         if len(shown) < len(values):
             text += f" (y {len(values) - len(shown)} más)"
         out.append((FACET_LABELS.get(facet, facet), text))

@@ -82,7 +82,51 @@ CHANNEL_LABELS: dict[str, str] = {
     "membership": "pertenencia",
 }
 
+KIND_LABELS: dict[str, str] = {
+    "ministry": "ministerio", "agency": "agencia", "service": "servicio",
+    "undersecretariat": "subsecretaría", "secretariat": "secretaría",
+    "regional_government": "gobierno regional", "municipality": "municipalidad",
+    "international_org": "organismo internacional", "integration_scheme": "esquema de integración",
+    "association": "asociación", "company": "empresa", "university": "universidad",
+    "network": "red", "committee": "comité", "council": "consejo", "commission": "comisión",
+    "working_group": "grupo de trabajo", "collective": "colectivo", "division": "división",
+    "forum": "foro", "bank": "banco", "centre": "centro", "chamber": "cámara",
+    "law": "ley", "fund": "fondo", "grant": "subsidio", "credit": "crédito",
+    "guarantee": "garantía", "tax_incentive": "incentivo tributario", "training": "capacitación",
+    "technical_assistance": "asistencia técnica", "agreement": "convenio", "plan": "plan",
+    "strategy": "estrategia", "platform": "plataforma", "study": "estudio", "event": "evento",
+    "activity": "actividad", "budget": "presupuesto", "programme": "programa",
+    "project": "proyecto", "proyecto": "proyecto", "agenda": "agenda",
+    "cooperation_programme": "programa de cooperación", "country": "país", "region": "región",
+    "province": "provincia", "commune": "comuna", "city": "ciudad",
+    "supranational_region": "región supranacional", "decree": "decreto",
+    "resolution": "resolución", "ordinance": "ordenanza",
+}
+SECTOR_LABELS: dict[str, str] = {
+    "public": "público", "private": "privado", "academic": "académico",
+    "civil_society": "sociedad civil", "international": "internacional",
+}
+FIELD_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "kind": KIND_LABELS,
+    "sector": SECTOR_LABELS,
+    "level": LEVEL_LABELS,
+    "label": ENTITY_LABELS,
+}
+
 _VOCABULARY_FACETS = ("themes", "target_groups", "support_types")
+
+
+def value_label(field: str, value: str | None) -> str:
+    """The Spanish word for a property value (``kind`` ``agency`` → ``agencia``); values with
+    no word of their own are shown with spaces for underscores."""
+    if value is None:
+        return ""
+    words = FIELD_VALUE_LABELS.get(field, {})
+    if value in words:
+        return words[value]
+    if field in _VOCABULARY_FACETS:
+        return facet_value_label(field, value)
+    return value.replace("_", " ")
 
 
 def level_label(level: str | None) -> str:

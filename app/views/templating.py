@@ -25,7 +25,16 @@ from app.views.labels import (
     level_label,
     percent_text,
     score_text,
+    value_label,
 )
+
+SEARCH_FACET_FIELDS = {"type": "label", "level": "level", "theme": "themes"}
+
+
+def search_facet_label(value: str, facet: str) -> str:
+    """The Spanish label of a search facet value (type, level, theme); others as they are."""
+    field = SEARCH_FACET_FIELDS.get(facet)
+    return value_label(field, value) if field else value
 
 
 @cache
@@ -50,6 +59,8 @@ def environment() -> Environment:
         criterion=criterion_label,
         score=score_text,
         percent=percent_text,
+        facet_value=search_facet_label,
+        value=lambda value, field: value_label(field, value),
     )
     return env
 

@@ -8,8 +8,9 @@ store in ``data/tejido.db``. Neo4j credentials come from ``NEO4J_USER``,
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from graph.stores.base import Store
+from graph.stores.base import Store, StoreUnavailable
 
 DEFAULT_STORE_URL = "sqlite:///data/tejido.db"
 SQLITE_PREFIX = "sqlite:///"
@@ -22,15 +23,38 @@ def resolve_store_url(url: str | None = None) -> str:
     return url or os.environ.get("TEJIDO_STORE") or DEFAULT_STORE_URL
 
 
-def open_store(url: str | None = None) -> Store:
+def sqlite_file(url: str | None = None) -> Path | None:
+    """The file of an embedded store URL (None for a server or an in-memory store)."""
+    resolved = resolve_store_url(url)
+    if not resolved.startswith(SQLITE_PREFIX):
+        return None
+    path = resolved[len(SQLITE_PREFIX):].split("?", 1)[0]
+    return None if not path or path == ":memory:" else Path(path)
+
+
+def require_existing(url: str | None = None) -> None:
+    """Refuse an embedded store whose file does not exist (a typo would otherwise create
+    an empty store): :class:`StoreUnavailable` naming the path."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        where = path if path.is_absolute() else f"{path} (in {Path.cwd()})"
+        raise StoreUnavailable(
+            f"no store at {where}: check the path, or create the store with tejido ingest"
+        )
+
+
+def open_store(url: str | None = None, *, must_exist: bool = False) -> Store:
     """Open the store at ``url`` (see the module docstring for defaults).
 
     ``sqlite:///relative/path.db`` and ``sqlite:////absolute/path.db`` open a
     :class:`~graph.stores.sqlite_store.SQLiteStore`; ``neo4j://``, ``neo4j+s://``,
     ``bolt://`` and ``bolt+s://`` open a :class:`~graph.stores.neo4j_store.Neo4jStore`.
-    Any other URL raises ``ValueError`` naming the accepted schemes.
+    Any other URL raises ``ValueError`` naming the accepted schemes. With ``must_exist``,
+    an embedded store whose file does not exist is refused (see :func:`require_existing`).
     """
     resolved = resolve_store_url(url)
+    if must_exist:
+        require_existing(resolved)
     scheme = resolved.partition("://")[0].lower() if "://" in resolved else ""
     if resolved.startswith(SQLITE_PREFIX):
         from graph.stores.sqlite_store import SQLiteStore

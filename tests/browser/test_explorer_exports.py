@@ -11,7 +11,9 @@ import httpx
 import pytest
 
 from app.cli_views import export_view
-from app.views.report import build_report
+from app.services.filters import AnalysisFilters
+from app.services.reports import build_report
+from app.services.workspace import Workspace
 from graph.stores.sqlite_store import SQLiteStore
 from tests.browser.chromium import NEEDS_CHROMIUM, Page
 from tests.browser.server import LiveServer
@@ -80,7 +82,8 @@ def test_exported_view_of_the_command_draws_offline_with_names_as_text(
 
 
 def test_report_draws_every_view_offline(store: SQLiteStore, page: Page, tmp_path: Path) -> None:
-    html = build_report(store, top=10, generated="2024-01-01")
+    html = build_report(Workspace(store=store), filters=AnalysisFilters(top=10),
+                        generated="2024-01-01")
     report = tmp_path / "informe.html"
     report.write_text(html, encoding="utf-8")
     open_offline(page, report)
