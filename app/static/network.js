@@ -12,6 +12,33 @@
   var physics = Boolean(payload.options.physics && payload.options.physics.enabled);
   window.network = network;
 
+  /* Groups of leaves arrive collapsed into one node each; a click opens one. The body's
+     data-clusters says how many are still closed. */
+  var clusters = payload.clusters || [];
+  clusters.forEach(function (group) {
+    var members = {};
+    group.members.forEach(function (id) { members[id] = true; });
+    network.cluster({
+      joinCondition: function (node) { return members[node.id] === true; },
+      clusterNodeProperties: {
+        id: group.id, label: group.label, title: group.title, shape: "box",
+        color: { background: "#eeeeee", border: "#8c8c8c" }, font: { size: 12 }
+      }
+    });
+  });
+  function countClusters() {
+    document.body.setAttribute("data-clusters", String(clusters.filter(function (group) {
+      return network.isCluster(group.id);
+    }).length));
+  }
+  countClusters();
+  network.on("click", function (params) {
+    if (params.nodes.length && network.isCluster(params.nodes[0])) {
+      network.openCluster(params.nodes[0]);
+      countClusters();
+    }
+  });
+
   function markStable() {
     document.body.setAttribute("data-stable", "true");
   }
