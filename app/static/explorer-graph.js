@@ -173,7 +173,7 @@
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
     var id = params.nodes[0];
-    if (network.isCluster(id)) { return; }  /* network.js opens it */
+    if (window.tejidoIsCluster && window.tejidoIsCluster(id)) { return; }  /* network.js opens it */
     if (mode !== "expand") {
       open(id);
       return;
@@ -185,7 +185,8 @@
   if (mode === "expand") {
     network.on("doubleClick", function (params) {
       cancelPending();
-      if (params.nodes.length && !network.isCluster(params.nodes[0])) { open(params.nodes[0]); }
+      var id = params.nodes.length ? params.nodes[0] : null;
+      if (id !== null && !(window.tejidoIsCluster && window.tejidoIsCluster(id))) { open(id); }
     });
   }
   body.setAttribute("data-graph-ready", "true");

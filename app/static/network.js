@@ -26,18 +26,21 @@
       }
     });
   });
+  var closed = {};
+  clusters.forEach(function (group) { closed[group.id] = true; });
   function countClusters() {
-    document.body.setAttribute("data-clusters", String(clusters.filter(function (group) {
-      return network.isCluster(group.id);
-    }).length));
+    document.body.setAttribute("data-clusters", String(Object.keys(closed).length));
   }
   countClusters();
   network.on("click", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) {
-      network.openCluster(params.nodes[0]);
+    var id = params.nodes.length ? params.nodes[0] : null;
+    if (id !== null && closed[id]) {
+      network.openCluster(id);
+      delete closed[id];
       countClusters();
     }
   });
+  window.tejidoIsCluster = function (id) { return closed[id] === true; };
 
   function markStable() {
     document.body.setAttribute("data-stable", "true");
