@@ -76,12 +76,12 @@ def ingest(
     )
 
     from app.services.ingest import ingest_paths
-    from loaders.read import iter_files
+    from loaders.read import is_link_loop, iter_files
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not is_link_loop(p)]
     for p in missing:
         console.print(f"[red]error:[/red] {p}: no such file or folder")
-    files = list(iter_files([p for p in paths if p.exists()]))
+    files = list(iter_files([p for p in paths if p not in missing]))
     lexicon = _load_lexicon()
     mappings = user_mappings(mapping)
     with (
@@ -100,9 +100,12 @@ def ingest(
         def step(path: Path, status: str) -> None:
             progress.update(task, advance=1, description=f"{status:>9} {path.name[:40]}")
 
+        def reading(path: Path, note: str) -> None:
+            progress.update(task, description=f"  reading {path.name[:30]}: {note}")
+
         summary = ingest_paths(
             db, files, lexicon=lexicon, max_bytes=int(max_mb * 1_000_000), on_file=step,
-            mappings=mappings,
+            on_progress=reading, mappings=mappings,
         )
     _print_summary(summary)
     failed = bool(summary.failures) or bool(missing)

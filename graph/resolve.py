@@ -1,9 +1,14 @@
 """Entity resolution across documents: match an extraction against what the store holds.
 
 An extracted entity is the stored one when one of its normalised names, aliases or acronyms
-is a stored entity's name or alias, the labels agree (Instrument and Program are one family)
+is a stored entity's name or alias, or else when one of its names has the resolution key of a
+stored name ("Plan Nacional de los Recursos Hídricos" and "Plan Nacional de Recursos Hídricos",
+"Ley N° 27867" and "Ley 27867", "D.S." and "Decreto Supremo": see
+:func:`graph.normalize.name_key`), the labels agree (Instrument and Program are one family)
 and neither country, level nor territory contradict each other (each state's "Secretaría de
-Salud" stays its own entity). Every surface form is kept as an alias.
+Salud" stays its own entity). A generic name of another country than the stored entity of the
+same id ("Municipalidades provinciales", "Consejo Regional") is its own entity, with the country
+in its id. Every surface form is kept as an alias.
 Near-identical names (fuzzy, above a threshold) are never merged silently: they are recorded
 as merge candidates for ``tejido review``.
 """
@@ -12,8 +17,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.model import Entity, Extraction, Mention, Relation
-from graph.normalize import normalize_name
+from graph.model import Entity, Extraction, Mention, Relation, entity_id
+from graph.normalize import name_key, normalize_name
 from graph.review import attributes_agree, fuzzy_candidate, similar_names
 from graph.stores.base import MergeCandidate, Store
 
@@ -28,20 +33,33 @@ def _compatible(a: Entity, b: Entity) -> bool:
     return _family(a.label) == _family(b.label) and attributes_agree(a, b)
 
 
+_KEYED = ("Institution", "Instrument", "Program")
+
+
 class InstitutionNames:
-    """Normalised names of the stored institutions, loaded once and kept up to date by the
-    caller as documents are written (ingesting a folder asks for them once, not per file)."""
+    """Normalised names of the stored institutions, and the resolution keys of every stored
+    institution, instrument and programme name, loaded once and kept up to date by the caller
+    as documents are written (ingesting a folder asks for them once, not per file)."""
 
     def __init__(self, store: Store) -> None:
-        self.names: dict[str, str] = {
-            e.id: normalize_name(e.name) for e in store.entities("Institution")
-        }
+        self.names: dict[str, str] = {}
+        self.keys: dict[tuple[str, str], set[str]] = {}
+        for label in _KEYED:
+            self.add(list(store.entities(label)))
 
     def add(self, entities: list[Entity]) -> None:
-        """Record the institutions of an extraction just written."""
+        """Record the entities of an extraction just written."""
         for e in entities:
             if e.label == "Institution":
                 self.names[e.id] = normalize_name(e.name)
+            if e.label in _KEYED:
+                for form in e.names():
+                    self.keys.setdefault((_family(e.label), name_key(form)), set()).add(e.id)
+
+    def by_key(self, entity: Entity) -> set[str]:
+        """Ids of the stored entities of ``entity``'s family sharing a resolution key with it."""
+        family = _family(entity.label)
+        return {i for form in entity.names() for i in self.keys.get((family, name_key(form)), ())}
 
 
 def resolve(
@@ -52,24 +70,41 @@ def resolve(
     ``known`` (optional) are the stored institutions' names for the fuzzy candidates; they
     are read from the store when not given.
     """
+    known = known or InstitutionNames(store)
     names = {n for e in extraction.entities for n in e.normalized_names()}
     hits = store.find_by_normalized_names(names) if names else {}
-    stored = {e.id: e for e in store.get_entities({i for ids in hits.values() for i in ids})}
+    keyed = {e.id: known.by_key(e) for e in extraction.entities if e.label in _KEYED}
+    wanted = {i for ids in hits.values() for i in ids} | {i for ids in keyed.values() for i in ids}
+    stored = {e.id: e for e in store.get_entities(wanted | {e.id for e in extraction.entities})}
     mapping: dict[str, str] = {}
     for entity in extraction.entities:
-        if entity.id in stored:
+        same_id = stored.get(entity.id)
+        if same_id is not None and not _other_country(entity, same_id):
             continue
         votes: Counter[str] = Counter()
         for norm in entity.normalized_names():
             for sid in hits.get(norm, []):
                 if sid in stored and _compatible(entity, stored[sid]):
                     votes[sid] += 1
+        if not votes:  # no name in common: a variant of a stored name (name_key)
+            votes.update(
+                sid for sid in keyed.get(entity.id, ()) if sid in stored
+                and _compatible(entity, stored[sid])
+            )
         if votes:
             mapping[entity.id] = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    candidates = _fuzzy_candidates(extraction.entities, known or InstitutionNames(store), mapping)
+        elif same_id is not None:
+            mapping[entity.id] = entity_id(entity.label, entity.name, entity.country)
+    candidates = _fuzzy_candidates(extraction.entities, known, mapping)
     if not mapping:
         return extraction, candidates
     return _remap(extraction, mapping, stored), candidates
+
+
+def _other_country(entity: Entity, stored: Entity) -> bool:
+    """Whether a stored entity with ``entity``'s id belongs to another country (the same
+    generic name in two countries' documents)."""
+    return bool(entity.country and stored.country and entity.country != stored.country)
 
 
 def _remap(
@@ -78,10 +113,12 @@ def _remap(
     merged: dict[str, Entity] = {}
     for entity in extraction.entities:
         new_id = mapping.get(entity.id, entity.id)
-        if new_id != entity.id:
+        if new_id != entity.id and new_id in stored:
             target = stored[new_id].model_copy(deep=True)
             target.absorb(entity)
             entity = target
+        elif new_id != entity.id:  # a new entity of its own country
+            entity = entity.model_copy(update={"id": new_id})
         if new_id in merged:
             merged[new_id].absorb(entity)
         else:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from graph.model import Extraction
@@ -21,7 +22,9 @@ from loaders.document import Document, ReadError
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_document
 from loaders.inventory_guess import detect_mapping
-from loaders.read import SUPPORTED_SUFFIXES, iter_files, read
+from loaders.limits import DEFAULT_LIMITS, Limits, TimeLimitReached, seconds_exceeded, time_limit
+from loaders.read import iter_files, read
+from loaders.readers.source import Progress
 
 TABULAR = {"csv", "tsv", "xlsx"}
 
@@ -110,27 +113,36 @@ def ingest_file(
     store: Store,
     lexicon: Lexicon,
     *,
-    max_bytes: int = 50_000_000,
+    max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     names: InstitutionNames | None = None,
     record_as: str | None = None,
     mappings: Sequence[ColumnMapping] = (),
+    progress: Progress | None = None,
 ) -> FileOutcome:
     """Read, extract, resolve and store one file; a failure is reported, not raised (an
     unavailable store is raised). ``record_as`` is the path the document is recorded
     under (an upload's client name rather than a server path); ``mappings`` are the user's
-    column mappings for inventories (see :func:`extract_file`)."""
+    column mappings for inventories (see :func:`extract_file`).
+
+    Reading, extraction and resolution run under ``limits`` (:mod:`loaders.limits`;
+    ``max_bytes``, when given, overrides ``limits.file_bytes``), ``seconds`` included; the
+    write is one transaction and is never cut short. ``progress`` hears how far a long read
+    has got.
+    """
     from graph.stores import StoreUnavailable
 
+    if max_bytes is not None:
+        limits = replace(limits, file_bytes=max_bytes)
     try:
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise ReadError(str(path), f"unsupported format {path.suffix or '(none)'}")
-        doc = read(path, max_bytes=max_bytes)
-        if record_as is not None:
-            doc = doc.model_copy(update={"path": record_as})
-        if store.has_document(doc.sha256):
-            return FileOutcome("unchanged", document_id=doc.sha256)
-        extraction, skipped = extract_file(doc, lexicon, mappings)
-        extraction, candidates = resolve(extraction, store, names)
+        with time_limit(limits.seconds):
+            doc = read(path, limits=limits, progress=progress)
+            if record_as is not None:
+                doc = doc.model_copy(update={"path": record_as})
+            if store.has_document(doc.sha256):
+                return FileOutcome("unchanged", document_id=doc.sha256)
+            extraction, skipped = extract_file(doc, lexicon, mappings)
+            extraction, candidates = resolve(extraction, store, names)
         if candidates:
             # recorded first: a run killed between the two writes re-ingests the document
             # (not stored yet) and records them again; they are idempotent
@@ -140,6 +152,8 @@ def ingest_file(
             names.add(extraction.entities)
     except StoreUnavailable:
         raise
+    except TimeLimitReached:
+        return FileOutcome("failed", reason=seconds_exceeded(str(path), limits).reason)
     except ReadError as exc:
         return FileOutcome("failed", reason=exc.reason)
     except Exception as exc:  # one broken file must not stop the others
@@ -153,15 +167,18 @@ def ingest(
     store: Store,
     *,
     lexicon: Lexicon | None = None,
-    max_bytes: int = 50_000_000,
+    max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     on_file: Callable[[Path, str], None] | None = None,
+    on_progress: Callable[[Path, str], None] | None = None,
     mappings: Sequence[ColumnMapping] = (),
 ) -> IngestSummary:
-    """Ingest every supported file under ``paths`` into ``store``.
+    """Ingest every supported file under ``paths`` into ``store`` (see :func:`ingest_file`).
 
     ``on_file(path, status)`` is called after each file (for progress bars); status is one of
-    ``ingested``, ``unchanged``, ``failed``. ``mappings`` are the user's column mappings
-    for inventories (see :func:`extract_file`).
+    ``ingested``, ``unchanged``, ``failed``. ``on_progress(path, note)`` hears how far a long
+    read has got. ``mappings`` are the user's column mappings for inventories (see
+    :func:`extract_file`).
     """
     lexicon = lexicon or default_lexicon()
     summary = IngestSummary()
@@ -169,8 +186,11 @@ def ingest(
     for path in iter_files(paths):
         outcome = FileOutcome("failed", reason="not read")
         try:
-            outcome = ingest_file(path, store, lexicon, max_bytes=max_bytes, names=names,
-                                  mappings=mappings)
+            outcome = ingest_file(
+                path, store, lexicon, max_bytes=max_bytes, limits=limits, names=names,
+                mappings=mappings,
+                progress=None if on_progress is None else partial(on_progress, path),
+            )
             summary.add(path, outcome)
         finally:
             if on_file is not None:

@@ -540,11 +540,10 @@ class StoreContract:
         assert sorted(e.document_id for e in tie.evidence) == sorted(
             [edited.document.id, seminario.document.id]
         )
-        # What only the old version said is gone; the gazetteer's entity stays.
+        # What only the old version said is gone, the gazetteer's entities included.
         assert store.get_entity(fndr().id) is None
         assert store.relations_of(subdere().id) == []
-        assert store.get_entity(subdere().id) is not None
-        assert store.mentions_of(subdere().id) == []
+        assert store.get_entity(subdere().id) is None
         # The other document is untouched.
         for relation_id, dumped in seminario_relations.items():
             assert relation_dump({r.id: r for r in store.relations()}[relation_id]) == dumped

@@ -317,13 +317,14 @@ def test_corpus_ingesting_twice_changes_no_count(corpus_store, lexicon: Lexicon)
 
 @needs_corpus
 def test_corpus_no_two_institutions_share_a_name_or_an_acronym(corpus_store) -> None:  # type: ignore[no-untyped-def]
+    # of one country: a generic collective ("Municipalidades") is one entity per country
     store, _ = corpus_store
-    by_name: dict[str, list[str]] = defaultdict(list)
-    by_acronym: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    by_acronym: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for entity in store.entities("Institution"):
-        by_name[normalize_name(entity.name)].append(entity.id)
+        by_name[(normalize_name(entity.name), entity.country)].append(entity.id)
         if entity.acronym:
-            by_acronym[entity.acronym].append(entity.id)
+            by_acronym[(entity.acronym, entity.country)].append(entity.id)
     shared_names = {k: v for k, v in by_name.items() if len(v) > 1}
     shared_acronyms = {k: v for k, v in by_acronym.items() if len(v) > 1}
     assert shared_names == {}, f"institutions sharing a normalised name: {shared_names}"

@@ -65,7 +65,9 @@ def test_blank_text_has_no_text(tmp_path: Path) -> None:
 def test_size_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "grande.txt", "a" * 101)
     error = read_error(path, max_bytes=100)
-    assert error.reason == "file is 101 bytes, over the limit of 100 bytes"
+    assert error.reason == (
+        "limit file_bytes exceeded: the file is 101 bytes, over the limit of 100 bytes"
+    )
     assert read(write(tmp_path, "justo.txt", "a" * 100), max_bytes=100).text == "a" * 100
 
 
@@ -269,7 +271,7 @@ def test_truncated_docx_and_xlsx(tmp_path: Path) -> None:
 
 def test_workbook_named_docx(tmp_path: Path) -> None:
     error = read_error(write(tmp_path, "libro.docx", _xlsx_bytes()))
-    assert error.reason.startswith("corrupt DOCX")
+    assert error.reason == "not a DOCX file: it is an Excel workbook (.xlsx) under another name"
 
 
 def test_ole_file_named_xlsx(tmp_path: Path) -> None:
@@ -284,16 +286,6 @@ def test_zip_without_content_types(tmp_path: Path) -> None:
         archive.writestr("word/document.xml", "<w:document/>")
     error = read_error(write(tmp_path, "suelto.docx", buffer.getvalue()))
     assert "[Content_Types].xml" in error.reason
-
-
-def test_package_expanding_past_the_limit(tmp_path: Path) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/relleno.xml", b"\x00" * 2_000_000)
-    path = write(tmp_path, "bomba.xlsx", buffer.getvalue())
-    error = read_error(path, max_bytes=100_000)
-    assert "over the limit of 1,000,000 bytes" in error.reason
 
 
 def test_xlsx_without_header_row(tmp_path: Path) -> None:

@@ -115,7 +115,8 @@ def test_write_endpoints_are_off_without_a_configured_token(
 @pytest.mark.parametrize(
     "authorization",
     [None, "Bearer", "Bearer otro-token", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}",
-     f"Basic {TOKEN}", TOKEN, f"Token {TOKEN}"],
+     f"Basic {TOKEN}", TOKEN, f"Token {TOKEN}", f"Bearer  {TOKEN} ", f"Bearer  {TOKEN}",
+     f"Bearer\t{TOKEN}", f"Bearer {TOKEN} {TOKEN}", f" Bearer {TOKEN}x"],
 )
 def test_write_endpoints_need_the_exact_bearer_token(
     store_url: str, path: str, request_kwargs: dict, authorization: str | None

@@ -35,12 +35,14 @@ def lexicon_for(gazetteer_paths: Sequence[str] = ()) -> Lexicon:
 def ingest_paths(
     store: Store, paths: Iterable[Path], *, lexicon: Lexicon,
     max_bytes: int = DEFAULT_MAX_BYTES, on_file: Callable[[Path, str], None] | None = None,
+    on_progress: Callable[[Path, str], None] | None = None,
     mappings: Sequence[ColumnMapping] = (),
 ) -> IngestSummary:
     """Every supported file under ``paths`` ingested into ``store``, with a summary;
-    ``mappings`` are the user's column mappings for inventories."""
+    ``mappings`` are the user's column mappings for inventories; ``on_progress`` hears how
+    far a long read has got."""
     return ingest(paths, store, lexicon=lexicon, max_bytes=max_bytes, on_file=on_file,
-                  mappings=mappings)
+                  on_progress=on_progress, mappings=mappings)
 
 
 def ingest_named_files(

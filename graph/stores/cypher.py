@@ -243,8 +243,6 @@ DELETE_UNSUPPORTED_ENTITIES = (
     "UNWIND $ids AS eid "
     "MATCH (e:Entity {id: eid}) "
     "WHERE size(coalesce(e.doc_ids, [])) = 0 AND NOT EXISTS { (e)--() } "
-    "AND NOT (e.source IS NOT NULL "
-    "AND (e.source = $gazetteer OR e.source STARTS WITH $gazetteer_prefix)) "
     "DELETE e "
     "RETURN count(*) AS deleted"
 )

@@ -9,8 +9,8 @@ inside the transaction: a relation's evidence is a JSON list on the relationship
 Support: every entity and relation keeps ``doc_ids``, the documents whose extraction
 wrote it. Replacing a document removes its id, its passages, mentions and evidence, and
 then deletes what it leaves with no support: a relation with no document and no evidence
-left, then an entity with no document, no mention and no relation left, unless it comes
-from the gazetteer. Relations and mentions may only point at entities of the extraction or
+left, then an entity with no document, no mention and no relation left, wherever it came
+from. Relations and mentions may only point at entities of the extraction or
 of the store; missing governance-level nodes (``level:national``...) are created.
 """
 
@@ -81,7 +81,6 @@ META_ID = "tejido"
 INDEX_WAIT_SECONDS = 120
 BOLT_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
-GAZETTEER_SOURCE = "gazetteer"
 _WORD = re.compile(r"\w+")
 
 _T = TypeVar("_T")
@@ -714,10 +713,7 @@ def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteRe
                          element_ids=sorted(released_relations)):
             released_entities.update((row["source"], row["target"]))
     if released_entities:
-        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {
-            "ids": sorted(released_entities), "gazetteer": GAZETTEER_SOURCE,
-            "gazetteer_prefix": f"{GAZETTEER_SOURCE}:",
-        }).consume()
+        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {"ids": sorted(released_entities)}).consume()
     _bump_revision(tx)
     return WriteResult(
         document_id=document.id,

@@ -196,15 +196,6 @@ def fts_match_expression(q: str) -> str | None:
     return " ".join(quoted)
 
 
-def is_gazetteer_entity(entity: Entity) -> bool:
-    """Whether the entity comes from the gazetteer (kept when no document supports it)."""
-    return _is_gazetteer_source(entity.source)
-
-
-def _is_gazetteer_source(source: str | None) -> bool:
-    return bool(source) and (source == "gazetteer" or source.startswith("gazetteer:"))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -622,8 +613,8 @@ class SQLiteStore:
     ) -> None:
         """Delete those relations left with no evidence, then those entities left unsupported.
 
-        An entity is unsupported when nothing mentions it, no relation touches it and it
-        does not come from the gazetteer.
+        An entity is unsupported when nothing mentions it and no relation touches it, wherever
+        it came from: re-ingesting a reverted edit leaves nothing of the edit behind.
         """
         orphans = self._select_by_ids(
             conn,
@@ -636,13 +627,12 @@ class SQLiteStore:
         unsupported = [
             row[0] for row in self._select_by_ids(
                 conn,
-                "SELECT id, source FROM entities e WHERE id IN ({ids}) "
+                "SELECT id FROM entities e WHERE id IN ({ids}) "
                 "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) "
                 "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.source = e.id) "
                 "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target = e.id)",
                 entity_ids,
             )
-            if not _is_gazetteer_source(row[1])
         ]
         conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in unsupported])
 

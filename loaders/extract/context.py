@@ -17,7 +17,7 @@ from graph.model import (
     Relation,
     passage_id,
 )
-from graph.normalize import normalize_name
+from graph.normalize import name_key, normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.countries import DocumentCountry
 from loaders.extract.lexicon import LexEntry, Lexicon
@@ -125,7 +125,7 @@ class ExtractionContext:
         family = "Instrument" if cand.label in ("Instrument", "Program") else cand.label
         norm = normalize_name(cand.name)
         alias_key = self.alias_keys.get(f"{family}|{norm}") or self.alias_keys.get(
-            f"{family}|~{_loose(norm)}"
+            f"{family}|~{name_key(norm)}"
         )
         if alias_key:
             return alias_key
@@ -160,7 +160,7 @@ class ExtractionContext:
             norm = normalize_name(name)
             self.alias_keys.setdefault(f"{family}|{norm}", key)
             if family != "Person":
-                self.alias_keys.setdefault(f"{family}|~{_loose(norm)}", key)
+                self.alias_keys.setdefault(f"{family}|~{name_key(norm)}", key)
         return builder
 
     def relate(
@@ -182,13 +182,6 @@ class ExtractionContext:
         if existing is None:
             self.relations[rel.id] = existing = rel
         existing.add_evidence([self.evidence(start, end, extractor, confidence)])
-
-
-def _loose(norm: str) -> str:
-    """A normalised name without inner articles: "secretaria de la unctad" = "secretaria de
-    unctad"; used to recognise one name written two ways in one document."""
-    words = [w for w in norm.split() if w not in ("el", "la", "los", "las")]
-    return " ".join("de" if w == "del" else w for w in words)
 
 
 def label_family(label: str) -> str:

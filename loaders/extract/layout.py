@@ -5,8 +5,9 @@ Clean-up steps, each general:
 
 - characters: CR/LF, form feeds, non-breaking and zero-width spaces, soft hyphens;
 - markup left by converters: markdown links ``[name](#)`` (their text is kept and remembered as a
-  *marked span*, a strong hint that it names something), emphasis markers, HTML tags inside text,
-  footnote markers such as ``^a``;
+  *marked span*, a strong hint that it names something), emphasis markers, HTML formatting tags
+  inside text (``<p>``, ``<i>``, ``<br>``...; other tags, ``<script>`` among them, are text and
+  kept as written: only HTML files are parsed as HTML), footnote markers such as ``^a``;
 - letter-spaced headings (``P R E S E N T A C I Ó N`` → ``PRESENTACIÓN``);
 - running headers and footers: short lines repeated across the document (organisation banners,
   document codes) are taken out of the flow and kept once in a block at the end, so that no
@@ -46,7 +47,13 @@ _CHAR_MAP = str.maketrans(
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]*\)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
+# formatting tags that converters leave in text; any other tag (``<script>``...) is the text's own
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|code|dd|div|dl|dt|em|font|h[1-6]|hr|i|img|li|"
+    r"mark|ol|p|pre|s|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul)"
+    r"(?:\s[^<>\n]{0,300})?/?>",
+    re.IGNORECASE,
+)
 _FOOTNOTE = re.compile(r"(?<=\S) ?\^[a-z0-9]{1,2}\b")
 # a compound of capitals that a line break split after its hyphen ("SELA- IBERPYME")
 _BROKEN_COMPOUND = re.compile(r"\b([A-ZÁÉÍÓÚÑ]{2,})- (?=[A-ZÁÉÍÓÚÑ]{2,}\b)")

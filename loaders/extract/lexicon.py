@@ -15,7 +15,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from graph.normalize import normalize_name, strip_accents
+from graph.normalize import name_key, normalize_name, strip_accents
 from loaders.extract.candidates import Candidate
 
 
@@ -110,6 +110,7 @@ class Lexicon:
         self.entries: list[LexEntry] = []
         self.by_name: dict[str, LexEntry] = {}
         self.all_by_name: dict[str, list[LexEntry]] = {}
+        self.all_by_key: dict[str, list[LexEntry]] = {}
         self.acronyms: dict[str, list[LexEntry]] = {}
         self._norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -126,9 +127,10 @@ class Lexicon:
         for name in (entry.name, *entry.aliases, *entry.acronyms):
             norm = normalize_name(name)
             self.by_name.setdefault(norm, entry)
-            same = self.all_by_name.setdefault(norm, [])
-            if entry not in same:
-                same.append(entry)
+            for table, form in ((self.all_by_name, norm), (self.all_by_key, name_key(name))):
+                same = table.setdefault(form, [])
+                if entry not in same:
+                    same.append(entry)
         long_forms = [n for n in (entry.name, *entry.aliases) if n]
         exact_forms = list(entry.acronyms)
         if entry.case_sensitive:
@@ -195,8 +197,12 @@ class Lexicon:
         return self.by_name.get(normalize_name(name))
 
     def lookup_all(self, name: str) -> list[LexEntry]:
-        """Every entry carrying ``name`` as name, alias or acronym (normalised), in file order."""
-        return self.all_by_name.get(normalize_name(name), [])
+        """Every entry carrying ``name`` as name, alias or acronym (normalised), in file order;
+        else every entry one of whose forms has the same resolution key ("Gobierno Regional
+        Puno" is the Gobierno Regional de Puno; see :func:`graph.normalize.name_key`)."""
+        return self.all_by_name.get(normalize_name(name)) or self.all_by_key.get(
+            name_key(name), []
+        )
 
 
 def lexicon_from_gazetteer(gazetteer) -> Lexicon:  # type: ignore[no-untyped-def]

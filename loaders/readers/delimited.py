@@ -24,7 +24,8 @@ def read_delimited(source: SourceFile) -> Document:
     dialect = _dialect(decoded.text, source.format)
     _allow_fields_of_length(len(decoded.text))
     try:
-        rows = list(csv.reader(io.StringIO(decoded.text, newline=""), dialect))
+        parsed = csv.reader(io.StringIO(decoded.text, newline=""), dialect)
+        rows = list(source.limited_rows(parsed, f"the {source.format.upper()} table"))
     except csv.Error as exc:
         raise source.error(f"malformed {source.format.upper()}: {exc}") from exc
     builder = TextBuilder()

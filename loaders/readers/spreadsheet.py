@@ -4,6 +4,10 @@ A sheet is rendered as a line with its name followed by one tab-separated line p
 non-empty row; rows are padded to the widest row of the sheet; sheets are separated by a
 blank line. Cached formula results are read (``data_only``), not formulas. No row is
 taken to be a header: a sheet without one reads the same way.
+
+Rows are streamed (openpyxl's read-only mode parses the sheet XML as it goes), counted
+against the limits ``sheet_rows`` and ``sheet_cells`` (:mod:`loaders.limits`) as they arrive,
+and every 10,000 rows the caller hears how far reading has got.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import openpyxl
 
-from loaders.document import Document
+from loaders.document import Document, ReadError
 from loaders.readers.layout import BLOCK_BREAK, TextBuilder, clean_cell, make_title
 from loaders.readers.package import check_package
 from loaders.readers.source import SourceFile
@@ -32,7 +36,7 @@ def read_xlsx(source: SourceFile) -> Document:
     first_cell: str | None = None
     try:
         for number, sheet in enumerate(workbook.worksheets, start=1):
-            rows = _sheet_rows(sheet)
+            rows = _sheet_rows(sheet, source)
             if not rows:
                 continue
             first_cell = first_cell or next(cell for cell in rows[0] if cell)
@@ -41,6 +45,8 @@ def read_xlsx(source: SourceFile) -> Document:
             builder.add_table(rows, page=number, sheet=sheet.title, attached=True)
             builder.add_page(number, start)
         workbook_title = workbook.properties.title
+    except ReadError:
+        raise
     except Exception as exc:
         raise source.error(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
     finally:
@@ -53,12 +59,14 @@ def read_xlsx(source: SourceFile) -> Document:
     )
 
 
-def _sheet_rows(sheet: Any) -> list[list[str]]:
-    """The sheet's non-empty rows as cell texts, trailing empty cells removed."""
+def _sheet_rows(sheet: Any, source: SourceFile) -> list[list[str]]:
+    """The sheet's non-empty rows as cell texts, trailing empty cells removed; rows and cells
+    are held to the limits as they stream in."""
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # stored dimensions are often wrong; read every cell
     rows: list[list[str]] = []
-    for values in sheet.iter_rows(values_only=True):
+    streamed = sheet.iter_rows(values_only=True)
+    for values in source.limited_rows(streamed, f"sheet {sheet.title!r}"):
         cells = list(_trim_trailing_empty(clean_cell(cell_text(value)) for value in values))
         if cells:
             rows.append(cells)

@@ -16,6 +16,7 @@ from docx.document import Document as WordDocument
 from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from loaders.document import Document
 from loaders.readers.layout import TextBuilder, first_line, make_title
@@ -33,8 +34,19 @@ def read_docx(source: SourceFile) -> Document:
         builder = TextBuilder()
         heading = _write_body(word, builder)
         core_title = word.core_properties.title
+    except etree.XMLSyntaxError as exc:
+        raise source.error(
+            f"damaged DOCX file: one of its parts is not well-formed XML ({exc.msg}); "
+            "truncated or edited by hand?"
+        ) from exc
+    except KeyError as exc:
+        raise source.error(
+            f"damaged DOCX file: a part it refers to is missing ({exc})"
+        ) from exc
     except Exception as exc:
-        raise source.error(f"corrupt DOCX: {type(exc).__name__}: {exc}") from exc
+        raise source.error(
+            f"damaged DOCX file: it cannot be read as a Word document ({type(exc).__name__}: {exc})"
+        ) from exc
     text = builder.text()
     return source.document(
         text,

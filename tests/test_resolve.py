@@ -1,0 +1,136 @@
+"""Resolution across documents at scale (graph.resolve with graph.normalize.name_key), against
+a real SQLite store: the variants of one name are one entity, a generic name stays per
+country, near-identical names stay candidates for ``tejido review``.
+
+Counts of files of ../shared/bulk (2,093 texts): the law of regional governments is written
+"Ley N° 27867" (or Nº, N.) in 1,298 and "Ley 27867" in 241; "Decreto Supremo" in 726 and "D.S."
+in 126; "Nro." before a number in 49; "de los recursos hídricos" in 73 and "nacional de
+recursos hídricos" in 15 ("Plan Nacional de los Recursos Hídricos" and "Plan Nacional de
+Recursos Hídricos" were each other's top duplicate in the bulk store).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.model import DocumentInfo, Entity, Extraction, Relation, entity_id
+from graph.normalize import name_key, normalize_name
+from graph.resolve import InstitutionNames, resolve
+from graph.stores.sqlite_store import SQLiteStore
+
+
+def extraction(doc: str, *entities: Entity, relations: list[Relation] | None = None) -> Extraction:
+    text = " ".join(e.name for e in entities)
+    info = DocumentInfo(id=(doc * 64)[:64], title=doc, path=f"{doc}.txt", format="txt", text=text)
+    return Extraction(document=info, entities=list(entities), relations=relations or [])
+
+
+def entity(name: str, label: str = "Institution", country: str | None = None,
+           level: str | None = None) -> Entity:
+    return Entity(id=entity_id(label, name), label=label, name=name, country=country,
+                  level=level)
+
+
+def ingest(store: SQLiteStore, *extractions: Extraction) -> list[Extraction]:
+    known = InstitutionNames(store)
+    out = []
+    for ex in extractions:
+        resolved, candidates = resolve(ex, store, known)
+        store.add_merge_candidates(candidates)
+        store.write(resolved)
+        known.add(resolved.entities)
+        out.append(resolved)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Plan Nacional de los Recursos Hídricos", "Plan Nacional de Recursos Hídricos"),
+        ("Ley N° 27867", "Ley 27867"),
+        ("Ley Nº 27867", "Ley Nro. 27867"),
+        ("Ley Número 27867", "Ley N.º 27867"),
+        ("Ley N° 19.175", "Ley 19175"),
+        ("D.S. N° 029-2018-PCM", "Decreto Supremo N° 029-2018-PCM"),
+        ("DFL N° 1-19.175", "Decreto con Fuerza de Ley N° 1-19.175"),
+        ("O.R. N° 005-2010-GRLL/CR", "Ordenanza Regional N° 005-2010-GRLL/CR"),
+        ("Gobierno Regional Puno", "Gobierno Regional de Puno"),
+        ("Secretaría Técnica del Consejo", "Secretaría Técnica de el Consejo"),
+    ],
+)
+def test_variants_of_one_name_share_a_key(a: str, b: str) -> None:
+    assert normalize_name(a) != normalize_name(b)
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ley N° 27867", "Ley N° 27868"),
+        ("Decreto Supremo N° 029-2018-PCM", "Decreto Supremo N° 029-2019-PCM"),
+        ("Decreto Legislativo N° 1252", "Decreto Supremo N° 1252"),
+        ("Ministerio de Economía", "Ministerio de Economía y Finanzas"),
+        # a "No" that is no number sign stays
+        ("No obstante", "obstante"),
+    ],
+)
+def test_different_names_keep_different_keys(a: str, b: str) -> None:
+    assert name_key(a) != name_key(b)
+
+
+def test_a_variant_written_in_a_later_document_is_the_stored_entity(
+    sqlite_store: SQLiteStore,
+) -> None:
+    first = entity("Plan Nacional de los Recursos Hídricos", "Instrument")
+    second = entity("Plan Nacional de Recursos Hídricos", "Instrument")
+    council = entity("Autoridad Nacional del Agua")
+    rel = Relation(source=council.id, type="RESPONSIBLE_FOR", target=second.id)
+    ingest(sqlite_store, extraction("a", first), extraction("b", second, council,
+                                                              relations=[rel]))
+    plans = list(sqlite_store.entities("Instrument"))
+    assert [p.id for p in plans] == [first.id]
+    assert second.name in plans[0].names()
+    (stored_rel,) = sqlite_store.relations()
+    assert stored_rel.target == first.id
+
+
+def test_one_law_written_two_ways_is_one_entity(sqlite_store: SQLiteStore) -> None:
+    ingest(sqlite_store, extraction("a", entity("Ley N° 27867", "Instrument", "PE")),
+           extraction("b", entity("Ley 27867", "Instrument", "PE")),
+           extraction("c", entity("Ley Nº 27867", "Instrument", "PE")))
+    (law,) = sqlite_store.entities("Instrument")
+    assert {"Ley N° 27867", "Ley 27867", "Ley Nº 27867"} <= law.names()
+
+
+def test_a_variant_of_another_country_stays_apart(sqlite_store: SQLiteStore) -> None:
+    chile = extraction("a", entity("Consejo Regional de los Pescadores", country="CL"))
+    peru = extraction("b", entity("Consejo Regional de Pescadores", country="PE"))
+    ingest(sqlite_store, chile, peru)
+    assert len(list(sqlite_store.entities("Institution"))) == 2
+
+
+def test_a_generic_collective_stays_per_country(sqlite_store: SQLiteStore) -> None:
+    peru = [extraction(d, entity("Municipalidades provinciales", country="PE", level="local"))
+            for d in "ab"]
+    chile = extraction("c", entity("Municipalidades provinciales", country="CL", level="local"))
+    ingest(sqlite_store, peru[0], chile, peru[1])
+    stored = {e.country: e.id for e in sqlite_store.entities("Institution")}
+    assert stored == {
+        "PE": entity_id("Institution", "Municipalidades provinciales"),
+        "CL": entity_id("Institution", "Municipalidades provinciales", "CL"),
+    }
+    # the second Peruvian document joins the Peruvian entity, the Chilean one its own
+    assert len(sqlite_store.documents()) == 3
+
+
+def test_a_same_name_without_country_is_the_stored_entity(sqlite_store: SQLiteStore) -> None:
+    ingest(sqlite_store, extraction("a", entity("Consejo Regional", country="PE")),
+           extraction("b", entity("Consejo Regional")))
+    assert len(list(sqlite_store.entities("Institution"))) == 1
+
+
+def test_near_identical_names_stay_candidates_for_review(sqlite_store: SQLiteStore) -> None:
+    ingest(sqlite_store, extraction("a", entity("Servicio Regional de Fomento Lacustre")),
+           extraction("b", entity("Servicio Regional de Fomento Lacustres")))
+    assert len(list(sqlite_store.entities("Institution"))) == 2
+    assert len(sqlite_store.merge_candidates()) == 1
