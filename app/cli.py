@@ -183,12 +183,17 @@ def serve(
     except StoreUnavailable as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    import tempfile
+
     count = workers or default_workers()
     os.environ["TEJIDO_STORE"] = url  # every worker process builds its app from it
     console.print(f"serving on http://{host}:{port}  (store: {url}; {count} "
                   f"{'worker' if count == 1 else 'workers'})")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=count,
-                log_level="warning", timeout_keep_alive=30, backlog=4096)
+    with tempfile.TemporaryDirectory(prefix="tejido-serve-") as folder:
+        # the workers share their answers, each computed once per store revision
+        os.environ["TEJIDO_ANSWER_CACHE"] = str(Path(folder) / "answers.db")
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port,
+                    workers=count, log_level="warning", timeout_keep_alive=30, backlog=4096)
 
 
 @app.command()
