@@ -1,7 +1,7 @@
 """The analyses as CSV, in the row layouts of :mod:`queries.tabular` (shared with the CLI).
 
-Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) are prefixed with an apostrophe: names come from documents.
+Cells that a spreadsheet would read as a formula are defused
+(:func:`graph.spreadsheet_safety.defuse`): names come from documents.
 Paths, which :mod:`queries.tabular` has no layout for, get one row per hop.
 """
 
@@ -12,17 +12,9 @@ from collections.abc import Iterable
 import networkx as nx
 from pydantic import BaseModel
 
+from graph.spreadsheet_safety import defuse
 from queries.results import PathResult
 from queries.tabular import Row, to_csv, to_rows
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse(value: object) -> object:
-    """``value``, or a string made safe to open in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def safe_csv(rows: Iterable[Row]) -> str:

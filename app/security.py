@@ -59,8 +59,8 @@ def require_write_token(
             status_code=403,
             detail="the API is read-only: set TEJIDO_API_TOKEN to enable the write endpoints",
         )
-    given = credentials.credentials if credentials is not None else ""
-    if not token_matches(given, expected.get_secret_value()):
+    given = bearer_token(request.headers.get("authorization", ""))
+    if given is None or not token_matches(given, expected.get_secret_value()):
         raise HTTPException(
             status_code=401,
             detail="a valid 'Authorization: Bearer <token>' header is required",
@@ -68,9 +68,20 @@ def require_write_token(
         )
 
 
+_BEARER = re.compile(r"Bearer ([A-Za-z0-9\-._~+/]+=*)")
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization`` header written exactly as RFC 6750 says
+    (``Bearer``, one space, a token of its characters), else None: extra spaces or other
+    characters are refused, never trimmed into a match."""
+    match = _BEARER.fullmatch(header)
+    return match.group(1) if match else None
+
+
 def token_matches(given: str, expected: str) -> bool:
     """Whether ``given`` is ``expected``, in time that does not depend on where they differ."""
-    return hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def request_body_limit(max_upload_bytes: int) -> int:

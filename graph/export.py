@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape
 import networkx as nx
 from networkx.readwrite import json_graph
 
+from graph.spreadsheet_safety import defuse
+
 
 def _flat(graph: nx.MultiDiGraph, keep_viz: bool = False) -> nx.MultiDiGraph:
     """A copy whose attributes are scalars (GraphML/GEXF take no lists or dicts); with
@@ -82,12 +84,14 @@ def write_export(graph: nx.MultiDiGraph, fmt: str, out: Path | None = None) -> P
             writer = csv.writer(fh)
             writer.writerow(["id", *node_fields])
             for node, data in flat.nodes(data=True):
-                writer.writerow([node, *(data.get(f, "") for f in node_fields)])
+                row = (node, *(data.get(field, "") for field in node_fields))
+                writer.writerow([defuse(value) for value in row])
         with (target / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["source", "target", "type", "evidence_count", "quote"])
             for a, b, data in flat.edges(data=True):
-                writer.writerow([a, b, data["type"], data["evidence_count"], data["quote"]])
+                row = (a, b, data["type"], data["evidence_count"], data["quote"])
+                writer.writerow([defuse(value) for value in row])
     else:
         raise ValueError(f"unknown export format {fmt!r}; use graphml, gexf, json or csv")
     return target

@@ -259,3 +259,84 @@ def test_a_package_declaring_sizes_it_does_not_hold_is_not_trusted(tmp_path: Pat
     member.file_size = 10  # a lie: the stream holds more
     with pytest.raises(zipfile.BadZipFile), archive.open(member) as stream:
         stream.read()
+
+
+# --------------------------------------------------------------------------- CSV injection
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cells(text: str) -> list[str]:
+    import csv
+
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("# ")]
+    return [cell for row in csv.reader(io.StringIO("".join(lines))) for cell in row]
+
+
+def test_spreadsheet_formulas_are_defused_in_every_csv_export(tmp_path: Path) -> None:
+    """An inventory whose programme names start with =, +, - and @: the CLI export and the
+    analysis endpoints write them behind an apostrophe (OWASP CSV injection)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.fixtures.settings import settings_for
+
+    hostile.formula_inventory_csv(tmp_path / "inventario.csv")
+    url = sqlite_url(tmp_path / "tejido.db")
+    assert run_tejido("ingest", str(tmp_path / "inventario.csv"), "--store", url).returncode == 0
+    exported = run_tejido("export", "--format", "csv", "--store", url, "--out",
+                          str(tmp_path / "csv"))
+    assert exported.returncode == 0, exported.stderr
+    texts = {name: (tmp_path / "csv" / name).read_text(encoding="utf-8")
+             for name in ("nodes.csv", "edges.csv")}
+    with TestClient(create_app(settings=settings_for(url))) as client:
+        for path in ("/analysis/duplication", "/analysis/overlap", "/analysis/gaps"):
+            response = client.get(path, params={"format": "csv", "min_score": 0}
+                                  if path == "/analysis/duplication" else {"format": "csv"})
+            assert response.status_code == 200, response.text
+            texts[path] = response.text
+    cells = {where: csv_cells(text) for where, text in texts.items()}
+    for where, found in cells.items():
+        assert found, where
+        assert not [cell for cell in found if cell.startswith(FORMULA_STARTS)], where
+    for formula in hostile.FORMULA_CELLS:
+        assert f"'{formula}" in cells["nodes.csv"]
+    assert "'+1+1" in cells["/analysis/duplication"]
+
+
+# --------------------------------------------------------------------------- reverted edits
+
+
+def test_reingesting_a_reverted_edit_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Version 1, then an edit naming three more bodies (the gazetteer knows some), then
+    version 1 again: the store holds what version 1 alone gives, and nothing unsupported."""
+    import sqlite3
+
+    first = ("El Ministerio de Economía coordina con la Corporación de Fomento de la "
+             "Producción el programa regional.\n")
+    edit = first + ("También participa el Servicio de Cooperación Técnica en coordinación con "
+                    "la Municipalidad de Talca y el Instituto Nacional de Desarrollo "
+                    "Agropecuario.\n")
+    path = tmp_path / "docs" / "acta.txt"
+    path.parent.mkdir()
+
+    def state(version: str, db: Path) -> tuple[list[str], list[str]]:
+        path.write_text(version, encoding="utf-8")
+        store = SQLiteStore(sqlite_url(db))
+        try:
+            assert ingest([path], store).documents == 1
+        finally:
+            store.close()
+        with sqlite3.connect(db) as conn:
+            everything = sorted(row[0] for row in conn.execute("SELECT id FROM entities"))
+            unsupported = sorted(row[0] for row in conn.execute(
+                "SELECT id FROM entities e WHERE NOT EXISTS "
+                "(SELECT 1 FROM mentions m WHERE m.entity_id = e.id) AND NOT EXISTS "
+                "(SELECT 1 FROM relations r WHERE e.id IN (r.source, r.target))"))
+        return everything, unsupported
+
+    alone, _ = state(first, tmp_path / "solo.db")
+    state(first, tmp_path / "tejido.db")
+    edited, _ = state(edit, tmp_path / "tejido.db")
+    assert len(edited) > len(alone)
+    assert state(first, tmp_path / "tejido.db") == (alone, [])

@@ -22,7 +22,7 @@ _INFINITIVE = re.compile(r"^[A-ZÁÉÍÓÚ][a-záéíóúñ]{2,}(?:ar|er|ir)\b(?
 
 
 _LEADING_OFFICE = re.compile(
-    r"^(?:Presidencia|Vicepresidencia|Secretar[ií]a (?:T[eé]cnica|Pro Tempore|Ejecutiva)|"
+    r"^(?:Presidencia|Vicepresidencia|Secretar[ií]a Pro Tempore|"
     r"Coordinaci[oó]n)\s+(?:de|del)\s+(?:la\s+|el\s+)?"
 )
 

@@ -26,7 +26,9 @@ _STOP_CAPS = (
     r"Noviembre|Diciembre|Alcalde|Alcaldesa|Presidente|Presidenta|Director|Directora|Jefe|Jefa|"
     r"Gerente|Gerenta|Gobernador|Gobernadora|Ministro|Ministra|Secretario|Secretaria|"
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
-    r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora)"
+    r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
+    r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
+    r"Alterno|Alterna|Decano|Decana)"
 )
 CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
@@ -106,7 +108,6 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Fiscalía": "agency",
     "Defensoría": "agency",
     "Procuraduría": "agency",
-    "Registro": "agency",
     "Junta": "council",
     "Parlamento": "council",
     "Congreso": "council",
@@ -146,6 +147,18 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Estudio": ("Instrument", "study"),
     "Informe": ("Instrument", "study"),
     "Decreto": ("Instrument", "law"),
+    # named laws and regulations: "Ley Orgánica de Gobiernos Regionales", "Ley para el
+    # Desarrollo de la Competitividad de la Micro, Pequeña y Mediana Empresa", "Código
+    # Tributario", "Reglamento de Organización y Funciones", "Texto Único Ordenado de la Ley"
+    "Ley": ("Instrument", "law"),
+    "Código": ("Instrument", "law"),
+    "Constitución Política": ("Instrument", "law"),
+    "Reglamento": ("Instrument", "regulation"),
+    "Texto Único Ordenado": ("Instrument", "law"),
+    "Directiva": ("Instrument", "regulation"),
+    # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
+    # agency keeps (registry agencies such as RENIEC come from the gazetteer)
+    "Registro": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
@@ -180,7 +193,8 @@ _INSTITUTION_RE = re.compile(
     rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
 )
 _INSTRUMENT_RE = re.compile(
-    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])(?P<tail>{_TAIL})"
+    rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])"
+    rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
 )
 # Legal instruments with their number: "Ley N° 27867", "ley Nº 18.834", "Decreto Supremo N°
 # 029-2018-PCM", "Ordenanza Regional N.° 005-2010-GRLL/CR", "DFL N° 1-19.175", "Resolución
@@ -199,7 +213,7 @@ _LAW_HEAD = (
 _LAW_RE = re.compile(
     rf"(?<![\w.])(?P<head>(?i:{_LAW_HEAD}))"
     r"[ ]+(?P<no>N\.?[ ]?[°º]\.?[ ]*|N[°º]?\.?[ ]+(?=\d)|No\.?[ ]+|Nro\.?[ ]*|N[úu]m\.?[ ]*|n[úu]mero[ ]+)?"
-    r"(?P<num>[A-Z]?\d(?:[\w/\-]|\.(?=\w))*\w|\d)"
+    r"(?P<num>[A-Z]?\d(?:[\w/\-]|\.(?=\w)|[ ]-[ ]?(?=\d)|-[ ](?=\d))*\w|\d)"
 )
 _LAW_ABBREVIATIONS = {"dfl": "DFL", "d.f.l.": "DFL", "d.s.": "Decreto Supremo",
                       "d. s.": "Decreto Supremo", "r.m.": "Resolución Ministerial",
@@ -247,6 +261,21 @@ _BAD_TAIL_WORDS = {
     "Y",
     "E",
     "Que",
+    "Art",
+    "Un",
+    "Una",
+    "Dos",
+    "Tres",
+    "Cuatro",
+    "Cinco",
+    "Seis",
+    "Siete",
+    "Ocho",
+    "Nueve",
+    "Diez",
+    "N",
+    "Nº",
+    "Nro",
 }
 
 
@@ -302,9 +331,31 @@ _JOINED_HEAD = re.compile(
 )
 
 
+# a name never runs into a heading: "... Mediana Empresa Artículo 17", "Consejo Regional Puno
+# SE RESUELVE", "Servicios Parlamentarios LEY PARA EL DESARROLLO"
+_HEADING_WORD = re.compile(
+    r"[ ](?:Art[íi]culos?|ART[ÍI]CULOS?|Cap[íi]tulo|CAP[ÍI]TULO|T[íi]tulo|T[ÍI]TULO|Secci[óo]n|"
+    r"SECCI[ÓO]N|Considerando|CONSIDERANDO|Visto|VISTO|Resuelve|Decreta|Acuerda)\b"
+)
+_CAPS_RUN = re.compile(rf"[ ][{UPPER}]{{2,}}\b[ ,]+[{UPPER}]{{2,}}\b")
+
+
+def _cut_at_heading(text: str) -> str:
+    """``text`` up to a heading word, or up to a run of capitals after a name in mixed case."""
+    heading = _HEADING_WORD.search(text)
+    if heading and heading.start() > 0:
+        text = text[: heading.start()]
+    if re.search(rf"[{LOWER}]", text):
+        run = _CAPS_RUN.search(text)
+        if run and re.search(rf"[{LOWER}]", text[: run.start()]):
+            text = text[: run.start()]
+    return text
+
+
 def _trim_tail(text: str) -> str:
     """Drop trailing connectors and sentence-initial words swallowed by the tail; a second head
-    noun right after a capitalised word (no connector) starts another name."""
+    noun right after a capitalised word (no connector) starts another name; a heading ends it."""
+    text = _cut_at_heading(text)
     first_space = text.find(" ")
     if first_space > 0:
         inner = _INNER_HEAD.search(text, first_space + 1)
@@ -442,12 +493,16 @@ def find_laws(text: str) -> Iterator[Candidate]:
     the canonical name drops ``N°`` (kept as an alias, so both spellings resolve to one)."""
     for m in _LAW_RE.finditer(text):
         head = _law_head(m.group("head"))
-        num = m.group("num")
+        num = re.sub(r"[ ]?-[ ]?", "-", m.group("num"))  # "0001 - 2021-GRU": OCR spacing
         canonical = f"{head} {num}"
         surface = text[m.start() : m.end()]
-        aliases = [surface] if surface != canonical else []
-        if f"{head} N° {num}" not in aliases:
-            aliases.append(f"{head} N° {num}")
+        aliases = [a for a in (surface, f"{head} {num}", f"{head} N° {num}") if a != canonical]
+        # "Ley 21.489" and "Ley 21489" (the context's loose keys also join them)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+            aliases.append(f"{head} {num.replace('.', '')}")
+        elif re.fullmatch(r"\d{4,6}", num):
+            aliases.append(f"{head} {int(num):,}".replace(",", "."))
+        aliases = list(dict.fromkeys(aliases))
         kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
             m.start(),

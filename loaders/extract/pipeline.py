@@ -5,7 +5,8 @@ each, registered with :func:`loaders.extract.registry.component`) that share one
 state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is their order:
 
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
-bare_acronyms → speakers → headings → tables → unit_parents → sentences → territories →
+bare_acronyms → speakers → headings → tables → unit_parents → sentences → memberships →
+duties → name_parents → territories →
 named_levels → short_forms → levels → finish.
 
 A :class:`Pipeline` may be composed from other names (a component of one's own registered
@@ -39,6 +40,9 @@ COMPONENTS: tuple[str, ...] = (
     "tables",  # responsibility tables, "Responsable:" lines
     "unit_parents",  # "División X del Ministerio Y", gazetteer parents
     "sentences",  # trigger phrases within a sentence
+    "memberships",  # members of legal lists, presiding and secretariat roles, organs
+    "duties",  # commissions, functions, acting units, charged authorities, issuers
+    "name_parents",  # parents read from names: generic units, regional structure
     "territories",  # territories named in institution names
     "named_levels",  # levels and countries names state
     "short_forms",  # short forms of longer names

@@ -29,6 +29,15 @@ _SECTION_HEADING = re.compile(
 _ACRONYM_AFTER = re.compile(r"[ \t]*\([A-ZÁÉÍÓÚÑ][\w&\-]{1,15}\)")
 
 
+# a unit whose own words are generic is named by its parent: "Consejo Regional", "Secretaría
+# Técnica", "Dirección Ejecutiva", "Gerencia General", "Comité Directivo"
+_GENERIC_UNIT = re.compile(
+    r"(?:Consejo|Concejo|Secretar[íi]a|Direcci[óo]n|Gerencia|Comit[ée]|Comisi[óo]n|Junta|"
+    r"Oficina|Unidad|Asamblea|Presidencia)[ \t]+(?:Regional|Municipal|T[ée]cnica|Ejecutiva|"
+    r"General|Directivo|Directiva|Consultivo|Ejecutivo|Permanente|Nacional|Provincial|Distrital)"
+)
+
+
 def split_units(
     text: str, pattern_cands: list[Candidate], anchors: list[Candidate], lexicon: Lexicon
 ) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
@@ -52,6 +61,10 @@ def split_units(
             between = text[cand.start : anchor.start]
             m = re.search(r"\s+(?:de|del|de la|de los|de las)\s+$", between)
             m_and = re.search(r"(?:\s+(?:y|e)(?:\s+(?:el|la|los|las))?|,)\s+$", between)
+            if m and cand.kind in ("law", "regulation"):
+                out.append(cand)  # "Ley Orgánica de Gobiernos Regionales": its subject
+                cut_done = True
+                break
             if m:
                 head = Candidate(
                     cand.start,
@@ -63,8 +76,10 @@ def split_units(
                     confidence=cand.confidence,
                 )
                 if len(head.name.split()) >= 2 and lexicon.lookup(cand.name) is None:
-                    if _ACRONYM_AFTER.match(text, cand.end):
-                        # "Secretaría Permanente del SELA (SP-SELA)": the whole name is defined
+                    if _ACRONYM_AFTER.match(text, cand.end) or _GENERIC_UNIT.fullmatch(head.name):
+                        # "Secretaría Permanente del SELA (SP-SELA)": the whole name is defined;
+                        # "Consejo Regional del Gobierno Regional de Apurímac": a generic unit
+                        # is named by its parent, so the whole name is the unit's
                         out.append(cand)
                         owners.append((cand, anchor))
                     else:

@@ -1,0 +1,329 @@
+"""Relations stated by the structure of legal and administrative text.
+
+Laws, ordinances and decrees state who does what through a few regular constructions, each
+counted in the 2,093 texts of ``../shared/bulk`` before it was written down here:
+
+- membership lists, "integrado por" (385 files), "conformado por" (249), "compuesto por" (66),
+  whose items name members directly, through their heads ("el Secretario de Economía") or
+  as collectives ("un representante de las universidades de la región"); the roles "quien lo
+  preside" (87) and "asumirá la Secretaría Técnica" (280 files name a Secretaría Técnica);
+- commissions, "ENCARGAR a X" / "encárguese" (909 files), "Corresponde a X" (182),
+  "X tendrá las siguientes funciones" (119), with "en coordinación con" (319) naming the
+  co-responsible and "a través de" (637) the unit that acts for X.
+
+The module reads the candidates the other components found (``base``) and records relations
+in the extraction context; the few entities it adds (office holders' bodies, collective
+members, secretariats) are appended to ``base``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from graph.normalize import normalize_name
+from loaders.extract.candidates import Candidate
+from loaders.extract.context import ExtractionContext
+from loaders.extract.legal_names import (
+    ORGAN,
+    body_of_title,
+    collective_member,
+    is_organ,
+)
+from loaders.extract.legal_refs import bare_reference
+from loaders.extract.legal_units import (
+    ARTICLE_HEADING,
+    Unit,
+    article_end,
+    list_units,
+)
+
+MEMBERSHIP = re.compile(
+    r"\b(?:integrad[oa]s?|conformad[oa]s?|compuest[oa]s?|constituid[oa]s?)[ \t]+"
+    r"(?:de[ \t]+la[ \t]+siguiente[ \t]+(?:manera|forma)|seg[uú]n[ \t]+(?:el[ \t]+)?detalle"
+    r"[ \t]+siguiente|por)\b"
+    r"|\b(?:son|ser[áa]n)[ \t]+(?:sus[ \t]+)?(?:miembros|integrantes)\b"
+    r"|\b(?:lo|la)[ \t]+(?:integran|integrarán|conforman|conformarán|componen)\b",
+    re.IGNORECASE,
+)
+_PRESIDES = re.compile(r"\bpresid|\bpresidencia\b|\bpresidente\b", re.IGNORECASE)
+_SECRETARIAT = re.compile(
+    r"\bsecretar[ií]a[ \t]+(?:t[ée]cnica|ejecutiva)\b|\bsecretario[ \t]+t[ée]cnico\b",
+    re.IGNORECASE,
+)
+@dataclass
+class _Member:
+    """One member named by a list item, with the role the item gives it."""
+
+    key: str
+    start: int
+    end: int
+    presides: bool = False
+    secretariat: bool = False
+
+
+class _Index:
+    """The keyed candidates of a document, by start offset, for range look-ups."""
+
+    def __init__(self, base: list[Candidate]) -> None:
+        self.cands = sorted((c for c in base if c.key), key=lambda c: c.start)
+        self.starts = [c.start for c in self.cands]
+
+    def between(self, start: int, end: int, label: str | None = None) -> list[Candidate]:
+        """Candidates that lie inside ``[start, end)``, of ``label`` when given."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [
+            c
+            for c in self.cands[lo:hi]
+            if c.end <= end and (label is None or c.label == label)
+        ]
+
+    def add(self, cand: Candidate) -> None:
+        """Index a candidate added after construction."""
+        i = bisect.bisect_left(self.starts, cand.start)
+        self.starts.insert(i, cand.start)
+        self.cands.insert(i, cand)
+
+
+def _institutions(index: _Index, start: int, end: int) -> list[Candidate]:
+    return index.between(start, end, "Institution")
+
+
+def _bare(name: str) -> str:
+    """A name without its articles and prepositions: "Gobierno Regional de Puno" and
+    "Gobierno Regional Puno" are one name written two ways."""
+    return " ".join(
+        w for w in normalize_name(name).split() if w not in {"de", "del", "la", "las", "los", "el"}
+    )
+
+
+def _new_candidate(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, cand: Candidate
+) -> str:
+    """Add ``cand`` to the context (and to ``base``) and return its key; an entity the
+    document already names the same way, but for articles and prepositions, takes it."""
+    bare = _bare(cand.name)
+    for builder in ctx.builders.values():
+        if builder.label == cand.label and any(_bare(n) == bare for n in builder.names):
+            cand.key = builder.key
+            break
+    builder = ctx.add(cand)
+    base.append(cand)
+    index.add(cand)
+    return builder.key
+
+
+# --- the body a membership list is about -----------------------------------------------------
+
+
+def _parent_of_organ(ctx: ExtractionContext, index: _Index, organ: Candidate) -> str | None:
+    """ "Comité Directivo de la ARD-PUNO" → the ARD: the institution named right after it."""
+    named = re.match(r"^.+?\s(?:de\s+la|del|de)\s+(?P<rest>.+)$", organ.name)
+    if named is not None:
+        key = ctx.alias_keys.get(f"Institution|{normalize_name(named.group('rest'))}")
+        if key and key != organ.key:
+            return key
+    follow = re.match(r"[ \t]*(?:de[ \t]+la|del|de)[ \t]+", ctx.text[organ.end : organ.end + 12])
+    if follow is None:
+        return None
+    after = _institutions(index, organ.end, organ.end + follow.end() + 120)
+    if after and after[0].start == organ.end + follow.end():
+        return after[0].key
+    return None
+
+
+def _membership_body(
+    ctx: ExtractionContext, index: _Index, trigger: re.Match[str], scope_start: int
+) -> tuple[str | None, list[str]]:
+    """The body whose members a list names, and the organs named with it.
+
+    The body is the last institution named before the trigger in its sentence that is not
+    one of the body's organs (Consejo Directivo, Secretaría Técnica...); an organ "de X"
+    stands for X. "El Consejo estará integrado" names the last Consejo named before.
+    """
+    text = ctx.text
+    start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
+    named = _institutions(index, start, trigger.start())
+    organs = [c.key for c in named if is_organ(c.name) and c.key]
+    for cand in reversed(named):
+        if not is_organ(cand.name):
+            return cand.key, organs
+        parent = _parent_of_organ(ctx, index, cand)
+        if parent:
+            return parent, organs
+    key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
+    if key:
+        return key, organs
+    # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
+    after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
+    for cand in after:
+        parent = _parent_of_organ(ctx, index, cand) if is_organ(cand.name) else cand.key
+        if parent:
+            return parent, organs
+    return None, organs
+
+
+# --- members ---------------------------------------------------------------------------------
+
+_ROLE_CLAUSE = re.compile(
+    r",?[ \t]+(?:quien(?:es)?|el[ \t]+cual|la[ \t]+cual|que[ \t]+(?:lo|la)[ \t]+presid|"
+    r"en[ \t]+calidad[ \t]+de|o[ \t]+su[ \t]+representante|el[ \t]+que|la[ \t]+que)\b"
+    r"|[;:]",
+    re.IGNORECASE,
+)
+_LONG_UNIT = 240
+_CO_MEMBER = re.compile(
+    r"[ \t]+y[ \t]+(?=(?:un|una|dos|tres|cuatro|cinco|el|la|los|las)[ \t]+"
+    r"(?:representantes?|delegad|miembro|director|presidente|secretari|gerente|alcalde|rector))",
+    re.IGNORECASE,
+)
+
+
+def _phrase_members(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, start: int, end: int
+) -> list[str]:
+    """The members one phrase of a list item names: a named institution (the first; an
+    institution after a dash is its parent), else the body of an office holder, else a
+    collective ("representantes de las universidades de la región")."""
+    text = ctx.text
+    named = _institutions(index, start, end)
+    if named:
+        first = named[0]
+        for other in named[1:]:
+            gap = text[first.end : other.start]
+            if re.fullmatch(r"[ \t]*[—–-][ \t]*", gap):
+                ctx.relate(first.key, "PART_OF", other.key, start, end, "legal list", 0.7)
+        return [first.key] if first.key else []
+    phrase = text[start:end]
+    found = body_of_title(phrase) or collective_member(phrase)
+    if found is None:
+        return []
+    offset, name, kind = found
+    s = start + offset
+    e = min(end, s + len(name))
+    cand = Candidate(s, e, "Institution", name, "role", kind=kind, confidence=0.65)
+    return [_new_candidate(ctx, base, index, cand)]
+
+
+def _unit_members(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, unit: Unit
+) -> list[_Member]:
+    """The members a list item names, with the role the item (or its heading) gives them."""
+    text = ctx.text
+    if unit.end - unit.body_start > _LONG_UNIT:
+        # a table of members flattened into one paragraph: each institution is a seat
+        return [
+            _Member(c.key, unit.start, unit.end)
+            for c in _institutions(index, unit.body_start, unit.end)
+            if c.key
+        ]
+    cut = _ROLE_CLAUSE.search(text, unit.body_start, unit.end)
+    main_end = cut.start() if cut else unit.end
+    role = text[main_end : unit.end]
+    pieces = [unit.body_start]
+    pieces += [m.end() for m in _CO_MEMBER.finditer(text, unit.body_start, main_end)]
+    members: list[_Member] = []
+    for a, b in zip(pieces, [*pieces[1:], main_end], strict=True):
+        for key in _phrase_members(ctx, base, index, a, b):
+            members.append(
+                _Member(
+                    key,
+                    unit.start,
+                    unit.end,
+                    presides=bool(_PRESIDES.search(role)) or unit.heading_role == "preside",
+                    secretariat=bool(_SECRETARIAT.search(role))
+                    or unit.heading_role == "secretariat",
+                )
+            )
+    return members
+
+
+def _secretariat(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, body: str, at: int, end: int
+) -> str:
+    """The body's technical secretariat: the one the document names for it, else a new
+    "Secretaría Técnica" entity."""
+    body_names = {normalize_name(n) for n in ctx.builders[body].names}
+    for b in ctx.builders.values():
+        if b.label != "Institution" or not _SECRETARIAT.match(b.name):
+            continue
+        tail = normalize_name(re.sub(r"^\S+\s+\S+\s*", "", b.name))
+        tail = re.sub(r"^(?:de|del)\s+", "", tail)
+        if not tail or tail in body_names:
+            return b.key
+    m = _SECRETARIAT.search(ctx.text, at, end)
+    s, e = (m.start(), m.end()) if m else (at, end)
+    cand = Candidate(s, e, "Institution", "Secretaría Técnica", "role", kind="secretariat")
+    cand.aliases = [ctx.text[s:e]]
+    return _new_candidate(ctx, base, index, cand)
+
+
+def _record_members(
+    ctx: ExtractionContext,
+    base: list[Candidate],
+    index: _Index,
+    body: str,
+    members: list[_Member],
+) -> None:
+    for member in members:
+        if member.key == body:
+            continue
+        s, e = member.start, member.end
+        if is_organ(ctx.builders[member.key].name):
+            ctx.relate(member.key, "PART_OF", body, s, e, "legal list", 0.7)
+            continue
+        ctx.relate(member.key, "PARTICIPATES_IN", body, s, e, "legal list", 0.75)
+        if member.presides:
+            ctx.relate(member.key, "RESPONSIBLE_FOR", body, s, e, "legal list", 0.7)
+        if member.secretariat:
+            secretariat = _secretariat(ctx, base, index, body, s, e)
+            ctx.relate(secretariat, "PART_OF", body, s, e, "legal list", 0.7)
+            ctx.relate(member.key, "RESPONSIBLE_FOR", secretariat, s, e, "legal list", 0.7)
+
+
+def _organ_candidates(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, start: int, end: int
+) -> None:
+    """Organs named in a list ("Un (01) Consejo Directivo, Una (01) Secretaría Técnica")
+    become candidates, so that the list makes them parts of its body."""
+    taken = [(c.start, c.end) for c in index.between(start, end)]
+    for m in ORGAN.finditer(ctx.text, start, end):
+        if any(s <= m.start("name") < e for s, e in taken):
+            continue
+        name = re.sub(r"\s+", " ", m.group("name")).strip()
+        cand = Candidate(
+            m.start("name"), m.start("name") + len(m.group("name").rstrip()), "Institution",
+            name, "role", kind="committee", confidence=0.65,
+        )
+        _new_candidate(ctx, base, index, cand)
+
+
+def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Index) -> None:
+    """PARTICIPATES_IN (and the roles of presiding and of technical secretariat) for every
+    member of every membership list; organs listed as parts become PART_OF the body."""
+    text = ctx.text
+    articles = [m.start() for m in ARTICLE_HEADING.finditer(text)]
+    for trigger in MEMBERSHIP.finditer(text):
+        i = bisect.bisect_right(articles, trigger.start()) - 1
+        scope_start = articles[i] if i >= 0 else 0
+        units = list_units(text, trigger.end(), article_end(articles, trigger.end(), len(text)))
+        if not units:
+            continue
+        _organ_candidates(ctx, base, index, trigger.end(), units[-1].end)
+        body, organs = _membership_body(ctx, index, trigger, scope_start)
+        if body is None:
+            continue
+        for organ in organs:
+            if organ != body:
+                ctx.relate(organ, "PART_OF", body, trigger.start(), trigger.end(), "legal list", 0.6)
+        members: list[_Member] = []
+        for unit in units:
+            members += _unit_members(ctx, base, index, unit)
+        _record_members(ctx, base, index, body, members)
+
+
+def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
+    """Membership lists of one document (see the module docstring)."""
+    membership_lists(ctx, base, _Index(base))

@@ -1,0 +1,307 @@
+"""Who is charged with what in legal text: commissions, functions, units acting for their
+parent, and the document's own instrument.
+
+- "ENCARGAR a X la elaboración de Y", "Deléguese a X ... la implementación de la presente
+  ordenanza", "Corresponde a X", "Dispóngase que X elabore Y": X is RESPONSIBLE_FOR Y (or for
+  the document's own instrument when the sentence names "la presente ordenanza/ley");
+  institutions "en coordinación con" X in that sentence are CO_RESPONSIBLE_FOR it and
+  COORDINATES_WITH X;
+- "X tendrá las siguientes funciones: a) ...": X is RESPONSIBLE_FOR the instruments its
+  functions name, and COORDINATES_WITH the institutions they tell it to coordinate with,
+  convene, report or propose to;
+- "X, a través de Y": Y is PART_OF X;
+- "la autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the law;
+- the council that "HA APROBADO" a regional or municipal ordinance is RESPONSIBLE_FOR it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+
+from loaders.extract.candidates import Candidate
+from loaders.extract.context import ExtractionContext
+from loaders.extract.legal_names import is_organ
+from loaders.extract.legal_parents import government_place, is_council_of
+from loaders.extract.legal_refs import bare_reference
+from loaders.extract.legal_units import ARTICLE_HEADING, article_end, list_units
+
+COMMISSION = re.compile(
+    r"\b(?:encargar|enc[aá]rg(?:u|ú)?ese|enc[aá]rgase|delegar|del[eé]g(?:u|ú)?ese|encomendar|"
+    r"encomi[eé]ndese|disp[oó]ngase|disponer|corresponde(?:r[áa])?|facultar|fac[uú]ltese|"
+    r"autorizar|autor[ií]cese|instruir|instr[uú]yase)\b",
+    re.IGNORECASE,
+)
+FUNCTIONS = re.compile(
+    r"\b(?:tendr[áa]n?|tiene|tienen|cumple|cumplir[áa]|ejercer[áa]|ejerce)[ \t]+"
+    r"(?:las[ \t]+)?(?:siguientes[ \t]+)?(?:funciones|atribuciones|competencias|tareas)\b"
+    r"|\b(?:son|ser[áa]n)[ \t]+(?:funciones|atribuciones|competencias)[ \t]+(?:de|del)\b",
+    re.IGNORECASE,
+)
+THROUGH = re.compile(
+    r",?[ \t]+(?:a[ \t]+trav[ée]s[ \t]+|por[ \t]+intermedio[ \t]+)(?:de[ \t]+la|del|de[ \t]+los|"
+    r"de[ \t]+las|de)[ \t]+",
+    re.IGNORECASE,
+)
+IN_COORDINATION = re.compile(
+    r"\b(?:en[ \t]+coordinaci[oó]n|en[ \t]+conjunto|conjuntamente|en[ \t]+articulaci[oó]n)"
+    r"[ \t]+con\b",
+    re.IGNORECASE,
+)
+CHARGED = re.compile(
+    r"\b(?:encargad[oa]s?|responsables?)[ \t]+de[ \t]+(?:la[ \t]+|el[ \t]+)?"
+    r"(?:aplicaci[oó]n|ejecuci[oó]n|implementaci[oó]n|cumplimiento|administraci[oó]n|"
+    r"fiscalizaci[oó]n|supervisi[oó]n|conducci[oó]n|elaboraci[oó]n|seguimiento)\b",
+    re.IGNORECASE,
+)
+_THIS_INSTRUMENT = re.compile(
+    r"\b(?:(?:la|el)[ \t]+present(?:e)[ \t]+(?:ordenanza|ley|decreto|resoluci[oó]n|norma|"
+    r"acuerdo|dispositivo)|esta[ \t]+ley|este[ \t]+decreto|esta[ \t]+ordenanza)\b",
+    re.IGNORECASE,
+)
+_LIAISON = re.compile(
+    r"\b(?:coordinar|articular|concertar|colaborar|trabajar)[ \t]+con\b"
+    r"|\b(?:convocar|elevar|proponer|informar|reportar|remitir|presentar|asesorar|apoyar|"
+    r"solicitar)\b[^.;\n]{0,60}?\b(?:a|al|a[ \t]+la|a[ \t]+los|a[ \t]+las|ante)\b",
+    re.IGNORECASE,
+)
+_APPROVED = re.compile(
+    r"\b(?:HA[ \t]+APROBADO|ha[ \t]+aprobado|APROB[OÓ]|aprobaron|APROBARON|ACORD[OÓ]|"
+    r"ha[ \t]+acordado|HA[ \t]+DADO[ \t]+SU[ \t]+APROBACI[OÓ]N)\b"
+)
+_ISSUING_COUNCIL = re.compile(r"^(?:Consejo Regional|Concejo Municipal|Concejo)\b", re.IGNORECASE)
+_TITLE_LINE = re.compile(
+    r"(?m)^[ \t#*_]*(?P<name>(?:LEY|DECRETO|ORDENANZA|RESOLUCI[ÓO]N|REGLAMENTO|C[ÓO]DIGO)"
+    r"[ \t]+[A-ZÁÉÍÓÚÑ ,.°º\-]{8,200}?)[ \t]*$"
+)
+_SMALL_WORDS = {"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al", "con",
+                "por", "sobre", "que", "o", "u"}
+
+
+def _title_case(name: str) -> str:
+    """ "LEY PARA EL DESARROLLO DE LA MICRO" → "Ley para el Desarrollo de la Micro"."""
+    words = name.lower().split(" ")
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+_CLAUSE_BREAK = re.compile(r"[.;:](?=\s)|\n[ \t]*\n")
+
+
+class LegalText:
+    """The keyed candidates of a document and its articles, for the duty readers."""
+
+    def __init__(self, ctx: ExtractionContext, base: list[Candidate]) -> None:
+        self.ctx = ctx
+        self.text = ctx.text
+        self.cands = sorted((c for c in base if c.key), key=lambda c: c.start)
+        self.starts = [c.start for c in self.cands]
+        self.articles = [m.start() for m in ARTICLE_HEADING.finditer(self.text)]
+        self.own_instrument = self._own_instrument()
+
+    def between(self, start: int, end: int, *labels: str) -> list[Candidate]:
+        """Candidates inside ``[start, end)`` with one of ``labels``."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [c for c in self.cands[lo:hi] if c.end <= end and c.label in labels]
+
+    def sentence_end(self, offset: int) -> int:
+        """Where the sentence (or list item) holding ``offset`` ends."""
+        passage = self.ctx.passage_at(offset)
+        end = passage.end if passage is not None else len(self.text)
+        brk = _CLAUSE_BREAK.search(self.text, offset, end)
+        return brk.start() if brk else end
+
+    def sentence_start(self, offset: int) -> int:
+        """Where the sentence holding ``offset`` starts."""
+        passage = self.ctx.passage_at(offset)
+        return passage.start if passage is not None else 0
+
+    def _own_instrument(self) -> str | None:
+        """The document's own instrument: the law, decree or ordinance its title names (the
+        first one in its first lines; an upper-case title line becomes one)."""
+        title = _TITLE_LINE.search(self.text, 0, min(len(self.text), 800))
+        limit = title.end() if title else min(len(self.text), 1500)
+        for cand in self.between(0, limit, "Instrument"):
+            if cand.source == "law" or cand.kind in ("law", "regulation", "ordinance"):
+                return cand.key
+        if title is None:
+            return None
+        name = _title_case(re.sub(r"\s+", " ", title.group("name")).strip(" .:"))
+        cand = Candidate(title.start("name"), title.end("name"), "Instrument", name, "title",
+                         kind="law", confidence=0.8)
+        cand.aliases = [title.group("name")]
+        builder = self.ctx.add(cand)
+        return builder.key
+
+    def objects(self, start: int, end: int) -> list[str]:
+        """What a clause is about: its first instrument or programme (with those joined to
+        it by "y"), or the document's own instrument when it says "la presente ordenanza"
+        first."""
+        named = [
+            c for c in self.between(start, end, "Instrument", "Program")
+            if c.key and c.key != self.own_instrument
+        ]
+        own = _THIS_INSTRUMENT.search(self.text, start, end) if self.own_instrument else None
+        if own is not None and (not named or own.start() < named[0].start):
+            return [self.own_instrument] if self.own_instrument else []
+        found: list[str] = []
+        for i, cand in enumerate(named):
+            if i and not re.fullmatch(r"[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:el|la|los|las)[ \t]+)?",
+                                      self.text[named[i - 1].end : cand.start]):
+                break
+            found.append(cand.key or "")
+        return list(dict.fromkeys(k for k in found if k))
+
+
+def _first_institution(legal: LegalText, start: int, end: int) -> Candidate | None:
+    found = legal.between(start, end, "Institution")
+    return found[0] if found else None
+
+
+def _joined_institutions(legal: LegalText, first: Candidate, end: int) -> list[Candidate]:
+    """``first`` and the institutions joined to it by "y" ("al Servicio Agrícola y Ganadero
+    y al Ministerio de Salud"): several holders share a duty."""
+    joint = [first]
+    for cand in legal.between(first.end, end, "Institution"):
+        gap = legal.text[joint[-1].end : cand.start]
+        if not re.fullmatch(r"[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:a|al|a[ \t]+la|el|la|los|las)[ \t]+)?", gap):
+            break
+        joint.append(cand)
+    return joint
+
+
+def _coordinated(legal: LegalText, start: int, end: int) -> list[str]:
+    """The institutions named "en coordinación con" in ``[start, end)``."""
+    m = IN_COORDINATION.search(legal.text, start, end)
+    if m is None:
+        return []
+    return [c.key for c in legal.between(m.end(), end, "Institution") if c.key]
+
+
+def commissions(legal: LegalText) -> None:
+    """RESPONSIBLE_FOR, CO_RESPONSIBLE_FOR and COORDINATES_WITH from commissions."""
+    ctx, text = legal.ctx, legal.text
+    for trigger in COMMISSION.finditer(text):
+        end = legal.sentence_end(trigger.end())
+        first = _first_institution(legal, trigger.end(), min(end, trigger.end() + 80))
+        if first is None or not first.key:
+            continue
+        joint = _joined_institutions(legal, first, end)
+        partners = [k for k in _coordinated(legal, first.end, end) if k != first.key]
+        objects = legal.objects(joint[-1].end, end)
+        s, e = legal.sentence_start(trigger.start()), end
+        for obj in objects:
+            if len(joint) == 1:
+                ctx.relate(first.key, "RESPONSIBLE_FOR", obj, s, e, "legal commission", 0.7)
+            for holder in joint[1:] if len(joint) == 1 else joint:
+                ctx.relate(holder.key or "", "CO_RESPONSIBLE_FOR", obj, s, e,
+                           "legal commission", 0.65)
+            for partner in partners:
+                ctx.relate(partner, "CO_RESPONSIBLE_FOR", obj, s, e, "legal commission", 0.65)
+        for partner in partners:
+            ctx.relate(first.key, "COORDINATES_WITH", partner, s, e, "legal commission", 0.65)
+
+
+def _function_holder(legal: LegalText, trigger: re.Match[str]) -> Candidate | None:
+    if trigger.group().lower().rstrip().endswith(("de", "del")):
+        return _first_institution(legal, trigger.end(), trigger.end() + 120)
+    start = legal.sentence_start(trigger.start())
+    before = legal.between(start, trigger.start(), "Institution")
+    if before:
+        return before[-1]
+    key = bare_reference(legal.text, start, trigger.start(),
+                         legal.between(0, trigger.start(), "Institution"))
+    return next((c for c in legal.cands if c.key == key), None) if key else None
+
+
+def functions(legal: LegalText) -> None:
+    """RESPONSIBLE_FOR the instruments named in a body's functions; COORDINATES_WITH the
+    institutions the functions tell it to work with."""
+    ctx, text = legal.ctx, legal.text
+    for trigger in FUNCTIONS.finditer(text):
+        holder = _function_holder(legal, trigger)
+        if holder is None or not holder.key:
+            continue
+        stop = article_end(legal.articles, trigger.end(), len(text))
+        for unit in list_units(text, trigger.end(), stop):
+            for obj in legal.objects(unit.body_start, unit.end):
+                ctx.relate(holder.key, "RESPONSIBLE_FOR", obj, unit.start, unit.end,
+                           "legal functions", 0.65)
+            for liaison in _LIAISON.finditer(text, unit.body_start, unit.end):
+                other = _first_institution(legal, liaison.end(), min(unit.end, liaison.end() + 60))
+                if other is not None and other.key and other.key != holder.key:
+                    ctx.relate(holder.key, "COORDINATES_WITH", other.key, unit.start, unit.end,
+                               "legal functions", 0.6)
+
+
+def acting_units(legal: LegalText) -> None:
+    """ "el Ministerio de Hacienda, a través de la Dirección de Presupuestos": the unit acting
+    for an institution is PART_OF it."""
+    ctx, text = legal.ctx, legal.text
+    for m in THROUGH.finditer(text):
+        before = legal.between(max(0, m.start() - 200), m.start() + 1, "Institution")
+        after = legal.between(m.end(), m.end() + 200, "Institution")
+        if not before or not after or after[0].start != m.end():
+            continue
+        parent = before[-1]
+        gap = text[parent.end : m.start()]
+        if not re.fullmatch(r"[ \t\n]*(?:\([^()\n]{1,20}\))?[ \t\n]*(?:,?[ \t]*para[ \t]+que)?", gap):
+            continue
+        unit = after[0]
+        if parent.key and unit.key and parent.key != unit.key:
+            ctx.relate(unit.key, "PART_OF", parent.key, parent.start, unit.end, "legal through", 0.7)
+
+
+def charged_authorities(legal: LegalText) -> None:
+    """ "La autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the
+    instrument (or the document's own)."""
+    ctx, text = legal.ctx, legal.text
+    for m in CHARGED.finditer(text):
+        s, e = legal.sentence_start(m.start()), legal.sentence_end(m.end())
+        objects = legal.objects(m.end(), e) or legal.objects(s, m.start())
+        before = legal.between(s, m.start(), "Institution")
+        after = legal.between(m.end(), e, "Institution")
+        holder = after[0] if re.search(r"\b(?:es|ser[áa])\b", text[m.end() : e]) and after else (
+            before[-1] if before else None
+        )
+        if holder is None or not holder.key:
+            continue
+        for obj in objects:
+            ctx.relate(holder.key, "RESPONSIBLE_FOR", obj, s, e, "legal charge", 0.7)
+
+
+def issuing_council(legal: LegalText) -> None:
+    """The council that approved an ordinance the document states ("HA APROBADO LA
+    ORDENANZA REGIONAL SIGUIENTE") is RESPONSIBLE_FOR it."""
+    own = legal.own_instrument
+    if own is None or not legal.ctx.builders[own].name.lower().startswith(("ordenanza",)):
+        return
+    approved = _APPROVED.search(legal.text)
+    if approved is None:
+        return
+    place = government_place(legal.ctx)
+    councils = Counter(
+        c.key
+        for c in legal.cands
+        if c.label == "Institution" and c.key and _ISSUING_COUNCIL.match(c.name)
+        and not is_organ(c.name)
+        and (not c.name.lower().startswith("consejo regional") or is_council_of(c.name, place))
+    )
+    if councils:
+        # the council by its fullest name: "Consejo Regional del Gobierno Regional de Apurímac"
+        council = max(councils, key=lambda k: (len(legal.ctx.builders[k].name), councils[k]))
+        s = legal.sentence_start(approved.start())
+        legal.ctx.relate(council, "RESPONSIBLE_FOR", own, s, approved.end(), "legal issuer", 0.65)
+
+
+def duties(ctx: ExtractionContext, base: list[Candidate]) -> None:
+    """Every duty reader of this module over one document."""
+    legal = LegalText(ctx, base)
+    commissions(legal)
+    functions(legal)
+    acting_units(legal)
+    charged_authorities(legal)
+    issuing_council(legal)

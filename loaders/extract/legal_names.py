@@ -1,0 +1,179 @@
+"""Names that legal text gives members by: the body of an office holder ("el Secretario de
+Economía" is the Secretaría de Economía), collectives ("un representante de las
+universidades de la región") and the organs of a body (Consejo Directivo, Secretaría
+Técnica)."""
+
+from __future__ import annotations
+
+import re
+
+from graph.normalize import strip_accents
+from loaders.extract.patterns import head_info
+
+_NUMBER_WORDS = (
+    r"un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|\d{1,2}"
+)
+ORGAN = re.compile(
+    rf"\b(?:{_NUMBER_WORDS.replace('un|una|', 'Un|Una|un|una|')})[ \t]+(?:\(\d+\)[ \t]+)?"
+    r"(?P<name>(?:Consejo[ \t]+Directivo|Comit[ée][ \t]+(?:Directivo|Ejecutivo|Consultivo)|"
+    r"Secretar[ií]a[ \t]+(?:T[ée]cnica|Ejecutiva)|Asamblea[ \t]+General|Directorio|"
+    r"Gerencia[ \t]+General|[ÓO]rgano[ \t]+(?:Directivo|Consultivo|Ejecutivo)|"
+    r"Comit[ée]s?[ \t]+T[ée]cnicos?|Grupos?[ \t]+T[ée]cnicos?|Mesas?[ \t]+T[ée]cnicas?)"
+    r"(?:[ \t]+(?:[—–-]|[A-ZÁÉÍÓÚ][\wáéíóúñ]*))*)"
+)
+_ORGAN_NAME = re.compile(
+    r"^(?:consejo directivo|comites? (?:directivo|ejecutivo|consultivo|tecnicos?)|"
+    r"secretaria (?:tecnica|ejecutiva)|asamblea general|directorio|"
+    r"gerencia general(?! regional)|organo (?:directivo|consultivo|ejecutivo)|presidencia$|"
+    r"vicepresidencias?$)"
+)
+
+# office title → the head noun of the body it heads
+_TITLE_BODY = {
+    "ministro": "Ministerio",
+    "ministra": "Ministerio",
+    "viceministro": "Viceministerio",
+    "viceministra": "Viceministerio",
+    "secretario": "Secretaría",
+    "secretaria": "Secretaría",
+    "subsecretario": "Subsecretaría",
+    "subsecretaria": "Subsecretaría",
+    "superintendente": "Superintendencia",
+    "director": "Dirección",
+    "directora": "Dirección",
+    "gerente": "Gerencia",
+    "gobernador": "Gobierno",
+    "gobernadora": "Gobierno",
+    "alcalde": "Municipalidad",
+    "alcaldesa": "Municipalidad",
+    "intendente": "Intendencia",
+    "prefecto": "Prefectura",
+    "seremi": "Secretaría Regional Ministerial",
+    "delegado presidencial": "Delegación Presidencial",
+    "delegada presidencial": "Delegación Presidencial",
+    "coordinador": "Coordinación",
+    "coordinadora": "Coordinación",
+}
+# titles whose body is named after them: "Presidente de la Cámara de Comercio"
+_HEAD_OF = ("presidente", "presidenta", "rector", "rectora", "decano", "decana", "jefe", "jefa",
+            "titular", "director ejecutivo", "directora ejecutiva", "representante legal")
+_QUALIFIERS = (
+    r"Regional|Nacional|General|Ejecutiv[oa]|Provincial|Municipal|Departamental|Estatal|"
+    r"Distrital|Sectorial|Presidencial|Comunal|Ministerial"
+)
+_TITLE = re.compile(
+    r"^\W*(?:(?:el|la)(?:/(?:el|la))?[ \t]+)?"
+    r"(?P<title>(?:vice)?ministr[oa]|(?:sub)?secretari[oa](?![ \t]+t[ée]cnic)|superintendente|"
+    r"director(?:a)?(?:[ \t]+ejecutiv[oa])?|gerente|gobernador(?:a)?|alcalde(?:sa)?|intendente|"
+    r"prefecto|seremi|delegad[oa][ \t]+presidencial|coordinador(?:a)?|president[ea]|"
+    r"rector(?:a)?|decan[oa]|jef[ea]|titular|representante[ \t]+legal)"
+    r"(?:/a|\(a\))?"
+    rf"(?P<qual>(?:[ \t]+(?:{_QUALIFIERS})(?:/a)?)*)"
+    r"(?P<rest>[ \t]+(?:de|del)[ \t]+[^,;:()]+)?",
+    re.IGNORECASE,
+)
+_REST_END = re.compile(
+    r"[ \t]+(?:o[ \t]+su|quien|que|el[ \t]+cual|la[ \t]+cual|en[ \t]+calidad|y[ \t]+(?:el|la|un|una)\b)"
+    r"|\.(?:[ \t]|$)",
+    re.IGNORECASE,
+)
+_COLLECTIVE = re.compile(
+    rf"^\W*(?:(?:{_NUMBER_WORDS})[ \t]+(?:\(\d+\)[ \t]+)?)?(?:vicepresidente[ \t]+)?"
+    r"(?:representantes?|delegad[oa]s?|miembros?)(?:[ \t]+(?:titular(?:es)?|acreditad[oa]s?))?"
+    r"[ \t]+(?:de|del)[ \t]+(?:cada[ \t]+una?[ \t]+de[ \t]+)?(?:(?:la|las|los|el)[ \t]+)?"
+    r"(?P<name>[^,;:()]+)",
+    re.IGNORECASE,
+)
+_COLLECTIVE_END = re.compile(
+    r"[ \t\n]+(?:quien|elegid|designad|acreditad|nombrad|con[ \t]+sede|que[ \t]|ante[ \t]|"
+    r"para[ \t]|en[ \t]+representaci)|\.(?:\s|$)",
+    re.IGNORECASE,
+)
+_TRAILING_CONNECTOR = re.compile(r"(?:[ \t\n]+(?:de|del|la|las|los|el|en|y|e|con|para))+$")
+
+
+# lower-case collectives a seat may stand for: "un representante de las universidades"
+_COLLECTIVE_HEADS = {
+    "universidades", "universidad", "municipalidades", "municipios", "gremios", "gremio",
+    "organizaciones", "asociaciones", "instituciones", "empresas", "colegios", "camaras",
+    "comunidades", "mesas", "sector", "sectores", "ong", "ongs", "cooperativas", "juntas",
+    "comites", "consejos", "gobiernos", "academia", "trabajadores", "empleadores",
+    "productores", "usuarios", "pueblos", "federaciones", "centrales", "sindicatos",
+    "entidades", "institutos", "centros", "alcaldes", "estudiantes", "jovenes", "mujeres",
+    "agricultores", "pescadores", "artesanos", "regiones", "provincias", "servicios",
+}
+
+
+def is_organ(name: str) -> bool:
+    """Whether ``name`` is an organ of a body (board, technical secretariat, committees)
+    rather than a body of its own."""
+    return _ORGAN_NAME.match(strip_accents(name).lower()) is not None
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _trim(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" .-–—")
+    return _TRAILING_CONNECTOR.sub("", name).strip()
+
+
+def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
+    """The body an office holder at the start of ``phrase`` stands for, as (offset of the
+    title in the phrase, the body's name, its kind): "El Secretario de Economía" →
+    Secretaría de Economía; "Gerente Regional de Desarrollo Económico" → Gerencia Regional
+    de Desarrollo Económico; "Presidente de Pro Ucayali" → Pro Ucayali."""
+    m = _TITLE.match(phrase)
+    if m is None:
+        return None
+    title = re.sub(r"\s+", " ", m.group("title").lower())
+    qual = re.sub(r"/a\b", "", m.group("qual") or "")
+    rest = m.group("rest") or ""
+    cut = _REST_END.search(rest)
+    if cut:
+        rest = rest[: cut.start()]
+    rest = _trim(rest)
+    named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
+    info = head_info(named) if named else None
+    if info is not None and info.label == "Institution" and title not in _HEAD_OF:
+        # "Director Nacional del Servicio Agrícola y Ganadero": the service itself
+        return m.start("rest") + m.group("rest").index(named[:8]), named, info.kind
+    if title in _HEAD_OF:
+        named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
+        if not named or not named[:1].isupper():
+            return None
+        return m.start("rest") + m.group("rest").index(named[:8]), named, None
+    head = _TITLE_BODY.get(title)
+    if head is None or not (rest or "General" in qual):
+        return None  # "Gobernador Regional" alone names no particular body
+    if rest and not re.search(r"[A-ZÁÉÍÓÚÑ]", rest):
+        return None
+    if head == "Gobierno" and not qual.strip() and rest.startswith("de "):
+        head = "Gobernación"  # "Gobernador de Antioquia": the department's governorate
+    name = _trim(f"{head}{qual} {rest}")
+    kind = {"Municipalidad": "municipality", "Gobierno": "regional_government"}.get(
+        head, "ministry" if head in ("Ministerio", "Secretaría", "Subsecretaría") else "division"
+    )
+    return m.start("title"), name, kind
+
+
+def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
+    """The member a representation names: "Cuatro representantes de los Gremios de las MYPE"
+    → Gremios de las MYPE (a collective when plural)."""
+    m = _COLLECTIVE.match(phrase)
+    if m is None:
+        return None
+    name = m.group("name")
+    cut = _COLLECTIVE_END.search(name)
+    if cut:
+        name = name[: cut.start()]
+    name = _trim(name)
+    words = name.split()
+    if not words or len(words) > 14 or not re.search(r"[A-Za-zÁÉÍÓÚáéíóú]{3}", name):
+        return None
+    if name[:1].islower() and strip_accents(words[0]).lower() not in _COLLECTIVE_HEADS:
+        return None  # "miembros de reconocida idoneidad": a quality, not a member
+    kind = "collective" if re.search(r"[a-záéíóú]s$", words[0], re.IGNORECASE) else None
+    offset = m.start("name")
+    return offset, _capitalised(name) if kind == "collective" else name, kind

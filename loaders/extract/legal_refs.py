@@ -1,0 +1,44 @@
+"""Bodies a legal text names by their head noun alone: "El Consejo estará integrado por",
+"La Comisión tendrá las siguientes funciones" refer to the last body of that kind named
+before in full."""
+
+from __future__ import annotations
+
+import re
+
+from loaders.extract.candidates import Candidate
+from loaders.extract.legal_names import is_organ
+
+BARE_BODY = re.compile(
+    r"\b(?i:el|la|los|las|del|al)[ \t]+(?P<head>Consejo|Comité|Comisión|Agencia|Mesa|Junta|"
+    r"Red|Sistema|Directorio|Gabinete|Consorcio|Mancomunidad|Secretaría|Corporación|Fondo|"
+    r"Instituto|Servicio|Superintendencia)"
+    r"(?P<qual>(?:[ \t]+(?:Nacional|Regional|Estatal|Municipal|Directivo|Consultivo|Técnico|"
+    r"Ejecutivo|Interinstitucional|Intersectorial))?)\b"
+)
+
+
+def bare_reference(
+    text: str, start: int, end: int, named_before: list[Candidate]
+) -> str | None:
+    """The key of the body that the last bare head noun in ``text[start:end]`` refers to:
+    the last institution in ``named_before`` whose name begins with that head (and its
+    qualifier) and says more than it."""
+    bares = list(BARE_BODY.finditer(text, start, end))
+    if not bares:
+        return None
+    bare = bares[-1]
+    # a bare head right before a name is that name's start ("la Comisión Nacional de Riego")
+    if re.match(r"[ \t]+(?:de|del|para)\b|[ \t]+[A-ZÁÉÍÓÚ]", text[bare.end() : bare.end() + 6]):
+        return None
+    head = bare.group("head") + bare.group("qual")
+    for cand in reversed(named_before):
+        if (
+            cand.end <= bare.start()
+            and cand.label == "Institution"
+            and cand.name.startswith(head)
+            and len(cand.name) > len(head)
+            and not is_organ(cand.name)
+        ):
+            return cand.key
+    return None

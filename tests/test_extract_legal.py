@@ -1,0 +1,205 @@
+"""Relations from the structure of legal text (loaders.extract.legal and its helpers):
+membership lists, roles, commissions, functions, units acting for their parent, parents read
+from names. The texts are invented in the style of the constructions counted in
+``../shared/bulk`` (see the module docstrings for the counts)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from graph.model import DocumentInfo, Extraction
+from loaders.extract.legal_names import body_of_title, collective_member, is_organ
+from loaders.extract.legal_units import list_units
+from loaders.extract.lexicon import Lexicon, default_lexicon
+from loaders.extract.pipeline import extract_text
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+def extract(raw: str, lexicon: Lexicon) -> Extraction:
+    info = DocumentInfo(
+        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md", format="md"
+    )
+    return extract_text(info, raw, lexicon)
+
+
+def relations(ex: Extraction, rel_type: str) -> set[tuple[str, str]]:
+    names = {e.id: e.name for e in ex.entities}
+    return {(names[r.source], names[r.target]) for r in ex.relations if r.type == rel_type}
+
+
+MARKED_LIST = """# Ordenanza Regional N° 010-2020-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+HA APROBADO LA ORDENANZA REGIONAL SIGUIENTE:
+
+ARTÍCULO PRIMERO.- CREAR el Consejo Regional de Fomento Lacustre, integrado según el
+detalle siguiente:
+
+a) Un representante del Gobierno Regional de Laguna Verde, quien lo preside.
+
+b) Un representante de la Dirección Regional de la Producción, quien asumirá la Secretaría
+Técnica.
+
+c) Dos representantes de las Universidades Públicas de la Región Laguna Verde.
+
+d) El Gerente Regional de Desarrollo Económico.
+
+ARTÍCULO SEGUNDO.- ENCARGAR a la Gerencia Regional de Desarrollo Económico, en coordinación
+con la Gerencia Regional de Planeamiento, la implementación de la presente Ordenanza Regional.
+"""
+
+
+def test_a_marked_membership_list_gives_each_member_and_its_role(lexicon: Lexicon) -> None:
+    ex = extract(MARKED_LIST, lexicon)
+    body = "Consejo Regional de Fomento Lacustre"
+    members = {m for m, b in relations(ex, "PARTICIPATES_IN") if b == body}
+    assert {
+        "Gobierno Regional de Laguna Verde",
+        "Dirección Regional de la Producción",
+        "Universidades Públicas de la Región Laguna Verde",
+        "Gerencia Regional de Desarrollo Económico",  # named through its head, the Gerente
+    } <= members
+    assert ("Gobierno Regional de Laguna Verde", body) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Dirección Regional de la Producción", "Secretaría Técnica") in relations(
+        ex, "RESPONSIBLE_FOR"
+    )
+    assert ("Secretaría Técnica", body) in relations(ex, "PART_OF")
+    collective = next(e for e in ex.entities if e.name.startswith("Universidades Públicas"))
+    assert collective.kind == "collective"
+
+
+def test_a_commission_names_the_responsible_and_its_partners(lexicon: Lexicon) -> None:
+    ex = extract(MARKED_LIST, lexicon)
+    ordinance = next(e.name for e in ex.entities if e.name.startswith("Ordenanza Regional"))
+    assert ("Gerencia Regional de Desarrollo Económico", ordinance) in relations(
+        ex, "RESPONSIBLE_FOR"
+    )
+    assert ("Gerencia Regional de Planeamiento", ordinance) in relations(
+        ex, "CO_RESPONSIBLE_FOR"
+    )
+    coordinated = {frozenset(p) for p in relations(ex, "COORDINATES_WITH")}
+    pair = {"Gerencia Regional de Desarrollo Económico", "Gerencia Regional de Planeamiento"}
+    assert frozenset(pair) in coordinated
+
+
+def test_the_approving_council_and_the_regional_units_are_placed(lexicon: Lexicon) -> None:
+    ex = extract(MARKED_LIST, lexicon)
+    ordinance = next(e.name for e in ex.entities if e.name.startswith("Ordenanza Regional"))
+    # the government's own council approved it, not the sectoral council it creates
+    issuers = {s for s, t in relations(ex, "RESPONSIBLE_FOR") if t == ordinance}
+    assert any(s.lower().startswith("consejo regional") for s in issuers)
+    assert "Consejo Regional de Fomento Lacustre" not in issuers
+    part_of = relations(ex, "PART_OF")
+    assert ("Gerencia Regional de Planeamiento", "Gobierno Regional de Laguna Verde") in part_of
+    # a sectoral council of the region is not the government's own council
+    assert ("Consejo Regional de Fomento Lacustre", "Gobierno Regional de Laguna Verde") not in (
+        part_of
+    )
+
+
+ROMAN_LIST = """Artículo 5.- Se crea el Consejo Nacional para el Fomento Apícola.
+
+Artículo 6.- El Consejo estará conformado por los integrantes siguientes:
+I. El Secretario de Agricultura y Desarrollo Rural, quien lo presidirá;
+II. El Secretario de Hacienda y Crédito Público;
+III. El Presidente de la Cámara Nacional de Apicultores;
+IV. Un representante de las organizaciones de productores apícolas.
+
+Artículo 7.- El Consejo sesionará cada tres meses.
+"""
+
+
+def test_an_anaphoric_body_and_office_holders(lexicon: Lexicon) -> None:
+    ex = extract(ROMAN_LIST, lexicon)
+    body = "Consejo Nacional para el Fomento Apícola"
+    members = {m for m, b in relations(ex, "PARTICIPATES_IN") if b == body}
+    assert {
+        "Secretaría de Agricultura y Desarrollo Rural",
+        "Secretaría de Hacienda y Crédito Público",
+        "Cámara Nacional de Apicultores",
+    } <= members
+    assert any(m.lower().startswith("organizaciones de productores") for m in members)
+    assert ("Secretaría de Agricultura y Desarrollo Rural", body) in relations(
+        ex, "RESPONSIBLE_FOR"
+    )
+
+
+INLINE_AND_FUNCTIONS = """Artículo 3º.- Créase la Comisión Nacional del Riego Campesino,
+integrada por el Ministro de Agricultura, quien la presidirá; el Director Nacional del Servicio
+Agrícola y Ganadero; y un representante de las asociaciones de regantes.
+
+Artículo 4º.- La Comisión tendrá las siguientes funciones:
+a) Elaborar el Plan Nacional de Riego Campesino.
+b) Coordinar con la Dirección General de Aguas los estudios de cuencas.
+
+Artículo 5º.- El Ministerio de Hacienda, a través de la Dirección de Presupuestos, asignará los
+recursos.
+"""
+
+
+def test_inline_lists_functions_and_acting_units(lexicon: Lexicon) -> None:
+    ex = extract(INLINE_AND_FUNCTIONS, lexicon)
+    body = "Comisión Nacional del Riego Campesino"
+    members = {m for m, b in relations(ex, "PARTICIPATES_IN") if b == body}
+    assert {"Ministerio de Agricultura", "Servicio Agrícola y Ganadero"} <= members
+    assert (body, "Plan Nacional de Riego Campesino") in relations(ex, "RESPONSIBLE_FOR")
+    coordinated = {frozenset(p) for p in relations(ex, "COORDINATES_WITH")}
+    assert frozenset({body, "Dirección General de Aguas"}) in coordinated
+    assert ("Dirección de Presupuestos", "Ministerio de Hacienda") in relations(ex, "PART_OF")
+
+
+def test_prose_that_mentions_a_council_gives_no_members(lexicon: Lexicon) -> None:
+    text = (
+        "Artículo 1.- La unidad productiva conformada por las abejas y la colmena se rige por "
+        "esta ley. El Ministerio de Agricultura informará al Congreso Nacional.\n"
+    )
+    assert not relations(extract(text, lexicon), "PARTICIPATES_IN")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "body"),
+    [
+        ("El Secretario de Economía, quien lo presidirá;", "Secretaría de Economía"),
+        ("Gerente Regional de Desarrollo Económico.", "Gerencia Regional de Desarrollo Económico"),
+        ("El/la Gobernador/a Regional de Puno o su representante acreditado.",
+         "Gobierno Regional de Puno"),
+        ("Director/a Regional de la Producción (DIREPRO).", "Dirección Regional de la Producción"),
+        ("Alcalde de Lima Norte.", "Municipalidad de Lima Norte"),
+        ("Presidente de Pro Ucayali.", "Pro Ucayali"),
+        ("Gerente General Regional.", "Gerencia General Regional"),
+    ],
+)
+def test_office_holders_stand_for_their_bodies(phrase: str, body: str) -> None:
+    found = body_of_title(phrase)
+    assert found is not None and found[1] == body
+
+
+def test_collectives_and_organs() -> None:
+    found = collective_member("Cuatro representantes de los Gremios de las MYPE de la Región.")
+    assert found is not None and found[1] == "Gremios de las MYPE de la Región"
+    assert collective_member("Un representante de las mesas técnicas de cadenas priorizadas.")
+    assert collective_member("Doce miembros de reconocida idoneidad en medicina.") is None
+    assert is_organ("Consejo Directivo") and is_organ("Secretaría Técnica")
+    assert not is_organ("Consejo Regional de Fomento Lacustre")
+
+
+def test_list_units_read_headings_roles_and_skip_page_headers() -> None:
+    text = (
+        "conformado de la siguiente manera:\n\nPresidencia:\nEl Gobernador Regional de Puno.\n"
+        "Secretaría Técnica:\nEl Gerente Regional de Desarrollo Económico.\n"
+        "GOBIERNO REGIONAL DE PUNO\nRepresentante de la Cámara de Comercio de Puno.\n"
+        "Representante de la Universidad Nacional del Altiplano.\n"
+    )
+    units = list_units(text, len("conformado de la siguiente manera"), len(text))
+    lines = [text[u.body_start : u.end] for u in units]
+    assert lines[0].startswith("El Gobernador") and units[0].heading_role == "preside"
+    assert units[1].heading_role == "secretariat"
+    assert "GOBIERNO REGIONAL DE PUNO" not in lines
+    assert len(units) == 4
