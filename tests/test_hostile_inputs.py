@@ -302,3 +302,41 @@ def test_spreadsheet_formulas_are_defused_in_every_csv_export(tmp_path: Path) ->
     for formula in hostile.FORMULA_CELLS:
         assert f"'{formula}" in cells["nodes.csv"]
     assert "'+1+1" in cells["/analysis/duplication"]
+
+
+# --------------------------------------------------------------------------- reverted edits
+
+
+def test_reingesting_a_reverted_edit_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Version 1, then an edit naming three more bodies (the gazetteer knows some), then
+    version 1 again: the store holds what version 1 alone gives, and nothing unsupported."""
+    import sqlite3
+
+    first = ("El Ministerio de Economía coordina con la Corporación de Fomento de la "
+             "Producción el programa regional.\n")
+    edit = first + ("También participa el Servicio de Cooperación Técnica en coordinación con "
+                    "la Municipalidad de Talca y el Instituto Nacional de Desarrollo "
+                    "Agropecuario.\n")
+    path = tmp_path / "docs" / "acta.txt"
+    path.parent.mkdir()
+
+    def state(version: str, db: Path) -> tuple[list[str], list[str]]:
+        path.write_text(version, encoding="utf-8")
+        store = SQLiteStore(sqlite_url(db))
+        try:
+            assert ingest([path], store).documents == 1
+        finally:
+            store.close()
+        with sqlite3.connect(db) as conn:
+            everything = sorted(row[0] for row in conn.execute("SELECT id FROM entities"))
+            unsupported = sorted(row[0] for row in conn.execute(
+                "SELECT id FROM entities e WHERE NOT EXISTS "
+                "(SELECT 1 FROM mentions m WHERE m.entity_id = e.id) AND NOT EXISTS "
+                "(SELECT 1 FROM relations r WHERE e.id IN (r.source, r.target))"))
+        return everything, unsupported
+
+    alone, _ = state(first, tmp_path / "solo.db")
+    state(first, tmp_path / "tejido.db")
+    edited, _ = state(edit, tmp_path / "tejido.db")
+    assert len(edited) > len(alone)
+    assert state(first, tmp_path / "tejido.db") == (alone, [])
