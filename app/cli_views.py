@@ -56,6 +56,7 @@ def export_view(
     max_nodes: int | None = None,
 ) -> str:
     """The standalone HTML page of ``focus``'s neighbourhood (vis-network inlined)."""
+    from app.services.exports import provenance
     from app.services.views import neighbourhood_view
     from app.services.workspace import DEFAULT_MAX_VIEW_NODES, Workspace
     from app.views.view_page import render_view_page
@@ -72,8 +73,10 @@ def export_view(
     workspace = Workspace(store=store, max_view_nodes=max_nodes)
     built = neighbourhood_view(workspace.graph(), workspace.titles(), entity.id, depth=depth,
                                layout=layout, cap=max_nodes)  # type: ignore[arg-type]
+    about = provenance(workspace, f"id={entity.id}; depth={depth}").lines()
     return render_view_page(built.net, title=f"{entity.name} · Tejido", heading=built.heading,
-                            summary=built.summary, notice=built.notice, standalone=True)
+                            summary=built.summary, notice=built.notice, standalone=True,
+                            provenance=about)
 
 
 def write_html(text: str, out: Path) -> Path:

@@ -52,6 +52,15 @@ class StoreHolder:
                 self._error = None
             return self._store
 
+    def revision(self) -> int | None:
+        """The open store's revision, or None when it cannot be reached now."""
+        try:
+            return self.get().revision()
+        except StoreUnavailable:
+            return None
+        except Exception:  # a failing store answers through the application's handlers
+            return None
+
     def try_open(self) -> None:
         """Open the store now if possible; a failure is remembered, not raised."""
         with contextlib.suppress(StoreUnavailable):

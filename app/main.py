@@ -16,6 +16,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -27,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
+from app.response_cache import AnswerStore, RevisionCache, SharedAnswers
 from app.routers import (
     admin,
     analysis,
@@ -246,6 +248,10 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.state.answers = AnswerStore()
+    shared = SharedAnswers(Path(settings.answer_cache)) if settings.answer_cache else None
+    app.add_middleware(RevisionCache, revision=holder.revision, answers=app.state.answers,
+                       shared=shared)
     app.add_middleware(RequestBodyLimit, max_bytes=request_body_limit(settings.max_upload_bytes))
     app.add_middleware(SecurityHeaders)
     return app

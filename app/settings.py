@@ -57,8 +57,11 @@ class Settings(BaseSettings):
         default=None, max_length=300,
         description="base URL of the iframe snippets (https://host/tejido); none: relative",
     )
-    workers: int | None = Field(default=None, ge=1, le=64,
-                                description="server processes; none: the number of cores")
+    answer_cache: str | None = Field(
+        default=None, max_length=1000,
+        description="SQLite file where the processes of one server share their answers "
+        "(set by tejido serve)",
+    )
     max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD_BYTES, gt=0)
     max_view_nodes: int = Field(default=DEFAULT_MAX_VIEW_NODES, ge=1, le=100_000)
     gazetteer_paths: Annotated[list[str], NoDecode] = Field(

@@ -1,4 +1,4 @@
-"""Load test of the API on loopback: many concurrent clients on search, entity and analysis.
+"""Load test on loopback: many concurrent clients on the pages and the API, mixed.
 
 Run from the project root::
 
@@ -6,13 +6,15 @@ Run from the project root::
     .venv/bin/python -m bench.load --clients 10 --seconds 10 --store sqlite:///data/tejido.db
 
 Without ``--store`` it ingests ``../shared/corpus`` and ``../shared/catalogs`` (or
-``$TEJIDO_SHARED``) into a temporary store first. It starts ``uvicorn`` on 127.0.0.1 (one
-worker, access log off), reads entity ids and search words from the store, warms each
-request once, then runs ``--clients`` asyncio clients, each sending its next request as
-soon as the previous one is answered, for ``--seconds``. Every request is one of three
-groups, in turn: ``search`` (``/entities?q=``), ``entity`` (``/entities/{id}``) and
-``analysis`` (``/analysis/...`` with a few filter combinations). Any status other than
-200, and any transport error, counts as an error.
+``$TEJIDO_SHARED``) into a temporary store first. It starts ``tejido serve`` on 127.0.0.1
+with its default number of workers (the cores; ``--workers`` to change), reads entity ids
+and search words from the store, warms each request once, then runs ``--clients`` asyncio
+clients, each sending its next request as soon as the previous one is answered, for
+``--seconds``. Every request is one of four groups, in turn: ``search``
+(``/entities?q=``), ``entity`` (``/entities/{id}``), ``analysis`` (``/analysis/...`` with
+a few filter combinations) and ``pages`` (the search page with a query, entity pages, the
+analysis pages and a view alone). Any status other than 200, and any transport error
+(a dropped connection included), counts as an error.
 
 Results (requests per second, latency percentiles, errors, per group and overall) go to
 ``bench/results/load.json`` and ``bench/results/load.md``.
@@ -26,6 +28,7 @@ import json
 import os
 import platform
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +45,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-GROUPS = ("search", "entity", "analysis")
+GROUPS = ("search", "entity", "analysis", "pages")
+PAGE_REQUESTS = (
+    "/explore/coordination",
+    "/explore/overlap",
+    "/explore/duplication",
+    "/explore/duplication?level_pair=national,regional&top=20",
+    "/explore/view/coordination",
+)
 ANALYSIS_REQUESTS = (
     "/analysis/coordination?top=50",
     "/analysis/coordination/matrix",
@@ -92,15 +102,18 @@ def build_store(folder: Path) -> str:
 
 
 @contextmanager
-def api_server(store_url: str) -> Iterator[str]:
-    """uvicorn serving the API on 127.0.0.1 in a subprocess; yields the base URL."""
+def api_server(store_url: str, workers: int | None = None) -> Iterator[str]:
+    """``tejido serve`` on 127.0.0.1 in a subprocess (default workers unless ``workers``);
+    yields the base URL."""
     port = free_port()
     env = {**os.environ, "TEJIDO_STORE": store_url}
     env.pop("TEJIDO_API_TOKEN", None)
+    env.pop("TEJIDO_WORKERS", None)
+    extra = ["--workers", str(workers)] if workers else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
+        tejido_command("serve", "--store", store_url, "--host", "127.0.0.1", "--port",
+                       str(port), *extra),
+        cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -118,11 +131,11 @@ def api_server(store_url: str) -> Iterator[str]:
             time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)  # the server and its worker processes
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -132,6 +145,7 @@ class Workload:
     search: list[str]
     entity: list[str]
     analysis: list[str]
+    pages: list[str]
 
     def of(self, group: str) -> list[str]:
         return getattr(self, group)
@@ -149,8 +163,12 @@ def plan_workload(base: str, rng: random.Random) -> Workload:
     sample = rng.sample(entities, min(SAMPLE_ENTITIES, len(entities)))
     words = sorted({word for e in sample for word in e["name"].split() if len(word) > 4})
     searches = [f"/entities?q={quote(w)}&limit=20" for w in rng.sample(words, min(200, len(words)))]
-    pages = [f"/entities/{quote(e['id'], safe=':@')}" for e in sample]
-    return Workload(search=searches, entity=pages, analysis=list(ANALYSIS_REQUESTS))
+    details = [f"/entities/{quote(e['id'], safe=':@')}" for e in sample]
+    pages = [*PAGE_REQUESTS,
+             *(f"/?q={quote(w)}" for w in rng.sample(words, min(40, len(words)))),
+             *(f"/explore/entity/{quote(e['id'], safe=':@')}" for e in sample[:60])]
+    return Workload(search=searches, entity=details, analysis=list(ANALYSIS_REQUESTS),
+                    pages=pages)
 
 
 @dataclass
@@ -253,7 +271,8 @@ def write_results(result: dict, out: Path) -> None:
         "",
         f"{result['clients']} concurrent clients for {result['seconds']:g} s on 127.0.0.1, "
         "each sending its next request as soon as the previous one is answered; requests "
-        "alternate between search, entity and analysis. One uvicorn worker, access log off; "
+        "alternate between search, entity, analysis and pages. `tejido serve` with "
+        f"{result['workers']} workers; "
         f"client and server share the machine ({result['machine']['cpus']} CPUs, "
         f"Python {result['machine']['python']}; one-minute load average "
         f"{result['machine']['load_average_before']} before the run, "
@@ -270,7 +289,9 @@ def write_results(result: dict, out: Path) -> None:
         "- entity: `/entities/{id}` of sampled institutions, instruments, programmes, "
         "territories;",
         "- analysis: " + ", ".join(f"`{u}`" for u in ANALYSIS_REQUESTS) + " (answers are "
-        "cached per store revision, and the store does not change during the run).",
+        "cached per store revision, and the store does not change during the run);",
+        "- pages: " + ", ".join(f"`{u}`" for u in PAGE_REQUESTS) + ", `/?q=<word>` and "
+        "`/explore/entity/{id}` of sampled entities.",
         "",
         f"Run at {result['finished']}.",
         "",
@@ -287,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--store", help="store URL to serve (default: the shared data)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: tejido serve's, the cores)")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0:
         parser.error("--clients and --seconds must be positive")
@@ -295,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tejido-load-") as folder:
         store_url = args.store or build_store(Path(folder))
         dataset = "given store" if args.store else "shared corpus and catalogues"
-        with api_server(store_url) as base:
+        with api_server(store_url, args.workers) as base:
             workload = plan_workload(base, random.Random(SEED))
             measured = asyncio.run(run_load(base, workload, args.clients, args.seconds))
             counts = store_counts(base)
@@ -306,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     errors = sum(group.errors for group in stats.values())
     result = {
         "clients": args.clients,
+        "workers": args.workers or len(os.sched_getaffinity(0)),
         "seconds": args.seconds,
         "wall_seconds": round(wall, 2),
         "dataset": dataset,

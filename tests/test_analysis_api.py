@@ -359,10 +359,10 @@ def test_cache_answers_repeats_and_a_new_revision_recomputes(tmp_path: Path) -> 
     dataset = build_dataset(tmp_path / "tejido.db")
     with TestClient(create_app(settings=settings_for(dataset.url))) as client:
         before = get_json(client, "/analysis/coordination")
-        cache = client.app.state.workspace.cache
-        hits = cache.hits
+        answers = client.app.state.answers  # whole answers, per store revision
+        hits = answers.hits
         assert get_json(client, "/analysis/coordination") == before
-        assert cache.hits == hits + 1
+        assert answers.hits == hits + 1
         _write_new_tie(dataset.url)
         after = get_json(client, "/analysis/coordination")
         assert after["revision"] > before["revision"]

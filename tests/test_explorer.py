@@ -237,7 +237,9 @@ def test_expansion_adds_the_opened_nodes_neighbours_and_every_relation_among_all
     assert (GORE, MESA, "PARTICIPATES_IN") in expected  # between two nodes not opened
     assert all("x" not in n for n in body["nodes"])  # the page places new nodes itself
     assert all(e["title"] for e in body["edges"])
-    assert {entry["key"] for entry in body["legend"]} == {k for _, _, k in expected}
+    assert {entry["key"] for entry in body["legend"]["relations"]} == {k for _, _, k in expected}
+    drawn_levels = {node["governanceLevel"] for node in body["nodes"]}
+    assert {entry["key"] for entry in body["legend"]["levels"]} == drawn_levels
     twice = client.get("/explore/graph/expand", params=[
         ("id", CORFO), ("open", SERCOTEC), ("open", MESA)]).json()
     assert {n["id"] for n in twice["nodes"]} == shown | NEIGHBOURS[MESA]

@@ -108,11 +108,19 @@ def revision(store_url: str) -> int:
         return store.revision()
 
 
+NUBLE_ID = nuble_extraction().document.id
 WRITE_REQUESTS = [
     ("/ingest", {"files": [("files", ("informe.txt", GOOD_TEXT.encode()))]}),
     ("/merge", {"json": {"kept": SERCOTEC, "merged": CHILLAN}}),
     ("/unmerge", {"json": {"merge_id": 1}}),
+    (f"DELETE /documents/{NUBLE_ID}", {}),
 ]
+
+
+def send(client: TestClient, path: str, **kwargs: object) -> httpx.Response:
+    """POST to ``path``, or the method it starts with (``DELETE /documents/...``)."""
+    method, _, target = path.rpartition(" ")
+    return client.request(method or "POST", target, **kwargs)
 
 
 # --------------------------------------------------------------------------- the token
@@ -126,7 +134,7 @@ def test_write_endpoints_are_off_without_a_configured_token(
     headers = {"Authorization": authorization} if authorization else {}
     before = revision(store_url)
     with client_for(settings_for(store_url)) as client:
-        response = client.post(path, headers=headers, **request_kwargs)
+        response = send(client, path, headers=headers, **request_kwargs)
     assert response.status_code == 403
     assert "TEJIDO_API_TOKEN" in response.json()["detail"]
     assert revision(store_url) == before
@@ -145,7 +153,7 @@ def test_write_endpoints_need_the_exact_bearer_token(
     headers = {"Authorization": authorization} if authorization else {}
     before = revision(store_url)
     with client_for(settings_for(store_url, api_token=TOKEN)) as client:
-        response = client.post(path, headers=headers, params={"token": TOKEN}, **request_kwargs)
+        response = send(client, path, headers=headers, params={"token": TOKEN}, **request_kwargs)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert "Bearer" in response.json()["detail"]
@@ -203,9 +211,30 @@ def test_the_openapi_schema_declares_the_bearer_scheme_on_write_endpoints(
     assert {s["scheme"] for s in schemes.values() if s["type"] == "http"} == {"bearer"}
     for path in ("/ingest", "/merge", "/unmerge"):
         assert schema["paths"][path]["post"]["security"], path
+    assert schema["paths"]["/documents/{document_id}"]["delete"]["security"]
     for path, operations in schema["paths"].items():
         for method in operations:
-            assert method == "get" or path in {"/ingest", "/merge", "/unmerge"}, (path, method)
+            assert method == "get" or path in {"/ingest", "/merge", "/unmerge"} or (
+                (path, method) == ("/documents/{document_id}", "delete")
+            ), (path, method)
+
+
+# --------------------------------------------------------------------------- deletion
+
+
+def test_deleting_a_document_with_the_token(writer: TestClient, store_url: str) -> None:
+    assert writer.get(f"/documents/{NUBLE_ID}").status_code == 200
+    assert writer.get(f"/entities/{SERCOTEC}").status_code == 200
+    deleted = writer.delete(f"/documents/{NUBLE_ID}")
+    assert deleted.status_code == 200, deleted.text
+    body = deleted.json()
+    assert body["document_id"] == NUBLE_ID and body["entities_removed"] > 0
+    assert writer.get(f"/documents/{NUBLE_ID}").status_code == 404
+    assert writer.get(f"/entities/{SERCOTEC}").status_code == 404
+    assert writer.get("/stats").json()["documents"] == 0
+    again = writer.delete(f"/documents/{NUBLE_ID}")
+    assert again.status_code == 404 and NUBLE_ID in again.json()["detail"]
+    assert writer.delete("/documents/no es un id").status_code == 422
 
 
 # --------------------------------------------------------------------------- merges

@@ -125,7 +125,9 @@ def expand_graph(
             return JSONResponse({"detail": f"no entity with id {node!r}"}, 404)
     built = neighbourhood_view(graph, workspace.titles(), entity_id, depth=depth,
                                layout="physics", cap=workspace.max_view_nodes, opened=nodes)
-    legend = [asdict(entry) for entry in view_legend(built.net).relations]
+    full = view_legend(built.net)
+    legend = {part: [asdict(entry) for entry in getattr(full, part)]
+              for part in ("levels", "labels", "relations")}
     return JSONResponse({"center": entity_id, "nodes": built.net.nodes,
                          "edges": built.net.edges, "legend": legend,
                          "truncated": built.subgraph.truncated})

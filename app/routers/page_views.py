@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import get_workspace
 from app.routers.pages import answer, root_of
-from app.services.exports import FILE_FORMATS, file_name, view_file
+from app.services.exports import FILE_FORMATS, file_name, provenance, view_file
 from app.services.filters import PARAMETERS, read_filters
 from app.services.views import (
     BuiltView,
@@ -72,10 +72,11 @@ def view_alone(
             name = file_name(kind, built.query, exported.suffix)
             return Response(exported.content, media_type=exported.media_type,
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        about = provenance(workspace, described).lines()
         page = render_view_page(
             built.net, title=f"{built.heading} · Tejido", heading=built.heading,
             summary=built.summary, notice=built.notice, standalone=format == "standalone",
-            static_prefix=f"{root_of(request)}/static",
+            static_prefix=f"{root_of(request)}/static", provenance=about,
         )
         headers = {}
         if format == "standalone":

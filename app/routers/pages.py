@@ -120,4 +120,5 @@ def block_for(request: Request, built: BuiltView, cap: int,
         mode="expand" if expand_url else "open",
         cap=cap,
         expand_url=expand_url,
+        opened=tuple(item for item in built.query.get("open", "").split(",") if item),
     )

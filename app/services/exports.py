@@ -24,12 +24,12 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from app.analysis_csv import defuse
 from app.services.views import BuiltView
 from app.services.workspace import Workspace
 from app.views.layout import layered_positions
 from app.views.styles import edge_style, level_colour, level_key
 from graph.export import write_export
+from graph.spreadsheet_safety import defuse
 from queries.profiles import node_summary
 from queries.results import Subgraph, SubgraphNode
 

@@ -21,7 +21,7 @@
   var selection = document.getElementById("tj-selection");
   var selectionLink = document.getElementById("tj-selection-link");
   var DOUBLE_CLICK_MS = 350;
-  var opened = [];
+  var opened = (holder.getAttribute("data-opened") || "").split(",").filter(Boolean);
   var expansions = 0;
 
   function entityUrl(id) {
@@ -74,25 +74,55 @@
     });
   }
 
-  function extendLegend(entries) {
-    var list = document.querySelector("#tj-legend ul.tj-legend-relations");
-    var title = document.getElementById("tj-legend-relations-title");
+  /* The legend lists only what is drawn: an expansion adds the levels, entity types and
+     relationship types it brought. */
+  function extendList(selector, attribute, entries, draw) {
+    var list = document.querySelector("#tj-legend " + selector);
     if (!list || !entries) { return; }
     entries.forEach(function (entry) {
       var known = Array.prototype.some.call(list.children, function (item) {
-        return item.getAttribute("data-relation") === entry.key;
+        return item.getAttribute(attribute) === entry.key;
       });
       if (known) { return; }
       var item = document.createElement("li");
-      item.setAttribute("data-relation", entry.key);
-      var line = document.createElement("span");
-      line.className = "tx-line";
-      line.style.borderTop = "3px " + entry.line + " " + entry.colour;
-      item.appendChild(line);
+      item.setAttribute(attribute, entry.key);
+      item.appendChild(draw(entry));
       item.appendChild(document.createTextNode(entry.name));
       list.appendChild(item);
     });
+    var title = list.previousElementSibling;
     if (title && list.children.length) { title.hidden = false; }
+  }
+
+  function extendLegend(legend) {
+    if (!legend) { return; }
+    extendList("ul.tj-legend-levels", "data-level", legend.levels, function (entry) {
+      var swatch = document.createElement("span");
+      swatch.className = "tx-swatch";
+      swatch.style.backgroundColor = entry.colour;
+      return swatch;
+    });
+    extendList("ul.tj-legend-labels", "data-label", legend.labels, function (entry) {
+      var glyph = document.createElement("span");
+      glyph.className = "tx-glyph";
+      glyph.setAttribute("aria-hidden", "true");
+      glyph.textContent = entry.glyph;
+      return glyph;
+    });
+    extendList("ul.tj-legend-relations", "data-relation", legend.relations, function (entry) {
+      var line = document.createElement("span");
+      line.className = "tx-line";
+      line.style.borderTop = "3px " + entry.line + " " + entry.colour;
+      return line;
+    });
+  }
+
+  /* The opened nodes are kept in the address: the expanded view is a link. */
+  function remember() {
+    var params = new URLSearchParams(window.location.search);
+    params.set("open", opened.join(","));
+    history.replaceState(null, "", window.location.pathname + "?" + params.toString() +
+                         window.location.hash);
   }
 
   function expand(id) {
@@ -122,6 +152,7 @@
         }
         if (count) { count.textContent = String(nodes.length); }
         expansions += 1;
+        remember();
         body.setAttribute("data-expanded", id);
         body.setAttribute("data-expansions", String(expansions));
       })
@@ -142,6 +173,7 @@
   network.on("click", function (params) {
     if (!params.nodes.length) { return; }
     var id = params.nodes[0];
+    if (window.tejidoIsCluster && window.tejidoIsCluster(id)) { return; }  /* network.js opens it */
     if (mode !== "expand") {
       open(id);
       return;
@@ -153,7 +185,8 @@
   if (mode === "expand") {
     network.on("doubleClick", function (params) {
       cancelPending();
-      if (params.nodes.length) { open(params.nodes[0]); }
+      var id = params.nodes.length ? params.nodes[0] : null;
+      if (id !== null && !(window.tejidoIsCluster && window.tejidoIsCluster(id))) { open(id); }
     });
   }
   body.setAttribute("data-graph-ready", "true");

@@ -12,6 +12,36 @@
   var physics = Boolean(payload.options.physics && payload.options.physics.enabled);
   window.network = network;
 
+  /* Groups of leaves arrive collapsed into one node each; a click opens one. The body's
+     data-clusters says how many are still closed. */
+  var clusters = payload.clusters || [];
+  clusters.forEach(function (group) {
+    var members = {};
+    group.members.forEach(function (id) { members[id] = true; });
+    network.cluster({
+      joinCondition: function (node) { return members[node.id] === true; },
+      clusterNodeProperties: {
+        id: group.id, label: group.label, title: group.title, shape: "box",
+        color: { background: "#eeeeee", border: "#8c8c8c" }, font: { size: 12 }
+      }
+    });
+  });
+  var closed = {};
+  clusters.forEach(function (group) { closed[group.id] = true; });
+  function countClusters() {
+    document.body.setAttribute("data-clusters", String(Object.keys(closed).length));
+  }
+  countClusters();
+  network.on("click", function (params) {
+    var id = params.nodes.length ? params.nodes[0] : null;
+    if (id !== null && closed[id]) {
+      network.openCluster(id);
+      delete closed[id];
+      countClusters();
+    }
+  });
+  window.tejidoIsCluster = function (id) { return closed[id] === true; };
+
   function markStable() {
     document.body.setAttribute("data-stable", "true");
   }

@@ -31,6 +31,8 @@ RING_GAP = 220.0         # minimum pixels between rings
 ROW_GAP = 90.0           # pixels between the rows of one band
 BAND_GAP = 180.0         # extra pixels between governance-level bands
 SPRING_SEED = 7
+CHAR_WIDTH = 7.5         # pixels of one character of a node label
+LABEL_CHARS = 40         # longest label drawn
 
 
 def _adjacency(subgraph: Subgraph) -> dict[str, set[str]]:
@@ -90,11 +92,14 @@ def radial_positions(subgraph: Subgraph) -> Positions:
 
 
 def layered_positions(subgraph: Subgraph) -> Positions:
-    """One band per governance level, top to bottom, wrapped into rows of equal width."""
+    """One band per governance level, top to bottom, wrapped into rows as wide as the
+    widest band needs (the view is wider than tall, as a screen is). Neighbours in a row
+    are spaced by the length of their names and alternate up and down, so that no two
+    labels print on one spot."""
     bands: dict[str, list[SubgraphNode]] = defaultdict(list)
     for node in subgraph.nodes:
         bands[level_key(node.level)].append(node)
-    per_row = max(10, math.ceil(2 * math.sqrt(len(subgraph.nodes))))
+    per_row = max(8, math.ceil(math.sqrt(2.5 * len(subgraph.nodes))))
     positions: Positions = {}
     y = 0.0
     for level in LEVEL_ORDER:
@@ -103,10 +108,12 @@ def layered_positions(subgraph: Subgraph) -> Positions:
             continue
         for start in range(0, len(members), per_row):
             row = members[start:start + per_row]
-            left = -(len(row) - 1) * NODE_GAP * 1.5 / 2
+            widest = max(min(len(node.name), LABEL_CHARS) for node in row)
+            step = max(NODE_GAP * 1.5, CHAR_WIDTH * widest / 2 + NODE_GAP / 2)
+            left = -(len(row) - 1) * step / 2
             for index, node in enumerate(row):
-                positions[node.id] = (left + index * NODE_GAP * 1.5, y)
-            y += ROW_GAP
+                positions[node.id] = (left + index * step, y + (ROW_GAP / 2) * (index % 2))
+            y += ROW_GAP * 1.5
         y += BAND_GAP
     return positions
 

@@ -14,6 +14,7 @@ from typing import Any, Literal, cast
 
 from pyvis.network import Network
 
+from app.views.labels import value_label
 from app.views.layout import PositionLayout, compute_positions
 from app.views.styles import (
     LEVEL_LEGEND,
@@ -30,6 +31,10 @@ Layout = Literal["auto", "physics", "radial", "layered", "spring"]
 LAYOUTS: tuple[str, ...] = ("auto", "physics", "radial", "layered", "spring")
 
 PHYSICS_NODE_LIMIT = 300     # above this, positions are computed and physics is off
+LABELLED_NODES = 40          # in larger views only this many nodes, the most connected, are
+                             # labelled on the canvas (every node keeps its name in its tooltip)
+CLUSTER_FROM = 60            # views with more nodes collapse groups of leaves into one node
+CLUSTER_MIN = 5              # leaves of one node that make a cluster
 LABEL_CHARS = 40             # longest node label drawn on the canvas
 QUOTE_CHARS = 280            # longest evidence quote in a tooltip
 TOOLTIP_QUOTES = 3           # evidence quotes per edge tooltip
@@ -55,7 +60,9 @@ def node_tooltip(node: SubgraphNode) -> str:
         facts.append(node.country)
     lines = [node.name, " · ".join(facts)]
     if node.kind:
-        lines.append(f"tipo: {node.kind}")
+        lines.append(f"tipo: {value_label('kind', node.kind)}")
+    if node.territory:
+        lines.append(f"territorio: {node.territory}")
     lines.append(f"id: {node.id}")
     return "\n".join(lines)
 
@@ -94,17 +101,77 @@ def resolve_layout(layout: Layout, node_count: int) -> Layout:
     return "physics" if node_count <= PHYSICS_NODE_LIMIT else "radial"
 
 
+def importance(subgraph: Subgraph) -> dict[str, int]:
+    """How many distinct neighbours each node has in the view (the centre ranks first)."""
+    neighbours: dict[str, set[str]] = {node.id: set() for node in subgraph.nodes}
+    for edge in subgraph.edges:
+        if edge.source != edge.target:
+            neighbours.setdefault(edge.source, set()).add(edge.target)
+            neighbours.setdefault(edge.target, set()).add(edge.source)
+    ranks = {node: len(others) for node, others in neighbours.items()}
+    if subgraph.center in ranks:
+        ranks[subgraph.center] = max(ranks.values(), default=0) + 1
+    return ranks
+
+
+def labelled(subgraph: Subgraph, ranks: Mapping[str, int]) -> set[str]:
+    """The nodes whose names are drawn: all of a small view, the most connected of a large
+    one (ties broken by distance from the centre, then name)."""
+    if len(subgraph.nodes) <= LABELLED_NODES:
+        return {node.id for node in subgraph.nodes}
+    ordered = sorted(subgraph.nodes, key=lambda n: (-ranks.get(n.id, 0), n.depth,
+                                                    n.name.casefold(), n.id))
+    return {node.id for node in ordered[:LABELLED_NODES]}
+
+
+def clusters(subgraph: Subgraph) -> list[dict[str, Any]]:
+    """Groups of leaves (nodes two hops or more from the centre with one neighbour) that
+    share that neighbour, in views of more than :data:`CLUSTER_FROM` nodes: the page draws
+    each as one node that opens on a click."""
+    if len(subgraph.nodes) <= CLUSTER_FROM:
+        return []
+    neighbours: dict[str, set[str]] = {node.id: set() for node in subgraph.nodes}
+    for edge in subgraph.edges:
+        if edge.source != edge.target:
+            neighbours[edge.source].add(edge.target)
+            neighbours[edge.target].add(edge.source)
+    names = {node.id: node.name for node in subgraph.nodes}
+    labels = {node.id: node.label for node in subgraph.nodes}
+    groups: dict[str, list[str]] = {}
+    for node in subgraph.nodes:
+        others = neighbours[node.id]
+        if node.depth >= 2 and len(others) == 1:  # a direct neighbour stays in view
+            groups.setdefault(next(iter(others)), []).append(node.id)
+    found = []
+    for parent, members in sorted(groups.items()):
+        if len(members) < CLUSTER_MIN:
+            continue
+        kinds = Counter(label_style(labels[m]).name.lower() for m in members)
+        described = ", ".join(f"{count} {name}" for name, count in kinds.most_common(3))
+        found.append({
+            "id": f"cluster:{parent}",
+            "parent": parent,
+            "members": sorted(members),
+            "label": f"+{len(members)} ({described})",
+            "title": f"{len(members)} entidades unidas solo a {names.get(parent, parent)}; "
+                     "clic para verlas",
+        })
+    return found
+
+
 def _node_dict(
-    node: SubgraphNode, centre: str, position: tuple[float, float] | None
+    node: SubgraphNode, centre: str, position: tuple[float, float] | None,
+    shown: bool = True, rank: int = 0,
 ) -> dict[str, Any]:
     colour = level_colour(node.level)
     is_centre = node.id == centre
+    size = CENTRE_SIZE if is_centre else NODE_SIZE + min(rank, 16) // 2
     item: dict[str, Any] = {
         "id": node.id,
-        "label": node_caption(node),
+        "label": node_caption(node) if shown else "",
         "title": node_tooltip(node),
         "shape": label_style(node.label).shape,
-        "size": CENTRE_SIZE if is_centre else NODE_SIZE,
+        "size": size,
         "borderWidth": 3 if is_centre else 1,
         "color": {
             "background": colour,
@@ -190,12 +257,17 @@ def build_network(
     if not physics:
         positions = compute_positions(subgraph, cast(PositionLayout, chosen))
     names = {node.id: node.name for node in subgraph.nodes}
+    ranks = importance(subgraph)
+    shown = labelled(subgraph, ranks)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.nodes = [
-        _node_dict(node, subgraph.center, positions.get(node.id)) for node in subgraph.nodes
+        _node_dict(node, subgraph.center, positions.get(node.id), node.id in shown,
+                   ranks.get(node.id, 0))
+        for node in subgraph.nodes
     ]
     net.node_ids = [node.id for node in subgraph.nodes]
     net.node_map = {item["id"]: item for item in net.nodes}
     net.edges = _edge_dicts(subgraph, names, titles)
     net.options = network_options(physics, len(subgraph.nodes))
+    net.tejido_clusters = clusters(subgraph)  # type: ignore[attr-defined]
     return net

@@ -46,16 +46,19 @@ class Legend:
 
 
 def legend_for(net: Network) -> Legend:
-    """The legend of ``net``: every level and label, the relationship types it draws."""
+    """The legend of ``net``: the levels, labels and relationship types it draws, and
+    nothing it does not."""
     present_types = sorted({edge["relationType"] for edge in net.edges})
+    levels = {node.get("governanceLevel") for node in net.nodes}
+    labels = {node.get("entityLabel") for node in net.nodes}
     return Legend(
         levels=[
             LegendEntry(key=level, name=LEVEL_LEGEND[level], colour=LEVEL_COLOURS[level])
-            for level in LEVEL_ORDER
+            for level in LEVEL_ORDER if level in levels
         ],
         labels=[
             LegendEntry(key=label, name=style.name, glyph=style.glyph)
-            for label, style in LABEL_STYLES.items()
+            for label, style in LABEL_STYLES.items() if label in labels
         ],
         relations=[
             LegendEntry(
@@ -70,8 +73,10 @@ def legend_for(net: Network) -> Legend:
 
 
 def payload_of(net: Network) -> dict[str, Any]:
-    """The data a page hands to vis-network: nodes, edges, options."""
-    return {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+    """The data a page hands to vis-network: nodes, edges, options, and the groups of
+    leaves it draws collapsed (:func:`app.views.network.clusters`)."""
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+            "clusters": getattr(net, "tejido_clusters", [])}
 
 
 def render_network_page(
@@ -84,6 +89,7 @@ def render_network_page(
     standalone: bool = False,
     static_prefix: str = "/static",
     legend: Legend | None = None,
+    provenance: list[str] | None = None,
 ) -> str:
     """The full HTML page of ``net``, with ``legend`` (by default :func:`legend_for`).
 
@@ -99,6 +105,7 @@ def render_network_page(
         "payload": payload_of(net),
         "standalone": standalone,
         "static": static_prefix.rstrip("/"),
+        "provenance": provenance or [],
     }
     if standalone:
         context |= {

@@ -41,8 +41,10 @@ def render_view_page(
     notice: str | None = None,
     standalone: bool = False,
     static_prefix: str = "/static",
+    provenance: list[str] | None = None,
 ) -> str:
-    """The view alone as a full HTML page, with the legend of :func:`view_legend`."""
+    """The view alone as a full HTML page, with the legend of :func:`view_legend` and, for
+    exports, the ``provenance`` lines (date, store, source documents, filters)."""
     return render_network_page(
         net,
         title=title,
@@ -52,6 +54,7 @@ def render_view_page(
         standalone=standalone,
         static_prefix=static_prefix,
         legend=view_legend(net),
+        provenance=provenance,
     )
 
 
@@ -71,6 +74,7 @@ class NetworkBlock:
     snippet: str
     downloads: list[tuple[str, str]] = field(default_factory=list)
     expand_url: str | None = None
+    opened: tuple[str, ...] = ()
 
 
 def iframe_snippet(url: str, title: str, height: int = EMBED_HEIGHT) -> str:
@@ -93,6 +97,7 @@ def network_block(
     mode: GraphMode = "open",
     cap: int = 2000,
     expand_url: str | None = None,
+    opened: tuple[str, ...] = (),
 ) -> NetworkBlock:
     """The block of ``net`` on an explorer page.
 
@@ -120,4 +125,5 @@ def network_block(
         snippet=iframe_snippet(absolute, title),
         downloads=downloads,
         expand_url=expand_url,
+        opened=opened,
     )
