@@ -50,6 +50,7 @@ bench: install-test
 	$(BIN)/python -m bench.views
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.cli_start
+	$(BIN)/python -m bench.hostile
 
 # Refresh the README's screenshots from the browser tests.
 screenshots: install-test

@@ -1,5 +1,5 @@
-"""The ``tejido`` command line: ingest, inspect, serve, stats, export, evaluate, review, merge,
-unmerge."""
+"""The ``tejido`` command line: ingest, inspect, delete, serve, stats, export, evaluate, review,
+merge, unmerge."""
 
 from __future__ import annotations
 
@@ -306,6 +306,55 @@ def review(
             for m in merges:
                 mt.add_row(str(m.id), m.kept_id, m.merged_id, "yes" if m.undone else "")
             out.print(mt)
+
+
+@app.command()
+def delete(
+    documents: Annotated[list[str], typer.Argument(help="document ids or ingested file paths")],
+    store: StoreOption = None,
+) -> None:
+    """Delete documents, by id or by the path they were ingested from, as if they had never
+    been ingested (what other documents support stays, rebuilt from what they said)."""
+    from rich.markup import escape
+
+    from graph.stores import StoreError
+
+    with opened_store(store, refuse=(StoreError,)) as db:
+        ids = document_ids_named(db, documents)
+        for document_id in ids:
+            result = db.delete_document(document_id)
+            console.print(
+                f"deleted {escape(result.path)} ({document_id[:12]}): "
+                f"{result.entities_removed} entities and {result.relations_removed} "
+                "relations no other document supports went with it"
+            )
+
+
+def document_ids_named(db, names: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The ids of the stored documents ``names`` designate: an id (or its first 12 or more
+    characters), or the path a document was ingested from, as given or resolved.
+
+    Raises StoreError naming what matches no document, before anything is deleted.
+    """
+    documents = db.documents()
+    found: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        resolved = str(Path(name).resolve())
+        matches = [
+            d.id for d in documents
+            if (len(name) >= 12 and d.id.startswith(name.lower()))
+            or d.path == name or str(Path(d.path).resolve()) == resolved
+        ]
+        if matches:
+            found += [m for m in matches if m not in found]
+        else:
+            missing.append(name)
+    if missing:
+        from graph.stores import StoreError
+
+        raise StoreError(f"no stored document has the id or path {', '.join(missing)}")
+    return found
 
 
 @app.command()

@@ -540,16 +540,56 @@ class StoreContract:
         assert sorted(e.document_id for e in tie.evidence) == sorted(
             [edited.document.id, seminario.document.id]
         )
-        # What only the old version said is gone, the gazetteer's entities included.
+        # What only the old version said is gone, whatever the entity's source.
         assert store.get_entity(fndr().id) is None
         assert store.relations_of(subdere().id) == []
         assert store.get_entity(subdere().id) is None
+        assert store.mentions_of(subdere().id) == []
         # The other document is untouched.
         for relation_id, dumped in seminario_relations.items():
             assert relation_dump({r.id: r for r in store.relations()}[relation_id]) == dumped
         assert store.get_entity(produce().id) == produce()
         assert store.stats().documents == 2
         assert store.stats().passages == len(edited.passages) + len(seminario.passages)
+
+    # -- deleting documents
+
+    def test_deleting_documents_leaves_the_store_as_if_they_were_never_written(
+        self, store: Store
+    ) -> None:
+        taller, seminario, convenio = (
+            taller_extraction(), seminario_extraction(), convenio_extraction()
+        )
+        store.write(seminario)
+        store.write(convenio)
+        reference = full_dump(store)
+        # Delete the last document written...
+        store.write(taller)
+        assert store.get_entity(fndr().id) is not None
+        result = store.delete_document(taller.document.id)
+        assert (result.document_id, result.path) == (taller.document.id, taller.document.path)
+        assert result.entities_removed >= 3 and result.relations_removed >= 3
+        assert full_dump(store) == reference
+        # ...then everything: nothing is left.
+        store.delete_document(seminario.document.id)
+        store.delete_document(convenio.document.id)
+        empty = full_dump(store)
+        assert empty["entities"] == [] and empty["relations"] == [] and empty["documents"] == []
+        assert empty["stats"]["passages"] == empty["stats"]["mentions"] == 0
+        # ...and the first document written: what others said too is rebuilt from theirs
+        # (CORFO's objective, the Biobío tie's direction, as the seminar wrote it).
+        for extraction in (taller, seminario, convenio):
+            store.write(extraction)
+        store.delete_document(taller.document.id)
+        assert full_dump(store) == reference
+
+    def test_deleting_an_unknown_document_is_refused(self, store: Store) -> None:
+        store.write(taller_extraction())
+        revision = store.revision()
+        with pytest.raises(StoreError, match="0" * 64):
+            store.delete_document("0" * 64)
+        assert store.revision() == revision
+        assert store.stats().documents == 1
 
     # -- search and lookups
 

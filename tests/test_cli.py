@@ -363,3 +363,44 @@ def test_merge_of_unknown_entities_is_an_error(runner: CliRunner, ingested: str)
 def test_unmerge_of_an_unknown_merge_is_an_error(runner: CliRunner, ingested: str) -> None:
     result = run(runner, "unmerge", "999", "--store", ingested)
     assert result.exit_code == 1
+
+
+def test_delete_by_path_or_id_leaves_what_the_others_ingested(
+    runner: CliRunner, good_folder: Path, store_url: str, tmp_path: Path
+) -> None:
+    # the reference: every file but one
+    reference = f"sqlite:///{tmp_path / 'reference' / 'tejido.db'}"
+    kept = [good_folder / name for name in GOOD_FILES[:-1]]
+    assert run(runner, "ingest", *kept, "--store", reference).exit_code == 0
+    assert run(runner, "ingest", good_folder, "--store", store_url).exit_code == 0
+
+    deleted = run(runner, "delete", good_folder / GOOD_FILES[-1], "--store", store_url)
+    assert deleted.exit_code == 0, deleted.output
+    assert GOOD_FILES[-1] in compact(deleted.output)
+    with SQLiteStore(reference) as expected, SQLiteStore(store_url) as got:
+        assert sorted(e.model_dump_json() for e in got.entities()) == sorted(
+            e.model_dump_json() for e in expected.entities()
+        )
+        assert got.stats().model_dump(exclude={"revision"}) == expected.stats().model_dump(
+            exclude={"revision"}
+        )
+        first = got.documents()[0]
+
+    by_id = run(runner, "delete", first.id[:12], "--store", store_url)
+    assert by_id.exit_code == 0, by_id.output
+    with SQLiteStore(store_url) as got:
+        assert first.id not in {d.id for d in got.documents()}
+        assert got.stats().documents == len(GOOD_FILES) - 2
+
+
+def test_delete_of_an_unknown_document_is_an_error_and_deletes_nothing(
+    runner: CliRunner, ingested: str
+) -> None:
+    with SQLiteStore(ingested) as store:
+        before = store.stats()
+        known = store.documents()[0].id
+    result = run(runner, "delete", known, "no/such/file.txt", "--store", ingested)
+    assert result.exit_code == 1
+    assert "no/such/file.txt" in flat(result.output)
+    with SQLiteStore(ingested) as store:
+        assert store.stats() == before

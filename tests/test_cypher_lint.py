@@ -22,6 +22,7 @@ import pytest
 from graph.model import DocumentInfo, Entity, Mention, Passage, Relation
 from graph.stores import cypher
 from graph.stores.base import MergeCandidate, MergeRecord
+from graph.stores.support import SupportRecord
 from graph.vocab import LABELS, RELATION_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +33,11 @@ UNDEFINED_PARAMETER = re.compile(r"^Parameter \$\S+ is not defined\.$")
 
 # Properties the store keeps besides the fields of the domain models.
 STORE_PROPERTY_KEYS = {
-    "label", "norm_names", "search_names", "sort_name", "doc_ids",   # entities
+    "label", "norm_names", "search_names", "sort_name",   # entities
     "ingested_at",                                      # documents
-    "properties", "evidence", "evidence_count",        # relations
+    "properties", "evidence", "evidence_count", "doc_ids",   # relations
     "snapshot",                                         # merge records
-    "key",                                              # merge candidates
+    "key",                                              # merge candidates, support
     "revision", "merge_seq",                            # the StoreMeta node
 }
 
@@ -106,10 +107,11 @@ def lint_schema() -> dict:
     """The DbSchema the statements are checked against."""
     structural_labels = [
         cypher.ENTITY, cypher.DOCUMENT, cypher.PASSAGE, cypher.MERGE_RECORD,
-        cypher.MERGE_CANDIDATE, cypher.STORE_META,
+        cypher.MERGE_CANDIDATE, cypher.STORE_META, cypher.SUPPORT,
     ]
     property_keys = set(STORE_PROPERTY_KEYS)
-    for model in (Entity, Relation, DocumentInfo, Passage, Mention, MergeRecord, MergeCandidate):
+    for model in (Entity, Relation, DocumentInfo, Passage, Mention, MergeRecord, MergeCandidate,
+                  SupportRecord):
         property_keys.update(model.model_fields)
     return {
         "labels": [*LABELS, *structural_labels],

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 import app.security
-from app.main import create_app
+from app.main import EMBEDDABLE_PREFIXES, create_app
 from app.routers import admin
 from app.settings import Settings
 from graph.stores.sqlite_store import SQLiteStore
@@ -34,6 +34,27 @@ GOOD_TEXT = (
     "Gobierno Regional de Ñuble en el Programa de Desarrollo Productivo Regional.\n"
 )
 ALLOWED_CSP_SOURCES = {"'self'", "'unsafe-inline'", "'none'", "data:"}
+CSP_HASH = re.compile(r"'sha256-[A-Za-z0-9+/]+=*'")
+
+
+def inline_scripts(page: bytes) -> list[bytes]:
+    """The text of every inline script that runs (not data blocks, not files), parsed with
+    lxml's HTML parser rather than the pattern the server uses."""
+    from lxml import html as lxml_html
+
+    scripts = lxml_html.fromstring(page).iter("script")
+    return [
+        (script.text or "").encode() for script in scripts
+        if script.get("src") is None and script.get("type") != "application/json"
+        and (script.text or "").strip()
+    ]
+
+
+def csp_hash(script: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
 LOCAL_LINK = re.compile(r"""href\s*=\s*["'](/[^"'/][^"']*)["']""", re.IGNORECASE)
 EXTERNAL_REFERENCE = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
@@ -87,11 +108,19 @@ def revision(store_url: str) -> int:
         return store.revision()
 
 
+NUBLE_ID = nuble_extraction().document.id
 WRITE_REQUESTS = [
     ("/ingest", {"files": [("files", ("informe.txt", GOOD_TEXT.encode()))]}),
     ("/merge", {"json": {"kept": SERCOTEC, "merged": CHILLAN}}),
     ("/unmerge", {"json": {"merge_id": 1}}),
+    (f"DELETE /documents/{NUBLE_ID}", {}),
 ]
+
+
+def send(client: TestClient, path: str, **kwargs: object) -> httpx.Response:
+    """POST to ``path``, or the method it starts with (``DELETE /documents/...``)."""
+    method, _, target = path.rpartition(" ")
+    return client.request(method or "POST", target, **kwargs)
 
 
 # --------------------------------------------------------------------------- the token
@@ -105,7 +134,7 @@ def test_write_endpoints_are_off_without_a_configured_token(
     headers = {"Authorization": authorization} if authorization else {}
     before = revision(store_url)
     with client_for(settings_for(store_url)) as client:
-        response = client.post(path, headers=headers, **request_kwargs)
+        response = send(client, path, headers=headers, **request_kwargs)
     assert response.status_code == 403
     assert "TEJIDO_API_TOKEN" in response.json()["detail"]
     assert revision(store_url) == before
@@ -124,7 +153,7 @@ def test_write_endpoints_need_the_exact_bearer_token(
     headers = {"Authorization": authorization} if authorization else {}
     before = revision(store_url)
     with client_for(settings_for(store_url, api_token=TOKEN)) as client:
-        response = client.post(path, headers=headers, params={"token": TOKEN}, **request_kwargs)
+        response = send(client, path, headers=headers, params={"token": TOKEN}, **request_kwargs)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert "Bearer" in response.json()["detail"]
@@ -182,9 +211,30 @@ def test_the_openapi_schema_declares_the_bearer_scheme_on_write_endpoints(
     assert {s["scheme"] for s in schemes.values() if s["type"] == "http"} == {"bearer"}
     for path in ("/ingest", "/merge", "/unmerge"):
         assert schema["paths"][path]["post"]["security"], path
+    assert schema["paths"]["/documents/{document_id}"]["delete"]["security"]
     for path, operations in schema["paths"].items():
         for method in operations:
-            assert method == "get" or path in {"/ingest", "/merge", "/unmerge"}, (path, method)
+            assert method == "get" or path in {"/ingest", "/merge", "/unmerge"} or (
+                (path, method) == ("/documents/{document_id}", "delete")
+            ), (path, method)
+
+
+# --------------------------------------------------------------------------- deletion
+
+
+def test_deleting_a_document_with_the_token(writer: TestClient, store_url: str) -> None:
+    assert writer.get(f"/documents/{NUBLE_ID}").status_code == 200
+    assert writer.get(f"/entities/{SERCOTEC}").status_code == 200
+    deleted = writer.delete(f"/documents/{NUBLE_ID}")
+    assert deleted.status_code == 200, deleted.text
+    body = deleted.json()
+    assert body["document_id"] == NUBLE_ID and body["entities_removed"] > 0
+    assert writer.get(f"/documents/{NUBLE_ID}").status_code == 404
+    assert writer.get(f"/entities/{SERCOTEC}").status_code == 404
+    assert writer.get("/stats").json()["documents"] == 0
+    again = writer.delete(f"/documents/{NUBLE_ID}")
+    assert again.status_code == 404 and NUBLE_ID in again.json()["detail"]
+    assert writer.delete("/documents/no es un id").status_code == 422
 
 
 # --------------------------------------------------------------------------- merges
@@ -396,6 +446,7 @@ def test_every_html_page_allows_only_the_server_itself(store_url: str) -> None:
         pages = html_pages(client, seeds)
     assert set(seeds) <= set(pages)
     assert any(path.startswith("/explore/entity/") for path in pages), sorted(pages)
+    assert inline_scripts(pages["/docs"].content)  # a page whose inline script is hashed
     for path, response in pages.items():
         assert response.status_code == 200, (path, response.text[:300])
         policy = response.headers["content-security-policy"]
@@ -404,7 +455,16 @@ def test_every_html_page_allows_only_the_server_itself(store_url: str) -> None:
         )
         assert directives["default-src"] == ["'self'"], path
         for name, sources in directives.items():
-            assert set(sources) <= ALLOWED_CSP_SOURCES, (path, name, sources)
+            if name == "frame-ancestors":  # graph views are embeddable, nothing else is
+                assert sources == (["*"] if path.startswith(EMBEDDABLE_PREFIXES)
+                                   else ["'none'"]), (path, sources)
+                continue
+            hashed = {s for s in sources if name == "script-src" and CSP_HASH.fullmatch(s)}
+            assert set(sources) - hashed <= ALLOWED_CSP_SOURCES, (path, name, sources)
+            assert name != "script-src" or "'unsafe-inline'" not in sources, path
+        inline = inline_scripts(response.content)
+        assert {csp_hash(script) for script in inline} == set(
+            s for s in directives["script-src"] if CSP_HASH.fullmatch(s)), path
         assert EXTERNAL_REFERENCE.findall(response.text) == [], path
         assert response.headers["x-content-type-options"] == "nosniff"
 

@@ -60,7 +60,6 @@ from tests.store_contract import (
     corfo,
     corfo_duplicate,
     focal,
-    taller_edited_extraction,
     taller_extraction,
 )
 
@@ -99,9 +98,8 @@ class TestNeo4jStoreContract(StoreContract):
 
 def test_entity_properties_round_trip_every_field():
     entity = focal()
-    props = entity_properties(entity, ["doc-b", "doc-a", "doc-a"])
+    props = entity_properties(entity)
     assert entity_from_properties(props) == entity
-    assert props["doc_ids"] == ["doc-a", "doc-b"]
     assert json.loads(props["extra"]) == entity.extra
     assert props["themes"] == entity.themes
     assert "programa de fomento a la calidad" in props["norm_names"]
@@ -119,7 +117,7 @@ def test_entity_properties_leave_out_nulls_and_keep_empty_lists():
 
 
 def test_entity_from_properties_ignores_bookkeeping_and_unknown_keys():
-    props = entity_properties(corfo(), ["doc"])
+    props = entity_properties(corfo())
     props["some_future_property"] = 3
     assert entity_from_properties(props) == corfo()
 
@@ -135,10 +133,10 @@ def test_relation_properties_round_trip_with_evidence_and_support():
         source=corfo().id, type="FUNDS", target=focal().id, properties={"monto": 12.5},
         evidence=[_evidence("doc-1", 4, "financia"), _evidence("doc-2", 9, "aporta")],
     )
-    props = relation_properties(relation, ["doc-0"])
+    props = relation_properties(relation)
     assert props["id"] == relation.id
     assert props["evidence_count"] == 2
-    assert props["doc_ids"] == ["doc-0", "doc-1", "doc-2"]
+    assert props["doc_ids"] == ["doc-1", "doc-2"]
     record = {"source": relation.source, "type": relation.type, "target": relation.target,
               "properties": props["properties"], "evidence": props["evidence"]}
     assert relation_from_record(record) == relation
@@ -359,19 +357,24 @@ def test_first_write_of_a_document_sends_only_module_statements_in_batches():
     passage_calls = tx.params_of(cypher.UPSERT_PASSAGES)
     assert len(passage_calls) == 3
     assert sum(len(p["rows"]) for p in passage_calls) == len(extraction.passages)
-    # Entities carry their support; the level node the AT_LEVEL relation needs is created.
+    # The level node the AT_LEVEL relation needs is created; every entity and relation of
+    # the document gets a support record, the level node none.
     institutions = tx.rows_sent(cypher.upsert_entities("Institution"))
     assert {row["id"] for row in institutions} == {
         e.id for e in extraction.entities if e.label == "Institution"
     }
-    assert all(row["props"]["doc_ids"] == [extraction.document.id] for row in institutions)
     levels = tx.rows_sent(cypher.upsert_entities("GovernanceLevel"))
-    assert [(row["id"], row["props"]["doc_ids"]) for row in levels] == [("level:national", [])]
+    assert [row["id"] for row in levels] == ["level:national"]
+    support = tx.rows_sent(cypher.UPSERT_SUPPORT)
+    assert sorted(row["item_id"] for row in support) == sorted(
+        [e.id for e in extraction.entities] + [r.id for r in extraction.relations]
+    )
+    assert {row["document_id"] for row in support} == {extraction.document.id}
     created = [row for rel_type in {r.type for r in extraction.relations}
                for row in tx.rows_sent(cypher.create_relations(rel_type))]
     assert sorted(row["id"] for row in created) == sorted(r.id for r in extraction.relations)
     assert len(tx.params_of(cypher.BUMP_REVISION)) == 1
-    assert tx.params_of(cypher.DELETE_UNSUPPORTED_ENTITIES) == []
+    assert tx.params_of(cypher.DELETE_ENTITIES) == []
 
 
 def test_a_stored_document_is_skipped_after_one_read():
@@ -395,57 +398,11 @@ def test_relations_to_unknown_entities_are_refused_naming_them():
     assert tx.params_of(cypher.BUMP_REVISION) == []
 
 
-def test_replacing_a_document_strips_its_evidence_and_prunes_what_it_alone_supported():
-    old, edited = taller_extraction(), taller_edited_extraction()
-    other_doc = "f" * 64
-    tie = Relation(source=corfo().id, type="COORDINATES_WITH", target="inst:gore",
-                   evidence=[_evidence(old.document.id, 0, "x"), _evidence(other_doc, 3, "y")])
-    only_old = Relation(source="inst:gore", type="RESPONSIBLE_FOR", target="instr:fndr",
-                        evidence=[_evidence(old.document.id, 7, "z")])
-
-    def stored(relation: Relation, element_id: str, doc_ids: list[str]) -> dict[str, Any]:
-        props = relation_properties(relation, doc_ids)
-        return {"element_id": element_id, "source": relation.source, "type": relation.type,
-                "target": relation.target, "id": relation.id, "properties": props["properties"],
-                "evidence": props["evidence"], "doc_ids": props["doc_ids"]}
-
-    tx = RecordingTransaction({
-        cypher.OTHER_VERSIONS_OF_PATH: [{"id": old.document.id}],
-        cypher.RELEASE_ENTITIES_OF_DOCUMENT: _existing("instr:fndr", corfo().id),
-        cypher.RELATIONS_OF_DOCUMENT: [
-            stored(tie, "rel-1", [old.document.id, other_doc]),
-            stored(only_old, "rel-2", [old.document.id]),
-        ],
-        cypher.EXISTING_ENTITY_IDS: _existing("level:national"),
-        cypher.DELETE_UNSUPPORTED_RELATIONS: [{"source": "inst:gore", "target": "instr:fndr"}],
-    })
-    result = _write_extraction(tx, edited)
-
-    assert result.replaced == old.document.id
-    updates = {row["element_id"]: row["props"] for row in tx.rows_sent(cypher.UPDATE_RELATIONS)}
-    assert [e["document_id"] for e in json.loads(updates["rel-1"]["evidence"])] == [other_doc]
-    assert updates["rel-1"]["doc_ids"] == [other_doc]
-    assert updates["rel-2"]["evidence_count"] == 0 and updates["rel-2"]["doc_ids"] == []
-    assert tx.params_of(cypher.DELETE_DOCUMENT_PASSAGES) == [{"id": old.document.id}]
-    assert tx.params_of(cypher.DELETE_DOCUMENT) == [{"id": old.document.id}]
-    (pruned_relations,) = tx.params_of(cypher.DELETE_UNSUPPORTED_RELATIONS)
-    assert pruned_relations["element_ids"] == ["rel-1", "rel-2"]
-    (pruned_entities,) = tx.params_of(cypher.DELETE_UNSUPPORTED_ENTITIES)
-    assert set(pruned_entities["ids"]) == {"instr:fndr", corfo().id, "inst:gore"}
-    assert (pruned_entities["gazetteer"], pruned_entities["gazetteer_prefix"]) == (
-        "gazetteer", "gazetteer:"
-    )
-    # The old document is released before the new one is written, pruning comes last.
-    order = [q for q, _ in tx.calls]
-    assert order.index(cypher.DELETE_DOCUMENT) < order.index(cypher.UPSERT_DOCUMENT)
-    assert order.index(cypher.UPSERT_MENTIONS) < order.index(cypher.DELETE_UNSUPPORTED_ENTITIES)
-
-
 def test_stored_entities_absorb_what_a_new_document_says():
     extraction = taller_extraction()
     stored_corfo = corfo().model_copy(update={"aliases": ["Corfo"], "objective": None})
     tx = RecordingTransaction({
-        cypher.GET_ENTITIES: [{"entity": entity_properties(stored_corfo, ["doc-0"])}],
+        cypher.GET_ENTITIES: [{"entity": entity_properties(stored_corfo)}],
         cypher.EXISTING_ENTITY_IDS: _existing("level:national"),
     })
     _write_extraction(tx, extraction)
@@ -454,7 +411,6 @@ def test_stored_entities_absorb_what_a_new_document_says():
     written = entity_from_properties(rows[corfo().id])
     assert {"CORFO", "Corfo"} <= set(written.aliases)
     assert written.objective == corfo().objective
-    assert rows[corfo().id]["doc_ids"] == sorted(["doc-0", extraction.document.id])
 
 
 def test_check_extraction_names_the_file_and_the_problems():
@@ -494,7 +450,7 @@ def test_merge_then_unmerge_send_module_statements_and_restore_what_moved():
     loop = Relation(source=dup.id, type="COORDINATES_WITH", target=kept.id, evidence=[ev])
 
     def row(relation: Relation, element_id: str) -> dict[str, Any]:
-        props = relation_properties(relation, [convenio.document.id])
+        props = relation_properties(relation)
         return {"element_id": element_id, "source": relation.source, "type": relation.type,
                 "target": relation.target, "id": relation.id, "properties": props["properties"],
                 "evidence": props["evidence"], "doc_ids": props["doc_ids"]}
@@ -502,8 +458,8 @@ def test_merge_then_unmerge_send_module_statements_and_restore_what_moved():
     mention = {"passage_id": convenio.passages[0].id, "start": 3, "end": 25,
                "text": "Corporación de Fomento"}
     merge_tx = RecordingTransaction({
-        cypher.GET_ENTITIES: [{"entity": entity_properties(kept, ["d"])},
-                              {"entity": entity_properties(dup, ["d"])}],
+        cypher.GET_ENTITIES: [{"entity": entity_properties(kept)},
+                              {"entity": entity_properties(dup)}],
         cypher.RELATIONS_OF: [row(dup_funds, "r1"), row(loop, "r2")],
         cypher.relations_by_id("RESPONSIBLE_FOR"): [row(kept_funds, "r3")],
         cypher.MENTIONS_FOR_MERGE: [mention],
@@ -526,7 +482,7 @@ def test_merge_then_unmerge_send_module_statements_and_restore_what_moved():
     merged_funds.add_evidence(dup_funds.evidence)
     unmerge_tx = RecordingTransaction({
         cypher.GET_MERGE_RECORD: [{"record": stored_record}],
-        cypher.GET_ENTITIES: [{"entity": entity_properties(kept, ["d"])}],
+        cypher.GET_ENTITIES: [{"entity": entity_properties(kept)}],
         cypher.relations_by_id("RESPONSIBLE_FOR"): [row(merged_funds, "r3")],
     })
     undone = _unmerge(unmerge_tx, 7)

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from app.analyses import ANALYSES, AnalysisFilters
+from app.services.analyses import ANALYSES, AnalysisFilters
 from graph.stores.base import Store
 from graph.stores.neo4j_store import Neo4jStore
 from graph.stores.sqlite_store import SQLiteStore

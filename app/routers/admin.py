@@ -1,4 +1,4 @@
-"""Write endpoints: upload and ingest files, merge two entities, undo a merge.
+"""Write endpoints: upload and ingest files, delete a document, merge two entities, undo a merge.
 
 All of them are off unless ``TEJIDO_API_TOKEN`` is set, and then need it as a bearer token
 (see :func:`app.security.require_write_token`). The token is checked before a request body
@@ -20,12 +20,12 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from app.deps import get_settings, get_store
-from app.routers.api import ENTITY_ID_PATTERN
+from app.routers.api import ENTITY_ID_PATTERN, DocumentIdPath
 from app.security import SavedUpload, client_file_name, require_write_token, save_upload
 from app.services.ingest import LexiconError, ingest_named_files, lexicon_for
 from app.settings import Settings
 from graph.stores import Store, StoreError, StoreUnavailable
-from graph.stores.base import MergeRecord
+from graph.stores.base import DeleteResult, MergeRecord
 from loaders.extract.lexicon import Lexicon
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
@@ -222,6 +222,28 @@ async def ingest_files(
     if report.failed == len(results):
         raise HTTPException(status_code=422, detail=report.model_dump())
     return report
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@router.delete(
+    "/documents/{document_id}",
+    response_model=DeleteResult,
+    responses={**AUTH_RESPONSES, 404: {"description": "no document with that id"}},
+)
+def delete_document(document_id: DocumentIdPath, store: Store = Depends(get_store)) -> DeleteResult:
+    """Delete a document as if it had never been ingested: its passages, mentions and
+    evidence go, and what no other document supports; what others support is rebuilt from
+    what they said."""
+    if not store.has_document(document_id):
+        raise HTTPException(status_code=404, detail=f"no document with id {document_id!r}")
+    try:
+        return store.delete_document(document_id)
+    except StoreUnavailable:
+        raise
+    except StoreError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- merges

@@ -3,8 +3,10 @@
 A store holds documents, passages, entities, relations with their evidence, mentions,
 merge records and merge candidates. Writes are one transaction per document and
 idempotent: writing the same extraction twice changes nothing. Writing a document whose
-path was ingested before with other content replaces that document's passages, mentions
-and evidence, and drops relations and entities left with no support.
+path was ingested before with other content replaces that version, and deleting a document
+leaves the store as if it had never been ingested: its passages, mentions, evidence and
+support records go, what it alone supported goes, what others support too is rebuilt from
+what they said (:mod:`graph.stores.support`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ class WriteResult(BaseModel):
     entities: int = 0
     relations: int = 0
     evidence: int = 0
+
+
+class DeleteResult(BaseModel):
+    """What deleting one document did."""
+
+    document_id: str
+    path: str
+    entities_removed: int = 0    # entities no other document supports
+    relations_removed: int = 0   # relations no other document supports
 
 
 class StoreStats(BaseModel):
@@ -77,6 +88,10 @@ class Store(Protocol):
 
     def write(self, extraction: Extraction) -> WriteResult:
         """Store one document's extraction in one transaction (idempotent)."""
+        ...
+
+    def delete_document(self, document_id: str) -> DeleteResult:
+        """Delete a document as if it had never been ingested (see graph.stores.support)."""
         ...
 
     def has_document(self, document_id: str) -> bool:

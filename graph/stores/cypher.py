@@ -10,11 +10,13 @@ label and relationship type of the ontology, for the Cypher linter in the tests.
 Graph layout in Neo4j:
 
 - entities: ``(:Entity:<Label> {id, label, name, aliases, ..., extra (JSON), norm_names,
-  search_names, doc_ids})``;
+  search_names, sort_name})``;
 - relations: ``(:Entity)-[:<TYPE> {id, properties (JSON), evidence (JSON list),
   evidence_count, doc_ids}]->(:Entity)``;
 - ``(:Passage)-[:FROM_DOCUMENT]->(:Document)`` and
   ``(:Passage)-[:MENTIONS {start, end, text}]->(:Entity)``;
+- ``(:Support {item_id, document_id, kind, ingested_at, data})``: what each document said
+  about each entity and relation (:mod:`graph.stores.support`);
 - ``(:MergeRecord)``, ``(:MergeCandidate)`` and one ``(:StoreMeta)`` node holding the
   revision counter and the merge id sequence.
 """
@@ -30,6 +32,7 @@ PASSAGE = "Passage"
 MERGE_RECORD = "MergeRecord"
 MERGE_CANDIDATE = "MergeCandidate"
 STORE_META = "StoreMeta"
+SUPPORT = "Support"
 
 ENTITY_NAMES_INDEX = "entity_names"
 PASSAGE_TEXT_INDEX = "passage_text"
@@ -57,6 +60,16 @@ UNIQUE_MERGE_RECORD_ID = (
 UNIQUE_MERGE_CANDIDATE_KEY = (
     "CREATE CONSTRAINT merge_candidate_key IF NOT EXISTS "
     "FOR (n:MergeCandidate) REQUIRE n.key IS UNIQUE"
+)
+UNIQUE_SUPPORT_KEY = (
+    "CREATE CONSTRAINT support_key IF NOT EXISTS FOR (n:Support) REQUIRE n.key IS UNIQUE"
+)
+SUPPORT_ITEM_INDEX = "CREATE INDEX support_item IF NOT EXISTS FOR (n:Support) ON (n.item_id)"
+SUPPORT_DOCUMENT_INDEX = (
+    "CREATE INDEX support_document IF NOT EXISTS FOR (n:Support) ON (n.document_id)"
+)
+PASSAGE_DOCUMENT_INDEX = (
+    "CREATE INDEX passage_document IF NOT EXISTS FOR (n:Passage) ON (n.document_id)"
 )
 UNIQUE_STORE_META_ID = (
     "CREATE CONSTRAINT store_meta_id IF NOT EXISTS FOR (n:StoreMeta) REQUIRE n.id IS UNIQUE"
@@ -105,7 +118,11 @@ def schema_statements() -> list[str]:
         UNIQUE_MERGE_RECORD_ID,
         UNIQUE_MERGE_CANDIDATE_KEY,
         UNIQUE_STORE_META_ID,
+        UNIQUE_SUPPORT_KEY,
         DOCUMENT_PATH_INDEX,
+        SUPPORT_ITEM_INDEX,
+        SUPPORT_DOCUMENT_INDEX,
+        PASSAGE_DOCUMENT_INDEX,
         *(relation_id_index(rel_type) for rel_type in RELATION_TYPES),
         ENTITY_NAMES_FULLTEXT,
         PASSAGE_TEXT_FULLTEXT,
@@ -176,14 +193,6 @@ GET_PASSAGES = (
     "RETURN p.id AS id, p.document_id AS document_id, p.start AS start, p.end AS end, "
     "p.text AS text"
 )
-SEARCH_PASSAGES = (
-    "CALL db.index.fulltext.queryNodes('passage_text', $query) YIELD node, score "
-    "WHERE $document_id IS NULL OR node.document_id = $document_id "
-    "RETURN node.id AS id, node.document_id AS document_id, node.start AS start, "
-    "node.end AS end, node.text AS text "
-    "ORDER BY score DESC, node.document_id, node.start "
-    "LIMIT $limit"
-)
 MENTIONS_OF = (
     "MATCH (p:Passage)-[m:MENTIONS]->(e:Entity {id: $id}) "
     "RETURN p.id AS passage_id, e.id AS entity_id, m.start AS start, m.end AS end, "
@@ -233,18 +242,20 @@ SEARCH_ENTITIES_FILTERED = (
     "ORDER BY e.sort_name, e.id "
     "SKIP $offset LIMIT $limit"
 )
-RELEASE_ENTITIES_OF_DOCUMENT = (
-    "MATCH (e:Entity) "
-    "WHERE $document_id IN e.doc_ids "
-    "SET e.doc_ids = [d IN e.doc_ids WHERE d <> $document_id] "
-    "RETURN e.id AS id"
-)
-DELETE_UNSUPPORTED_ENTITIES = (
+ENTITIES_IN_USE = (
     "UNWIND $ids AS eid "
     "MATCH (e:Entity {id: eid}) "
-    "WHERE size(coalesce(e.doc_ids, [])) = 0 AND NOT EXISTS { (e)--() } "
-    "DELETE e "
-    "RETURN count(*) AS deleted"
+    "WHERE EXISTS { (e)--() } "
+    "RETURN e.id AS id"
+)
+ENTITIES_MENTIONED_IN = (
+    "MATCH (:Passage {document_id: $id})-[:MENTIONS]->(e:Entity) "
+    "RETURN DISTINCT e.id AS id"
+)
+DELETE_ENTITIES = (
+    "UNWIND $ids AS eid "
+    "MATCH (e:Entity {id: eid}) "
+    "DETACH DELETE e"
 )
 DELETE_ENTITY = "MATCH (e:Entity {id: $id}) DETACH DELETE e"
 
@@ -298,13 +309,6 @@ UPDATE_RELATIONS = (
     "SET r += row.props "
     "RETURN count(r) AS updated"
 )
-DELETE_UNSUPPORTED_RELATIONS = (
-    "UNWIND $element_ids AS eid "
-    "MATCH (a:Entity)-[r]->(b:Entity) WHERE elementId(r) = eid "
-    "AND size(coalesce(r.doc_ids, [])) = 0 AND coalesce(r.evidence_count, 0) = 0 "
-    "DELETE r "
-    "RETURN a.id AS source, b.id AS target"
-)
 DELETE_RELATIONS = (
     "UNWIND $element_ids AS eid "
     "MATCH ()-[r]->() WHERE elementId(r) = eid "
@@ -334,6 +338,28 @@ def create_relations(rel_type: str) -> str:
         "RETURN count(r) AS written"
     )
 
+
+# --------------------------------------------------------------------------------------
+# Support records (graph.stores.support): what each document said about each item
+# --------------------------------------------------------------------------------------
+
+UPSERT_SUPPORT = (
+    "UNWIND $rows AS row "
+    "MERGE (s:Support {key: row.key}) "
+    "SET s.item_id = row.item_id, s.document_id = row.document_id, s.kind = row.kind, "
+    "s.ingested_at = row.ingested_at, s.data = row.data"
+)
+SUPPORT_OF_ITEMS = (
+    "UNWIND $ids AS iid "
+    "MATCH (s:Support {item_id: iid}) "
+    "RETURN s.item_id AS item_id, s.document_id AS document_id, s.kind AS kind, "
+    "s.ingested_at AS ingested_at, s.data AS data"
+)
+SUPPORT_OF_DOCUMENT = (
+    "MATCH (s:Support {document_id: $id}) "
+    "RETURN s.item_id AS item_id, s.kind AS kind"
+)
+DELETE_SUPPORT_OF_DOCUMENT = "MATCH (s:Support {document_id: $id}) DELETE s"
 
 # --------------------------------------------------------------------------------------
 # Merges and merge candidates
@@ -403,7 +429,7 @@ COUNT_RELATIONS_BY_TYPE = (
 DELETE_STORE_BATCH = (
     "MATCH (n) "
     "WHERE n:Entity OR n:Document OR n:Passage OR n:MergeRecord OR n:MergeCandidate "
-    "OR n:StoreMeta "
+    "OR n:StoreMeta OR n:Support "
     "WITH n LIMIT $batch "
     "DETACH DELETE n "
     "RETURN count(*) AS deleted"

@@ -6,11 +6,10 @@ per document (``session.execute_write``, which the driver retries on transient e
 with ``UNWIND $rows`` batches of :data:`BATCH_SIZE` rows. Evidence is merged in Python
 inside the transaction: a relation's evidence is a JSON list on the relationship.
 
-Support: every entity and relation keeps ``doc_ids``, the documents whose extraction
-wrote it. Replacing a document removes its id, its passages, mentions and evidence, and
-then deletes what it leaves with no support: a relation with no document and no evidence
-left, then an entity with no document, no mention and no relation left, wherever it came
-from. Relations and mentions may only point at entities of the extraction or
+Support: each document leaves ``(:Support)`` records of what it said about each entity and
+relation (:mod:`graph.stores.support`, the model both stores share); replacing or deleting a
+document removes its passages, mentions, evidence and records, then rebuilds or removes
+what it supported. Relations and mentions may only point at entities of the extraction or
 of the store; missing governance-level nodes (``level:national``...) are created.
 """
 
@@ -23,7 +22,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -52,6 +51,7 @@ from graph.normalize import normalize_name, strip_accents
 from graph.projection import project
 from graph.stores import cypher
 from graph.stores.base import (
+    DeleteResult,
     MergeCandidate,
     MergeRecord,
     StoreError,
@@ -74,6 +74,7 @@ from graph.stores.merging import (
     repointed_relation_ids,
     unmerge_relation_ids,
 )
+from graph.stores.support import SupportRecord, records_of, settle
 from graph.vocab import check_label
 
 BATCH_SIZE = 1000
@@ -91,13 +92,12 @@ _T = TypeVar("_T")
 # --------------------------------------------------------------------------------------
 
 
-def entity_properties(entity: Entity, doc_ids: Iterable[str] = ()) -> dict[str, Any]:
+def entity_properties(entity: Entity) -> dict[str, Any]:
     """Neo4j properties of ``entity``: its fields (``extra`` as JSON) plus search keys.
 
     ``None`` fields are left out (Neo4j does not store nulls); lists stay lists;
     ``norm_names`` holds the normalised names (exact look-up), ``search_names`` the same
-    joined by new lines (full-text index), ``sort_name`` the normalised name (ordering),
-    ``doc_ids`` the supporting documents.
+    joined by new lines (full-text index), ``sort_name`` the normalised name (ordering).
     """
     data = entity.model_dump(mode="json")
     extra = data.pop("extra")
@@ -107,7 +107,6 @@ def entity_properties(entity: Entity, doc_ids: Iterable[str] = ()) -> dict[str, 
     props["norm_names"] = norm_names
     props["search_names"] = "\n".join(norm_names)
     props["sort_name"] = normalize_name(entity.name)
-    props["doc_ids"] = sorted(set(doc_ids))
     return props
 
 
@@ -119,15 +118,16 @@ def entity_from_properties(props: dict[str, Any]) -> Entity:
     return Entity(**data)
 
 
-def relation_properties(relation: Relation, doc_ids: Iterable[str] = ()) -> dict[str, Any]:
-    """Neo4j properties of ``relation``: id, properties and evidence as JSON, support."""
+def relation_properties(relation: Relation) -> dict[str, Any]:
+    """Neo4j properties of ``relation``: id, properties and evidence as JSON, and
+    ``doc_ids``, the documents of its evidence (to find it when one of them goes)."""
     evidence = [item.model_dump(mode="json") for item in relation.evidence]
     return {
         "id": relation.id,
         "properties": json.dumps(relation.properties, ensure_ascii=False, sort_keys=True),
         "evidence": json.dumps(evidence, ensure_ascii=False),
         "evidence_count": len(evidence),
-        "doc_ids": sorted(set(doc_ids) | {item.document_id for item in relation.evidence}),
+        "doc_ids": sorted({item.document_id for item in relation.evidence}),
     }
 
 
@@ -287,11 +287,10 @@ def _first_line(exc: BaseException) -> str:
 
 @dataclass
 class _StoredRelation:
-    """A relation as stored: the model, its element id and its supporting documents."""
+    """A relation as stored: the model and its element id."""
 
     relation: Relation
     element_id: str
-    doc_ids: set[str] = field(default_factory=set)
 
 
 def _rows(tx: ManagedTransaction, query: str, /, **params: Any) -> list[dict[str, Any]]:
@@ -307,7 +306,6 @@ def _stored_relation(row: dict[str, Any]) -> _StoredRelation:
     return _StoredRelation(
         relation=relation_from_record(row),
         element_id=row["element_id"],
-        doc_ids=set(row["doc_ids"] or ()),
     )
 
 
@@ -426,6 +424,12 @@ class Neo4jStore:
             lambda tx: _write_extraction(tx, extraction),
         )
         return result
+
+    def delete_document(self, document_id: str) -> DeleteResult:
+        """Delete a document as if it had never been ingested (see graph.stores.support)."""
+        return self._write(
+            f"delete document {document_id}", lambda tx: _delete_document(tx, document_id)
+        )
 
     def add_merge_candidates(self, candidates: Iterable[MergeCandidate]) -> None:
         """Record pairs to review (idempotent; a pair is the same in either order)."""
@@ -548,20 +552,6 @@ class Neo4jStore:
             params.update(query=query, norm=normalize_name(q))
         rows = self._read("search entities", lambda tx: _rows(tx, statement, **params))
         return [entity_from_properties(row["entity"]) for row in rows]
-
-    def search_passages(
-        self, q: str, document_id: str | None = None, limit: int = 20
-    ) -> list[Passage]:
-        """Passages whose text holds every word of ``q`` (accent- and case-insensitive)."""
-        query = fulltext_query(q)
-        if query is None:
-            return []
-        params = {"query": query, "document_id": document_id,
-                  "limit": check_count("limit", limit)}
-        rows = self._read(
-            "search passages", lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, **params)
-        )
-        return [Passage(**row) for row in rows]
 
     def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Map each normalised name or alias that some entity carries to those entities' ids."""
@@ -686,34 +676,25 @@ def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteRe
             tx, cypher.OTHER_VERSIONS_OF_PATH, path=document.path, id=document.id
         )
     ]
-    released_entities: set[str] = set()
-    released_relations: set[str] = set()
-    for old_id in previous:
-        entities_of_old, relations_of_old = _release_document(tx, old_id)
-        released_entities |= entities_of_old
-        released_relations |= relations_of_old
+    touched = _remove_documents(tx, previous)
 
+    ingested_at = _now()
     tx.run(cypher.UPSERT_DOCUMENT, {
-        "id": document.id, "props": document_properties(document, _now()),
+        "id": document.id, "props": document_properties(document, ingested_at),
     }).consume()
     passage_rows = [p.model_dump(mode="json") for p in extraction.passages]
     for batch in batched(passage_rows):
         tx.run(cypher.UPSERT_PASSAGES, {"rows": list(batch)}).consume()
 
-    _write_entities(tx, entities, document.id)
+    _write_entities(tx, entities)
     _ensure_ends(tx, extraction, entities)
-    new_evidence = _write_relations(tx, relations, document.id)
+    new_evidence = _write_relations(tx, relations)
 
     mention_rows = [m.model_dump(mode="json") for m in extraction.mentions]
     for batch in batched(mention_rows):
         tx.run(cypher.UPSERT_MENTIONS, {"rows": list(batch)}).consume()
-
-    if released_relations:
-        for row in _rows(tx, cypher.DELETE_UNSUPPORTED_RELATIONS,
-                         element_ids=sorted(released_relations)):
-            released_entities.update((row["source"], row["target"]))
-    if released_entities:
-        tx.run(cypher.DELETE_UNSUPPORTED_ENTITIES, {"ids": sorted(released_entities)}).consume()
+    _put_support(tx, records_of(document.id, ingested_at, entities.values(), relations.values()))
+    settle(_Primitives(tx), *touched)
     _bump_revision(tx)
     return WriteResult(
         document_id=document.id,
@@ -722,6 +703,23 @@ def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteRe
         relations=len(relations),
         evidence=new_evidence,
     )
+
+
+def _delete_document(tx: ManagedTransaction, document_id: str) -> DeleteResult:
+    props = _value(tx, cypher.GET_DOCUMENT, "document", id=document_id)
+    if props is None:
+        raise StoreError(f"cannot delete: no document with id {document_id!r}")
+    touched = _remove_documents(tx, [document_id])
+    entities, relations = settle(_Primitives(tx), *touched)
+    _bump_revision(tx)
+    return DeleteResult(document_id=document_id, path=props.get("path", ""),
+                        entities_removed=entities, relations_removed=relations)
+
+
+def _put_support(tx: ManagedTransaction, records: Sequence[SupportRecord]) -> None:
+    rows = [{"key": f"{r.item_id}|{r.document_id}", **r.model_dump()} for r in records]
+    for batch in batched(rows):
+        tx.run(cypher.UPSERT_SUPPORT, {"rows": list(batch)}).consume()
 
 
 def _ensure_ends(
@@ -735,55 +733,108 @@ def _ensure_ends(
         row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=sorted(referenced))
     }
     levels = level_ends(extraction, referenced - present)
-    _put_entities(tx, [(level_entity(m), ()) for m in levels])
+    _put_entities(tx, [level_entity(m) for m in levels])
 
 
-def _release_document(tx: ManagedTransaction, document_id: str) -> tuple[set[str], set[str]]:
-    """Remove a document with its passages, mentions, evidence and support marks.
+def _remove_documents(
+    tx: ManagedTransaction, document_ids: Sequence[str]
+) -> tuple[set[str], set[str]]:
+    """Delete documents with their passages, mentions, evidence and support records.
 
-    Returns the ids of the entities and the element ids of the relations it supported,
-    to be deleted at the end of the write if nothing else supports them.
+    Returns the ids of the entities and relations they touched, for :func:`settle`.
     """
-    entities = {
-        row["id"] for row in _rows(
-            tx, cypher.RELEASE_ENTITIES_OF_DOCUMENT, document_id=document_id
+    entities: set[str] = set()
+    relations: set[str] = set()
+    for document_id in document_ids:
+        for row in _rows(tx, cypher.SUPPORT_OF_DOCUMENT, id=document_id):
+            (entities if row["kind"] == "entity" else relations).add(row["item_id"])
+        entities.update(
+            row["id"] for row in _rows(tx, cypher.ENTITIES_MENTIONED_IN, id=document_id)
         )
-    }
-    updates = []
-    relations = set()
-    for row in _rows(tx, cypher.RELATIONS_OF_DOCUMENT, document_id=document_id):
-        stored = _stored_relation(row)
-        relation = stored.relation
-        relation.evidence = [e for e in relation.evidence if e.document_id != document_id]
-        doc_ids = stored.doc_ids - {document_id}
-        props = relation_properties(relation, doc_ids)
-        updates.append({"element_id": stored.element_id, "props": props})
-        relations.add(stored.element_id)
-    for batch in batched(updates):
-        tx.run(cypher.UPDATE_RELATIONS, {"rows": batch}).consume()
-    tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
-    tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
+        updates = []
+        for row in _rows(tx, cypher.RELATIONS_OF_DOCUMENT, document_id=document_id):
+            stored = _stored_relation(row)
+            relation = stored.relation
+            relation.evidence = [e for e in relation.evidence if e.document_id != document_id]
+            updates.append({"element_id": stored.element_id,
+                            "props": relation_properties(relation)})
+            relations.add(relation.id)
+        for batch in batched(updates):
+            tx.run(cypher.UPDATE_RELATIONS, {"rows": batch}).consume()
+        tx.run(cypher.DELETE_SUPPORT_OF_DOCUMENT, {"id": document_id}).consume()
+        tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
+        tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
     return entities, relations
 
 
-def _read_entities(tx: ManagedTransaction, ids: Iterable[str]) -> dict[str, tuple[Entity, set]]:
-    """Stored entities by id, each with its supporting documents."""
+class _Primitives:
+    """The primitives :func:`graph.stores.support.settle` needs, on one Neo4j transaction."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self._tx = tx
+
+    def support_records(self, item_ids: Iterable[str]) -> list[SupportRecord]:
+        ids = sorted(set(item_ids))
+        out: list[SupportRecord] = []
+        for batch in batched(ids):
+            out += [SupportRecord(**row) for row in
+                    _rows(self._tx, cypher.SUPPORT_OF_ITEMS, ids=list(batch))]
+        return out
+
+    def entities_by_ids(self, ids: Iterable[str]) -> dict[str, Entity]:
+        return _read_entities(self._tx, ids)
+
+    def relations_by_ids(self, ids: Iterable[str]) -> dict[str, Relation]:
+        stored = _read_relations(self._tx, _ids_by_type_of_ids(ids))
+        return {k: s.relation for k, s in stored.items()}
+
+    def entities_in_use(self, ids: Iterable[str]) -> set[str]:
+        return {row["id"] for row in
+                _rows(self._tx, cypher.ENTITIES_IN_USE, ids=sorted(set(ids)))}
+
+    def put_entities(self, entities: Sequence[Entity]) -> None:
+        _put_entities(self._tx, entities)
+
+    def delete_entities(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._tx.run(cypher.DELETE_ENTITIES, {"ids": list(ids)}).consume()
+
+    def put_relations(self, relations: Sequence[Relation]) -> None:
+        if not relations:
+            return
+        stored = _read_relations(self._tx, _ids_by_type(relations))
+        turned = [stored[r.id].element_id for r in relations if r.id in stored
+                  and (stored[r.id].relation.source, stored[r.id].relation.target)
+                  != (r.source, r.target)]
+        self._tx.run(cypher.DELETE_RELATIONS, {"element_ids": turned}).consume()
+        kept = {k: v for k, v in stored.items() if v.element_id not in set(turned)}
+        _put_relations(self._tx, relations, kept)
+
+    def delete_relations(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        stored = _read_relations(self._tx, _ids_by_type_of_ids(ids))
+        self._tx.run(cypher.DELETE_RELATIONS, {
+            "element_ids": [s.element_id for s in stored.values()]
+        }).consume()
+
+
+def _read_entities(tx: ManagedTransaction, ids: Iterable[str]) -> dict[str, Entity]:
+    """Stored entities by id."""
     wanted = sorted(set(ids))
-    out: dict[str, tuple[Entity, set]] = {}
+    out: dict[str, Entity] = {}
     for batch in batched(wanted):
         for row in _rows(tx, cypher.GET_ENTITIES, ids=list(batch)):
-            props = row["entity"]
-            out[props["id"]] = (entity_from_properties(props), set(props.get("doc_ids") or ()))
+            entity = entity_from_properties(row["entity"])
+            out[entity.id] = entity
     return out
 
 
-def _put_entities(tx: ManagedTransaction, items: Iterable[tuple[Entity, Iterable[str]]]) -> int:
+def _put_entities(tx: ManagedTransaction, entities: Iterable[Entity]) -> int:
     """Create or overwrite entities (all fields), grouped by label in batches."""
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for entity, doc_ids in items:
-        by_label[entity.label].append(
-            {"id": entity.id, "props": entity_properties(entity, doc_ids)}
-        )
+    for entity in entities:
+        by_label[entity.label].append({"id": entity.id, "props": entity_properties(entity)})
     written = 0
     for label, rows in by_label.items():
         statement = cypher.upsert_entities(label)
@@ -792,21 +843,21 @@ def _put_entities(tx: ManagedTransaction, items: Iterable[tuple[Entity, Iterable
     return written
 
 
-def _write_entities(
-    tx: ManagedTransaction, entities: dict[str, Entity], document_id: str
-) -> None:
+def _write_entities(tx: ManagedTransaction, entities: dict[str, Entity]) -> None:
     """Merge a document's entities into the stored ones (names and empty fields absorbed)."""
     if not entities:
         return
     stored = _read_entities(tx, entities)
     items = []
     for entity_id, entity in entities.items():
-        if entity_id in stored:
-            current, doc_ids = stored[entity_id]
-            current.absorb(entity)
-            items.append((current, doc_ids | {document_id}))
-        else:
-            items.append((entity, {document_id}))
+        current = stored.get(entity_id)
+        if current is None:
+            items.append(entity)
+            continue
+        updated = current.model_copy(deep=True)
+        updated.absorb(entity)
+        if updated != current:
+            items.append(updated)
     _put_entities(tx, items)
 
 
@@ -831,10 +882,18 @@ def _ids_by_type(relations: Iterable[Relation]) -> dict[str, set[str]]:
     return out
 
 
+def _ids_by_type_of_ids(relation_ids: Iterable[str]) -> dict[str, set[str]]:
+    """Relation ids (``source|TYPE|target``) grouped by their type."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for relation_id in relation_ids:
+        parts = relation_id.split("|")
+        if len(parts) == 3:
+            out[parts[1]].add(relation_id)
+    return out
+
+
 def _put_relations(
-    tx: ManagedTransaction,
-    items: Iterable[tuple[Relation, Iterable[str]]],
-    stored: dict[str, _StoredRelation],
+    tx: ManagedTransaction, relations: Iterable[Relation], stored: dict[str, _StoredRelation],
 ) -> int:
     """Store relations exactly as given: update those in ``stored``, create the others.
 
@@ -844,8 +903,8 @@ def _put_relations(
     """
     updates: list[dict[str, Any]] = []
     creations: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for relation, doc_ids in items:
-        props = relation_properties(relation, doc_ids)
+    for relation in relations:
+        props = relation_properties(relation)
         if relation.id in stored:
             updates.append({"element_id": stored[relation.id].element_id, "props": props})
         else:
@@ -863,9 +922,7 @@ def _put_relations(
     return written
 
 
-def _write_relations(
-    tx: ManagedTransaction, relations: dict[str, Relation], document_id: str
-) -> int:
+def _write_relations(tx: ManagedTransaction, relations: dict[str, Relation]) -> int:
     """Merge a document's relations into the stored ones; returns the new evidence count."""
     if not relations:
         return 0
@@ -874,12 +931,11 @@ def _write_relations(
     new_evidence = 0
     for relation_id, relation in relations.items():
         if relation_id in stored:
-            current = stored[relation_id]
-            merged, added = merge_into_stored(current.relation, relation)
-            items.append((merged, current.doc_ids | {document_id}))
+            merged, added = merge_into_stored(stored[relation_id].relation, relation)
+            items.append(merged)
             new_evidence += added
         else:
-            items.append((relation, {document_id}))
+            items.append(relation)
             new_evidence += len(relation.evidence)
     _put_relations(tx, items, stored)
     return new_evidence
@@ -899,7 +955,7 @@ def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) ->
     for entity_id in (kept_id, merged_id):
         if entity_id not in found:
             raise StoreError(f"cannot merge: no entity with id {entity_id!r}")
-    (kept, kept_docs), (merged, merged_docs) = found[kept_id], found[merged_id]
+    kept, merged = found[kept_id], found[merged_id]
 
     merged_stored = [_stored_relation(r) for r in _rows(tx, cypher.RELATIONS_OF, id=merged_id)]
     merged_relations = [s.relation for s in merged_stored]
@@ -917,19 +973,11 @@ def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) ->
         merged_mentions, kept_keys,
     )
 
-    # Support of each relation the plan puts: its own documents and those of what moved in.
-    support: dict[str, set[str]] = {k: set(s.doc_ids) for k, s in existing.items()}
-    for stored in merged_stored:
-        moved = repoint(stored.relation, merged_id, kept_id)
-        support.setdefault(moved.id, set()).update(stored.doc_ids)
-
     tx.run(
         cypher.DELETE_RELATIONS, {"element_ids": [s.element_id for s in merged_stored]}
     ).consume()
-    _put_relations(
-        tx, [(r, support.get(r.id, set())) for r in plan.put_relations], existing
-    )
-    _put_entities(tx, [(plan.kept, kept_docs | merged_docs)])
+    _put_relations(tx, plan.put_relations, existing)
+    _put_entities(tx, [plan.kept])
     mention_rows = [m.model_dump(mode="json") for m in plan.repoint_mentions]
     for batch in batched(mention_rows):
         tx.run(
@@ -941,15 +989,7 @@ def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) ->
         id=int(_value(tx, cypher.NEXT_MERGE_ID, "merge_id", meta_id=META_ID)),
         kept_id=kept_id, merged_id=merged_id, reason=reason, created=_now(),
     )
-    snapshot = {
-        "plan": plan.snapshot.model_dump(mode="json"),
-        "support": {
-            "kept": sorted(kept_docs),
-            "merged": sorted(merged_docs),
-            "relations": {s.relation.id: sorted(s.doc_ids) for s in merged_stored},
-            "existing": {k: sorted(s.doc_ids) for k, s in existing.items()},
-        },
-    }
+    snapshot = {"plan": plan.snapshot.model_dump(mode="json")}
     tx.run(cypher.CREATE_MERGE_RECORD, {
         "id": record.id, "kept_id": kept_id, "merged_id": merged_id, "reason": reason,
         "created": record.created, "snapshot": json.dumps(snapshot, ensure_ascii=False),
@@ -965,9 +1005,7 @@ def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
     record = MergeRecord(**{k: v for k, v in props.items() if k in MergeRecord.model_fields})
     if record.undone:
         raise StoreError(f"cannot unmerge: merge {merge_id} was already undone")
-    data = json.loads(props["snapshot"])
-    snapshot = MergeSnapshot(**data["plan"])
-    support = data["support"]
+    snapshot = MergeSnapshot(**json.loads(props["snapshot"])["plan"])
     kept_id, merged_id = record.kept_id, record.merged_id
     current_entities = _read_entities(tx, [kept_id, merged_id])
     if merged_id in current_entities:
@@ -977,7 +1015,6 @@ def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
             f"cannot undo merge {merge_id}: entity {kept_id!r} no longer exists "
             "(undo the merge that removed it first)"
         )
-    _, kept_docs_now = current_entities[kept_id]
 
     types = {m.new_id: m.original.type for m in snapshot.relations if m.new_id}
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -986,29 +1023,11 @@ def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
     current = _read_relations(tx, wanted)
     plan = plan_unmerge(snapshot, {k: s.relation for k, s in current.items()})
 
-    only_merged = set(support["merged"]) - set(support["kept"])
-    _put_entities(tx, [
-        (plan.kept, kept_docs_now - only_merged),
-        (plan.merged, support["merged"]),
-    ])
+    _put_entities(tx, [plan.kept, plan.merged])
     doomed = [current[r].element_id for r in plan.delete_relations if r in current]
     tx.run(cypher.DELETE_RELATIONS, {"element_ids": doomed}).consume()
-
-    moved_support: dict[str, set[str]] = defaultdict(set)
-    for move in snapshot.relations:
-        if move.new_id:
-            moved_support[move.new_id].update(support["relations"].get(move.original.id, ()))
-    originals = {m.original.id for m in snapshot.relations}
-    items = []
-    for relation in plan.put_relations:
-        if relation.id in originals:
-            items.append((relation, support["relations"].get(relation.id, ())))
-        else:
-            now = current[relation.id].doc_ids if relation.id in current else set()
-            prior = set(support["existing"].get(relation.id, ()))
-            items.append((relation, prior | (now - moved_support[relation.id])))
     remaining = {k: s for k, s in current.items() if k not in plan.delete_relations}
-    _put_relations(tx, items, remaining)
+    _put_relations(tx, plan.put_relations, remaining)
 
     by_key = {(m.passage_id, m.start, m.end): m for m in plan.restore_mentions}
     released = [by_key[key].model_dump(mode="json") for key in plan.release_mentions

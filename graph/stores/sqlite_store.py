@@ -26,6 +26,7 @@ from graph.model import DocumentInfo, Entity, Evidence, Extraction, Mention, Pas
 from graph.normalize import normalize_name, strip_accents
 from graph.projection import project
 from graph.stores.base import (
+    DeleteResult,
     MergeCandidate,
     MergeRecord,
     StoreError,
@@ -47,13 +48,39 @@ from graph.stores.merging import (
     repointed_relation_ids,
     unmerge_relation_ids,
 )
+from graph.stores.support import SupportRecord, records_of, settle
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
+
+# Version 3: what each document said about each entity and relation (graph.stores.support).
+_SUPPORT_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS support (
+        item_id TEXT NOT NULL,
+        document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, ingested_at TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (item_id, document_id)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS support_document ON support (document_id)",
+)
+# A version-2 store gets records from what it holds: each entity is supported by the
+# documents that mention it, each relation by the documents of its evidence.
+_SUPPORT_FROM_CONTENT: tuple[str, ...] = (
+    *_SUPPORT_SCHEMA,
+    """INSERT OR IGNORE INTO support (item_id, document_id, kind, ingested_at, data)
+        SELECT DISTINCT e.id, p.document_id, 'entity', d.ingested_at, e.data
+        FROM mentions m JOIN passages p ON p.id = m.passage_id
+        JOIN documents d ON d.id = p.document_id JOIN entities e ON e.id = m.entity_id""",
+    """INSERT OR IGNORE INTO support (item_id, document_id, kind, ingested_at, data)
+        SELECT DISTINCT r.id, ev.document_id, 'relation', d.ingested_at,
+            json_object('source', r.source, 'type', r.type, 'target', r.target,
+                        'properties', json(r.properties), 'evidence', json('[]'))
+        FROM evidence ev JOIN relations r ON r.id = ev.relation_id
+        JOIN documents d ON d.id = ev.document_id""",
+)
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
 _SCHEMA: tuple[str, ...] = (
@@ -114,6 +141,7 @@ _SCHEMA: tuple[str, ...] = (
         a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, reason TEXT NOT NULL,
         PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID""",
     "CREATE INDEX merge_candidates_score ON merge_candidates (score DESC)",
+    *_SUPPORT_SCHEMA,
     f"""CREATE VIRTUAL TABLE entity_fts USING fts5 (
         search_text, content = 'entities', content_rowid = 'rid', {_TOKENIZE})""",
     f"""CREATE VIRTUAL TABLE passage_fts USING fts5 (
@@ -168,6 +196,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE evidence ADD COLUMN field TEXT",
         "ALTER TABLE evidence ADD COLUMN column_name TEXT",
     ),
+    _SUPPORT_FROM_CONTENT,  # 3: support records (graph.stores.support)
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -496,11 +525,8 @@ class SQLiteStore:
                     "SELECT id FROM documents WHERE path = ? AND id <> ? ORDER BY ingested_at",
                     (doc.path, doc.id),
                 )]
-                touched_relations: set[str] = set()
-                touched_entities: set[str] = set()
-                for old_id in previous:
-                    self._detach_document(conn, old_id, touched_relations, touched_entities)
-                self._insert_document(conn, extraction)
+                touched = self._remove_documents(conn, previous)
+                ingested_at = self._insert_document(conn, extraction)
                 self._upsert_entities(conn, entities)
                 self._ensure_ends(conn, extraction, entities)
                 new_evidence = self._upsert_relations(conn, relations)
@@ -509,7 +535,10 @@ class SQLiteStore:
                     [(m.passage_id, m.entity_id, m.start, m.end, m.text)
                      for m in extraction.mentions],
                 )
-                self._prune(conn, touched_relations, touched_entities)
+                self._put_support(conn, records_of(
+                    doc.id, ingested_at, entities.values(), relations.values()
+                ))
+                settle(_Primitives(self, conn), *touched)
                 self._bump_revision(conn)
             except sqlite3.Error as exc:
                 raise StoreError(f"{doc.path}: cannot store document {doc.id} ({exc})") from exc
@@ -518,20 +547,48 @@ class SQLiteStore:
             entities=len(entities), relations=len(relations), evidence=new_evidence,
         )
 
+    def delete_document(self, document_id: str) -> DeleteResult:
+        """Delete a document with its passages, mentions, evidence and support records.
+
+        What it alone supported goes, what others support too is rebuilt from theirs, as if
+        it had never been ingested. Raises StoreError when no such document is stored.
+        """
+        with self._transaction(write=True) as conn:
+            row = conn.execute(
+                "SELECT path FROM documents WHERE id = ?", (document_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"cannot delete: no document with id {document_id!r}")
+            touched = self._remove_documents(conn, [document_id])
+            entities, relations = settle(_Primitives(self, conn), *touched)
+            self._bump_revision(conn)
+        return DeleteResult(document_id=document_id, path=row[0], entities_removed=entities,
+                            relations_removed=relations)
+
     @staticmethod
-    def _insert_document(conn: sqlite3.Connection, extraction: Extraction) -> None:
+    def _put_support(conn: sqlite3.Connection, records: Sequence[SupportRecord]) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO support (item_id, document_id, kind, ingested_at, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r.item_id, r.document_id, r.kind, r.ingested_at, r.data) for r in records],
+        )
+
+    @staticmethod
+    def _insert_document(conn: sqlite3.Connection, extraction: Extraction) -> str:
         doc = extraction.document
+        ingested_at = _now()
         conn.execute(
             "INSERT INTO documents (id, title, path, format, publisher, date, language, text, "
             "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (doc.id, doc.title, doc.path, doc.format, doc.publisher, doc.date, doc.language,
-             doc.text, _now()),
+             doc.text, ingested_at),
         )
         passages = {p.id: p for p in extraction.passages}
         conn.executemany(
             'INSERT INTO passages (id, document_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
             [(p.id, p.document_id, p.start, p.end, p.text) for p in passages.values()],
         )
+        return ingested_at
 
     def _upsert_entities(self, conn: sqlite3.Connection, entities: dict[str, Entity]) -> None:
         stored = self._entities_by_ids(conn, entities)
@@ -587,54 +644,36 @@ class SQLiteStore:
         )
         return conn.total_changes - before
 
-    @staticmethod
-    def _detach_document(
-        conn: sqlite3.Connection, document_id: str, touched_relations: set[str],
-        touched_entities: set[str],
-    ) -> None:
-        """Delete a document with its passages, mentions and evidence; note what they held."""
-        touched_relations.update(row[0] for row in conn.execute(
-            "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,)
-        ))
-        touched_entities.update(row[0] for row in conn.execute(
-            "SELECT DISTINCT m.entity_id FROM mentions m JOIN passages p ON p.id = m.passage_id "
-            "WHERE p.document_id = ?", (document_id,),
-        ))
-        conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
-        conn.execute(
-            "DELETE FROM mentions WHERE passage_id IN "
-            "(SELECT id FROM passages WHERE document_id = ?)", (document_id,),
-        )
-        conn.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
-        conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+    def _remove_documents(
+        self, conn: sqlite3.Connection, document_ids: Sequence[str]
+    ) -> tuple[set[str], set[str]]:
+        """Delete documents with their passages, mentions, evidence and support records.
 
-    def _prune(
-        self, conn: sqlite3.Connection, relation_ids: set[str], entity_ids: set[str]
-    ) -> None:
-        """Delete those relations left with no evidence, then those entities left unsupported.
-
-        An entity is unsupported when nothing mentions it and no relation touches it, wherever
-        it came from: re-ingesting a reverted edit leaves nothing of the edit behind.
+        Returns the ids of the entities and relations they touched, for :func:`settle`.
         """
-        orphans = self._select_by_ids(
-            conn,
-            "SELECT id, source, target FROM relations r WHERE id IN ({ids}) AND NOT EXISTS "
-            "(SELECT 1 FROM evidence e WHERE e.relation_id = r.id)",
-            relation_ids,
-        )
-        self._delete_relations(conn, (row[0] for row in orphans))
-        entity_ids = entity_ids | {row[1] for row in orphans} | {row[2] for row in orphans}
-        unsupported = [
-            row[0] for row in self._select_by_ids(
-                conn,
-                "SELECT id FROM entities e WHERE id IN ({ids}) "
-                "AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) "
-                "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.source = e.id) "
-                "AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.target = e.id)",
-                entity_ids,
+        entities: set[str] = set()
+        relations: set[str] = set()
+        for document_id in document_ids:
+            for item_id, kind in conn.execute(
+                "SELECT item_id, kind FROM support WHERE document_id = ?", (document_id,)
+            ):
+                (entities if kind == "entity" else relations).add(item_id)
+            relations.update(row[0] for row in conn.execute(
+                "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,)
+            ))
+            entities.update(row[0] for row in conn.execute(
+                "SELECT DISTINCT m.entity_id FROM mentions m JOIN passages p "
+                "ON p.id = m.passage_id WHERE p.document_id = ?", (document_id,),
+            ))
+            conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
+            conn.execute(
+                "DELETE FROM mentions WHERE passage_id IN "
+                "(SELECT id FROM passages WHERE document_id = ?)", (document_id,),
             )
-        ]
-        conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in unsupported])
+            conn.execute("DELETE FROM support WHERE document_id = ?", (document_id,))
+            conn.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        return entities, relations
 
     # ------------------------------------------------------------------ documents
 
@@ -679,26 +718,6 @@ class SQLiteStore:
             for r in rows
         }
         return [found[i] for i in wanted if i in found]
-
-    def search_passages(
-        self, q: str, document_id: str | None = None, limit: int = 20
-    ) -> list[Passage]:
-        """Passages whose text holds every word of ``q`` (accent- and case-insensitive)."""
-        match = fts_match_expression(q)
-        if match is None:
-            return []
-        where = "passage_fts MATCH ?"
-        params: list[Any] = [match]
-        if document_id is not None:
-            where += " AND p.document_id = ?"
-            params.append(document_id)
-        rows = self._conn().execute(
-            f'SELECT p.id, p.document_id, p.start, p."end", p.text FROM passage_fts '
-            f"JOIN passages p ON p.rid = passage_fts.rowid WHERE {where} "
-            "ORDER BY bm25(passage_fts), p.rid LIMIT ?",
-            (*params, check_count("limit", limit)),
-        )
-        return [Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
 
     def mentions_of(self, entity_id: str, limit: int = 100) -> list[Mention]:
         """Where an entity is mentioned, in the order the mentions were stored."""
@@ -1030,3 +1049,48 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.url!r})"
+
+
+class _Primitives:
+    """The primitives :func:`graph.stores.support.settle` needs, on one SQLite transaction."""
+
+    def __init__(self, store: SQLiteStore, conn: sqlite3.Connection) -> None:
+        self._store, self._conn = store, conn
+
+    def support_records(self, item_ids: Iterable[str]) -> list[SupportRecord]:
+        rows = self._store._select_by_ids(
+            self._conn,
+            "SELECT item_id, document_id, kind, ingested_at, data FROM support "
+            "WHERE item_id IN ({ids})", item_ids,
+        )
+        return [SupportRecord(item_id=r[0], document_id=r[1], kind=r[2], ingested_at=r[3],
+                              data=r[4]) for r in rows]
+
+    def entities_by_ids(self, ids: Iterable[str]) -> dict[str, Entity]:
+        return self._store._entities_by_ids(self._conn, ids)
+
+    def relations_by_ids(self, ids: Iterable[str]) -> dict[str, Relation]:
+        return {r.id: r for r in self._store._relations_by_ids(self._conn, ids)}
+
+    def entities_in_use(self, ids: Iterable[str]) -> set[str]:
+        rows = self._store._select_by_ids(
+            self._conn,
+            "SELECT id FROM entities e WHERE id IN ({ids}) AND ("
+            "EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) "
+            "OR EXISTS (SELECT 1 FROM relations r WHERE r.source = e.id) "
+            "OR EXISTS (SELECT 1 FROM relations r WHERE r.target = e.id))",
+            ids,
+        )
+        return {row[0] for row in rows}
+
+    def put_entities(self, entities: Sequence[Entity]) -> None:
+        self._store._put_entities(self._conn, entities)
+
+    def delete_entities(self, ids: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in ids])
+
+    def put_relations(self, relations: Sequence[Relation]) -> None:
+        self._store._put_relations(self._conn, relations)
+
+    def delete_relations(self, ids: Sequence[str]) -> None:
+        self._store._delete_relations(self._conn, ids)

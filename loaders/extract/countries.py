@@ -31,6 +31,7 @@ from loaders.extract.candidates import Candidate
 
 class _HasCountry(Protocol):
     name: str
+    kind: str | None
     country: str | None
 
 
@@ -40,7 +41,7 @@ E = TypeVar("E", bound=_HasCountry)
 # runner-up (a Peruvian ordinance citing a Chilean law keeps Peru).
 MIN_VOTES = 3
 MIN_SHARE = 0.6
-MAX_VOTES_PER_ENTRY = 3  # one name repeated throughout a text is one piece of evidence
+MAX_VOTES_PER_ENTRY = 5  # a name repeated throughout a text is not more evidence than that
 
 
 @dataclass
@@ -68,7 +69,7 @@ class DocumentCountry:
         named = next((e for e in entries if self.fits(e.country)), None)
         if named is not None:
             return named
-        generic = next((e for e in entries if _common_noun(e.name)), None)
+        generic = next((e for e in entries if _generic(e)), None)
         return replace(generic, country=self.code) if generic is not None else None
 
 
@@ -79,27 +80,34 @@ def _by_span(cands: list[Candidate]) -> dict[tuple[int, int], list[Candidate]]:
     return groups
 
 
-def document_country(cands: list[Candidate]) -> DocumentCountry:
+def document_country(cands: list[Candidate], text: str = "") -> DocumentCountry:
     """The country the gazetteer matches ``cands`` point to, when one clearly dominates.
 
     A span that no longer match contains votes for its entry's country when no entry of
     another country carries that span and the entry is a proper name (generic terms such as
-    "Consejo regional" exist everywhere); an entry gives at most three votes however often it
-    is named. Countries named as such ("Perú") are recorded as named.
+    "Consejo regional" and collective actors exist everywhere); an entry gives at most five
+    votes however often it is named, and one when it is only ever written as an acronym
+    ("MOP" in a Peruvian ordinance is not Chile's ministry). Countries named as such ("Perú")
+    are recorded as named.
     """
     spans: Counter[tuple[str, str]] = Counter()
+    acronyms: set[tuple[str, str]] = set()
     named: set[str] = set()
     for group in _outermost(_by_span(cands)):
         countries = {c.country for c in group}
-        if len(countries) != 1 or None in countries or all(_common_noun(c.name) for c in group):
+        if len(countries) != 1 or None in countries or all(_generic(c) for c in group):
             continue
         country = group[0].country or ""
         spans[(country, group[0].name)] += 1
+        if _acronym_only(group[0], text):
+            acronyms.add((country, group[0].name))
+        else:
+            acronyms.discard((country, group[0].name))
         if any(c.label == "Territory" and c.kind == "country" for c in group):
             named.add(country)
     votes: Counter[str] = Counter()
-    for (country, _name), n in spans.items():
-        votes[country] += min(n, MAX_VOTES_PER_ENTRY)
+    for entry, n in spans.items():
+        votes[entry[0]] += 1 if entry in acronyms else min(n, MAX_VOTES_PER_ENTRY)
     ranked = votes.most_common(2)
     if not ranked:
         return DocumentCountry(None, named)
@@ -131,6 +139,19 @@ def _outermost(
     return out
 
 
+def _generic(cand: _HasCountry) -> bool:
+    """A generic term or collective actor ("Consejo regional", "Alcaldías"), which exists in
+    every country whatever the entry's country."""
+    return cand.kind == "collective" or _common_noun(cand.name)
+
+
+def _acronym_only(cand: Candidate, text: str) -> bool:
+    """Whether the match is an acronym written in capitals ("MOP", "SGP"): three letters mean
+    different bodies in different countries, so an acronym entry votes once."""
+    surface = text[cand.start : cand.end]
+    return bool(text) and " " not in surface and surface.isupper()
+
+
 def _is_acronym(cand: Candidate, text: str) -> bool:
     """Whether the match is a one-word form (an acronym such as INIA, or a single name)."""
     return " " not in text[cand.start : cand.end].strip()
@@ -140,7 +161,7 @@ def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
     """Another country's entry read as the document's own body of that name: a generic term
     ("Consejo regional") keeps its forms, kind and level; a proper name keeps only its words,
     kind and level."""
-    if _common_noun(cand.name):
+    if _generic(cand):
         return replace(cand, country=country)
     return replace(
         cand, name=text[cand.start : cand.end], source="pattern", country=country,
@@ -150,7 +171,7 @@ def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
 
 def settle_countries(cands: list[Candidate], text: str) -> tuple[list[Candidate], DocumentCountry]:
     """Gazetteer matches ``cands`` of ``text`` read in the document's country (module doc)."""
-    where = document_country(cands)
+    where = document_country(cands, text)
     if where.code is None:
         return cands, where
     out: list[Candidate] = []
