@@ -49,10 +49,12 @@ bench: install-test
 	$(BIN)/python -m bench.duplication
 	$(BIN)/python -m bench.views
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.cli_start
+	$(BIN)/python -m bench.hostile
 
 # Refresh the README's screenshots from the browser tests.
 screenshots: install-test
-	TEJIDO_UPDATE_DOCS_IMAGES=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_explorer_pages.py
+	TEJIDO_UPDATE_DOCS_IMAGES=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_explorer_pages.py tests/browser/test_explorer_defects.py
 
 clean:
 	rm -rf $(VENV) node_modules data .pytest_cache .cache

@@ -15,6 +15,7 @@ import typer
 from app.cli_inventory import MappingOption, inspect_command, user_mappings
 from app.cli_store import console, opened_store, out
 from app.cli_views import export_view_command, report_command
+from app.i18n import t
 from app.query_cli import query_command
 
 app = typer.Typer(
@@ -133,17 +134,17 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Ingestion summary", show_header=False)
-    table.add_row("documents ingested", str(summary.documents))
-    table.add_row("unchanged (already stored)", str(summary.unchanged))
-    table.add_row("replaced (edited files)", str(summary.replaced))
+    table = Table(title=t("cli.summary"), show_header=False)
+    table.add_row(t("cli.documents"), str(summary.documents))
+    table.add_row(t("cli.unchanged"), str(summary.unchanged))
+    table.add_row(t("cli.replaced"), str(summary.replaced))
     for label, n in sorted(summary.entities.items()):
-        table.add_row(f"entities: {label}", str(n))
-    table.add_row("relations", str(sum(summary.relations.values())))
-    table.add_row("evidence entries", str(summary.evidence))
+        table.add_row(t("cli.entities", label=label), str(n))
+    table.add_row(t("cli.relations"), str(sum(summary.relations.values())))
+    table.add_row(t("cli.evidence"), str(summary.evidence))
     if summary.skipped_rows:
-        table.add_row("catalogue rows skipped", str(summary.skipped_rows))
-    table.add_row("failures", str(len(summary.failures)))
+        table.add_row(t("cli.skipped_rows"), str(summary.skipped_rows))
+    table.add_row(t("cli.failures"), str(len(summary.failures)))
     console.print(table)
     for warning in summary.warnings[:WARNINGS_SHOWN]:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
@@ -187,8 +188,7 @@ def serve(
 
     count = workers or default_workers()
     os.environ["TEJIDO_STORE"] = url  # every worker process builds its app from it
-    console.print(f"serving on http://{host}:{port}  (store: {url}; {count} "
-                  f"{'worker' if count == 1 else 'workers'})")
+    console.print(t("cli.serving", host=host, port=port, store=url, count=count))
     with tempfile.TemporaryDirectory(prefix="tejido-serve-") as folder:
         # the workers share their answers, each computed once per store revision
         os.environ["TEJIDO_ANSWER_CACHE"] = str(Path(folder) / "answers.db")
@@ -237,7 +237,7 @@ def export(
 
     with opened_store(store) as db:
         target = export_store(Workspace(store=db), format.value, out_path)
-    console.print(f"wrote {target}")
+    console.print(t("cli.wrote", path=target))
 
 
 export_app.command("view")(export_view_command)
@@ -264,7 +264,7 @@ def evaluate(
         out.print(table)
     if json_path is not None:
         json_path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-        console.print(f"wrote {json_path}")
+        console.print(t("cli.wrote", path=json_path))
 
 
 @app.command()

@@ -13,12 +13,14 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import typer
 
 from app.services.filters import AnalysisFilters, FilterError, parse_top, read_filters
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CLI_MAX_TOP = 5000  # the command line may ask for more rows than one API page holds
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from loaders.catalog_mapping import ColumnMapping, MappingError, load_mapping
+from app.cli_store import console, out
 
-console = Console(stderr=True)
-out = Console()
+if TYPE_CHECKING:  # imported when a command runs: tejido --help stays quick
+    from loaders.catalog_mapping import ColumnMapping
+
 SKIPPED_SHOWN = 20
 
 MappingOption = Annotated[
@@ -29,6 +27,10 @@ MappingOption = Annotated[
 
 def user_mappings(paths: list[Path] | None) -> list[ColumnMapping]:
     """The column mappings in ``paths``; a broken file ends the command with exit code 2."""
+    from rich.markup import escape
+
+    from loaders.catalog_mapping import MappingError, load_mapping
+
     mappings: list[ColumnMapping] = []
     for path in paths or ():
         try:
@@ -45,6 +47,9 @@ def inspect_command(
     max_mb: Annotated[float, typer.Option(help="size limit of the file, in MB")] = 50.0,
 ) -> None:
     """Show the header row found, each column's field and why, and three sample programmes."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from loaders.document import ReadError
     from loaders.inventory_inspect import inspect_inventory
     from loaders.read import read

@@ -15,6 +15,7 @@ import typer
 
 from app.cli_filters import filter_options, filters_or_exit
 from app.cli_store import console, opened_store
+from app.i18n import t
 from app.services.filters import ALL_PARAMETERS
 from app.services.report_options import (
     DEFAULT_TOP,
@@ -116,7 +117,7 @@ def export_view_command(
     """Write the neighbourhood of an entity as one standalone HTML file."""
     with opened_store(store, refuse=(ViewExportError,)) as db:
         target = write_html(export_view(db, focus, depth=depth, layout=layout), out)
-    console.print(f"wrote {target}")
+    console.print(t("cli.wrote", path=target))
 
 
 @filter_options(ALL_PARAMETERS, defaults={"top": DEFAULT_TOP})
@@ -147,4 +148,4 @@ def report_command(
         html = build_report(workspace, filters=report_filters, sections=chosen,
                             max_view_nodes=max_view_nodes)
         target = write_html(html, out)
-    console.print(f"wrote {target}")
+    console.print(t("cli.wrote", path=target))

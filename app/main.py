@@ -9,7 +9,10 @@ nothing from elsewhere.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.resources
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources.abc import Traversable
@@ -43,14 +46,44 @@ from app.views.assets import STATIC_DIR
 from graph.stores import StoreError, StoreUnavailable
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+"""The policy of every HTML page; :func:`content_security_policy` adds the hashes of the
+page's own inline scripts and says who may frame it."""
+EMBEDDABLE_PREFIXES = ("/views/", "/explore/view/")
+"""Pages meant to be embedded in reports (read-only graph views): any site may frame them."""
+_INLINE_SCRIPT = re.compile(
+    rb"<script(?![^>]*\ssrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL
 )
 DOCS_ASSETS = "/static/docs"
 
 
+def content_security_policy(path: str, body: bytes) -> str:
+    """The CSP of the HTML page ``body`` served at ``path``.
+
+    Scripts run only from this server's files or, for the inline scripts a page carries
+    (an API docs bootstrap, a report that must work as one file), by the SHA-256 hash of
+    their exact text: no ``'unsafe-inline'``, so a script injected into a page never runs.
+    Graph views (:data:`EMBEDDABLE_PREFIXES`) may be framed by any site, deliberately, so that
+    reports can embed them; every other page may be framed by none.
+    """
+    hashes = sorted({
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(body) if script.strip()
+    })
+    policy = CONTENT_SECURITY_POLICY
+    if hashes:
+        policy = policy.replace("script-src 'self'", "script-src 'self' " + " ".join(hashes))
+    ancestors = "*" if path.startswith(EMBEDDABLE_PREFIXES) else "'none'"
+    return f"{policy}; frame-ancestors {ancestors}"
+
+
 class SecurityHeaders:
-    """ASGI middleware: ``nosniff`` on every response, the CSP on HTML responses."""
+    """ASGI middleware: ``nosniff`` on every response; on HTML responses the page's CSP
+    (:func:`content_security_policy`, which needs the whole body, so HTML is buffered), and
+    ``X-Frame-Options: DENY`` for browsers without ``frame-ancestors`` on pages that are not
+    meant to be embedded."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,19 +92,32 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        held: dict[str, Message] = {}
+        body: list[bytes] = []
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [*message.get("headers", []), (b"x-content-type-options", b"nosniff")]
+                message = {**message, "headers": headers}
                 content_type = next(
                     (value for name, value in headers if name.lower() == b"content-type"), b""
                 )
-                headers.append((b"x-content-type-options", b"nosniff"))
                 if content_type.lower().startswith(b"text/html"):
-                    headers.append(
-                        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
-                    )
-                message = {**message, "headers": headers}
+                    held["start"] = message  # sent with the CSP once the body is complete
+                    return
+            elif message["type"] == "http.response.body" and "start" in held:
+                body.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                whole = b"".join(body)
+                start = held.pop("start")
+                headers = [*start["headers"], (b"content-security-policy",
+                                               content_security_policy(path, whole).encode())]
+                if not path.startswith(EMBEDDABLE_PREFIXES):
+                    headers.append((b"x-frame-options", b"DENY"))
+                await send({**start, "headers": headers})
+                message = {"type": "http.response.body", "body": whole, "more_body": False}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -102,9 +102,9 @@ def build_store(folder: Path) -> str:
 
 
 @contextmanager
-def api_server(store_url: str, workers: int | None = None) -> Iterator[str]:
+def api_server(store_url: str, workers: int | None = None) -> Iterator[tuple[str, int]]:
     """``tejido serve`` on 127.0.0.1 in a subprocess (default workers unless ``workers``);
-    yields the base URL."""
+    yields the base URL and the server's process id."""
     port = free_port()
     env = {**os.environ, "TEJIDO_STORE": store_url}
     env.pop("TEJIDO_API_TOKEN", None)
@@ -129,7 +129,7 @@ def api_server(store_url: str, workers: int | None = None) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise SystemExit("error: the API server did not answer within 60 s")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the server and its worker processes
         try:
@@ -209,14 +209,32 @@ async def client_loop(
         stats[group].latencies.append(elapsed)
 
 
-async def run_load(base: str, workload: Workload, clients: int, seconds: float) -> dict:
-    """Run the clients; the statistics of each group and the measured wall time."""
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server and its worker processes."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in (root, *root.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def run_load(base: str, workload: Workload, clients: int, seconds: float,
+                   cpu: Callable[[], float] = lambda: 0.0) -> dict:
+    """Run the clients; the statistics of each group, the measured wall time and the CPU
+    seconds the server used meanwhile."""
     stats = {group: GroupStats() for group in GROUPS}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
         for group in GROUPS:  # warm every request once: caches filled, connections made
             for url in workload.of(group):
                 (await http.get(url)).raise_for_status()
+        cpu_before = cpu()
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(*(
@@ -224,7 +242,8 @@ async def run_load(base: str, workload: Workload, clients: int, seconds: float) 
             for i in range(clients)
         ))
         wall = time.monotonic() - started
-    return {"stats": stats, "wall": wall}
+        server_seconds = cpu() - cpu_before
+    return {"stats": stats, "wall": wall, "server_cpu": server_seconds}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -278,6 +297,9 @@ def write_results(result: dict, out: Path) -> None:
         f"{result['machine']['load_average_before']} before the run, "
         f"{result['machine']['load_average_after']} after it).",
         "",
+        f"The server used {result['server_cpu_ms_per_request']} ms of CPU per request "
+        "(all its processes; a figure the other work on the machine does not inflate much).",
+        "",
         f"Store: {store['documents']} documents, {store['entities']:,} entities, "
         f"{store['relations']:,} relations ({result['dataset']}).",
         "",
@@ -318,9 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tejido-load-") as folder:
         store_url = args.store or build_store(Path(folder))
         dataset = "given store" if args.store else "shared corpus and catalogues"
-        with api_server(store_url, args.workers) as base:
+        with api_server(store_url, args.workers) as (base, pid):
             workload = plan_workload(base, random.Random(SEED))
-            measured = asyncio.run(run_load(base, workload, args.clients, args.seconds))
+            measured = asyncio.run(run_load(base, workload, args.clients, args.seconds,
+                                            lambda: server_cpu(pid)))
             counts = store_counts(base)
 
     stats: dict[str, GroupStats] = measured["stats"]
@@ -336,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         "store": counts,
         "groups": {name: summarise(g.latencies, g.errors, wall) for name, g in stats.items()},
         "overall": summarise(every, errors, wall),
+        "server_cpu_ms_per_request": round(
+            measured["server_cpu"] * 1000 / max(1, len(every) + errors), 2),
         "error_examples": [e for g in stats.values() for e in g.error_examples][:10],
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(),

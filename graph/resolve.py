@@ -15,6 +15,7 @@ as merge candidates for ``tejido review``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from graph.model import Entity, Extraction, Mention, Relation, entity_id
@@ -23,6 +24,7 @@ from graph.review import attributes_agree, fuzzy_candidate, similar_names
 from graph.stores.base import MergeCandidate, Store
 
 _FAMILY = {"Program": "Instrument"}
+_DIGIT = re.compile(r"\d")
 
 
 def _family(label: str) -> str:
@@ -30,7 +32,14 @@ def _family(label: str) -> str:
 
 
 def _compatible(a: Entity, b: Entity) -> bool:
-    return _family(a.label) == _family(b.label) and attributes_agree(a, b)
+    """Same label family, and no contradicting country, level or territory; the level of a
+    numbered legal instrument ("Decreto Supremo N° 345-2018-EF") is read from the documents
+    that cite it and says nothing of which instrument it is."""
+    if _family(a.label) != _family(b.label):
+        return False
+    if _family(a.label) == "Instrument" and _DIGIT.search(a.name) and _DIGIT.search(b.name):
+        b = b.model_copy(update={"level": a.level})
+    return attributes_agree(a, b)
 
 
 _KEYED = ("Institution", "Instrument", "Program")

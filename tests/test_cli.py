@@ -16,6 +16,7 @@ from networkx.readwrite import json_graph
 from typer.testing import CliRunner, Result
 
 from app.cli import app
+from app.i18n import t
 from graph.stores.sqlite_store import SQLiteStore
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
@@ -82,7 +83,7 @@ def test_ingest_reports_each_skipped_catalogue_row_with_its_reason(
     result = run(runner, "ingest", inventory, "--store", store_url)
     assert result.exit_code == 0, result.output
     out = flat(result.output)
-    assert "catalogue rows skipped │ 2" in out
+    assert f"{t('cli.skipped_rows')} │ 2" in out
     assert "row 1: skipped, above the header row (title block)" in out
     assert "row 4: skipped, no programme name" in out
 
@@ -95,7 +96,7 @@ def test_ingest_succeeds_when_documents_were_ingested(
 ) -> None:
     result = run(runner, "ingest", good_folder, "--store", store_url)
     assert result.exit_code == 0, result.output
-    assert "documents ingested" in result.output
+    assert t("cli.documents") in result.output
     store = SQLiteStore(store_url)
     try:
         assert store.stats().documents == len(GOOD_FILES)

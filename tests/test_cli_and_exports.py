@@ -115,3 +115,23 @@ def test_the_report_takes_filters_and_sections(corpus_store: str, tmp_path: Path
     assert 'id="tj-duplicates"' in html and 'id="tj-coordination"' not in html
     bad = tejido("report", "--out", str(out), "--store", corpus_store, "--section", "astros")
     assert bad.returncode == 2 and "astros" in bad.stderr
+
+
+def test_one_setting_chooses_the_language_of_the_pages_and_the_command_line(
+    corpus_store: str, tmp_path: Path
+) -> None:
+    with TestClient(create_app(settings=settings_for(corpus_store, language="en"))) as client:
+        english = client.get("/explore/entity/CORFO", follow_redirects=True).text
+    with TestClient(create_app(settings=settings_for(corpus_store))) as client:
+        spanish = client.get("/explore/entity/CORFO", follow_redirects=True).text
+    assert '<html lang="en">' in english and ">Properties<" in english and ">Kind<" in english
+    assert '<html lang="es">' in spanish and ">Propiedades<" in spanish and ">Tipo<" in spanish
+    assert "<td>agency</td>" in english and "<td>agencia</td>" in spanish
+    for lang, word in (("en", "wrote"), ("es", "escrito")):
+        env = {**os.environ, "TEJIDO_LANGUAGE": lang}
+        done = subprocess.run(
+            [sys.executable, "-m", "app.cli", "report", "--out", str(tmp_path / f"{lang}.html"),
+             "--store", corpus_store, "--section", "summary"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.split()[0] == word

@@ -5,9 +5,14 @@ whose tier differs between countries. Counts of ../shared/bulk (2,093 texts) in 
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
+from graph.model import DocumentInfo
 from loaders.extract.levels import level_from_name
+from loaders.extract.lexicon import default_lexicon
+from loaders.extract.pipeline import extract_text
 
 
 @pytest.mark.parametrize(
@@ -68,3 +73,15 @@ def test_words_of_one_country_say_nothing_elsewhere() -> None:
     assert level_from_name("Empresa Estatal de Agua", "PE") is None
     assert level_from_name("Intendencia de Montevideo") is None
     assert level_from_name("Consejo Estatal para la Competitividad", "mx") == "regional"
+
+
+def test_a_name_with_its_region_is_regional_unless_its_words_say_local() -> None:
+    # "Municipalidad de Puno": Puno is a region and a city; the municipality is local
+    raw = ("ORDENANZA REGIONAL DEL GOBIERNO REGIONAL DE PUNO\n\nArtículo 1.- La Región Puno, "
+           "la Municipalidad de Puno y el Comité Innova Puno coordinan con la SUNAT y el INEI "
+           "en el Perú.\n")
+    info = DocumentInfo(id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.txt",
+                        format="txt")
+    levels = {e.name: e.level for e in extract_text(info, raw, default_lexicon()).entities}
+    assert levels["Municipalidad de Puno"] == "local"
+    assert levels["Comité Innova Puno"] == "regional"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import t
 from graph.stores.sqlite_store import SQLiteStore
 from loaders.read import SUPPORTED_SUFFIXES
 from tests.fixtures.bad.make_reliability_fixtures import (
@@ -151,7 +152,7 @@ def test_the_five_megabyte_line_is_stored_whole(mixed: dict) -> None:
 def test_the_summary_counts_and_lists_the_failures(mixed: dict) -> None:
     output = mixed["result"].stderr
     assert summary_count(output, "failures") == len(mixed["failures"])
-    assert summary_count(output, "documents ingested") == len(mixed["documents"])
+    assert summary_count(output, t("cli.documents")) == len(mixed["documents"])
     for name in mixed["failures"]:
         assert str(mixed["folder"] / name) in output
 

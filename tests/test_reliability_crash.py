@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import t
 from graph.stores.sqlite_store import SQLiteStore
 from tests.test_reliability_support import (
     PROJECT,
@@ -168,7 +169,7 @@ def test_running_the_same_command_again_finishes_the_job_without_duplicates(
     assert rerun.returncode == 0, rerun.stderr
     committed = crash_run["after_kill"]["committed"]
     assert summary_count(rerun.stderr, "unchanged (already stored)") == committed
-    assert summary_count(rerun.stderr, "documents ingested") == DOCUMENTS - committed
+    assert summary_count(rerun.stderr, t("cli.documents")) == DOCUMENTS - committed
     assert per_document_counts(crash_run["killed"]) == per_document_counts(
         crash_run["reference"])
     assert store_totals(crash_run["killed"]) == store_totals(crash_run["reference"])

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 import app.security
-from app.main import create_app
+from app.main import EMBEDDABLE_PREFIXES, create_app
 from app.routers import admin
 from app.settings import Settings
 from graph.stores.sqlite_store import SQLiteStore
@@ -34,6 +34,27 @@ GOOD_TEXT = (
     "Gobierno Regional de Ñuble en el Programa de Desarrollo Productivo Regional.\n"
 )
 ALLOWED_CSP_SOURCES = {"'self'", "'unsafe-inline'", "'none'", "data:"}
+CSP_HASH = re.compile(r"'sha256-[A-Za-z0-9+/]+=*'")
+
+
+def inline_scripts(page: bytes) -> list[bytes]:
+    """The text of every inline script that runs (not data blocks, not files), parsed with
+    lxml's HTML parser rather than the pattern the server uses."""
+    from lxml import html as lxml_html
+
+    scripts = lxml_html.fromstring(page).iter("script")
+    return [
+        (script.text or "").encode() for script in scripts
+        if script.get("src") is None and script.get("type") != "application/json"
+        and (script.text or "").strip()
+    ]
+
+
+def csp_hash(script: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
 LOCAL_LINK = re.compile(r"""href\s*=\s*["'](/[^"'/][^"']*)["']""", re.IGNORECASE)
 EXTERNAL_REFERENCE = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
@@ -425,6 +446,7 @@ def test_every_html_page_allows_only_the_server_itself(store_url: str) -> None:
         pages = html_pages(client, seeds)
     assert set(seeds) <= set(pages)
     assert any(path.startswith("/explore/entity/") for path in pages), sorted(pages)
+    assert inline_scripts(pages["/docs"].content)  # a page whose inline script is hashed
     for path, response in pages.items():
         assert response.status_code == 200, (path, response.text[:300])
         policy = response.headers["content-security-policy"]
@@ -433,7 +455,16 @@ def test_every_html_page_allows_only_the_server_itself(store_url: str) -> None:
         )
         assert directives["default-src"] == ["'self'"], path
         for name, sources in directives.items():
-            assert set(sources) <= ALLOWED_CSP_SOURCES, (path, name, sources)
+            if name == "frame-ancestors":  # graph views are embeddable, nothing else is
+                assert sources == (["*"] if path.startswith(EMBEDDABLE_PREFIXES)
+                                   else ["'none'"]), (path, sources)
+                continue
+            hashed = {s for s in sources if name == "script-src" and CSP_HASH.fullmatch(s)}
+            assert set(sources) - hashed <= ALLOWED_CSP_SOURCES, (path, name, sources)
+            assert name != "script-src" or "'unsafe-inline'" not in sources, path
+        inline = inline_scripts(response.content)
+        assert {csp_hash(script) for script in inline} == set(
+            s for s in directives["script-src"] if CSP_HASH.fullmatch(s)), path
         assert EXTERNAL_REFERENCE.findall(response.text) == [], path
         assert response.headers["x-content-type-options"] == "nosniff"
 

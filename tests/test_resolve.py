@@ -134,3 +134,22 @@ def test_near_identical_names_stay_candidates_for_review(sqlite_store: SQLiteSto
            extraction("b", entity("Servicio Regional de Fomento Lacustres")))
     assert len(list(sqlite_store.entities("Institution"))) == 2
     assert len(sqlite_store.merge_candidates()) == 1
+
+
+def test_a_numbered_instrument_cited_at_two_levels_is_one_entity(
+    sqlite_store: SQLiteStore,
+) -> None:
+    # a national decree cited by a regional ordinance and by a municipal one
+    ingest(sqlite_store,
+           extraction("a", entity("Decreto Supremo N° 345-2018-EF", "Instrument", "PE",
+                                  "regional")),
+           extraction("b", entity("Decreto Supremo Nº 345-2018-EF", "Instrument", "PE",
+                                  "local")))
+    assert len(list(sqlite_store.entities("Instrument"))) == 1
+    # a plan's level does tell plans apart
+    ingest(sqlite_store,
+           extraction("c", entity("Plan de Desarrollo de los Recursos", "Instrument", "PE",
+                                  "regional")),
+           extraction("d", entity("Plan de Desarrollo de Recursos", "Instrument", "PE",
+                                  "local")))
+    assert len(list(sqlite_store.entities("Instrument"))) == 3

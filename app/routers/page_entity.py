@@ -91,7 +91,7 @@ def entity_page(request: Request, entity_id: EntityText,
             "entity": entity,
             "entity_id": entity_id,
             "kind_label": entity_label(entity.get("label")),
-            "fields": entity_fields(entity),
+            "fields": entity_fields(entity, context["lang"]),
             "facets": facets,
             "relations": relation_rows(profile, titles, lambda ev: evidence_link(
                 root, ev.document_id, ev.start, ev.end)),

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.i18n import LEVEL_NAMES_EN, t
 from app.services.search import resolve_focus
 from app.services.workspace import Workspace
 from app.views.labels import value_label
@@ -147,8 +148,13 @@ def readable_text(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return head.rstrip(" ,;:") + " …"
 
 
-def field_text(key: str, value: Any) -> str:
-    """A property value in words (Spanish labels, numbers with thousands separators)."""
+def field_text(key: str, value: Any, lang: str = "es") -> str:
+    """A property value in words (labels in ``lang``, numbers with thousands separators)."""
+    if lang == "en" and key in ("kind", "sector", "themes", "target_groups", "support_types"):
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(str(v).replace("_", " ") for v in items)
+    if lang == "en" and key == "level":
+        return LEVEL_NAMES_EN.get(str(value), str(value))
     if isinstance(value, list):
         return ", ".join(value_label(key, str(v)) for v in value)
     if isinstance(value, float):
@@ -162,10 +168,10 @@ def field_text(key: str, value: Any) -> str:
     return str(value)
 
 
-def entity_fields(entity: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(Spanish field name, value in words) for the entity's non-empty properties."""
-    return [(name, field_text(key, entity.get(key))) for key, name in ENTITY_FIELDS
-            if entity.get(key) not in (None, "", [], {})]
+def entity_fields(entity: Mapping[str, Any], lang: str = "es") -> list[tuple[str, str]]:
+    """(field name, value in words), in ``lang``, for the entity's non-empty properties."""
+    return [(t(f"field.{key}", lang), field_text(key, entity.get(key), lang))
+            for key, _name in ENTITY_FIELDS if entity.get(key) not in (None, "", [], {})]
 
 
 def profile_of(workspace: Workspace, entity_id: str) -> EntityProfile:

@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from app.i18n import t
 from app.views import assets
 from app.views.labels import (
     FACET_LABELS,
@@ -47,6 +48,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
     )
+    env.globals["t"] = t
     env.filters.update(
         level=level_label,
         entity_label=entity_label,

@@ -30,6 +30,7 @@ from tests.fixtures.explorer.browser import (
     click,
     current_path,
     drawn_ids,
+    keep_screenshot,
     open_drawn,
     screen_position,
     scroll_to_network,
@@ -163,6 +164,10 @@ def test_the_address_holds_the_search_and_passages_are_searched(
                                                               ".tj-facet-count"), strict=True)}
     assert facets["Institución"] == str(sum(
         1 for meta in texts(page, "#tj-results .tx-meta") if meta.startswith("Institución")))
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=900,
+              deviceScaleFactor=1, mobile=False)
+    keep_screenshot(page, "explorer-search.png", "search.png")
+    page.send("Emulation.clearDeviceMetricsOverride")
     # paging, one result a page: the next page is a link of its own
     page.open(server.url("/?q=fomento+productivo&limit=1"))
     first = texts(page, "#tj-results a.tj-result")

@@ -12,7 +12,8 @@ from loaders.extract.state import ExtractionState
 
 
 def named_after_region(state: ExtractionState) -> None:
-    """An institution with no level whose name contains a region is regional."""
+    """An institution with no level whose name contains a region is regional, unless its own
+    words say local."""
     regions = sorted(
         (c for c in state.gazetteer if c.label == "Territory" and c.kind == "region"),
         key=lambda c: c.start,
@@ -25,7 +26,11 @@ def named_after_region(state: ExtractionState) -> None:
         lo = bisect.bisect_left(region_starts, inst.start)
         hi = bisect.bisect_right(region_starts, inst.end)
         if any(t.end <= inst.end for t in regions[lo:hi]):
-            builder.level = "regional"  # "Comité Innova Bío-Bío": named after its region
+            # "Comité Innova Bío-Bío": named after its region, and so is a national body's
+            # branch ("Instituto Nacional de Innovación Agraria de Ucayali"); "Municipalidad
+            # de Puno" is named after its city, which the region is also called
+            local = level_from_name(inst.name, state.ctx.country.code) == "local"
+            builder.level = "local" if local else "regional"
 
 
 def named_after_country(state: ExtractionState) -> None:
