@@ -53,9 +53,15 @@ class StoreHolder:
             return self._store
 
     def revision(self) -> int | None:
-        """The open store's revision, or None when it cannot be reached now."""
+        """The open store's revision, or None when it is not open or cannot be reached now.
+
+        It never opens the store itself: the request that needs the store does, so a store
+        that cannot be reached is tried once per request, not twice."""
+        store = self._store
+        if store is None:
+            return None
         try:
-            return self.get().revision()
+            return store.revision()
         except StoreUnavailable:
             return None
         except Exception:  # a failing store answers through the application's handlers

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from app.i18n import LANGUAGES, MESSAGES
+
 PROJECT = Path(__file__).resolve().parents[1]
 QUIET_ENV = {"COLUMNS": "400", "NO_COLOR": "1", "TERM": "dumb", "PYTHONUNBUFFERED": "1"}
 
@@ -79,8 +81,12 @@ def run_tejido(
 
 
 def summary_count(output: str, row: str) -> int:
-    """The number in row ``row`` of the ingestion summary table printed by ``tejido ingest``."""
-    found = re.search(re.escape(row) + r"[\s│|]*(\d+)", output)
+    """The number in row ``row`` (its English words) of the ingestion summary table printed by
+    ``tejido ingest``, in whichever language the command spoke."""
+    labels = [row, *(words[lang] for words in MESSAGES.values() if words.get("en") == row
+                     for lang in LANGUAGES)]
+    alternatives = "|".join(re.escape(label) for label in labels)
+    found = re.search(f"(?:{alternatives})" + r"[\s│|]*(\d+)", output)
     if found is None:
         raise AssertionError(f"no {row!r} row in the ingestion summary:\n{output}")
     return int(found.group(1))
