@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
@@ -44,7 +45,7 @@ def law_title_redirects(ctx: ExtractionContext, base: list[Candidate]) -> dict[s
     ordered = sorted((c for c in base if c.key), key=lambda c: c.start)
     titles_of: dict[str, set[str]] = defaultdict(set)
     numbers_of: dict[str, set[str]] = defaultdict(set)
-    for first, second in zip(ordered, ordered[1:], strict=False):
+    for first, second in pairwise(ordered):
         gap = ctx.text[first.end:second.start]
         if len(gap) > 6 or "\n\n" in gap or _APPOSITION.fullmatch(gap) is None:
             continue
