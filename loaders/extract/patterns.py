@@ -361,7 +361,7 @@ def _trim_tail(text: str) -> str:
         inner = _INNER_HEAD.search(text, first_space + 1)
         if inner and not re.search(rf"\b{CONNECTOR}$", text[: inner.start()]):
             text = text[: inner.start()]
-        joined = _JOINED_HEAD.search(text, first_space + 1)
+        joined = _JOINED_HEAD.search(text, first_space)
         if joined:
             text = text[: joined.start()]
     words = text.split()
