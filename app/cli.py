@@ -441,11 +441,14 @@ def readable_help(command: Any) -> Any:
 
 def main() -> None:
     """Entry point of the ``tejido`` console script."""
-    from graph.stores.base import StoreUnavailable
-
     try:
         readable_help(typer.main.get_command(app))(prog_name="tejido")
-    except StoreUnavailable as exc:
+    except Exception as exc:
+        # the store's classes are imported only when one failed: --help stays light
+        from graph.stores.base import StoreUnavailable
+
+        if not isinstance(exc, StoreUnavailable):
+            raise
         console.print(f"[red]error:[/red] store unavailable: {exc}")
         sys.exit(2)
 

@@ -56,6 +56,9 @@ LEVEL_NAMES: dict[str, str] = {
 Sector = Literal["public", "private", "academic", "civil_society", "international"]
 SECTORS: tuple[str, ...] = get_args(Sector)
 
+# Hubs that join everything to everything: a neighbourhood shows them, never walks through.
+NOT_WALKED: frozenset[str] = frozenset({"GovernanceLevel"})
+
 # Relationship types that make an institution answerable for an instrument or programme.
 RESPONSIBILITY_TYPES: frozenset[str] = frozenset({"RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR", "FUNDS"})
 

@@ -647,6 +647,26 @@ class StoreContract:
         assert self._ids(store.search_entities("gore bio")) == [gore_biobio().id]
         assert store.search_entities("xochimilco") == []
 
+    def test_passage_search_finds_every_word_accents_and_case_aside(self, store: Store) -> None:
+        self._write_search_corpus(store)
+        both = {"CORFO trabaja en coordinación con el Gobierno Regional del Biobío.",
+                "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con "
+                "Corfo."}
+        for q in ("coordinacion con corfo", "COORDINACIÓN CON CORF"):
+            found = store.search_passages(q)
+            assert {p.text for p in found} == both, q
+            assert store.passages([p.id for p in found]) == found
+        assert [p.text for p in store.search_passages("seminario corfo")] == [
+            "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con Corfo."]
+        assert {p.document_id for p in store.search_passages("biobio")} == {
+            taller_extraction().document.id, seminario_extraction().document.id}
+        assert len(store.search_passages("biobio", limit=1)) == 1
+        for q in ("xochimilco", "", "   ", '"*(', "corfo xochimilco"):
+            assert store.search_passages(q) == [], q
+        store.delete_document(taller_extraction().document.id)
+        assert [p.document_id for p in store.search_passages("coordinacion con corfo")] == [
+            seminario_extraction().document.id]
+
     def test_exact_name_comes_before_better_word_matches(self, store: Store) -> None:
         b = ExtractionBuilder(make_document(
             "corpus/consejos.txt",

@@ -11,7 +11,7 @@ what they said (:mod:`graph.stores.support`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -178,6 +178,11 @@ class Store(Protocol):
         """Accent- and case-insensitive search over names and aliases, with filters."""
         ...
 
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accents and case ignored, the last
+        word a prefix), best first; the search finds entities through them."""
+        ...
+
     def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Map each normalised name or alias to the ids of entities that carry it."""
         ...
@@ -200,6 +205,15 @@ class Store(Protocol):
 
     def view(self) -> nx.MultiDiGraph:
         """The networkx projection of the entity layer, cached by revision."""
+        ...
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """A part of the projection holding the neighbourhood of ``entity_id`` (``depth``
+        relations) and of each ``opened`` entity (one relation), with every relation
+        between two of its entities: :func:`queries.exploration.neighbourhood` gives on it
+        what it gives on :meth:`view`. A store may return the whole projection."""
         ...
 
     def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:

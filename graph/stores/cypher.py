@@ -197,6 +197,13 @@ GET_PASSAGES = (
     "RETURN p.id AS id, p.document_id AS document_id, p.start AS start, p.end AS end, "
     "p.text AS text"
 )
+SEARCH_PASSAGES = (
+    "CALL db.index.fulltext.queryNodes('passage_text', $query) YIELD node, score "
+    "RETURN node.id AS id, node.document_id AS document_id, node.start AS start, "
+    "node.end AS end, node.text AS text "
+    "ORDER BY score DESC, node.document_id, node.start "
+    "LIMIT $limit"
+)
 MENTIONS_OF = (
     "MATCH (p:Passage)-[m:MENTIONS]->(e:Entity {id: $id}) "
     "RETURN p.id AS passage_id, e.id AS entity_id, m.start AS start, m.end AS end, "
@@ -301,6 +308,18 @@ RELATIONS_OF = (
     "MATCH (a:Entity)-[r]->(b:Entity) "
     f"RETURN {_RELATION_COLUMNS} "
     "ORDER BY r.id"
+)
+# A neighbourhood read from the entity's surroundings only (Neo4jStore.neighbourhood_graph).
+NEIGHBOURS = (
+    "UNWIND $ids AS eid "
+    "MATCH (:Entity {id: eid})--(n:Entity) "
+    "RETURN DISTINCT n.id AS id, n.label AS label"
+)
+RELATIONS_AMONG = (
+    "UNWIND $ids AS eid "
+    "MATCH (a:Entity {id: eid})-[r]->(b:Entity) "
+    "WHERE b.id IN $ids "
+    f"RETURN {_RELATION_COLUMNS}"
 )
 RELATIONS_OF_DOCUMENT = (
     "MATCH (a:Entity)-[r]->(b:Entity) "

@@ -844,6 +844,20 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ stats, view
 
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive, the
+        last word a prefix), by FTS5 bm25 rank."""
+        match = fts_match_expression(q)
+        if match is None:
+            return []
+        rows = self._conn().execute(
+            'SELECT p.id, p.document_id, p.start, p."end", p.text FROM passage_fts '
+            "JOIN passages p ON p.rid = passage_fts.rowid WHERE passage_fts MATCH ? "
+            "ORDER BY bm25(passage_fts), p.rid LIMIT ?",
+            (match, check_count("limit", limit)),
+        )
+        return [Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
+
     def stats(self) -> StoreStats:
         """Counts of documents, passages, entities per label, relations per type, evidence."""
         with self._transaction() as conn:
@@ -888,6 +902,13 @@ class SQLiteStore:
             graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
             self._view = (revision, graph)
             return graph
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """The whole projection (:meth:`view`): read from a local file and cached, it
+        answers a neighbourhood faster than another read of the file would."""
+        return self.view()
 
     # ------------------------------------------------------------------ merges
 
