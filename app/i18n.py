@@ -51,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.source": {"es": "Fuente", "en": "Source"},
     # command line
     "cli.wrote": {"es": "escrito {path}", "en": "wrote {path}"},
+    "cli.verdicts": {"es": "veredictos registrados: {count}", "en": "verdicts recorded: {count}"},
+    "cli.verdicts_cleared": {"es": "veredictos borrados", "en": "verdicts removed"},
     "cli.error": {"es": "error", "en": "error"},
     "cli.serving": {"es": "sirviendo en http://{host}:{port}  (almacén: {store}; {count} "
                            "procesos)",

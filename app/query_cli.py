@@ -43,7 +43,7 @@ _TABLE_COLUMNS = {
     "brokers": ["name", "level", "score"],
     "overlap": ["name_a", "level_a", "name_b", "level_b", "score", "explicit", "shared"],
     "duplication": ["name_a", "name_b", "score", "category", "criteria", "same_institution",
-                    "cluster", "shared"],
+                    "cluster", "verdict", "shared"],
 }
 
 

@@ -244,3 +244,24 @@ def test_territorial_divisions(lexicon: Lexicon) -> None:
     } <= part_of
     kinds = {e.name: e.kind for e in ex.entities if e.label == "Territory"}
     assert kinds["Provincia de Valle Alto"] == "province" and kinds["Los Molles"] == "commune"
+
+
+LAW_TITLES = """# Ordenanza Regional N° 012-2021-GRX/CR
+
+Que, de conformidad con la Ley Nº 27867, Ley Orgánica de Gobiernos Regionales, y la Ley
+N° 27783 - Ley de Bases de la Descentralización, el Consejo Regional aprueba lo siguiente.
+
+Que, el artículo 9 de la Ley Nº 27783, Ley de Bases de la Descentralización, y la Ley
+Orgánica de Municipalidades, Ley N° 27972, lo establecen. La Ley N° 29408 regula el turismo.
+"""
+
+
+def test_a_numbered_law_and_its_title_in_apposition_are_one_instrument(lexicon: Lexicon) -> None:
+    ex = extract(LAW_TITLES, lexicon)
+    laws = {e.name: set(e.aliases) for e in ex.entities if e.label == "Instrument"}
+    assert "Ley Nº 27867" in laws["Ley Orgánica de Gobiernos Regionales"]
+    assert {"Ley N° 27783", "Ley Nº 27783"} <= laws["Ley de Bases de la Descentralización"]
+    assert "Ley N° 27972" in laws["Ley Orgánica de Municipalidades"]
+    # a number cited alone stays itself
+    assert "Ley N° 29408" in laws
+    assert not any(name.startswith("Ley N") and name != "Ley N° 29408" for name in laws)

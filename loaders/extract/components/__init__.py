@@ -13,6 +13,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     finish,
     gazetteer,
     headings,
+    law_titles,
     layout,
     levels,
     memberships,
