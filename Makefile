@@ -51,6 +51,7 @@ bench: install-test
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.cli_start
 	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench.neo4j
 
 # Refresh the README's screenshots from the browser tests.
 screenshots: install-test

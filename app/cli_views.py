@@ -72,7 +72,8 @@ def export_view(
         raise ViewExportError(f"the node cap must be positive, got {max_nodes}")
     entity = resolve_focus(store, focus)
     workspace = Workspace(store=store, max_view_nodes=max_nodes)
-    built = neighbourhood_view(workspace.graph(), workspace.titles(), entity.id, depth=depth,
+    built = neighbourhood_view(workspace.neighbourhood_graph(entity.id, depth),
+                               workspace.titles(), entity.id, depth=depth,
                                layout=layout, cap=max_nodes)  # type: ignore[arg-type]
     about = provenance(workspace, f"id={entity.id}; depth={depth}").lines()
     return render_view_page(built.net, title=f"{entity.name} · Tejido", heading=built.heading,

@@ -29,7 +29,7 @@ from graph.model import (
     entity_id,
     passage_id,
 )
-from graph.stores.base import MergeCandidate, Store, StoreError
+from graph.stores.base import VERDICTS_ATTRIBUTE, MergeCandidate, Store, StoreError
 
 # ---------------------------------------------------------------------------- builders
 
@@ -466,6 +466,31 @@ class StoreContract:
         finally:
             reopened.close()
 
+    def test_verdicts_are_kept_by_pair_apart_from_documents(self, store: Store) -> None:
+        extraction = taller_extraction()
+        store.write(extraction)
+        a, b = sorted(e.id for e in extraction.entities[:2])
+        revision = store.revision()
+        recorded = store.set_verdict(b, a, "not_duplicate", "otro público")
+        assert (recorded.a, recorded.b, recorded.verdict) == (a, b, "not_duplicate")
+        assert store.revision() > revision
+        store.set_verdict(a, b, "duplicate", "revisado")
+        assert [(v.a, v.b, v.verdict, v.note) for v in store.verdicts()] == [
+            (a, b, "duplicate", "revisado")]
+        assert set(store.view().graph[VERDICTS_ATTRIBUTE]) == {(a, b)}
+        with pytest.raises(StoreError):
+            store.set_verdict(a, a, "duplicate")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, b, "maybe")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, "inst:nobody-at-all", "duplicate")
+        store.delete_document(extraction.document.id)
+        assert store.get_entity(a) is None
+        store.write(extraction)
+        assert [(v.a, v.b) for v in store.verdicts()] == [(a, b)]
+        assert store.remove_verdict(b, a) and not store.remove_verdict(a, b)
+        assert store.verdicts() == []
+
     # -- idempotence, several documents, replacement
 
     def test_rewriting_the_same_document_changes_nothing(self, store: Store) -> None:
@@ -621,6 +646,26 @@ class StoreContract:
         }
         assert self._ids(store.search_entities("gore bio")) == [gore_biobio().id]
         assert store.search_entities("xochimilco") == []
+
+    def test_passage_search_finds_every_word_accents_and_case_aside(self, store: Store) -> None:
+        self._write_search_corpus(store)
+        both = {"CORFO trabaja en coordinación con el Gobierno Regional del Biobío.",
+                "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con "
+                "Corfo."}
+        for q in ("coordinacion con corfo", "COORDINACIÓN CON CORF"):
+            found = store.search_passages(q)
+            assert {p.text for p in found} == both, q
+            assert store.passages([p.id for p in found]) == found
+        assert [p.text for p in store.search_passages("seminario corfo")] == [
+            "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con Corfo."]
+        assert {p.document_id for p in store.search_passages("biobio")} == {
+            taller_extraction().document.id, seminario_extraction().document.id}
+        assert len(store.search_passages("biobio", limit=1)) == 1
+        for q in ("xochimilco", "", "   ", '"*(', "corfo xochimilco"):
+            assert store.search_passages(q) == [], q
+        store.delete_document(taller_extraction().document.id)
+        assert [p.document_id for p in store.search_passages("coordinacion con corfo")] == [
+            seminario_extraction().document.id]
 
     def test_exact_name_comes_before_better_word_matches(self, store: Store) -> None:
         b = ExtractionBuilder(make_document(

@@ -32,7 +32,6 @@ ViewFormat = Literal["html", "standalone", "graphml", "gexf", "nodes.csv", "edge
 
 def requested_view(request: Request, workspace: Workspace, kind: str) -> tuple[BuiltView, str]:
     """The view a query string asks for, and its filters in words."""
-    graph = workspace.graph()
     params = request.query_params
     layout = read_layout(params.get("layout"))
     cap = workspace.max_view_nodes
@@ -43,11 +42,13 @@ def requested_view(request: Request, workspace: Workspace, kind: str) -> tuple[B
         opened = opened_nodes(params.getlist("open"))
         built = workspace.cached(
             ("view", kind, entity_id, depth, layout, tuple(opened), cap),
-            lambda: neighbourhood_view(graph, titles, entity_id, depth=depth, layout=layout,
+            lambda: neighbourhood_view(workspace.neighbourhood_graph(entity_id, depth, opened),
+                                       titles, entity_id, depth=depth, layout=layout,
                                        cap=cap, opened=opened))
         described = f"id={entity_id}; depth={depth}" + (
             f"; open={','.join(opened)}" if opened else "")
         return built, described
+    graph = workspace.graph()
     filters = read_filters(params, PARAMETERS[kind], graph=graph)
     built = workspace.cached(
         ("view", kind, filters, layout, cap),

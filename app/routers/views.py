@@ -58,12 +58,12 @@ def neighbourhood_page(
     try:
         built = workspace.cached(
             ("view", "neighbourhood", entity_id, depth, layout, (), workspace.max_view_nodes),
-            lambda: neighbourhood_view(workspace.graph(), workspace.titles(), entity_id,
-                                       depth=depth, layout=layout,
-                                       cap=workspace.max_view_nodes))
+            lambda: neighbourhood_view(workspace.neighbourhood_graph(entity_id, depth),
+                                       workspace.titles(), entity_id, depth=depth,
+                                       layout=layout, cap=workspace.max_view_nodes))
     except ViewNotFound as exc:
         return error_page(404, str(exc))
-    centre = workspace.graph().nodes[entity_id].get("name") or entity_id
+    centre = next((n.name for n in built.subgraph.nodes if n.id == entity_id), entity_id)
     page = render_view_page(
         built.net,
         title=f"{centre} · Tejido",

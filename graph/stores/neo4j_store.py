@@ -54,10 +54,14 @@ from graph.stores.base import (
     DeleteResult,
     MergeCandidate,
     MergeRecord,
+    PairVerdict,
     StoreError,
     StoreStats,
     StoreUnavailable,
     WriteResult,
+    check_verdict,
+    verdict_key,
+    with_verdicts,
 )
 from graph.stores.checks import check_count, check_extraction, level_ends
 from graph.stores.incoming import (
@@ -75,7 +79,7 @@ from graph.stores.merging import (
     unmerge_relation_ids,
 )
 from graph.stores.support import SupportRecord, records_of, settle
-from graph.vocab import check_label
+from graph.vocab import NOT_WALKED, check_label
 
 BATCH_SIZE = 1000
 META_ID = "tejido"
@@ -363,6 +367,11 @@ class Neo4jStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def server_agent(self) -> str:
+        """The server's agent string as Bolt reports it (``Neo4j/5.26.…``)."""
+        return self._guard("read the server version",
+                           lambda: str(self._driver.get_server_info().agent))
+
     # -- plumbing ----------------------------------------------------------------------
 
     def _session(self) -> Any:
@@ -553,6 +562,18 @@ class Neo4jStore:
         rows = self._read("search entities", lambda tx: _rows(tx, statement, **params))
         return [entity_from_properties(row["entity"]) for row in rows]
 
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive, the
+        last word a prefix), by full-text score."""
+        query = fulltext_query(q)
+        if query is None:
+            return []
+        params = {"query": query, "limit": check_count("limit", limit)}
+        rows = self._read(
+            "search passages", lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, **params)
+        )
+        return [Passage(**row) for row in rows]
+
     def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Map each normalised name or alias that some entity carries to those entities' ids."""
         wanted = sorted({name for name in names if name})
@@ -619,9 +640,37 @@ class Neo4jStore:
             revision = self.revision()
             if self._view is not None and self._view[0] == revision:
                 return self._view[1]
-            graph = nx.freeze(project(self.entities(), self.relations()))
+            graph = project(self.entities(), self.relations())
+            graph = nx.freeze(with_verdicts(graph, self.verdicts()))
             self._view = (revision, graph)
             return graph
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """The part of the projection a neighbourhood view reads, with Cypher on the
+        entity's surroundings only (the whole projection is neither read nor built).
+
+        The entities within ``depth`` relations of ``entity_id`` and within one of each
+        ``opened`` entity, walked as :func:`queries.exploration.neighbourhood` walks
+        (governance levels are reached, never walked through), and every relation between
+        two of them: that function gives on it what it gives on :meth:`view`. Missing ids
+        give an empty or smaller graph.
+        """
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= 6:
+            raise ValueError(f"depth must be an integer from 0 to 6, got {depth!r}")
+
+        def work(tx: ManagedTransaction) -> tuple[dict[str, Entity], list[Relation]]:
+            found = set(_read_entities(tx, [entity_id, *opened]))
+            for start, hops in ((entity_id, depth), *((o, 1) for o in opened)):
+                if start in found:
+                    found |= _walk(tx, start, hops)
+            ids = sorted(found)
+            rows = _rows(tx, cypher.RELATIONS_AMONG, ids=ids)
+            return _read_entities(tx, ids), [relation_from_record(row) for row in rows]
+
+        entities, relations = self._read("read a neighbourhood", work)
+        return nx.freeze(project(entities.values(), relations))
 
     def merges(self) -> list[MergeRecord]:
         """Every recorded merge, newest first."""
@@ -634,6 +683,42 @@ class Neo4jStore:
             "list merge candidates", lambda tx: _rows(tx, cypher.LIST_MERGE_CANDIDATES)
         )
         return [MergeCandidate(**row) for row in rows]
+
+    # -- verdicts ----------------------------------------------------------------------
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on a pair of existing entities."""
+        a, b = verdict_key(a, b)
+        record = PairVerdict(a=a, b=b, verdict=check_verdict(verdict), note=note,
+                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+
+        def work(tx: ManagedTransaction) -> None:
+            found = {row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=[a, b])}
+            missing = sorted({a, b} - found)
+            if missing:
+                raise StoreError(f"no entity with id {missing[0]!r}")
+            tx.run(cypher.UPSERT_VERDICT, key=f"{a}|{b}", **record.model_dump()).consume()
+            _bump_revision(tx)
+
+        self._write(f"record the verdict on {a} and {b}", work)
+        return record
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on a pair; ``False`` when there was none."""
+        a, b = verdict_key(a, b)
+
+        def work(tx: ManagedTransaction) -> int:
+            gone = int(_value(tx, cypher.DELETE_VERDICT, "deleted", key=f"{a}|{b}"))
+            if gone:
+                _bump_revision(tx)
+            return gone
+
+        return bool(self._write(f"remove the verdict on {a} and {b}", work))
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
+        rows = self._read("list verdicts", lambda tx: _rows(tx, cypher.LIST_VERDICTS))
+        return [PairVerdict(**row) for row in rows]
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -765,6 +850,20 @@ def _remove_documents(
         tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
         tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
     return entities, relations
+
+
+def _walk(tx: ManagedTransaction, start: str, depth: int) -> set[str]:
+    """Ids within ``depth`` relations of ``start``, not walking through NOT_WALKED labels."""
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        if not frontier:
+            break
+        rows = _rows(tx, cypher.NEIGHBOURS, ids=frontier)
+        reached = {row["id"]: row["label"] for row in rows if row["id"] not in seen}
+        seen |= reached.keys()
+        frontier = sorted(n for n, label in reached.items() if label not in NOT_WALKED)
+    return seen
 
 
 class _Primitives:
