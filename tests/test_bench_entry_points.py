@@ -18,7 +18,9 @@ MAKE_BENCH = re.findall(r"python -m (bench\.\w+)", (ROOT / "Makefile").read_text
 
 def test_make_bench_runs_every_benchmark() -> None:
     scripts = sorted(
-        f"bench.{p.stem}" for p in (ROOT / "bench").glob("*.py") if p.stem not in SUPPORT_MODULES | TRIALS
+        f"bench.{p.stem}"
+        for p in (ROOT / "bench").glob("*.py")
+        if p.stem not in SUPPORT_MODULES | TRIALS
     )
     assert sorted(MAKE_BENCH) == scripts
 
