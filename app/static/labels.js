@@ -3,7 +3,8 @@
    vis-network skips a label whose font is under a few pixels on screen, which every label
    of a fitted view of a hundred nodes is. So the font grows as the view zooms out (never
    below the view's own size), each name showing at READABLE_PX or more on screen; and the
-   names are placed by importance (the most connected first, groups of leaves before all):
+   names are placed by importance (groups of leaves and the selected node first, then the
+   most connected):
    a name whose box would cover one already placed, or cross the edge of the view, is left
    out until a zoom or a move makes room.
    Every node keeps its name in its tooltip. Used by network.js and report.js; the network's
@@ -24,8 +25,8 @@ window.tejidoReadableLabels = function (network, base) {
     });
   }
 
-  function priority(id) {
-    if (network.isCluster(id)) { return Infinity; }
+  function priority(id, selected) {
+    if (network.isCluster(id) || selected[id]) { return Infinity; }
     var node = nodes.get(id);
     return node && typeof node.rank === "number" ? node.rank : 0;
   }
@@ -49,15 +50,18 @@ window.tejidoReadableLabels = function (network, base) {
     learnNames();
     var visible = network.body.nodeIndices.slice();
     var centre = network.getViewPosition();
+    var chosen = network.getSelectedNodes();
+    var selected = {};
+    chosen.forEach(function (id) { selected[id] = true; });
     var key = [font, visible.length, Math.round(network.getScale() * 1000),
-               Math.round(centre.x), Math.round(centre.y)].join(":");
+               Math.round(centre.x), Math.round(centre.y), chosen.join(",")].join(":");
     if (key === placedFor) { return; }
     placedFor = key;
     var candidates = visible.filter(function (id) {
       return network.isCluster(id) || names[id];
     });
     candidates.sort(function (a, b) {
-      return priority(b) - priority(a) || (a < b ? -1 : a > b ? 1 : 0);
+      return priority(b, selected) - priority(a, selected) || (a < b ? -1 : a > b ? 1 : 0);
     });
     var positions = network.getPositions(candidates);
     var canvas = network.canvas.frame.canvas;

@@ -11,6 +11,7 @@ labelled everywhere, legends listing what is not drawn, reports without provenan
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -240,6 +241,27 @@ def test_the_report_page_takes_filters_and_sections_and_says_where_it_comes_from
         " 'tj-views'].filter(function (id) { return document.getElementById(id); }))"))
     assert present == ["tj-summary", "tj-duplicates"]
     assert "inst:" not in page.evaluate("document.querySelector('main').innerText")
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=1100,
+              deviceScaleFactor=1, mobile=False)
+    page.pump(0.5)
+    keep_screenshot(page, "explorer-report.png", "report.png")
+    page.send("Emulation.clearDeviceMetricsOverride")
+
+
+def test_an_exported_view_says_when_from_which_store_documents_and_filters_it_comes(
+    server: LiveServer, store_url: str, page: Page, tmp_path: Path
+) -> None:
+    response = httpx.get(server.url("/explore/view/coordination"),
+                         params={"format": "standalone", "country": "CL", "top": "7"}, timeout=30)
+    assert response.status_code == 200
+    exported = tmp_path / "coordinacion.html"
+    exported.write_bytes(response.content)
+    page.open(exported.as_uri())
+    provenance = page.evaluate("document.getElementById('tj-provenance').textContent")
+    assert re.search(r"\b20\d\d-\d\d-\d\d\b", provenance)  # the date it was made
+    assert store_url in provenance
+    assert "Coordinación multinivel del desarrollo productivo en Chile" in provenance
+    assert "country=CL" in provenance and "top=7" in provenance
 
 
 # --------------------------------------------------------------------------- large views
