@@ -382,6 +382,31 @@ def unmerge(merge_id: int, store: StoreOption = None) -> None:
     console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
 
 
+@app.command()
+def verdict(
+    members: Annotated[list[str] | None, typer.Argument(
+        help="two or more entity ids: a pair, or every pair of a cluster", show_default=False,
+    )] = None,
+    value: Annotated[str, typer.Option(
+        "--is", help="duplicate, not_duplicate, or none to forget the verdict")] = "duplicate",
+    note: Annotated[str, typer.Option(help="why, for the record")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Record a reviewer's verdict on duplicate programmes (list them all without ids)."""
+    from app.services.verdicts import judge
+    from graph.stores import StoreError
+
+    with opened_store(store, refuse=(StoreError,)) as db:
+        if not members:
+            for item in db.verdicts():
+                console.print(f"{item.a}\t{item.b}\t{item.verdict}\t{item.note}",
+                              markup=False, highlight=False)
+            return
+        recorded = judge(db, members, value, note)
+    console.print(t("cli.verdicts", count=len(recorded)) if recorded
+                  else t("cli.verdicts_cleared"))
+
+
 app.command("query")(query_command)
 
 

@@ -82,3 +82,7 @@ def check_relation_type(rel_type: str) -> str:
 # institutions, or the variants inside one institution.
 Institutions = Literal["any", "different", "same"]
 INSTITUTION_CHOICES: tuple[Institutions, ...] = ("any", "different", "same")
+# Which pairs a duplication list keeps by reviewers' verdicts: all of them (labelled), those
+# nobody reviewed yet, or those with one verdict.
+VerdictFilter = Literal["any", "unreviewed", "duplicate", "not_duplicate"]
+VERDICT_CHOICES: tuple[VerdictFilter, ...] = ("any", "unreviewed", "duplicate", "not_duplicate")

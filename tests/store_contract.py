@@ -32,7 +32,7 @@ from graph.model import (
     entity_id,
     passage_id,
 )
-from graph.stores.base import MergeCandidate, Store, StoreError
+from graph.stores.base import VERDICTS_ATTRIBUTE, MergeCandidate, Store, StoreError
 
 # ---------------------------------------------------------------------------- builders
 
@@ -495,6 +495,31 @@ class StoreContract:
             assert full_dump(reopened) == before
         finally:
             reopened.close()
+
+    def test_verdicts_are_kept_by_pair_apart_from_documents(self, store: Store) -> None:
+        extraction = taller_extraction()
+        store.write(extraction)
+        a, b = sorted(e.id for e in extraction.entities[:2])
+        revision = store.revision()
+        recorded = store.set_verdict(b, a, "not_duplicate", "otro público")
+        assert (recorded.a, recorded.b, recorded.verdict) == (a, b, "not_duplicate")
+        assert store.revision() > revision
+        store.set_verdict(a, b, "duplicate", "revisado")
+        assert [(v.a, v.b, v.verdict, v.note) for v in store.verdicts()] == [
+            (a, b, "duplicate", "revisado")]
+        assert set(store.view().graph[VERDICTS_ATTRIBUTE]) == {(a, b)}
+        with pytest.raises(StoreError):
+            store.set_verdict(a, a, "duplicate")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, b, "maybe")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, "inst:nobody-at-all", "duplicate")
+        store.delete_document(extraction.document.id)
+        assert store.get_entity(a) is None
+        store.write(extraction)
+        assert [(v.a, v.b) for v in store.verdicts()] == [(a, b)]
+        assert store.remove_verdict(b, a) and not store.remove_verdict(a, b)
+        assert store.verdicts() == []
 
     # -- idempotence, several documents, replacement
 

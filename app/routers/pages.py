@@ -94,6 +94,9 @@ def filter_options(workspace: Workspace) -> dict[str, Any]:
             "levels": [(level, LEVEL_LABELS[level]) for level in LEVELS],
             "institutions": [("any", "todas"), ("different", "distintas instituciones"),
                              ("same", "una misma institución")],
+            "verdicts": [("any", "todos"), ("unreviewed", "sin revisar"),
+                         ("duplicate", "marcados duplicados"),
+                         ("not_duplicate", "marcados no duplicados")],
         }
 
     return workspace.cached(("filter-options",), build)

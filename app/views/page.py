@@ -112,6 +112,7 @@ def render_network_page(
             "vis_css": assets.vis_stylesheet(),
             "vis_js": assets.vis_script(),
             "page_css": assets.static_text("network.css"),
+            "labels_js": assets.static_text("labels.js"),
             "page_js": assets.static_text("network.js"),
         }
     return environment().get_template(TEMPLATE).render(**context)

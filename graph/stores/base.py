@@ -80,6 +80,46 @@ class MergeCandidate(BaseModel):
     reason: str
 
 
+VERDICTS: tuple[str, ...] = ("duplicate", "not_duplicate")
+# The graph attribute under which a store's view carries its verdicts, keyed by sorted pair.
+VERDICTS_ATTRIBUTE = "verdicts"
+
+
+class PairVerdict(BaseModel):
+    """A reviewer's verdict on two instruments or programmes: duplicate or not, with a note.
+
+    Kept by the sorted pair of entity ids, apart from the documents: re-ingesting or
+    replacing a document leaves it in place, and it applies again to entities of the same ids.
+    """
+
+    a: str
+    b: str
+    verdict: str
+    note: str = ""
+    created: str = ""
+
+
+def verdict_key(a: str, b: str) -> tuple[str, str]:
+    """The sorted pair a verdict is kept under; refuses a pair of one entity."""
+    if a == b:
+        raise StoreError(f"a verdict needs two different entities, got {a!r} twice")
+    first, second = sorted((a, b))
+    return first, second
+
+
+def check_verdict(verdict: str) -> str:
+    """``verdict`` if it is one of :data:`VERDICTS`, else a :class:`StoreError`."""
+    if verdict not in VERDICTS:
+        raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    return verdict
+
+
+def with_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[PairVerdict]) -> nx.MultiDiGraph:
+    """``graph`` carrying ``verdicts`` (by sorted pair) as a graph attribute, for the queries."""
+    graph.graph[VERDICTS_ATTRIBUTE] = {(v.a, v.b): v for v in verdicts}
+    return graph
+
+
 @runtime_checkable
 class Store(Protocol):
     """Persistence of the graph; see the module docstring for the write semantics."""
@@ -196,6 +236,18 @@ class Store(Protocol):
 
     def merge_candidates(self) -> list[MergeCandidate]:
         """Pairs to review whose entities both still exist, best first."""
+        ...
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on the pair ``a``, ``b`` (both must exist)."""
+        ...
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on the pair; ``False`` when there was none."""
+        ...
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
         ...
 
     def close(self) -> None:

@@ -19,7 +19,14 @@ import networkx as nx
 
 from graph.model import Entity, Extraction, Mention, Relation
 from graph.projection import project
-from graph.stores.base import DeleteResult, MergeRecord, StoreError, WriteResult
+from graph.stores.base import (
+    DeleteResult,
+    MergeRecord,
+    PairVerdict,
+    StoreError,
+    WriteResult,
+    with_verdicts,
+)
 from graph.stores.checks import check_extraction, level_ends
 from graph.stores.incoming import (
     combine_entities,
@@ -253,15 +260,17 @@ class ProjectionCache:
     def get(
         self,
         revision: Callable[[], int],
-        load: Callable[[], tuple[int, Iterable[Entity], Iterable[Relation]]],
+        load: Callable[[], tuple[int, Iterable[Entity], Iterable[Relation],
+                                 Iterable[PairVerdict]]],
     ) -> nx.MultiDiGraph:
-        """The projection at the current ``revision()``; ``load`` reads the revision,
-        the entities and the relations (of one snapshot where the store has them)."""
+        """The projection at the current ``revision()``, carrying the reviewers' verdicts;
+        ``load`` reads the revision, the entities, the relations and the verdicts (of one
+        snapshot where the store has them)."""
         with self._lock:
             if self._view is not None and self._view[0] == revision():
                 return self._view[1]
-            at, entities, relations = load()
-            graph = nx.freeze(project(entities, relations))
+            at, entities, relations, verdicts = load()
+            graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
             self._view = (at, graph)
             return graph
 

@@ -61,6 +61,9 @@ UNIQUE_MERGE_CANDIDATE_KEY = (
     "CREATE CONSTRAINT merge_candidate_key IF NOT EXISTS "
     "FOR (n:MergeCandidate) REQUIRE n.key IS UNIQUE"
 )
+UNIQUE_VERDICT_KEY = (
+    "CREATE CONSTRAINT verdict_key IF NOT EXISTS FOR (n:Verdict) REQUIRE n.key IS UNIQUE"
+)
 UNIQUE_SUPPORT_KEY = (
     "CREATE CONSTRAINT support_key IF NOT EXISTS FOR (n:Support) REQUIRE n.key IS UNIQUE"
 )
@@ -117,6 +120,7 @@ def schema_statements() -> list[str]:
         UNIQUE_PASSAGE_ID,
         UNIQUE_MERGE_RECORD_ID,
         UNIQUE_MERGE_CANDIDATE_KEY,
+        UNIQUE_VERDICT_KEY,
         UNIQUE_STORE_META_ID,
         UNIQUE_SUPPORT_KEY,
         DOCUMENT_PATH_INDEX,
@@ -431,6 +435,19 @@ LIST_MERGE_CANDIDATES = (
     "ORDER BY c.score DESC, c.a, c.b"
 )
 
+UPSERT_VERDICT = (
+    "MERGE (v:Verdict {key: $key}) "
+    "SET v.a = $a, v.b = $b, v.verdict = $verdict, v.note = $note, v.created = $created"
+)
+DELETE_VERDICT = (
+    "MATCH (v:Verdict {key: $key}) DELETE v RETURN count(*) AS deleted"
+)
+LIST_VERDICTS = (
+    "MATCH (v:Verdict) "
+    "RETURN v.a AS a, v.b AS b, v.verdict AS verdict, v.note AS note, v.created AS created "
+    "ORDER BY v.a, v.b"
+)
+
 # --------------------------------------------------------------------------------------
 # Statistics and housekeeping
 # --------------------------------------------------------------------------------------
@@ -447,7 +464,7 @@ COUNT_RELATIONS_BY_TYPE = (
 DELETE_STORE_BATCH = (
     "MATCH (n) "
     "WHERE n:Entity OR n:Document OR n:Passage OR n:MergeRecord OR n:MergeCandidate "
-    "OR n:StoreMeta OR n:Support "
+    "OR n:StoreMeta OR n:Support OR n:Verdict "
     "WITH n LIMIT $batch "
     "DETACH DELETE n "
     "RETURN count(*) AS deleted"

@@ -53,10 +53,13 @@ from graph.stores.base import (
     DeleteResult,
     MergeCandidate,
     MergeRecord,
+    PairVerdict,
     StoreError,
     StoreStats,
     StoreUnavailable,
     WriteResult,
+    check_verdict,
+    verdict_key,
 )
 from graph.stores.checks import check_count
 from graph.stores.merging import MentionKey, MergeSnapshot
@@ -621,8 +624,9 @@ class Neo4jStore:
         """The networkx projection of the entity layer, rebuilt only when the revision moves
         (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        def load() -> tuple[int, list[Entity], list[Relation]]:
-            return self.revision(), list(self.entities()), list(self.relations())
+        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
+            return (self.revision(), list(self.entities()), list(self.relations()),
+                    self.verdicts())
 
         return self._projection.get(self.revision, load)
 
@@ -664,6 +668,42 @@ class Neo4jStore:
             "list merge candidates", lambda tx: _rows(tx, cypher.LIST_MERGE_CANDIDATES)
         )
         return [MergeCandidate(**row) for row in rows]
+
+    # -- verdicts ----------------------------------------------------------------------
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on a pair of existing entities."""
+        a, b = verdict_key(a, b)
+        record = PairVerdict(a=a, b=b, verdict=check_verdict(verdict), note=note,
+                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+
+        def work(tx: ManagedTransaction) -> None:
+            found = {row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=[a, b])}
+            missing = sorted({a, b} - found)
+            if missing:
+                raise StoreError(f"no entity with id {missing[0]!r}")
+            tx.run(cypher.UPSERT_VERDICT, key=f"{a}|{b}", **record.model_dump()).consume()
+            _bump_revision(tx)
+
+        self._write(f"record the verdict on {a} and {b}", work)
+        return record
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on a pair; ``False`` when there was none."""
+        a, b = verdict_key(a, b)
+
+        def work(tx: ManagedTransaction) -> int:
+            gone = int(_value(tx, cypher.DELETE_VERDICT, "deleted", key=f"{a}|{b}"))
+            if gone:
+                _bump_revision(tx)
+            return gone
+
+        return bool(self._write(f"remove the verdict on {a} and {b}", work))
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
+        rows = self._read("list verdicts", lambda tx: _rows(tx, cypher.LIST_VERDICTS))
+        return [PairVerdict(**row) for row in rows]
 
     # -- housekeeping ------------------------------------------------------------------
 

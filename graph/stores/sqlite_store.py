@@ -29,10 +29,13 @@ from graph.stores.base import (
     DeleteResult,
     MergeCandidate,
     MergeRecord,
+    PairVerdict,
     StoreError,
     StoreStats,
     StoreUnavailable,
     WriteResult,
+    check_verdict,
+    verdict_key,
 )
 from graph.stores.checks import check_count
 from graph.stores.merging import MentionKey, MergeSnapshot
@@ -40,7 +43,7 @@ from graph.stores.support import SupportRecord
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
@@ -71,6 +74,11 @@ _SUPPORT_FROM_CONTENT: tuple[str, ...] = (
 )
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
+# Reviewers' verdicts on pairs (kept by sorted pair, apart from documents and entities).
+_VERDICTS_TABLE = """CREATE TABLE verdicts (
+    a TEXT NOT NULL, b TEXT NOT NULL, verdict TEXT NOT NULL, note TEXT NOT NULL,
+    created TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID"""
+
 _SCHEMA: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT INTO meta (key, value) VALUES ('revision', 0)",
@@ -129,6 +137,7 @@ _SCHEMA: tuple[str, ...] = (
         a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, reason TEXT NOT NULL,
         PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID""",
     "CREATE INDEX merge_candidates_score ON merge_candidates (score DESC)",
+    _VERDICTS_TABLE,
     *_SUPPORT_SCHEMA,
     f"""CREATE VIRTUAL TABLE entity_fts USING fts5 (
         search_text, content = 'entities', content_rowid = 'rid', {_TOKENIZE})""",
@@ -181,6 +190,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE evidence ADD COLUMN column_name TEXT",
     ),
     _SUPPORT_FROM_CONTENT,  # 3: support records (graph.stores.support)
+    (_VERDICTS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1),),  # 4: verdicts
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -703,12 +713,13 @@ class SQLiteStore:
         """The networkx projection of the entity layer, rebuilt only when the revision moves
         (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        def load() -> tuple[int, list[Entity], list[Relation]]:
+        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
             with self._transaction() as conn:
                 entities = [Entity.model_validate_json(row[0]) for row in conn.execute(
                     "SELECT data FROM entities ORDER BY rid"
                 )]
-                return self._revision(conn), entities, self._all_relations(conn)
+                return (self._revision(conn), entities, self._all_relations(conn),
+                        self._verdicts(conn))
 
         return self._projection.get(self.revision, load)
 
@@ -769,6 +780,44 @@ class SQLiteStore:
             "ORDER BY score DESC, a, b"
         )
         return [MergeCandidate(a=r[0], b=r[1], score=r[2], reason=r[3]) for r in rows]
+
+    # ------------------------------------------------------------------ verdicts
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on a pair of existing entities."""
+        a, b = verdict_key(a, b)
+        record = PairVerdict(a=a, b=b, verdict=check_verdict(verdict), note=note,
+                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+        with self._transaction(write=True) as conn:
+            missing = {a, b} - self._existing_entity_ids(conn, [a, b])
+            if missing:
+                raise StoreError(f"no entity with id {sorted(missing)[0]!r}")
+            conn.execute(
+                "INSERT INTO verdicts (a, b, verdict, note, created) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (a, b) DO UPDATE SET verdict = excluded.verdict, "
+                "note = excluded.note, created = excluded.created",
+                (a, b, record.verdict, record.note, record.created),
+            )
+            self._bump_revision(conn)
+        return record
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on a pair; ``False`` when there was none."""
+        a, b = verdict_key(a, b)
+        with self._transaction(write=True) as conn:
+            gone = conn.execute("DELETE FROM verdicts WHERE a = ? AND b = ?", (a, b)).rowcount
+            if gone:
+                self._bump_revision(conn)
+        return bool(gone)
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
+        return self._verdicts(self._conn())
+
+    @staticmethod
+    def _verdicts(conn: sqlite3.Connection) -> list[PairVerdict]:
+        rows = conn.execute("SELECT a, b, verdict, note, created FROM verdicts ORDER BY a, b")
+        return [PairVerdict(a=r[0], b=r[1], verdict=r[2], note=r[3], created=r[4]) for r in rows]
 
     # ------------------------------------------------------------------ maintenance
 

@@ -30,7 +30,10 @@ _STOP_CAPS = (
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
     r"Alterno|Alterna|Decano|Decana)"
 )
-CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+CAP_WORD = (
+    rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
+    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+)
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
@@ -92,6 +95,9 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Direcciones": "division",
     "Unidad": "division",
     "Gerencia": "division",
+    "Sub Gerencia": "division",  # 1,290 times in ../shared/bulk
+    "Subgerencia": "division",
+    "Sub Dirección": "division",
     "Fundación": "association",
     "Universidad": "university",
     "Centro": "centre",
@@ -361,7 +367,7 @@ def _trim_tail(text: str) -> str:
         inner = _INNER_HEAD.search(text, first_space + 1)
         if inner and not re.search(rf"\b{CONNECTOR}$", text[: inner.start()]):
             text = text[: inner.start()]
-        joined = _JOINED_HEAD.search(text, first_space + 1)
+        joined = _JOINED_HEAD.search(text, first_space)
         if joined:
             text = text[: joined.start()]
     words = text.split()

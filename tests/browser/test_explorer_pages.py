@@ -187,7 +187,7 @@ def test_coordination_page_draws_the_ties_and_a_click_opens_a_page(
     open_drawn(page, server.url("/explore/coordination"))
     assert drawn_ids(page) == TIED | {MESA, BARRIOS}
     assert page.evaluate("document.querySelectorAll('#tj-heatmap td.tx-heat').length") == 16
-    keep_screenshot(page, "explorer-coordination.png")
+    take_full_screenshot(page, "explorer-coordination.png", "coordination.png", height=1300)
     scroll_to_network(page)
     click_and_load(page, *screen_position(page, GORE))
     assert current_path(page) == f"/explore/entity/{GORE}"

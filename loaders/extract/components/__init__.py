@@ -6,6 +6,7 @@ Their order is :data:`loaders.extract.pipeline.COMPONENTS`.
 from loaders.extract.components import (  # noqa: F401  (imported to register)
     acronyms,
     bare_acronyms,
+    bare_bodies,
     countries,
     divisions,
     duties,
