@@ -269,8 +269,10 @@ def test_duplication_by_level_pair(client: TestClient) -> None:
 
 
 def test_duplication_by_institutions_splits_the_pairs(client: TestClient) -> None:
-    every = get_json(client, "/analysis/duplication", top="500")["pairs"]
+    every = get_json(client, "/analysis/duplication", top="500", institutions="any")["pairs"]
+    default = get_json(client, "/analysis/duplication", top="500")
     different = get_json(client, "/analysis/duplication", top="500", institutions="different")
+    assert default == different
     same = get_json(client, "/analysis/duplication", top="500", institutions="same")
     assert different["filters"]["institutions"] == "different"
     assert all(p["same_institution"] for p in same["pairs"])

@@ -15,8 +15,8 @@ query string (hence its OpenAPI parameters), the pages build their forms and
   which two institutions "share a field";
 - ``territory`` (duplication, overlap, search): a state, region or municipality, by name;
   instruments located in it, institutions acting in it (a place inside it counts);
-- ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
-  ``same`` the variants inside one institution, ``any`` (the default) both;
+- ``institutions`` (duplication): ``different`` (the default) keeps pairs run by different
+  institutions, ``same`` the variants inside one institution, ``any`` both;
 - ``verdict`` (duplication): ``unreviewed`` keeps the pairs no reviewer judged yet,
   ``duplicate`` or ``not_duplicate`` those judged so, ``any`` (the default) all, labelled.
 
@@ -146,10 +146,11 @@ def parse_min_score(value: object) -> float | None:
     return number
 
 
-def _choice(name: str, value: object, choices: tuple[T, ...]) -> T:
-    """The one of ``choices`` that ``value`` names (case aside); blank → the first."""
+def _choice(name: str, value: object, choices: tuple[T, ...], blank: T | None = None) -> T:
+    """The one of ``choices`` that ``value`` names (case aside); blank → ``blank``, or the
+    first choice."""
     if _blank(value):
-        return choices[0]
+        return choices[0] if blank is None else blank
     text = str(value).strip().lower()
     for choice in choices:
         if text == choice:
@@ -157,9 +158,15 @@ def _choice(name: str, value: object, choices: tuple[T, ...]) -> T:
     raise FilterError(name, f"expected one of {', '.join(choices)}, got {value!r}")
 
 
+# Whose pairs a duplication list shows unless asked: programmes of different bodies, so that
+# variants of one programme inside one agency are not the top of the list (they are with
+# ``any``, labelled, and alone with ``same``).
+DEFAULT_INSTITUTIONS: Institutions = "different"
+
+
 def parse_institutions(value: object) -> Institutions:
-    """``any``, ``different`` or ``same``; blank → ``any``."""
-    return _choice("institutions", value, INSTITUTION_CHOICES)
+    """``different``, ``any`` or ``same``; blank → ``different``."""
+    return _choice("institutions", value, INSTITUTION_CHOICES, DEFAULT_INSTITUTIONS)
 
 
 def parse_verdict(value: object) -> VerdictFilter:
@@ -194,8 +201,9 @@ class AnalysisFilters(BaseModel):
         "institutions share a field, default 0.2)",
     )
     institutions: Institutions = Field(
-        default="any", description="duplication: any (default); different: run by different "
-        "institutions; same: variants inside one institution",
+        default=DEFAULT_INSTITUTIONS, description="duplication: different (default): run by "
+        "different institutions; any: all pairs, variants inside one institution labelled; "
+        "same: only those variants",
     )
     territory: str | None = Field(
         default=None, max_length=120,

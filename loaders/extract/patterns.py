@@ -101,6 +101,7 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Fundación": "association",
     "Universidad": "university",
     "Centro": "centre",
+    "Laboratorio": "centre",
     "Organización": "international_org",
     "Organismo": "agency",
     "Alianza": "network",
@@ -165,12 +166,15 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
     # agency keeps (registry agencies such as RENIEC come from the gazetteer)
     "Registro": ("Instrument", "register"),
+    # "Inventario Turístico Regional", "Inventario Nacional de Recursos Turísticos"
+    "Inventario": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
 _WEAK_HEADS = {
     "Gobierno",
     "Centro",
+    "Laboratorio",
     "Unión",
     "Red",
     "Mesa",
@@ -181,6 +185,7 @@ _WEAK_HEADS = {
     "Sistema de la Integración",
     "Presidencia",
     "Registro",
+    "Inventario",
     "Junta",
     "Acuerdo",
     "Diálogos",
@@ -421,7 +426,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
 
 
 _NAMED_AFTER_HEAD = re.compile(
-    rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma)s?"
+    rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma|"
+    rf"aplicativo)s?"
     rf"(?P<gap>(?:[ ]+[a-záéíóúñ]+){{0,4}}),?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
     rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
 )
@@ -452,6 +458,7 @@ def find_named_instruments(text: str) -> Iterator[Candidate]:
             "concurso": "grant",
             "estrategia": "strategy",
             "plataforma": "platform",
+            "aplicativo": "platform",
         }.get(head, "programme")
         start = m.start("name")
         yield Candidate(start, start + len(name), label, name, "marked", kind=kind, confidence=0.6)
