@@ -175,15 +175,9 @@ def serve(
     """Serve the JSON API and the HTML views (several processes share the port)."""
     import uvicorn
 
-    from graph.stores.base import StoreUnavailable
-    from graph.stores.factory import require_existing, resolve_store_url
+    from app.cli_store import require_store
 
-    url = resolve_store_url(store)
-    try:
-        require_existing(url)
-    except StoreUnavailable as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    url = require_store(store)
     import tempfile
 
     count = workers or default_workers()

@@ -96,6 +96,7 @@ class TimedStore:
         self._store = store
         self.seconds = 0.0
         self.calls: Counter[str] = Counter()
+        self.by_call: Counter[str] = Counter()   # seconds per method
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)
@@ -110,7 +111,9 @@ class TimedStore:
                     result = iter(list(result))
                 return result
             finally:
-                self.seconds += time.perf_counter() - start
+                spent = time.perf_counter() - start
+                self.seconds += spent
+                self.by_call[name] += spent
                 self.calls[name] += 1
 
         return timed
@@ -216,6 +219,9 @@ def ingest_into(store: Any, files: list[Path], kb: float, server: Any) -> dict[s
         "seconds": round(seconds, 2),
         "kb_per_s": round(kb / seconds, 1),
         "store_seconds": round(proxy.seconds, 2),
+        "store_seconds_by_call": {name: {"seconds": round(seconds, 2),
+                                         "calls": proxy.calls[name]}
+                                  for name, seconds in proxy.by_call.most_common(5)},
         "client_cpu_seconds": round(time.process_time() - cpu, 2),
         "server_cpu_seconds": round(cpu_of(server) - server_cpu, 2) if server else None,
         "documents": summary.documents,
@@ -239,7 +245,7 @@ def analysis_times(opener: Callable[[], Any], repeats: int) -> dict[str, dict[st
             warm = warm_median(lambda: analysis.items(store.view(), filters), repeats)  # noqa: B023
         finally:
             store.close()
-        out[name] = {"cold_s": round(cold, 3), "warm_s": round(warm, 4)}
+        out[name] = {"cold_s": round(cold, 3), "warm_s": round(warm, 6)}
     return out
 
 
@@ -281,7 +287,7 @@ def lookups(opener: Callable[[], Any], terms: list[str], centres: list[str],
         for name, search in (("entities", store.search_entities),
                              ("passages", store.search_passages)):
             out[f"search_{name}_per_query_s"] = round(warm_median(
-                lambda s=search: [s(t, limit=25) for t in terms], repeats) / len(terms), 4)
+                lambda s=search: [s(t, limit=25) for t in terms], repeats) / len(terms), 6)
     finally:
         store.close()
     for way, run in (("projection", whole), ("store", local)):
@@ -294,7 +300,7 @@ def lookups(opener: Callable[[], Any], terms: list[str], centres: list[str],
             finally:
                 store.close()
             out[f"neighbourhood_d{depth}_{way}_cold_s"] = round(cold, 4)
-            out[f"neighbourhood_d{depth}_{way}_warm_s"] = round(warm, 4)
+            out[f"neighbourhood_d{depth}_{way}_warm_s"] = round(warm, 6)
     return out
 
 
@@ -393,6 +399,10 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {name} | {r['seconds']} | {r['kb_per_s']} | {r['store_seconds']} | "
             f"{r['client_cpu_seconds']} | {r['server_cpu_seconds'] or '-'} | {r['documents']} "
             f"| {r['entities']} | {r['relations']} | {r['evidence']} |")
+    lines += ["", "Where the time in store calls went (seconds, calls): " + "; ".join(
+        f"{name}: " + ", ".join(f"`{call}` {v['seconds']} ({v['calls']})"
+                                for call, v in r["store_seconds_by_call"].items())
+        for name, r in ing.items()) + "."]
     lines += ["", f"Throughput ratio SQLite / Neo4j: "
               f"**{results['ingestion_throughput_ratio_sqlite_over_neo4j']}**.", "",
               "## Analyses (seconds)", "",

@@ -12,8 +12,11 @@ passages cut at sentence ends, evidence whose quote is the document text at its 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -330,6 +333,33 @@ def relation_dump(relation: Relation) -> dict:
     data["evidence"] = sorted(data["evidence"], key=lambda e: (e["document_id"], e["start"],
                                                                e["end"], e["extractor"]))
     return data
+
+
+BOTH_STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@contextmanager
+def fresh_store(kind: str, folder: Path) -> Iterator[Store]:
+    """An empty store: ``sqlite``, a file in ``folder``; ``neo4j``, the server at
+    ``NEO4J_URI`` emptied (the test is skipped without one, saying why)."""
+    if kind == "sqlite":
+        from graph.stores.sqlite_store import SQLiteStore
+
+        store: Store = SQLiteStore(f"sqlite:///{folder / 'tejido.db'}")
+    else:
+        from graph.stores.neo4j_store import Neo4jStore
+        from tests.test_store_neo4j import NEO4J_SKIP_REASON
+
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip(NEO4J_SKIP_REASON)
+        store = Neo4jStore.from_env()
+        store.clear()
+    try:
+        yield store
+        if kind == "sqlite":
+            assert store.integrity_check() == ["ok"]  # type: ignore[attr-defined]
+    finally:
+        store.close()
 
 
 def full_dump(store: Store) -> dict:

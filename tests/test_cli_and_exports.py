@@ -52,6 +52,8 @@ def test_a_mistyped_store_path_is_refused_naming_it(tmp_path: Path, command: tup
     result = tejido(*command, "--store", f"sqlite:///{missing}", cwd=tmp_path)
     assert result.returncode != 0
     assert str(missing) in "".join(result.stderr.split())  # named, however the line wraps
+    said = " ".join(result.stderr.split())
+    assert " ".join(t("cli.no_store", "es", where=missing).split()) in said  # in Spanish
     assert not missing.exists()  # no empty store was created
 
 

@@ -1,7 +1,8 @@
 """The same input gives the same graph and the same answers on SQLite and on Neo4j.
 
-The shared sample corpus is ingested into a SQLite store and into the Neo4j at
-``NEO4J_URI`` (``make test`` starts one); both must then hold identical documents,
+The shared sample corpus and the CONEVAL inventory (``../shared/catalogs``) are ingested
+into a SQLite store and into the Neo4j at ``NEO4J_URI`` (``make test`` starts one); both
+must then hold identical documents,
 entities, relations with their evidence, mentions and merge candidates, project the same
 view, give identical results for every analysis of :data:`app.analyses.ANALYSES`, and the
 neighbourhoods Neo4j reads with Cypher equal those of the whole projection.
@@ -30,6 +31,7 @@ SHARED = Path(
     os.environ.get("TEJIDO_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared"
 )
 CORPUS = SHARED / "corpus"
+CATALOGS = SHARED / "catalogs"
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -67,15 +69,16 @@ def neo4j_store() -> Iterator[Neo4jStore]:
     store.close()
 
 
-def test_the_corpus_gives_identical_stores_and_answers(
+def test_the_corpus_and_inventory_give_identical_stores_and_answers(
     neo4j_store: Neo4jStore, tmp_path: Path
 ) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"{CORPUS}: the shared sample corpus is absent (set TEJIDO_SHARED)")
+    for folder in (CORPUS, CATALOGS):
+        if not folder.is_dir():
+            pytest.skip(f"{folder}: the shared sample data is absent (set TEJIDO_SHARED)")
     sqlite = SQLiteStore(f"sqlite:///{tmp_path / 'tejido.db'}")
     try:
-        sqlite_summary = ingest([CORPUS], sqlite)
-        neo4j_summary = ingest([CORPUS], neo4j_store)
+        sqlite_summary = ingest([CORPUS, CATALOGS], sqlite)
+        neo4j_summary = ingest([CORPUS, CATALOGS], neo4j_store)
         assert not sqlite_summary.failures and not neo4j_summary.failures
         assert sqlite_summary.documents == neo4j_summary.documents > 0
 

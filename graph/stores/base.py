@@ -126,8 +126,10 @@ class Store(Protocol):
 
     url: str
 
-    def write(self, extraction: Extraction) -> WriteResult:
-        """Store one document's extraction in one transaction (idempotent)."""
+    def write(self, extraction: Extraction, replaces: Sequence[str] = ()) -> WriteResult:
+        """Store one document's extraction in one transaction (idempotent); the other
+        versions of its path and the documents of ``replaces`` (a renamed file's former
+        version) are replaced."""
         ...
 
     def delete_document(self, document_id: str) -> DeleteResult:

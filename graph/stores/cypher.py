@@ -157,6 +157,7 @@ NEXT_MERGE_ID = (
 # --------------------------------------------------------------------------------------
 
 DOCUMENT_EXISTS = "MATCH (d:Document {id: $id}) RETURN count(d) > 0 AS found"
+DOCUMENT_PATH = "MATCH (d:Document {id: $id}) RETURN d.path AS path"
 GET_DOCUMENT = "MATCH (d:Document {id: $id}) RETURN properties(d) AS document"
 LIST_DOCUMENTS = (
     "MATCH (d:Document) "
@@ -268,7 +269,6 @@ DELETE_ENTITIES = (
     "MATCH (e:Entity {id: eid}) "
     "DETACH DELETE e"
 )
-DELETE_ENTITY = "MATCH (e:Entity {id: $id}) DETACH DELETE e"
 
 
 def entities_with_label(label: str) -> str:
@@ -413,12 +413,11 @@ MOVE_MENTIONS = (
     "SET n.text = row.text "
     "DELETE m"
 )
-COPY_MENTIONS = (
+DELETE_MENTIONS = (
     "UNWIND $rows AS row "
-    "MATCH (p:Passage {id: row.passage_id}) "
-    "MATCH (to:Entity {id: $to_id}) "
-    "MERGE (p)-[n:MENTIONS {start: row.start, end: row.end}]->(to) "
-    "SET n.text = row.text"
+    "MATCH (:Passage {id: row.passage_id})-[m:MENTIONS {start: row.start, end: row.end}]"
+    "->(:Entity {id: $entity_id}) "
+    "DELETE m"
 )
 UPSERT_MERGE_CANDIDATES = (
     "UNWIND $rows AS row "
