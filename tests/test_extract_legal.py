@@ -360,3 +360,30 @@ def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) ->
     assert "Presidente de la República" not in members
     presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
     assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}
+
+
+OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+VISTO: en Sesión Ordinaria, el Consejo Regional aprobó el dictamen. El Consejo Regional del
+Gobierno Regional de Laguna Verde ejerce funciones normativas; el Consejo Regional de
+Laguna Verde sesiona en la ciudad de Laguna Verde.
+
+ARTÍCULO PRIMERO.- El Consejo Regional de Fomento Lacustre de la Región Laguna Verde queda
+adscrito a la Gerencia Regional de Desarrollo Económico.
+"""
+
+
+def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_COUNCIL, lexicon)
+    councils = {e.name: e for e in ex.entities if e.name.lower().startswith("consejo regional")}
+    assert "Consejo regional" not in councils  # the gazetteer's collective
+    own = councils["Consejo Regional del Gobierno Regional de Laguna Verde"]
+    assert "Consejo Regional de Laguna Verde" in own.aliases
+    # the collective's names do not become the specific council's
+    assert not {"CORE", "consejos regionales"} & set(own.aliases)
+    assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
+    assert not any("Sesión" in name for name in councils)

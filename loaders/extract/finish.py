@@ -88,10 +88,14 @@ def merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
     apply_redirects(ctx, base, redirect)
 
 
-def apply_redirects(ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str]) -> None:
-    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its names, spans and
-    empty fields go to the target, its aliases and candidates point there, and its relations
-    move there (a relation that would tie the target to itself is dropped)."""
+def apply_redirects(
+    ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str],
+    take_names: bool = True,
+) -> None:
+    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its spans go to the
+    target (and, with ``take_names``, its names and the target's empty fields), its aliases
+    and candidates point there, and its relations move there (a relation that would tie the
+    target to itself is dropped)."""
     builders = ctx.builders
     final: dict[str, str] = {}
     for old, new in redirect.items():
@@ -106,8 +110,10 @@ def apply_redirects(ctx: ExtractionContext, base: list[Candidate], redirect: dic
         source = builders.pop(old, None)
         if target is None or source is None:
             continue
-        target.names |= source.names
         target.spans += source.spans
+        if not take_names:
+            continue
+        target.names |= source.names
         for attr in ("acronym", "kind", "level", "country", "sector", "code", "objective"):
             if getattr(target, attr) is None:
                 setattr(target, attr, getattr(source, attr))

@@ -28,7 +28,7 @@ _STOP_CAPS = (
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
-    r"Alterno|Alterna|Decano|Decana)"
+    r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones)"
 )
 CAP_WORD = (
     rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
