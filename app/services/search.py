@@ -213,12 +213,10 @@ def _candidates(store: Store, graph: nx.MultiDiGraph, q: str | None
     found: dict[str, tuple[str, str | None]] = {}
     for entity in store.search_entities(q=q, limit=NAME_SCAN):
         found.setdefault(entity.id, ("name", None))
-    searcher = getattr(store, "search_passages", None)
-    if callable(searcher):
-        index = passage_entities(graph)
-        for passage in searcher(q, limit=PASSAGE_SCAN):
-            for node in sorted(index.get(passage.id, ())):
-                found.setdefault(node, ("passage", snippet(passage.text)))
+    index = passage_entities(graph)
+    for passage in store.search_passages(q, limit=PASSAGE_SCAN):
+        for node in sorted(index.get(passage.id, ())):
+            found.setdefault(node, ("passage", snippet(passage.text)))
     for node in _text_hits(graph, q):
         data = graph.nodes[node]
         found.setdefault(node, ("description", snippet(

@@ -85,29 +85,43 @@ def merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
                 ]
                 if len(owners) == 1:
                     redirect[short.key] = owners[0].key
+    apply_redirects(ctx, base, redirect)
+
+
+def apply_redirects(ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str]) -> None:
+    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its names, spans and
+    empty fields go to the target, its aliases and candidates point there, and its relations
+    move there (a relation that would tie the target to itself is dropped)."""
+    builders = ctx.builders
+    final: dict[str, str] = {}
     for old, new in redirect.items():
-        while new in redirect and redirect[new] != old:
+        seen = {old}
+        while new in redirect and new not in seen:
+            seen.add(new)
             new = redirect[new]
+        if new != old:
+            final[old] = new
+    for old, new in final.items():
         target = builders.get(new)
         source = builders.pop(old, None)
         if target is None or source is None:
             continue
         target.names |= source.names
         target.spans += source.spans
-        for attr in ("acronym", "kind", "level", "country", "sector", "objective"):
+        for attr in ("acronym", "kind", "level", "country", "sector", "code", "objective"):
             if getattr(target, attr) is None:
                 setattr(target, attr, getattr(source, attr))
-        for key, value in list(ctx.alias_keys.items()):
-            if value == old:
-                ctx.alias_keys[key] = new
-        for cand in base:
-            if cand.key == old:
-                cand.key = new
-    if redirect:
+    for key, value in list(ctx.alias_keys.items()):
+        if value in final:
+            ctx.alias_keys[key] = final[value]
+    for cand in base:
+        if cand.key in final:
+            cand.key = final[cand.key]
+    if final:
         moved: dict[str, Relation] = {}
         for rel in ctx.relations.values():
-            src = redirect.get(rel.source, rel.source)
-            dst = redirect.get(rel.target, rel.target)
+            src = final.get(rel.source, rel.source)
+            dst = final.get(rel.target, rel.target)
             if src == dst:
                 continue
             new_rel = rel.model_copy(update={"source": src, "target": dst})

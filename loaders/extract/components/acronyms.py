@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate, resolve_overlaps
 from loaders.extract.context import candidate_from_entry, label_family
 from loaders.extract.patterns import AcronymDefinition, find_acronym_definitions, head_info
@@ -40,6 +41,12 @@ def _long_form(
     return long_cand if by_span.get((long_cand.start, long_cand.end)) is long_cand else None
 
 
+def _ends_with_entry(long: str, entry_name: str) -> bool:
+    """Whether ``long`` is a longer name ending with "de/del <entry_name>"."""
+    whole, tail = normalize_name(long), normalize_name(entry_name)
+    return whole != tail and (whole.endswith(f" de {tail}") or whole.endswith(f" del {tail}"))
+
+
 @component("acronyms")
 def acronyms(state: ExtractionState) -> None:
     """Find acronym definitions; the long form takes the acronym as an alias (and the
@@ -52,6 +59,10 @@ def acronyms(state: ExtractionState) -> None:
         if long_cand is None:
             continue
         entry = state.lexicon.lookup(d.short)
+        if entry is not None and _ends_with_entry(long_cand.name, entry.name):
+            # "Viceministerio de MIPYMES del Ministerio de Industria y Comercio (MIC)": the
+            # acronym is the ministry's, the unit keeps its own name
+            continue
         if (
             entry is not None
             and d.short in entry.acronyms
