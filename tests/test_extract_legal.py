@@ -326,3 +326,37 @@ def test_a_conductor_line_names_who_leads_the_body_of_the_heading_above(
     assert ("Sub Gerencia de Presupuesto y Tesorería", committee) in leads
     parts = relations(ex, "PART_OF")
     assert ("Sub Gerencia de Presupuesto y Tesorería", "Gobierno Regional de Laguna Verde") in parts
+
+
+CHILEAN_COUNCIL = """# Ley N° 30.200
+
+Artículo 4.- Créase el Consejo Nacional Consultivo de la Pequeña Empresa, en adelante "el
+Consejo".
+El Consejo estará integrado por los siguientes miembros:
+a) El Ministro de Economía, Fomento y Reconstrucción, quien lo presidirá.
+b) El Vicepresidente Ejecutivo de la Corporación de Fomento de la Producción.
+{long_item}
+{designated_item}
+e) Un representante del Consejo Nacional de Innovación.
+Un reglamento establecerá las normas de su funcionamiento.
+""".format(
+    long_item="c) Seis representantes de las entidades gremiales de sectores productivos "
+    "relevantes para la economía nacional, de las cuales al menos dos deberán tener su "
+    "domicilio en alguna región distinta de la Metropolitana.",
+    designated_item="d) Un representante de las instituciones de educación superior, "
+    "designado por el Presidente de la República.",
+)
+
+
+def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) -> None:
+    ex = extract(CHILEAN_COUNCIL, lexicon)
+    council = "Consejo Nacional Consultivo de la Pequeña Empresa"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert "Ministerio de Economía, Fomento y Reconstrucción" in members
+    assert "Corporación de Fomento de la Producción" in members
+    # the item after a long one that says "deberán" is still an item of the list
+    assert "Consejo Nacional de Innovación" in members
+    # who designates a member is not a member, and does not preside
+    assert "Presidente de la República" not in members
+    presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
+    assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}

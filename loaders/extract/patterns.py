@@ -163,6 +163,8 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Reglamento": ("Instrument", "regulation"),
     "Texto Único Ordenado": ("Instrument", "law"),
     "Directiva": ("Instrument", "regulation"),
+    # "Manual de Operaciones (MOP)", "Manual de Organización y Funciones (MOF)"
+    "Manual": ("Instrument", "regulation"),
     # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
     # agency keeps (registry agencies such as RENIEC come from the gazetteer)
     "Registro": ("Instrument", "register"),
@@ -186,6 +188,7 @@ _WEAK_HEADS = {
     "Presidencia",
     "Registro",
     "Inventario",
+    "Manual",
     "Junta",
     "Acuerdo",
     "Diálogos",
