@@ -274,15 +274,16 @@ def _mentions(ctx: ExtractionContext, ids: dict[str, str]) -> list[Mention]:
     text = ctx.text
     mentions: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
+    surfaces: dict[str, str] = {}  # one string for each surface form, however often it recurs
     for b in ctx.builders.values():
         for s, e, _src in b.spans:
             passage = ctx.passage_at(s)
             if passage is None or (ids[b.key], s, e) in seen:
                 continue
             seen.add((ids[b.key], s, e))
-            mentions.append(
-                Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
-            )
+            surface = text[s:e]
+            surface = surfaces.setdefault(surface, surface)
+            mentions.append(Mention.of(passage.id, ids[b.key], s, e, surface))
     return mentions
 
 
