@@ -80,11 +80,12 @@ def time_limit(seconds: float) -> Iterator[None]:
     """
     target = threading.get_ident()
     guard = threading.Lock()
-    state = {"active": True}
+    state = {"active": True, "fired": False}
 
     def interrupt() -> None:
         with guard:
             if state["active"]:
+                state["fired"] = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
                     ctypes.c_ulong(target), ctypes.py_object(TimeLimitReached)
                 )
@@ -97,6 +98,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         with guard:
             state["active"] = False
-            # an interruption that has not fired yet is dropped: the block is over
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            if state["fired"]:
+                # an interruption not delivered yet is dropped: the block is over. Only then:
+                # clearing signals the interpreter's eval breaker, which then stays set (on
+                # CPython 3.11 a profiler or tracer, cProfile or coverage, loops forever on it)
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
         timer.cancel()
