@@ -37,12 +37,12 @@ run: install
 
 # The suite runs under tests/neo4j/with-neo4j.sh, which starts a Neo4j 5 community server from
 # Maven Central (cached in .cache/neo4j) for the Neo4j tests and stops it afterwards; without
-# Java 17 or Maven those tests are skipped and say why. --dist loadgroup keeps the Neo4j tests
-# on one worker, since the server has one database.
+# Java 17 or Maven those tests are skipped and say why (-rs lists every skip with its reason).
+# --dist loadgroup keeps the Neo4j tests on one worker, since the server has one database.
 test: install-test
 	$(BIN)/ruff check app evaluation graph loaders queries tests bench
 	TEJIDO_PYTHON=$(BIN)/python tests/neo4j/with-neo4j.sh \
-	  $(BIN)/pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+	  $(BIN)/pytest -n 2 --dist loadgroup -q -rs -p no:cacheprovider
 
 bench: install-test
 	$(BIN)/python -m bench.ingest
@@ -51,6 +51,7 @@ bench: install-test
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.cli_start
 	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench.neo4j
 
 # Refresh the README's screenshots from the browser tests.
 screenshots: install-test

@@ -175,15 +175,9 @@ def serve(
     """Serve the JSON API and the HTML views (several processes share the port)."""
     import uvicorn
 
-    from graph.stores.base import StoreUnavailable
-    from graph.stores.factory import require_existing, resolve_store_url
+    from app.cli_store import require_store
 
-    url = resolve_store_url(store)
-    try:
-        require_existing(url)
-    except StoreUnavailable as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    url = require_store(store)
     import tempfile
 
     count = workers or default_workers()
@@ -382,6 +376,31 @@ def unmerge(merge_id: int, store: StoreOption = None) -> None:
     console.print(f"undid merge {record.id}: {record.merged_id} is separate again")
 
 
+@app.command()
+def verdict(
+    members: Annotated[list[str] | None, typer.Argument(
+        help="two or more entity ids: a pair, or every pair of a cluster", show_default=False,
+    )] = None,
+    value: Annotated[str, typer.Option(
+        "--is", help="duplicate, not_duplicate, or none to forget the verdict")] = "duplicate",
+    note: Annotated[str, typer.Option(help="why, for the record")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Record a reviewer's verdict on duplicate programmes (list them all without ids)."""
+    from app.services.verdicts import judge
+    from graph.stores import StoreError
+
+    with opened_store(store, refuse=(StoreError,)) as db:
+        if not members:
+            for item in db.verdicts():
+                console.print(f"{item.a}\t{item.b}\t{item.verdict}\t{item.note}",
+                              markup=False, highlight=False)
+            return
+        recorded = judge(db, members, value, note)
+    console.print(t("cli.verdicts", count=len(recorded)) if recorded
+                  else t("cli.verdicts_cleared"))
+
+
 app.command("query")(query_command)
 
 
@@ -416,11 +435,14 @@ def readable_help(command: Any) -> Any:
 
 def main() -> None:
     """Entry point of the ``tejido`` console script."""
-    from graph.stores.base import StoreUnavailable
-
     try:
         readable_help(typer.main.get_command(app))(prog_name="tejido")
-    except StoreUnavailable as exc:
+    except Exception as exc:
+        # the store's classes are imported only when one failed: --help stays light
+        from graph.stores.base import StoreUnavailable
+
+        if not isinstance(exc, StoreUnavailable):
+            raise
         console.print(f"[red]error:[/red] store unavailable: {exc}")
         sys.exit(2)
 

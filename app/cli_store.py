@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from app.i18n import t
+
 if TYPE_CHECKING:
     from graph.stores import Store
 
@@ -36,12 +38,32 @@ console: Any = _LazyConsole(stderr=True)
 out: Any = _LazyConsole()
 
 
+def require_store(url: str | None) -> str:
+    """The store URL ``url`` (or TEJIDO_STORE, or the default) resolves to; exit code 2 with
+    a message in the command line's language, naming the file, when it is an SQLite store
+    file that does not exist (a typo would otherwise create an empty store)."""
+    from rich.markup import escape
+
+    from graph.stores.factory import resolve_store_url, sqlite_file
+
+    resolved = resolve_store_url(url)
+    path = sqlite_file(resolved)
+    if path is not None and not path.is_file():
+        where = escape(str(path.resolve()))
+        console.print(f"[red]{t('cli.error')}:[/red] {t('cli.no_store', where=where)}",
+                      soft_wrap=True)
+        raise typer.Exit(2)
+    return resolved
+
+
 def open_store_or_exit(url: str | None, must_exist: bool = True) -> Store:
     """Open the store named by ``url`` (or TEJIDO_STORE), or exit with a clear message; with
     ``must_exist`` (every command but ingest), a store file that does not exist is refused
-    rather than created empty."""
+    rather than created empty (:func:`require_store`)."""
     from graph.stores import StoreError, StoreUnavailable, open_store
 
+    if must_exist:
+        url = require_store(url)
     try:
         return open_store(url, must_exist=must_exist)
     except (StoreUnavailable, StoreError, ValueError) as exc:

@@ -58,7 +58,7 @@ def export_view(
 ) -> str:
     """The standalone HTML page of ``focus``'s neighbourhood (vis-network inlined)."""
     from app.services.exports import provenance
-    from app.services.views import neighbourhood_view
+    from app.services.views import neighbourhood_of
     from app.services.workspace import DEFAULT_MAX_VIEW_NODES, Workspace
     from app.views.view_page import render_view_page
 
@@ -72,8 +72,8 @@ def export_view(
         raise ViewExportError(f"the node cap must be positive, got {max_nodes}")
     entity = resolve_focus(store, focus)
     workspace = Workspace(store=store, max_view_nodes=max_nodes)
-    built = neighbourhood_view(workspace.graph(), workspace.titles(), entity.id, depth=depth,
-                               layout=layout, cap=max_nodes)  # type: ignore[arg-type]
+    built = neighbourhood_of(workspace, entity.id, depth=depth,
+                             layout=layout)  # type: ignore[arg-type]
     about = provenance(workspace, f"id={entity.id}; depth={depth}").lines()
     return render_view_page(built.net, title=f"{entity.name} · Tejido", heading=built.heading,
                             summary=built.summary, notice=built.notice, standalone=True,

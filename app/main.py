@@ -248,10 +248,12 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(RequestBodyLimit, max_bytes=request_body_limit(settings.max_upload_bytes))
+    app.add_middleware(SecurityHeaders)
+    # outermost: a kept answer carries its security headers, so serving it again costs a
+    # lookup, not another pass over the page for its scripts' hashes
     app.state.answers = AnswerStore()
     shared = SharedAnswers(Path(settings.answer_cache)) if settings.answer_cache else None
     app.add_middleware(RevisionCache, revision=holder.revision, answers=app.state.answers,
                        shared=shared)
-    app.add_middleware(RequestBodyLimit, max_bytes=request_body_limit(settings.max_upload_bytes))
-    app.add_middleware(SecurityHeaders)
     return app

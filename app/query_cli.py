@@ -28,25 +28,6 @@ class OutputFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choic
     csv = "csv"
 
 
-_TABLE_COLUMNS = {
-    "coordination": ["name_a", "level_a", "name_b", "level_b", "channels"],
-    "matrix": [
-        "level_a",
-        "level_b",
-        "institution_pairs",
-        "tied_pairs",
-        "sharing_field",
-        "tied_and_sharing",
-        "coordination_rate",
-    ],
-    "gaps": ["name_a", "level_a", "name_b", "level_b", "overlap", "reasons"],
-    "brokers": ["name", "level", "score"],
-    "overlap": ["name_a", "level_a", "name_b", "level_b", "score", "explicit", "shared"],
-    "duplication": ["name_a", "name_b", "score", "category", "criteria", "same_institution",
-                    "cluster", "shared"],
-}
-
-
 ALL_FILTERS = tuple(dict.fromkeys(name for names in PARAMETERS.values() for name in names))
 
 
@@ -65,9 +46,9 @@ def query_command(
     """Coordination ties, the level matrix, gaps, brokers, overlaps or duplicates, with the
     filters of the API (each analysis reads those it takes)."""
     from rich.console import Console
-    from rich.table import Table
 
     from app.analysis_csv import named_rows, safe_csv
+    from app.cli_tables import print_table, table_cells
     from app.services.analyses import ANALYSES
     from queries.tabular import to_rows
 
@@ -86,10 +67,5 @@ def query_command(
     if output is OutputFormat.csv:
         typer.echo(safe_csv(rows), nl=False)
         return
-    table = Table(title=f"{analysis.value} ({len(rows)})")
-    columns = _TABLE_COLUMNS[analysis.value]
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    console.print(table)
+    headers, cells = table_cells(analysis.value, items, graph)
+    print_table(f"{analysis.value} ({len(cells)})", headers, cells)

@@ -56,8 +56,8 @@ from queries.results import DuplicationResult
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = Path("catalogs") / "coneval_inventario_estatal_2018.xlsx"
-TARGET_SECONDS = 60.0
-TARGET_RSS_MB = 4096.0
+TARGET_SECONDS = 5.0  # cold top 100 over 100,000 instruments
+TARGET_RSS_MB = 1536.0
 WARM_TARGET_MS = 200.0
 MB = 1024 * 1024
 
@@ -98,16 +98,22 @@ class PeakMemory:
 
 @dataclass
 class Timing:
-    """Wall time and memory of one measured call."""
+    """Wall time, CPU time (of this process, all threads) and memory of one measured call.
+
+    On a machine shared with other work the wall time grows with the load; the CPU time
+    is what the call would take alone on one core (more when BLAS uses several threads).
+    """
 
     seconds: float
     start_rss_mb: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """Rounded for the report."""
         return {
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "start_rss_mb": round(self.start_rss_mb, 1),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         }
@@ -118,10 +124,10 @@ def measured() -> Iterator[list[Timing]]:
     """Time and sample memory of the block; the timing is appended to the yielded list."""
     out: list[Timing] = []
     with PeakMemory() as memory:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield out
-        seconds = time.perf_counter() - started
-    out.append(Timing(seconds, memory.start_rss / MB, memory.peak_rss / MB))
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    out.append(Timing(seconds, memory.start_rss / MB, memory.peak_rss / MB, cpu))
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, Timing]:
@@ -225,6 +231,8 @@ def duplication_run(graph: nx.MultiDiGraph, top: int) -> dict:
         "candidates": result.candidates,
         "index_seconds": round(index.seconds, 3),
         "query_seconds": round(query.seconds, 3),
+        "index_cpu_seconds": round(index.cpu_seconds, 3),
+        "query_cpu_seconds": round(query.cpu_seconds, 3),
         "cold": cold_timing.as_dict(),
         "warm_seconds": round(warm.seconds, 4),
         "filtered": filtered,
@@ -340,6 +348,8 @@ def markdown(report: dict) -> str:
         f"| method | {dup['method']} (exact: {dup['exact']}) | |",
         f"| cold: index + query | {dup['index_seconds']} s + {dup['query_seconds']} s = "
         f"{dup['cold']['seconds']} s | < {TARGET_SECONDS:.0f} s |",
+        f"| CPU time of the cold query: index + query | {dup['index_cpu_seconds']} s + "
+        f"{dup['query_cpu_seconds']} s = {dup['cold']['cpu_seconds']} s | |",
         f"| peak RSS of the process during the cold query | {dup['cold']['peak_rss_mb']} MB "
         f"(graph loaded before it: {dup['cold']['start_rss_mb']} MB) | < {TARGET_RSS_MB:.0f} MB |",
         f"| warm (same query) | {dup['warm_seconds'] * 1000:.1f} ms | < {WARM_TARGET_MS:.0f} ms |",

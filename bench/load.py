@@ -8,15 +8,19 @@ Run from the project root::
 Without ``--store`` it ingests ``../shared/corpus`` and ``../shared/catalogs`` (or
 ``$TEJIDO_SHARED``) into a temporary store first. It starts ``tejido serve`` on 127.0.0.1
 with its default number of workers (the cores; ``--workers`` to change), reads entity ids
-and search words from the store, warms each request once, then runs ``--clients`` asyncio
-clients, each sending its next request as soon as the previous one is answered, for
-``--seconds``. Every request is one of four groups, in turn: ``search``
-(``/entities?q=``), ``entity`` (``/entities/{id}``), ``analysis`` (``/analysis/...`` with
-a few filter combinations) and ``pages`` (the search page with a query, entity pages, the
-analysis pages and a view alone). Any status other than 200, and any transport error
-(a dropped connection included), counts as an error.
+and search words from the store, warms each request once, then runs ``--clients`` clients
+on one event loop (uvloop), each with its own keep-alive connection, sending its next
+request as soon as the previous one is answered, for ``--seconds``. The client is written
+lean (requests by hand, answers parsed by httptools): a general HTTP client spends several
+milliseconds of CPU per request, more than the server does, and on a shared machine that
+time would be counted as the server's latency. Every request is one of four groups, in
+turn: ``search`` (``/entities?q=``), ``entity`` (``/entities/{id}``), ``analysis``
+(``/analysis/...`` with a few filter combinations) and ``pages`` (the search page with a
+query, entity pages, the analysis pages and a view alone). Any status other than 200, and
+any transport error (a dropped connection included), counts as an error.
 
-Results (requests per second, latency percentiles, errors, per group and overall) go to
+Results (requests per second, latency percentiles, errors, per group and overall, the CPU
+time per request of the server and of the client, the load average) go to
 ``bench/results/load.json`` and ``bench/results/load.md``.
 """
 
@@ -34,13 +38,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
 
+import httptools
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +72,7 @@ ANALYSIS_REQUESTS = (
 SAMPLE_ENTITIES = 300
 REQUEST_TIMEOUT = 30.0
 SEED = 20261121
+T = TypeVar("T")
 
 
 def shared_dir() -> Path:
@@ -185,8 +192,55 @@ class GroupStats:
             self.error_examples.append(text)
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server, as lean as a load tool's: the
+    request written by hand, the answer read by httptools (the parser uvicorn uses), so that
+    the client's own CPU time does not crowd the server's on a shared machine."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        """GET ``path``; the status and body. A dropped connection raises ``OSError``."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                          "Accept-Encoding: identity\r\n\r\n".encode())
+        body: list[bytes] = []
+        done: list[bool] = []
+
+        class Answer:
+            def on_body(self, data: bytes) -> None:
+                body.append(data)
+
+            def on_message_complete(self) -> None:
+                done.append(True)
+
+        parser = httptools.HttpResponseParser(Answer())
+        try:
+            while not done:
+                data = await self.reader.read(262144)
+                if not data:
+                    raise ConnectionResetError("the server closed the connection")
+                parser.feed_data(data)
+        except (OSError, httptools.HttpParserError):
+            self.close()
+            raise
+        if not parser.should_keep_alive():
+            self.close()
+        return parser.get_status_code(), b"".join(body)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def client_loop(
-    http: httpx.AsyncClient, workload: Workload, stats: dict[str, GroupStats],
+    connection: Connection, workload: Workload, stats: dict[str, GroupStats],
     deadline: float, rng: random.Random, offset: int,
 ) -> None:
     """One client: the next request as soon as the last one is answered, until ``deadline``."""
@@ -197,14 +251,13 @@ async def client_loop(
         url = rng.choice(workload.of(group))
         started = time.perf_counter()
         try:
-            response = await http.get(url)
-            await response.aread()
-        except httpx.HTTPError as exc:
+            status, body = await asyncio.wait_for(connection.get(url), REQUEST_TIMEOUT)
+        except (OSError, TimeoutError, httptools.HttpParserError) as exc:
             stats[group].record_error(f"{url}: {type(exc).__name__}: {exc}")
             continue
         elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            stats[group].record_error(f"{url}: {response.status_code} {response.text[:200]}")
+        if status != 200:
+            stats[group].record_error(f"{url}: {status} {body[:200]!r}")
             continue
         stats[group].latencies.append(elapsed)
 
@@ -226,24 +279,39 @@ def server_cpu(pid: int) -> float:
 
 async def run_load(base: str, workload: Workload, clients: int, seconds: float,
                    cpu: Callable[[], float] = lambda: 0.0) -> dict:
-    """Run the clients; the statistics of each group, the measured wall time and the CPU
-    seconds the server used meanwhile."""
+    """Run the clients, one connection each; the statistics of each group, the measured wall
+    time, and the CPU seconds the server and this client used meanwhile."""
     stats = {group: GroupStats() for group in GROUPS}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as http:
-        for group in GROUPS:  # warm every request once: caches filled, connections made
-            for url in workload.of(group):
-                (await http.get(url)).raise_for_status()
-        cpu_before = cpu()
-        started = time.monotonic()
-        deadline = started + seconds
-        await asyncio.gather(*(
-            client_loop(http, workload, stats, deadline, random.Random(SEED + i), i)
-            for i in range(clients)
-        ))
-        wall = time.monotonic() - started
-        server_seconds = cpu() - cpu_before
-    return {"stats": stats, "wall": wall, "server_cpu": server_seconds}
+    address = urlsplit(base)
+    host, port = address.hostname or "127.0.0.1", address.port or 80
+    connections = [Connection(host, port) for _ in range(clients)]
+    for group in GROUPS:  # warm every request once: caches filled
+        for url in workload.of(group):
+            status, _ = await connections[0].get(url)
+            if status != 200:
+                raise SystemExit(f"error: {url} answered {status} while warming up")
+    cpu_before, client_before = cpu(), time.process_time()
+    started = time.monotonic()
+    deadline = started + seconds
+    await asyncio.gather(*(
+        client_loop(connection, workload, stats, deadline, random.Random(SEED + i), i)
+        for i, connection in enumerate(connections)
+    ))
+    wall = time.monotonic() - started
+    server_seconds, client_seconds = cpu() - cpu_before, time.process_time() - client_before
+    for connection in connections:
+        connection.close()
+    return {"stats": stats, "wall": wall, "server_cpu": server_seconds,
+            "client_cpu": client_seconds}
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` on uvloop when it is installed (as the server does), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -298,7 +366,8 @@ def write_results(result: dict, out: Path) -> None:
         f"{result['machine']['load_average_after']} after it).",
         "",
         f"The server used {result['server_cpu_ms_per_request']} ms of CPU per request "
-        "(all its processes; a figure the other work on the machine does not inflate much).",
+        "(all its processes; a figure the other work on the machine does not inflate much), "
+        f"the load client {result['client_cpu_ms_per_request']} ms.",
         "",
         f"Store: {store['documents']} documents, {store['entities']:,} entities, "
         f"{store['relations']:,} relations ({result['dataset']}).",
@@ -342,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset = "given store" if args.store else "shared corpus and catalogues"
         with api_server(store_url, args.workers) as (base, pid):
             workload = plan_workload(base, random.Random(SEED))
-            measured = asyncio.run(run_load(base, workload, args.clients, args.seconds,
+            measured = run(run_load(base, workload, args.clients, args.seconds,
                                             lambda: server_cpu(pid)))
             counts = store_counts(base)
 
@@ -361,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
         "overall": summarise(every, errors, wall),
         "server_cpu_ms_per_request": round(
             measured["server_cpu"] * 1000 / max(1, len(every) + errors), 2),
+        "client_cpu_ms_per_request": round(
+            measured["client_cpu"] * 1000 / max(1, len(every) + errors), 2),
         "error_examples": [e for g in stats.values() for e in g.error_examples][:10],
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(),

@@ -56,6 +56,9 @@ LEVEL_NAMES: dict[str, str] = {
 Sector = Literal["public", "private", "academic", "civil_society", "international"]
 SECTORS: tuple[str, ...] = get_args(Sector)
 
+# Hubs that join everything to everything: a neighbourhood shows them, never walks through.
+NOT_WALKED: frozenset[str] = frozenset({"GovernanceLevel"})
+
 # Relationship types that make an institution answerable for an instrument or programme.
 RESPONSIBILITY_TYPES: frozenset[str] = frozenset({"RESPONSIBLE_FOR", "CO_RESPONSIBLE_FOR", "FUNDS"})
 
@@ -79,3 +82,7 @@ def check_relation_type(rel_type: str) -> str:
 # institutions, or the variants inside one institution.
 Institutions = Literal["any", "different", "same"]
 INSTITUTION_CHOICES: tuple[Institutions, ...] = ("any", "different", "same")
+# Which pairs a duplication list keeps by reviewers' verdicts: all of them (labelled), those
+# nobody reviewed yet, or those with one verdict.
+VerdictFilter = Literal["any", "unreviewed", "duplicate", "not_duplicate"]
+VERDICT_CHOICES: tuple[VerdictFilter, ...] = ("any", "unreviewed", "duplicate", "not_duplicate")

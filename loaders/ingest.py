@@ -2,7 +2,8 @@
 
 One broken file never stops the others: each failure is recorded with the file and the reason.
 Re-ingesting an unchanged file is skipped by its sha256; an edited file replaces its previous
-version (see :mod:`graph.stores.base`).
+version (see :mod:`graph.stores.base`), and so does a renamed and edited one
+(:mod:`loaders.versions`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from loaders.inventory_guess import detect_mapping
 from loaders.limits import DEFAULT_LIMITS, Limits, TimeLimitReached, seconds_exceeded, time_limit
 from loaders.read import iter_files, read
 from loaders.readers.source import Progress
+from loaders.versions import FormerVersions
 
 TABULAR = {"csv", "tsv", "xlsx"}
 
@@ -119,11 +121,13 @@ def ingest_file(
     record_as: str | None = None,
     mappings: Sequence[ColumnMapping] = (),
     progress: Progress | None = None,
+    versions: FormerVersions | None = None,
 ) -> FileOutcome:
     """Read, extract, resolve and store one file; a failure is reported, not raised (an
     unavailable store is raised). ``record_as`` is the path the document is recorded
     under (an upload's client name rather than a server path); ``mappings`` are the user's
-    column mappings for inventories (see :func:`extract_file`).
+    column mappings for inventories (see :func:`extract_file`). With ``versions``, a renamed
+    and edited file replaces its former version (:mod:`loaders.versions`).
 
     Reading, extraction and resolution run under ``limits`` (:mod:`loaders.limits`;
     ``max_bytes``, when given, overrides ``limits.file_bytes``), ``seconds`` included; the
@@ -147,7 +151,8 @@ def ingest_file(
             # recorded first: a run killed between the two writes re-ingests the document
             # (not stored yet) and records them again; they are idempotent
             store.add_merge_candidates(candidates)
-        result = store.write(extraction)
+        replaces = versions.of(Path(doc.path), doc.text) if versions is not None else []
+        result = store.write(extraction, replaces=replaces)
         if names is not None:
             names.add(extraction.entities)
     except StoreUnavailable:
@@ -183,12 +188,13 @@ def ingest(
     lexicon = lexicon or default_lexicon()
     summary = IngestSummary()
     names = InstitutionNames(store)
+    versions = FormerVersions(store)
     for path in iter_files(paths):
         outcome = FileOutcome("failed", reason="not read")
         try:
             outcome = ingest_file(
                 path, store, lexicon, max_bytes=max_bytes, limits=limits, names=names,
-                mappings=mappings,
+                mappings=mappings, versions=versions,
                 progress=None if on_progress is None else partial(on_progress, path),
             )
             summary.add(path, outcome)

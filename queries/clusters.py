@@ -46,8 +46,13 @@ def find_clusters(pairs: list[DuplicatePair]) -> list[DuplicateCluster]:
                 category=category,
             ))
     index = {m: k for k, cluster in enumerate(clusters) for m in cluster.members}
+    verdicts: dict[int, set[str | None]] = {}
     for pair in pairs:
         k = index.get(pair.a)
         if k is not None and k == index.get(pair.b) and pair.category == clusters[k].category:
             pair.cluster = k
+            verdicts.setdefault(k, set()).add(pair.verdict)
+    for k, found in verdicts.items():
+        if len(found) == 1:
+            clusters[k].verdict = next(iter(found))
     return clusters

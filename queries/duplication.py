@@ -47,7 +47,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from graph.vocab import INSTITUTION_CHOICES, Institutions
+from graph.stores.base import VERDICTS_ATTRIBUTE, PairVerdict
+from graph.vocab import INSTITUTION_CHOICES, VERDICT_CHOICES, Institutions, VerdictFilter
 from queries.boilerplate import strip_boilerplate
 from queries.clusters import find_clusters
 from queries.gao import classify
@@ -121,6 +122,7 @@ class DuplicationIndex:
     has_territory: np.ndarray
     level_masks: dict[str, np.ndarray]
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
+    reviewed: dict[int, PairVerdict] = field(default_factory=dict)  # verdicts by code i * n + j
 
     pool: CandidatePool | None = None  # the widest candidate pool over all instruments
     search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -170,7 +172,19 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         has_territory=np.diff(covered.indptr) > 0,
         level_masks=level_masks,
         excluded=excluded,
+        reviewed=_reviewed_codes(graph, table.ids),
     )
+
+
+def _reviewed_codes(graph: nx.MultiDiGraph, ids: list[str]) -> dict[int, PairVerdict]:
+    """The verdicts the store's view carries, by pair code, for pairs of listed instruments."""
+    row = {node: i for i, node in enumerate(ids)}
+    out: dict[int, PairVerdict] = {}
+    for verdict in graph.graph.get(VERDICTS_ATTRIBUTE, {}).values():
+        i, j = row.get(verdict.a), row.get(verdict.b)
+        if i is not None and j is not None:
+            out[min(i, j) * len(ids) + max(i, j)] = verdict
+    return out
 
 
 def _distinctive_texts(table: InstrumentTable) -> list[str]:
@@ -311,6 +325,7 @@ class _Filters:
     theme: str | None
     institutions: Institutions = "any"
     territory: str | None = None
+    verdict: VerdictFilter = "any"
 
 
 def _candidate_rows(
@@ -349,6 +364,9 @@ def _pair_mask(
     if filters.institutions != "any":
         same = rowwise_dot(index.owners, a, b) > 0
         ok &= same if filters.institutions == "same" else ~same
+    if filters.verdict == "unreviewed" and index.reviewed:
+        codes = a.astype(np.int64) * index.size + b
+        ok &= ~np.isin(codes, np.fromiter(index.reviewed, dtype=np.int64))
     return ok
 
 
@@ -394,6 +412,22 @@ def _brute(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     return _best(*(np.concatenate(parts) for parts in zip(*found, strict=True)), top)
+
+
+def _judged(
+    index: DuplicationIndex, rows: np.ndarray, top: int, filters: _Filters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``top`` pairs of ``rows`` that reviewers gave the verdict of the filter."""
+    codes = np.array(sorted(code for code, v in index.reviewed.items()
+                            if v.verdict == filters.verdict), dtype=np.int64)
+    a, b = codes // index.size, codes % index.size
+    keep = np.isin(a, rows) & np.isin(b, rows)
+    a, b = a[keep], b[keep]
+    keep = _pair_mask(index, a, b, filters)
+    a, b = a[keep], b[keep]
+    s = _combine(pair_components(index, a, b)) if len(a) else np.zeros(0)
+    keep = s >= filters.min_score
+    return _best(a[keep], b[keep], s[keep], top)
 
 
 def _probe_matrix(
@@ -632,6 +666,7 @@ def find_duplicates(
     institutions: Institutions = "any",
     method: Method = "auto",
     territory: str | None = None,
+    verdict: VerdictFilter = "any",
 ) -> DuplicationResult:
     """Rank pairs of instruments and programmes by how much they duplicate each other.
 
@@ -640,7 +675,9 @@ def find_duplicates(
     instruments with that theme; ``territory`` keeps instruments located in that territory
     (a node id or a place name; a place inside it counts). ``institutions="different"``
     keeps pairs that share no responsible institution (duplication across agencies),
-    ``"same"`` only those that do (variants inside one agency). ``method`` chooses the
+    ``"same"`` only those that do (variants inside one agency). ``verdict`` keeps the pairs
+    reviewers have not judged (``"unreviewed"``) or those judged ``"duplicate"`` or
+    ``"not_duplicate"``; every listed pair carries its verdict and note. ``method`` chooses the
     candidate generator (see the module docstring); ``"auto"`` is brute force up to
     :data:`BRUTE_LIMIT` instruments, sparse above, and brute force again when the sparse
     list cannot be proven exact and there are at most :data:`BRUTE_FALLBACK_LIMIT`
@@ -655,7 +692,9 @@ def find_duplicates(
         raise ValueError(
             f"institutions must be one of {', '.join(INSTITUTION_CHOICES)}, got {institutions!r}"
         )
-    filters = _Filters(min_score, pair, country, theme, institutions, territory)
+    if verdict not in VERDICT_CHOICES:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICT_CHOICES)}, got {verdict!r}")
+    filters = _Filters(min_score, pair, country, theme, institutions, territory, verdict)
     key = ("duplicates", top, filters, method)
     result = remembered(graph, key, lambda: _find(graph, top, filters, method))
     return result.model_copy(deep=True)
@@ -666,7 +705,9 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
     rows = _candidate_rows(index, filters, graph)
     chosen = method if method != "auto" else ("brute" if len(rows) <= BRUTE_LIMIT else "sparse")
     exact = True
-    if chosen == "brute":
+    if filters.verdict in ("duplicate", "not_duplicate"):
+        a, b, s = _judged(index, rows, top, filters)
+    elif chosen == "brute":
         a, b, s = _brute(index, rows, top, filters)
     else:
         with index.search_lock:  # sparse searches share and extend the candidate pool
@@ -682,7 +723,8 @@ def _find(graph: nx.MultiDiGraph, top: int, filters: _Filters, method: Method) -
         exact=exact,
         candidates=len(rows),
         weights=dict(WEIGHTS),
-        filters={**described_filters(filters), "institutions": filters.institutions},
+        filters={**described_filters(filters), "institutions": filters.institutions,
+                 "verdict": filters.verdict},
     )
 
 
@@ -696,6 +738,7 @@ def _describe(
     components = pair_components(index, a, b)
     pairs: list[DuplicatePair] = []
     for k, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        judged = index.reviewed.get(min(i, j) * index.size + max(i, j))
         owners_a, owners_b = table.responsible[i], table.responsible[j]
         levels_a, levels_b = table.levels[i], table.levels[j]
         shared = {
@@ -731,6 +774,8 @@ def _describe(
                 territories_b=territory_names(graph, table.territories[j]),
                 evidence_a=entity_evidence(graph, table.ids[i], limit=EVIDENCE_PER_INSTRUMENT),
                 evidence_b=entity_evidence(graph, table.ids[j], limit=EVIDENCE_PER_INSTRUMENT),
+                verdict=judged.verdict if judged else None,
+                verdict_note=judged.note if judged else "",
             )
         )
     return pairs

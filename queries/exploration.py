@@ -6,7 +6,7 @@ from collections import Counter
 
 import networkx as nx
 
-from graph.vocab import RELATION_TYPES
+from graph.vocab import NOT_WALKED, RELATION_TYPES
 from queries.profiles import (
     FACETS,
     INSTITUTION,
@@ -31,8 +31,6 @@ from queries.results import (
 
 MAX_DEPTH = 6
 RELATIONS_SHOWN = 200
-# Hubs that join everything to everything: shown as neighbours, never walked through.
-NOT_WALKED: frozenset[str] = frozenset({"GovernanceLevel"})
 
 
 def neighbourhood(

@@ -63,6 +63,9 @@ class DuplicatePair(BaseModel):
     category: str = "overlap"
     criteria: list[str] = Field(default_factory=list)
     cluster: int | None = None  # index of its cluster in the result's clusters
+    # a reviewer's verdict (duplicate, not_duplicate) and note, when the pair has one
+    verdict: str | None = None
+    verdict_note: str = ""
 
 
 class DuplicateCluster(BaseModel):
@@ -72,6 +75,7 @@ class DuplicateCluster(BaseModel):
     names: list[str]
     score: float  # the lowest score among its pairs
     category: str
+    verdict: str | None = None  # the reviewers' verdict when every pair of it has that one
 
 
 class DuplicationResult(BaseModel):

@@ -99,6 +99,8 @@ def duplicate_row(pair: DuplicatePair) -> Row:
         "responsible_a": _join(pair.responsible_a),
         "responsible_b": _join(pair.responsible_b),
         "shared": _join(f"{k}={_join(v)}" for k, v in pair.shared.items() if v),
+        "verdict": pair.verdict or "",
+        "verdict_note": pair.verdict_note,
     }
     row.update({f"s_{k}": round(v, 4) for k, v in pair.breakdown.items()})
     return row

@@ -12,8 +12,11 @@ passages cut at sentence ends, evidence whose quote is the document text at its 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +32,7 @@ from graph.model import (
     entity_id,
     passage_id,
 )
-from graph.stores.base import MergeCandidate, Store, StoreError
+from graph.stores.base import VERDICTS_ATTRIBUTE, MergeCandidate, Store, StoreError
 
 # ---------------------------------------------------------------------------- builders
 
@@ -332,6 +335,33 @@ def relation_dump(relation: Relation) -> dict:
     return data
 
 
+BOTH_STORES = ["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@contextmanager
+def fresh_store(kind: str, folder: Path) -> Iterator[Store]:
+    """An empty store: ``sqlite``, a file in ``folder``; ``neo4j``, the server at
+    ``NEO4J_URI`` emptied (the test is skipped without one, saying why)."""
+    if kind == "sqlite":
+        from graph.stores.sqlite_store import SQLiteStore
+
+        store: Store = SQLiteStore(f"sqlite:///{folder / 'tejido.db'}")
+    else:
+        from graph.stores.neo4j_store import Neo4jStore
+        from tests.test_store_neo4j import NEO4J_SKIP_REASON
+
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip(NEO4J_SKIP_REASON)
+        store = Neo4jStore.from_env()
+        store.clear()
+    try:
+        yield store
+        if kind == "sqlite":
+            assert store.integrity_check() == ["ok"]  # type: ignore[attr-defined]
+    finally:
+        store.close()
+
+
 def full_dump(store: Store) -> dict:
     """Everything a store holds, in a form independent of storage order (revision aside)."""
     entities = sorted((e.model_dump() for e in store.entities()), key=lambda e: e["id"])
@@ -465,6 +495,31 @@ class StoreContract:
             assert full_dump(reopened) == before
         finally:
             reopened.close()
+
+    def test_verdicts_are_kept_by_pair_apart_from_documents(self, store: Store) -> None:
+        extraction = taller_extraction()
+        store.write(extraction)
+        a, b = sorted(e.id for e in extraction.entities[:2])
+        revision = store.revision()
+        recorded = store.set_verdict(b, a, "not_duplicate", "otro público")
+        assert (recorded.a, recorded.b, recorded.verdict) == (a, b, "not_duplicate")
+        assert store.revision() > revision
+        store.set_verdict(a, b, "duplicate", "revisado")
+        assert [(v.a, v.b, v.verdict, v.note) for v in store.verdicts()] == [
+            (a, b, "duplicate", "revisado")]
+        assert set(store.view().graph[VERDICTS_ATTRIBUTE]) == {(a, b)}
+        with pytest.raises(StoreError):
+            store.set_verdict(a, a, "duplicate")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, b, "maybe")
+        with pytest.raises(StoreError):
+            store.set_verdict(a, "inst:nobody-at-all", "duplicate")
+        store.delete_document(extraction.document.id)
+        assert store.get_entity(a) is None
+        store.write(extraction)
+        assert [(v.a, v.b) for v in store.verdicts()] == [(a, b)]
+        assert store.remove_verdict(b, a) and not store.remove_verdict(a, b)
+        assert store.verdicts() == []
 
     # -- idempotence, several documents, replacement
 
@@ -621,6 +676,26 @@ class StoreContract:
         }
         assert self._ids(store.search_entities("gore bio")) == [gore_biobio().id]
         assert store.search_entities("xochimilco") == []
+
+    def test_passage_search_finds_every_word_accents_and_case_aside(self, store: Store) -> None:
+        self._write_search_corpus(store)
+        both = {"CORFO trabaja en coordinación con el Gobierno Regional del Biobío.",
+                "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con "
+                "Corfo."}
+        for q in ("coordinacion con corfo", "COORDINACIÓN CON CORF"):
+            found = store.search_passages(q)
+            assert {p.text for p in found} == both, q
+            assert store.passages([p.id for p in found]) == found
+        assert [p.text for p in store.search_passages("seminario corfo")] == [
+            "En el seminario, el Gobierno Regional del Biobío actuó en coordinación con Corfo."]
+        assert {p.document_id for p in store.search_passages("biobio")} == {
+            taller_extraction().document.id, seminario_extraction().document.id}
+        assert len(store.search_passages("biobio", limit=1)) == 1
+        for q in ("xochimilco", "", "   ", '"*(', "corfo xochimilco"):
+            assert store.search_passages(q) == [], q
+        store.delete_document(taller_extraction().document.id)
+        assert [p.document_id for p in store.search_passages("coordinacion con corfo")] == [
+            seminario_extraction().document.id]
 
     def test_exact_name_comes_before_better_word_matches(self, store: Store) -> None:
         b = ExtractionBuilder(make_document(

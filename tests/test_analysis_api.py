@@ -269,8 +269,10 @@ def test_duplication_by_level_pair(client: TestClient) -> None:
 
 
 def test_duplication_by_institutions_splits_the_pairs(client: TestClient) -> None:
-    every = get_json(client, "/analysis/duplication", top="500")["pairs"]
+    every = get_json(client, "/analysis/duplication", top="500", institutions="any")["pairs"]
+    default = get_json(client, "/analysis/duplication", top="500")
     different = get_json(client, "/analysis/duplication", top="500", institutions="different")
+    assert default == different
     same = get_json(client, "/analysis/duplication", top="500", institutions="same")
     assert different["filters"]["institutions"] == "different"
     assert all(p["same_institution"] for p in same["pairs"])
@@ -368,6 +370,24 @@ def test_cache_answers_repeats_and_a_new_revision_recomputes(tmp_path: Path) -> 
         assert after["revision"] > before["revision"]
         assert pair(CEPAL, MUNI) in {(t["a"], t["b"]) for t in after["ties"]}
         assert pair(CEPAL, MUNI) not in {(t["a"], t["b"]) for t in before["ties"]}
+
+
+def test_a_page_served_again_from_the_cache_keeps_its_security_headers(tmp_path: Path) -> None:
+    dataset = build_dataset(tmp_path / "tejido.db")
+    with TestClient(create_app(settings=settings_for(dataset.url))) as client:
+        answers = client.app.state.answers
+        for path, framed in (("/explore/coordination", "'none'"),
+                             ("/explore/view/coordination", "*")):
+            first = client.get(path)
+            hits = answers.hits
+            again = client.get(path)
+            assert answers.hits == hits + 1  # the second answer came from the cache
+            assert again.content == first.content
+            policy = again.headers["content-security-policy"]
+            assert policy == first.headers["content-security-policy"]
+            assert f"frame-ancestors {framed}" in policy
+            assert again.headers["x-content-type-options"] == "nosniff"
+            assert ("x-frame-options" in again.headers) == (framed == "'none'")
 
 
 def test_result_cache_keeps_the_latest_and_drops_older_revisions() -> None:

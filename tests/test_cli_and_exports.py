@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.i18n import t
 from app.main import create_app
 from tests.fixtures.settings import settings_for
 
@@ -49,6 +52,8 @@ def test_a_mistyped_store_path_is_refused_naming_it(tmp_path: Path, command: tup
     result = tejido(*command, "--store", f"sqlite:///{missing}", cwd=tmp_path)
     assert result.returncode != 0
     assert str(missing) in "".join(result.stderr.split())  # named, however the line wraps
+    said = " ".join(result.stderr.split())
+    assert " ".join(t("cli.no_store", "es", where=missing).split()) in said  # in Spanish
     assert not missing.exists()  # no empty store was created
 
 
@@ -135,3 +140,31 @@ def test_one_setting_chooses_the_language_of_the_pages_and_the_command_line(
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert done.stderr.split()[0] == word
+
+
+@pytest.mark.parametrize("analysis", ["duplication", "overlap", "coordination", "gaps"])
+def test_query_tables_keep_words_whole_and_show_names_in_the_language_chosen(
+    corpus_store: str, analysis: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEJIDO_")}
+    env |= {"COLUMNS": "200", "TEJIDO_LANGUAGE": "es"}
+
+    def run(*extra: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "app.cli", "query", analysis, "--top", "8",
+                               "--store", corpus_store, *extra], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    items = json.loads(run("--format", "json"))
+    assert items, f"the corpus has {analysis} rows"
+    table = run()
+    assert max(len(line) for line in table.splitlines()) <= 200
+    shown = set(re.findall(r"[^\s│┃]+", table))
+    for item in items:  # every word of every name is printed whole (never folded mid-way)
+        for word in f"{item['name_a']} {item['name_b']}".split():
+            assert word in shown or f"{word};" in shown or f"{word}," in shown, word
+    assert "inst:" not in table and "instr:" not in table  # names, not ids
+    assert t("col.score", "es") in table or t("col.level_a", "es") in table
+    for raw in ("True", "False", "national", "same_support", "themes=", "target_groups"):
+        assert not re.search(rf"\b{raw}\b", table), raw  # the pages' words, not raw values

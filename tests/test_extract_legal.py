@@ -244,3 +244,146 @@ def test_territorial_divisions(lexicon: Lexicon) -> None:
     } <= part_of
     kinds = {e.name: e.kind for e in ex.entities if e.label == "Territory"}
     assert kinds["Provincia de Valle Alto"] == "province" and kinds["Los Molles"] == "commune"
+
+
+LAW_TITLES = """# Ordenanza Regional N° 012-2021-GRX/CR
+
+Que, de conformidad con la Ley Nº 27867, Ley Orgánica de Gobiernos Regionales, y la Ley
+N° 27783 - Ley de Bases de la Descentralización, el Consejo Regional aprueba lo siguiente.
+
+Que, el artículo 9 de la Ley Nº 27783, Ley de Bases de la Descentralización, y la Ley
+Orgánica de Municipalidades, Ley N° 27972, lo establecen. La Ley N° 29408 regula el turismo.
+"""
+
+
+def test_a_numbered_law_and_its_title_in_apposition_are_one_instrument(lexicon: Lexicon) -> None:
+    ex = extract(LAW_TITLES, lexicon)
+    laws = {e.name: set(e.aliases) for e in ex.entities if e.label == "Instrument"}
+    assert "Ley Nº 27867" in laws["Ley Orgánica de Gobiernos Regionales"]
+    assert {"Ley N° 27783", "Ley Nº 27783"} <= laws["Ley de Bases de la Descentralización"]
+    assert "Ley N° 27972" in laws["Ley Orgánica de Municipalidades"]
+    # a number cited alone stays itself
+    assert "Ley N° 29408" in laws
+    assert not any(name.startswith("Ley N") and name != "Ley N° 29408" for name in laws)
+
+
+BARE_BODY_AND_PARTNERS = """# Ley N° 30.100
+
+Artículo 1.- Créase la Comisión Nacional de Regadío Andino, servicio dependiente del
+Ministerio de Agricultura.
+
+Artículo 2.- La Comisión deberá propender a establecer convenios de colaboración y traspaso
+de información con otros organismos públicos, tales como Tesorería General de la República,
+Servicio Agrícola y Ganadero, entre otros servicios relacionados.
+
+Artículo 3.- El marco metodológico será elaborado conjuntamente entre la Dirección de
+Presupuestos del Ministerio de Hacienda y la Comisión Nacional de Regadío Andino.
+"""
+
+
+def test_a_bare_head_noun_is_the_body_named_before_and_partners_follow_the_con(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(BARE_BODY_AND_PARTNERS, lexicon)
+    ties = {frozenset(pair) for pair in relations(ex, "COORDINATES_WITH")}
+    body = "Comisión Nacional de Regadío Andino"
+    assert frozenset({body, "Tesorería General de la República"}) in ties
+    assert frozenset({body, "Servicio Agrícola y Ganadero"}) in ties
+    # the genitive names the office's ministry; the ministry is not a party of the tie
+    assert not any("Ministerio de Hacienda" in pair for pair in ties)
+    assert any(body in pair and any(n.startswith("Dirección de Presupuestos") for n in pair)
+               for pair in ties)
+
+
+CONDUCTORS = """# Ordenanza Regional N° 003-2022-GRX/CR
+
+ARTÍCULO CUARTO.- El Consejo Regional de Competitividad de Laguna Verde se organiza así:
+
+3. COMITÉS TÉCNICOS PÚBLICO — PRIVADOS REGIONALES:
+
+1) INFRAESTRUCTURA
+Conductor: Gerencia Regional de Infraestructura — Gobierno Regional de Laguna Verde.
+
+2) FINANCIAMIENTO
+Conductor: Sub Gerencia de Presupuesto y Tesorería — Gobierno Regional de
+
+Laguna Verde.
+
+ARTÍCULO QUINTO.- Los Comités Técnicos Público — Privados Regionales forman parte del
+Consejo Regional de Competitividad de Laguna Verde.
+"""
+
+
+def test_a_conductor_line_names_who_leads_the_body_of_the_heading_above(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(CONDUCTORS, lexicon)
+    leads = relations(ex, "RESPONSIBLE_FOR")
+    committees = {t for _, t in leads if t.startswith("Comités Técnicos")}
+    assert len(committees) == 1
+    committee = committees.pop()
+    assert ("Gerencia Regional de Infraestructura", committee) in leads
+    assert ("Sub Gerencia de Presupuesto y Tesorería", committee) in leads
+    parts = relations(ex, "PART_OF")
+    assert ("Sub Gerencia de Presupuesto y Tesorería", "Gobierno Regional de Laguna Verde") in parts
+
+
+CHILEAN_COUNCIL = """# Ley N° 30.200
+
+Artículo 4.- Créase el Consejo Nacional Consultivo de la Pequeña Empresa, en adelante "el
+Consejo".
+El Consejo estará integrado por los siguientes miembros:
+a) El Ministro de Economía, Fomento y Reconstrucción, quien lo presidirá.
+b) El Vicepresidente Ejecutivo de la Corporación de Fomento de la Producción.
+{long_item}
+{designated_item}
+e) Un representante del Consejo Nacional de Innovación.
+Un reglamento establecerá las normas de su funcionamiento.
+""".format(
+    long_item="c) Seis representantes de las entidades gremiales de sectores productivos "
+    "relevantes para la economía nacional, de las cuales al menos dos deberán tener su "
+    "domicilio en alguna región distinta de la Metropolitana.",
+    designated_item="d) Un representante de las instituciones de educación superior, "
+    "designado por el Presidente de la República.",
+)
+
+
+def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) -> None:
+    ex = extract(CHILEAN_COUNCIL, lexicon)
+    council = "Consejo Nacional Consultivo de la Pequeña Empresa"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert "Ministerio de Economía, Fomento y Reconstrucción" in members
+    assert "Corporación de Fomento de la Producción" in members
+    # the item after a long one that says "deberán" is still an item of the list
+    assert "Consejo Nacional de Innovación" in members
+    # who designates a member is not a member, and does not preside
+    assert "Presidente de la República" not in members
+    presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
+    assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}
+
+
+OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+VISTO: en Sesión Ordinaria, el Consejo Regional aprobó el dictamen. El Consejo Regional del
+Gobierno Regional de Laguna Verde ejerce funciones normativas; el Consejo Regional de
+Laguna Verde sesiona en la ciudad de Laguna Verde.
+
+ARTÍCULO PRIMERO.- El Consejo Regional de Fomento Lacustre de la Región Laguna Verde queda
+adscrito a la Gerencia Regional de Desarrollo Económico.
+"""
+
+
+def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_COUNCIL, lexicon)
+    councils = {e.name: e for e in ex.entities if e.name.lower().startswith("consejo regional")}
+    assert "Consejo regional" not in councils  # the gazetteer's collective
+    own = councils["Consejo Regional del Gobierno Regional de Laguna Verde"]
+    assert "Consejo Regional de Laguna Verde" in own.aliases
+    # the collective's names do not become the specific council's
+    assert not {"CORE", "consejos regionales"} & set(own.aliases)
+    assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
+    assert not any("Sesión" in name for name in councils)

@@ -206,3 +206,35 @@ def test_a_sentence_subject_followed_by_a_comma_is_not_a_speaker(lexicon: Lexico
     names = {e.id: e.name for e in extraction.entities}
     funds = {(names[r.source], names[r.target]) for r in extraction.relations if r.type == "FUNDS"}
     assert funds == {("Corporación de Fomento de la Producción", "Fondo de Innovación Lacustre")}
+
+
+AUTHOR_BLOCKS = """# Digitalización de las pymes
+
+Escrito por
+
+Andrea Figueredo
+
+Investigadora Asociada Senior, Laboratorio de Aceleración del PNUD Paraguay
+
+Cristhian Parra
+
+Jefe de Experimentación, Laboratorio de Aceleración del PNUD Paraguay
+
+El programa se ejecuta con el Viceministerio de MIPYMES del Ministerio de Industria y
+Comercio (MIC).
+"""
+
+
+def test_an_author_block_is_a_person_with_the_affiliation_of_the_next_line(
+    lexicon: Lexicon,
+) -> None:
+    names = [line.name for line in find_speaker_lines(AUTHOR_BLOCKS)]
+    assert names == ["Andrea Figueredo", "Cristhian Parra"]
+    ex = extract(AUTHOR_BLOCKS, lexicon)
+    people = {e.name for e in ex.entities if e.label == "Person"}
+    assert people == {"Andrea Figueredo", "Cristhian Parra"}
+    units = {e.name: e for e in ex.entities if e.label == "Institution"}
+    # the acronym after the unit's name is its ministry's; the unit keeps its own name
+    assert "Viceministerio de MIPYMES del Ministerio de Industria y Comercio" in units
+    ministry = units["Ministerio de Industria y Comercio"]
+    assert "MIC" in [*ministry.aliases, ministry.acronym]

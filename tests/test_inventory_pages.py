@@ -15,21 +15,14 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from graph.stores import open_store
 from loaders.ingest import ingest
-from tests.fixtures.settings import settings_for
+from tests.fixtures.settings import ingested_store, settings_for
 
 CDMX = Path(__file__).parent / "fixtures" / "inventories" / "cdmx_programas_sociales.csv"
 
 
 @pytest.fixture(scope="module")
 def inventory_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('inventory') / 'tejido.db'}"
-    store = open_store(url)
-    try:
-        summary = ingest([CDMX], store)
-    finally:
-        store.close()
-    assert summary.documents == 1 and not summary.failures
-    return url
+    return ingested_store(tmp_path_factory.mktemp("inventory") / "tejido.db", [CDMX])
 
 
 @pytest.fixture(scope="module")

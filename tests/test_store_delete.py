@@ -10,15 +10,13 @@ tests/test_store_parity.py).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from graph.stores.sqlite_store import SQLiteStore
 from loaders.ingest import ingest
-from tests.store_contract import full_dump
-from tests.test_store_neo4j import NEO4J_SKIP_REASON
+from tests.store_contract import BOTH_STORES, fresh_store, full_dump
 from tests.test_store_parity import CORPUS, analysis_dump, view_dump
 
 
@@ -63,27 +61,10 @@ def _assert_equal(store, reference: dict) -> None:
     assert analysis_dump(store) == reference["answers"]
 
 
-def test_deleting_a_document_from_sqlite_leaves_the_reference(
-    reference: dict, tmp_path: Path
+@pytest.mark.parametrize("kind", BOTH_STORES)
+def test_deleting_a_document_leaves_the_reference(
+    kind: str, reference: dict, tmp_path: Path
 ) -> None:
-    store = SQLiteStore(f"sqlite:///{tmp_path / 'tejido.db'}")
-    try:
+    with fresh_store(kind, tmp_path) as store:
         _ingest_all_then_delete_the_last(store)
         _assert_equal(store, reference)
-        assert store.integrity_check() == ["ok"]
-    finally:
-        store.close()
-
-
-@pytest.mark.neo4j
-@pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason=NEO4J_SKIP_REASON)
-def test_deleting_a_document_from_neo4j_leaves_the_reference(reference: dict) -> None:
-    from graph.stores.neo4j_store import Neo4jStore
-
-    store = Neo4jStore.from_env()
-    try:
-        store.clear()
-        _ingest_all_then_delete_the_last(store)
-        _assert_equal(store, reference)
-    finally:
-        store.close()

@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 
 from graph.model import (
-    DocumentInfo,
     Entity,
     Evidence,
     Extraction,
@@ -35,21 +34,19 @@ from graph.model import (
     Relation,
     passage_id,
 )
-from graph.stores import cypher
+from graph.stores import core, cypher
 from graph.stores.base import StoreError, StoreUnavailable
+from graph.stores.checks import check_extraction
+from graph.stores.incoming import combine_relations, level_entity
+from graph.stores.merging import MergeSnapshot
 from graph.stores.neo4j_store import (
     BATCH_SIZE,
     Neo4jStore,
-    _merge,
-    _unmerge,
-    _write_extraction,
+    _Primitives,
     batched,
-    check_extraction,
-    combine_relations,
     entity_from_properties,
     entity_properties,
     fulltext_query,
-    level_entity,
     merge_into_stored,
     redact_uri,
     relation_from_record,
@@ -338,6 +335,21 @@ def _existing(*ids: str) -> list[dict[str, str]]:
     return [{"id": i} for i in ids]
 
 
+NOW = "2026-01-01T00:00:00+00:00"
+
+
+def _write_extraction(tx: RecordingTransaction, extraction: Extraction):
+    return core.write(_Primitives(tx), extraction, NOW)  # type: ignore[arg-type]
+
+
+def _merge(tx: RecordingTransaction, kept: str, merged: str, reason: str):
+    return core.merge(_Primitives(tx), kept, merged, reason, NOW)  # type: ignore[arg-type]
+
+
+def _unmerge(tx: RecordingTransaction, merge_id: int):
+    return core.unmerge(_Primitives(tx), merge_id)  # type: ignore[arg-type]
+
+
 def test_first_write_of_a_document_sends_only_module_statements_in_batches():
     extraction = taller_extraction()
     text = extraction.document.text
@@ -379,10 +391,10 @@ def test_first_write_of_a_document_sends_only_module_statements_in_batches():
 
 def test_a_stored_document_is_skipped_after_one_read():
     extraction = taller_extraction()
-    tx = RecordingTransaction({cypher.DOCUMENT_EXISTS: [{"found": True}]})
+    tx = RecordingTransaction({cypher.DOCUMENT_PATH: [{"path": extraction.document.path}]})
     result = _write_extraction(tx, extraction)
     assert result.skipped
-    assert [q for q, _ in tx.calls] == [cypher.DOCUMENT_EXISTS]
+    assert [q for q, _ in tx.calls] == [cypher.DOCUMENT_PATH]
 
 
 def test_relations_to_unknown_entities_are_refused_naming_them():
@@ -427,85 +439,13 @@ def test_check_extraction_names_the_file_and_the_problems():
     assert "texto que no está" in message and "nowhere:0-1" in message
 
 
-def _convenio() -> Extraction:
-    text = ("La Corporación de Fomento financia el Programa de Fomento a la Calidad. "
-            "La Corporación de Fomento trabaja con la Corporación de Fomento de la Producción.")
-    document = DocumentInfo(id="c" * 64, title="Convenio", path="corpus/convenio.txt",
-                            format="txt", text=text)
-    passage = Passage(id=passage_id(document.id, 0, len(text)), document_id=document.id,
-                      start=0, end=len(text), text=text)
-    return Extraction(document=document, passages=[passage])
-
-
-def test_merge_then_unmerge_send_module_statements_and_restore_what_moved():
-    convenio = _convenio()
-    text = convenio.document.text
-    kept, dup = corfo(), corfo_duplicate()
-    ev = Evidence(passage_id=convenio.passages[0].id, document_id=convenio.document.id,
-                  start=3, end=70, quote=text[3:70], extractor="trigger")
-    dup_funds = Relation(source=dup.id, type="RESPONSIBLE_FOR", target=focal().id,
-                         evidence=[ev])
-    kept_funds = Relation(source=kept.id, type="RESPONSIBLE_FOR", target=focal().id,
-                          evidence=[ev.model_copy(update={"extractor": "gazetteer"})])
-    loop = Relation(source=dup.id, type="COORDINATES_WITH", target=kept.id, evidence=[ev])
-
-    def row(relation: Relation, element_id: str) -> dict[str, Any]:
-        props = relation_properties(relation)
-        return {"element_id": element_id, "source": relation.source, "type": relation.type,
-                "target": relation.target, "id": relation.id, "properties": props["properties"],
-                "evidence": props["evidence"], "doc_ids": props["doc_ids"]}
-
-    mention = {"passage_id": convenio.passages[0].id, "start": 3, "end": 25,
-               "text": "Corporación de Fomento"}
-    merge_tx = RecordingTransaction({
-        cypher.GET_ENTITIES: [{"entity": entity_properties(kept)},
-                              {"entity": entity_properties(dup)}],
-        cypher.RELATIONS_OF: [row(dup_funds, "r1"), row(loop, "r2")],
-        cypher.relations_by_id("RESPONSIBLE_FOR"): [row(kept_funds, "r3")],
-        cypher.MENTIONS_FOR_MERGE: [mention],
-        cypher.NEXT_MERGE_ID: [{"merge_id": 7}],
-    })
-    record = _merge(merge_tx, kept.id, dup.id, "misma institución")
-    assert (record.id, record.kept_id, record.merged_id) == (7, kept.id, dup.id)
-    assert merge_tx.params_of(cypher.DELETE_RELATIONS) == [{"element_ids": ["r1", "r2"]}]
-    (collided,) = merge_tx.rows_sent(cypher.UPDATE_RELATIONS)
-    assert collided["element_id"] == "r3" and collided["props"]["evidence_count"] == 2
-    assert merge_tx.params_of(cypher.DELETE_ENTITY) == [{"id": dup.id}]
-    (kept_row,) = merge_tx.rows_sent(cypher.upsert_entities("Institution"))
-    assert dup.name in entity_from_properties(kept_row["props"]).aliases
-    (saved,) = merge_tx.params_of(cypher.CREATE_MERGE_RECORD)
-
-    stored_record = {"id": 7, "kept_id": kept.id, "merged_id": dup.id,
-                     "reason": saved["reason"], "created": saved["created"], "undone": False,
-                     "snapshot": saved["snapshot"]}
-    merged_funds = kept_funds.model_copy(deep=True)
-    merged_funds.add_evidence(dup_funds.evidence)
-    unmerge_tx = RecordingTransaction({
-        cypher.GET_MERGE_RECORD: [{"record": stored_record}],
-        cypher.GET_ENTITIES: [{"entity": entity_properties(kept)}],
-        cypher.relations_by_id("RESPONSIBLE_FOR"): [row(merged_funds, "r3")],
-    })
-    undone = _unmerge(unmerge_tx, 7)
-    assert undone.undone and undone.id == 7
-    restored = {row["id"]: entity_from_properties(row["props"])
-                for row in unmerge_tx.rows_sent(cypher.upsert_entities("Institution"))}
-    assert restored == {kept.id: kept, dup.id: dup}
-    (trimmed,) = unmerge_tx.rows_sent(cypher.UPDATE_RELATIONS)
-    assert trimmed["element_id"] == "r3"
-    assert [e["extractor"] for e in json.loads(trimmed["props"]["evidence"])] == ["gazetteer"]
-    recreated = {row["id"] for rel_type in ("RESPONSIBLE_FOR", "COORDINATES_WITH")
-                 for row in unmerge_tx.rows_sent(cypher.create_relations(rel_type))}
-    assert recreated == {dup_funds.id, loop.id}
-    assert unmerge_tx.params_of(cypher.MARK_MERGE_UNDONE) == [{"id": 7}]
-    (copied,) = unmerge_tx.params_of(cypher.COPY_MENTIONS)
-    assert copied["to_id"] == dup.id and copied["rows"][0]["start"] == 3
-
-
 def test_unmerge_refuses_unknown_and_undone_merges():
     with pytest.raises(StoreError, match="12345"):
         _unmerge(RecordingTransaction(), 12345)
-    record = {"id": 3, "kept_id": "a", "merged_id": "b", "reason": "", "created": "",
-              "undone": True, "snapshot": "{}"}
+    snapshot = MergeSnapshot(kept=corfo(), merged=corfo_duplicate())
+    record = {"id": 3, "kept_id": corfo().id, "merged_id": corfo_duplicate().id,
+              "reason": "", "created": "", "undone": True,
+              "snapshot": json.dumps({"plan": snapshot.model_dump(mode="json")})}
     tx = RecordingTransaction({cypher.GET_MERGE_RECORD: [{"record": record}]})
     with pytest.raises(StoreError, match="already undone"):
         _unmerge(tx, 3)

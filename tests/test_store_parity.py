@@ -1,9 +1,11 @@
 """The same input gives the same graph and the same answers on SQLite and on Neo4j.
 
-The shared sample corpus is ingested into a SQLite store and into the Neo4j at
-``NEO4J_URI`` (``make test`` starts one); both must then hold identical documents,
+The shared sample corpus and the CONEVAL inventory (``../shared/catalogs``) are ingested
+into a SQLite store and into the Neo4j at ``NEO4J_URI`` (``make test`` starts one); both
+must then hold identical documents,
 entities, relations with their evidence, mentions and merge candidates, project the same
-view, and give identical results for every analysis of :data:`app.analyses.ANALYSES`.
+view, give identical results for every analysis of :data:`app.analyses.ANALYSES`, and the
+neighbourhoods Neo4j reads with Cypher equal those of the whole projection.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import networkx as nx
 import pytest
 
 from app.services.analyses import ANALYSES, AnalysisFilters
+from app.services.views import expanded_subgraph
 from graph.stores.base import Store
 from graph.stores.neo4j_store import Neo4jStore
 from graph.stores.sqlite_store import SQLiteStore
 from loaders.ingest import ingest
+from queries.exploration import neighbourhood
 from tests.store_contract import full_dump
 from tests.test_store_neo4j import NEO4J_SKIP_REASON
 
@@ -27,6 +31,7 @@ SHARED = Path(
     os.environ.get("TEJIDO_SHARED") or Path(__file__).resolve().parents[1] / ".." / "shared"
 )
 CORPUS = SHARED / "corpus"
+CATALOGS = SHARED / "catalogs"
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -64,15 +69,16 @@ def neo4j_store() -> Iterator[Neo4jStore]:
     store.close()
 
 
-def test_the_corpus_gives_identical_stores_and_answers(
+def test_the_corpus_and_inventory_give_identical_stores_and_answers(
     neo4j_store: Neo4jStore, tmp_path: Path
 ) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"{CORPUS}: the shared sample corpus is absent (set TEJIDO_SHARED)")
+    for folder in (CORPUS, CATALOGS):
+        if not folder.is_dir():
+            pytest.skip(f"{folder}: the shared sample data is absent (set TEJIDO_SHARED)")
     sqlite = SQLiteStore(f"sqlite:///{tmp_path / 'tejido.db'}")
     try:
-        sqlite_summary = ingest([CORPUS], sqlite)
-        neo4j_summary = ingest([CORPUS], neo4j_store)
+        sqlite_summary = ingest([CORPUS, CATALOGS], sqlite)
+        neo4j_summary = ingest([CORPUS, CATALOGS], neo4j_store)
         assert not sqlite_summary.failures and not neo4j_summary.failures
         assert sqlite_summary.documents == neo4j_summary.documents > 0
 
@@ -85,5 +91,30 @@ def test_the_corpus_gives_identical_stores_and_answers(
         expected_answers = analysis_dump(sqlite)
         assert any(expected_answers.values())
         assert analysis_dump(neo4j_store) == expected_answers
+        assert_same_neighbourhoods(sqlite, neo4j_store)
     finally:
         sqlite.close()
+
+
+def assert_same_neighbourhoods(sqlite: SQLiteStore, neo4j: Neo4jStore) -> None:
+    """Neighbourhoods read with Cypher from Neo4j's surroundings of an entity equal those
+    taken from the whole projection: at every depth a view allows, cut at a small node cap
+    and with opened nodes, for the most connected entities, the governance levels and some
+    leaves."""
+    graph = sqlite.view()
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
+    levels = [n for n in ranked if graph.nodes[n].get("label") == "GovernanceLevel"]
+    centres = ranked[:8] + levels[:2] + ranked[-4:]
+    assert len(centres) >= 10
+    for centre in centres:
+        for depth in (1, 2, 3):
+            for cap in (12, 2000):
+                local = neo4j.neighbourhood_graph(centre, depth)
+                assert local.number_of_nodes() < graph.number_of_nodes() or depth > 1
+                assert neighbourhood(local, centre, depth=depth, limit=cap) == neighbourhood(
+                    graph, centre, depth=depth, limit=cap), (centre, depth, cap)
+        opened = [n for n in graph.successors(centre)][:2] + ranked[:1]
+        local = neo4j.neighbourhood_graph(centre, 2, opened)
+        assert expanded_subgraph(local, centre, 2, opened, 60) == expanded_subgraph(
+            graph, centre, 2, opened, 60), (centre, opened)
+    assert neo4j.neighbourhood_graph("no-such-entity", 2).number_of_nodes() == 0

@@ -23,9 +23,10 @@ from app.deps import get_settings, get_store
 from app.routers.api import ENTITY_ID_PATTERN, DocumentIdPath
 from app.security import SavedUpload, client_file_name, require_write_token, save_upload
 from app.services.ingest import LexiconError, ingest_named_files, lexicon_for
+from app.services.verdicts import MAX_MEMBERS, judge
 from app.settings import Settings
 from graph.stores import Store, StoreError, StoreUnavailable
-from graph.stores.base import DeleteResult, MergeRecord
+from graph.stores.base import DeleteResult, MergeRecord, PairVerdict
 from loaders.extract.lexicon import Lexicon
 
 router = APIRouter(tags=["admin"], dependencies=[Depends(require_write_token)])
@@ -93,6 +94,19 @@ class MergeRequest(BaseModel):
     kept: str = Field(max_length=320, pattern=ENTITY_ID_PATTERN)
     merged: str = Field(max_length=320, pattern=ENTITY_ID_PATTERN)
     reason: str = Field(default="", max_length=1000, description="why, for the record")
+
+
+class VerdictRequest(BaseModel):
+    """A reviewer's verdict on a pair (two ids) or a cluster (every pair of its members)."""
+
+    members: list[Annotated[str, Field(max_length=320, pattern=ENTITY_ID_PATTERN)]] = Field(
+        min_length=2, max_length=MAX_MEMBERS, description="the programmes judged: two ids for "
+        "a pair, more for a cluster"
+    )
+    verdict: Literal["duplicate", "not_duplicate", "none"] = Field(
+        description="duplicate, not_duplicate, or none to forget the verdict"
+    )
+    note: str = Field(default="", max_length=2000, description="why, for the record")
 
 
 class UnmergeRequest(BaseModel):
@@ -296,3 +310,32 @@ def unmerge_entities(
         raise
     except StoreError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@router.post(
+    "/verdicts",
+    response_model=list[PairVerdict],
+    responses={
+        **AUTH_RESPONSES,
+        404: {"description": "no entity with one of the ids"},
+        422: {"description": "fewer than two different ids, or an unknown verdict"},
+    },
+)
+def record_verdict(
+    request: Annotated[VerdictRequest, Body()], store: Store = Depends(get_store)
+) -> list[PairVerdict]:
+    """Mark a pair or a cluster of programmes as duplicate or not, with a note (``none``
+    forgets the verdict). Verdicts survive re-ingestion and filter the duplication list
+    (``verdict=``)."""
+    for entity_id in dict.fromkeys(request.members):
+        if store.get_entity(entity_id) is None:
+            raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
+    try:
+        return judge(store, request.members, request.verdict, request.note)
+    except StoreUnavailable:
+        raise
+    except StoreError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc

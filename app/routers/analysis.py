@@ -39,9 +39,6 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSON_MEDIA_TYPE = "application/json"
 
 FormatQuery = Annotated[Format, Query(description="json (default) or csv")]
-TerritoryQuery = Annotated[str | None, Query(
-    max_length=120, description="a state, region or municipality by name (Oaxaca): "
-    "what lies in it, a place inside it counting")]
 EntityQuery = Annotated[str, Query(pattern=ENTITY_ID_PATTERN, max_length=320,
                                    description="entity id")]
 FORMAT_FIELD = (Format, Field(default="json", description="json (default) or csv"))

@@ -24,7 +24,7 @@ from app.services.search import SearchPage, SearchQuery, search
 from app.services.workspace import Workspace
 from app.settings import Settings
 from graph.stores import Store
-from graph.stores.base import StoreStats
+from graph.stores.base import PairVerdict, StoreStats
 from queries.exploration import neighbourhood
 from queries.results import EntityNotFound, Subgraph, SubgraphNode
 
@@ -205,6 +205,13 @@ def get_neighbourhood(
             for edge in subgraph.edges
         ],
     )
+
+
+@router.get("/verdicts", response_model=list[PairVerdict])
+def list_verdicts(store: Store = Depends(get_store)) -> list[PairVerdict]:
+    """Every reviewer's verdict on a pair of programmes, by pair (record them with
+    ``POST /verdicts``)."""
+    return store.verdicts()
 
 
 @router.get("/documents", response_model=list[DocumentSummary])

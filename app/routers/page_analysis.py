@@ -111,10 +111,15 @@ def overlap_page(request: Request, workspace: Workspace = Depends(get_workspace)
                           lambda graph, filters: {"result": overlap_pairs(graph, filters)})
 
 
+# How a reviewer's verdict reads on the duplication page.
+VERDICT_NAMES = {"duplicate": "revisado: duplicado", "not_duplicate": "revisado: no duplicado"}
+
+
 @router.get("/explore/duplication", response_class=HTMLResponse)
 def duplication_page(request: Request,
                      workspace: Workspace = Depends(get_workspace)) -> Response:
     """Instrument pairs ranked by duplication: score breakdown, both sides' evidence side by
     side, and their network."""
     return _analysis_page(request, workspace, "duplication",
-                          lambda graph, filters: {"result": duplicate_pairs(graph, filters)})
+                          lambda graph, filters: {"result": duplicate_pairs(graph, filters),
+                                                  "verdict_names": VERDICT_NAMES})

@@ -32,7 +32,14 @@ from app.services.entities import (
     profile_of,
     relation_rows,
 )
-from app.services.views import MAX_OPENED, neighbourhood_view, opened_nodes, read_depth, read_layout
+from app.services.views import (
+    MAX_OPENED,
+    ViewNotFound,
+    neighbourhood_of,
+    opened_nodes,
+    read_depth,
+    read_layout,
+)
 from app.services.workspace import Workspace
 from app.views.analysis_graphs import view_legend
 from app.views.labels import entity_label
@@ -78,10 +85,8 @@ def entity_page(request: Request, entity_id: EntityText,
         opened = opened_nodes(params.getlist("open"))
         cap = workspace.max_view_nodes
         titles = workspace.titles()
-        built = workspace.cached(
-            ("view", "neighbourhood", entity_id, depth, layout, tuple(opened), cap),
-            lambda: neighbourhood_view(graph, titles, entity_id, depth=depth, layout=layout,
-                                       cap=cap, opened=opened))
+        built = neighbourhood_of(workspace, entity_id, depth=depth, layout=layout,
+                                 opened=opened)
         expand = f"{root}/explore/graph/expand?{urlencode({'id': entity_id, 'depth': depth})}"
         entity = profile.entity
         facets = [(facet, [(v.value, v.count) for v in values])
@@ -118,13 +123,12 @@ def expand_graph(
     """What an entity page shows after its visitor opened (clicked) nodes: the page's
     neighbourhood and each opened node's neighbours, styled, with every relation between
     them. The page adds the nodes and edges it does not have yet."""
-    graph = workspace.graph()
     nodes = opened_nodes(opened)
-    for node in (entity_id, *nodes):
-        if node not in graph:
-            return JSONResponse({"detail": f"no entity with id {node!r}"}, 404)
-    built = neighbourhood_view(graph, workspace.titles(), entity_id, depth=depth,
-                               layout="physics", cap=workspace.max_view_nodes, opened=nodes)
+    try:
+        built = neighbourhood_of(workspace, entity_id, depth=depth, layout="physics",
+                                 opened=nodes)
+    except ViewNotFound as exc:
+        return JSONResponse({"detail": str(exc)}, 404)
     full = view_legend(built.net)
     legend = {part: [asdict(entry) for entry in getattr(full, part)]
               for part in ("levels", "labels", "relations")}

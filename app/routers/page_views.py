@@ -16,7 +16,7 @@ from app.services.filters import PARAMETERS, read_filters
 from app.services.views import (
     BuiltView,
     analysis_view,
-    neighbourhood_view,
+    neighbourhood_of,
     opened_nodes,
     read_depth,
     read_layout,
@@ -32,7 +32,6 @@ ViewFormat = Literal["html", "standalone", "graphml", "gexf", "nodes.csv", "edge
 
 def requested_view(request: Request, workspace: Workspace, kind: str) -> tuple[BuiltView, str]:
     """The view a query string asks for, and its filters in words."""
-    graph = workspace.graph()
     params = request.query_params
     layout = read_layout(params.get("layout"))
     cap = workspace.max_view_nodes
@@ -41,13 +40,12 @@ def requested_view(request: Request, workspace: Workspace, kind: str) -> tuple[B
         entity_id = params.get("id") or ""
         depth = read_depth(params.get("depth"))
         opened = opened_nodes(params.getlist("open"))
-        built = workspace.cached(
-            ("view", kind, entity_id, depth, layout, tuple(opened), cap),
-            lambda: neighbourhood_view(graph, titles, entity_id, depth=depth, layout=layout,
-                                       cap=cap, opened=opened))
+        built = neighbourhood_of(workspace, entity_id, depth=depth, layout=layout,
+                                 opened=opened)
         described = f"id={entity_id}; depth={depth}" + (
             f"; open={','.join(opened)}" if opened else "")
         return built, described
+    graph = workspace.graph()
     filters = read_filters(params, PARAMETERS[kind], graph=graph)
     built = workspace.cached(
         ("view", kind, filters, layout, cap),

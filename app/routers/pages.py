@@ -92,8 +92,11 @@ def filter_options(workspace: Workspace) -> dict[str, Any]:
             "types": [(label, ENTITY_LABELS[label]) for label in LABELS
                       if label != "GovernanceLevel"],
             "levels": [(level, LEVEL_LABELS[level]) for level in LEVELS],
-            "institutions": [("any", "todas"), ("different", "distintas instituciones"),
+            "institutions": [("different", "distintas instituciones"), ("any", "todas"),
                              ("same", "una misma institución")],
+            "verdicts": [("any", "todos"), ("unreviewed", "sin revisar"),
+                         ("duplicate", "marcados duplicados"),
+                         ("not_duplicate", "marcados no duplicados")],
         }
 
     return workspace.cached(("filter-options",), build)

@@ -2,7 +2,7 @@
 
 ``?standalone=1`` returns one self-contained HTML file (vis-network and our CSS/JS inlined)
 to save, mail or embed with an iframe; otherwise the page links them from this server. The
-view is built by :func:`app.services.views.neighbourhood_view`, as on the entity page.
+view is built by :func:`app.services.views.neighbourhood_of`, as on the entity page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import get_workspace
 from app.routers.api import Depth, EntityIdQuery
-from app.services.views import ViewNotFound, neighbourhood_view
+from app.services.views import ViewNotFound, neighbourhood_of
 from app.services.workspace import Workspace
 from app.views import assets
 from app.views.network import LAYOUTS, Layout
@@ -56,14 +56,10 @@ def neighbourhood_page(
 ) -> Response:
     """The neighbourhood of an entity as an interactive vis-network page."""
     try:
-        built = workspace.cached(
-            ("view", "neighbourhood", entity_id, depth, layout, (), workspace.max_view_nodes),
-            lambda: neighbourhood_view(workspace.graph(), workspace.titles(), entity_id,
-                                       depth=depth, layout=layout,
-                                       cap=workspace.max_view_nodes))
+        built = neighbourhood_of(workspace, entity_id, depth=depth, layout=layout)
     except ViewNotFound as exc:
         return error_page(404, str(exc))
-    centre = workspace.graph().nodes[entity_id].get("name") or entity_id
+    centre = next((n.name for n in built.subgraph.nodes if n.id == entity_id), entity_id)
     page = render_view_page(
         built.net,
         title=f"{centre} · Tejido",

@@ -203,6 +203,7 @@ def duplicate_pairs(graph: nx.MultiDiGraph, filters: AnalysisFilters) -> Duplica
         theme=filters.theme,
         institutions=filters.institutions,
         territory=filters.territory,
+        verdict=filters.verdict,
     )
 
 

@@ -15,8 +15,10 @@ query string (hence its OpenAPI parameters), the pages build their forms and
   which two institutions "share a field";
 - ``territory`` (duplication, overlap, search): a state, region or municipality, by name;
   instruments located in it, institutions acting in it (a place inside it counts);
-- ``institutions`` (duplication): ``different`` keeps pairs run by different institutions,
-  ``same`` the variants inside one institution, ``any`` (the default) both.
+- ``institutions`` (duplication): ``different`` (the default) keeps pairs run by different
+  institutions, ``same`` the variants inside one institution, ``any`` both;
+- ``verdict`` (duplication): ``unreviewed`` keeps the pairs no reviewer judged yet,
+  ``duplicate`` or ``not_duplicate`` those judged so, ``any`` (the default) all, labelled.
 
 This module imports only pydantic and the vocabulary, so the command line can build its
 options from it at once; the graph is read only to resolve themes.
@@ -30,11 +32,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from graph.vocab import INSTITUTION_CHOICES, LEVELS, Institutions
+from graph.vocab import (
+    INSTITUTION_CHOICES,
+    LEVELS,
+    VERDICT_CHOICES,
+    Institutions,
+    VerdictFilter,
+)
+
+T = TypeVar("T", bound=str)
 
 if TYPE_CHECKING:  # the graph is only read by the theme functions; kept light to import
     import networkx as nx
@@ -136,17 +146,32 @@ def parse_min_score(value: object) -> float | None:
     return number
 
 
-def parse_institutions(value: object) -> Institutions:
-    """``any``, ``different`` or ``same``; blank → ``any``."""
+def _choice(name: str, value: object, choices: tuple[T, ...], blank: T | None = None) -> T:
+    """The one of ``choices`` that ``value`` names (case aside); blank → ``blank``, or the
+    first choice."""
     if _blank(value):
-        return "any"
+        return choices[0] if blank is None else blank
     text = str(value).strip().lower()
-    for choice in INSTITUTION_CHOICES:
+    for choice in choices:
         if text == choice:
             return choice
-    raise FilterError(
-        "institutions", f"expected one of {', '.join(INSTITUTION_CHOICES)}, got {value!r}"
-    )
+    raise FilterError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+
+
+# Whose pairs a duplication list shows unless asked: programmes of different bodies, so that
+# variants of one programme inside one agency are not the top of the list (they are with
+# ``any``, labelled, and alone with ``same``).
+DEFAULT_INSTITUTIONS: Institutions = "different"
+
+
+def parse_institutions(value: object) -> Institutions:
+    """``different``, ``any`` or ``same``; blank → ``different``."""
+    return _choice("institutions", value, INSTITUTION_CHOICES, DEFAULT_INSTITUTIONS)
+
+
+def parse_verdict(value: object) -> VerdictFilter:
+    """``any``, ``unreviewed``, ``duplicate`` or ``not_duplicate``; blank → ``any``."""
+    return _choice("verdict", value, VERDICT_CHOICES)
 
 
 # --------------------------------------------------------------------------- the model
@@ -176,13 +201,18 @@ class AnalysisFilters(BaseModel):
         "institutions share a field, default 0.2)",
     )
     institutions: Institutions = Field(
-        default="any", description="duplication: any (default); different: run by different "
-        "institutions; same: variants inside one institution",
+        default=DEFAULT_INSTITUTIONS, description="duplication: different (default): run by "
+        "different institutions; any: all pairs, variants inside one institution labelled; "
+        "same: only those variants",
     )
     territory: str | None = Field(
         default=None, max_length=120,
         description="a state, region or municipality by name (Oaxaca): what lies in it, a "
         "place inside it counting",
+    )
+    verdict: VerdictFilter = Field(
+        default="any", description="duplication: any (default, each pair with its verdict); "
+        "unreviewed: pairs nobody judged yet; duplicate or not_duplicate: pairs judged so",
     )
 
     @field_validator("level_pair", mode="before")
@@ -225,6 +255,11 @@ class AnalysisFilters(BaseModel):
     def _institutions(cls, value: Any) -> Any:
         return parse_institutions(value)
 
+    @field_validator("verdict", mode="before")
+    @classmethod
+    def _verdict(cls, value: Any) -> Any:
+        return parse_verdict(value)
+
     def score_or(self, default: float) -> float:
         """``min_score``, or ``default`` when it was not given."""
         return default if self.min_score is None else self.min_score
@@ -263,7 +298,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "brokers": ("country", "theme", "top"),
     "overlap": ("level_pair", "country", "theme", "top", "min_score", "territory"),
     "duplication": ("level_pair", "country", "theme", "top", "min_score", "institutions",
-                    "territory"),
+                    "territory", "verdict"),
 }
 # What the pages and the report take: every filter any analysis takes.
 ALL_PARAMETERS: tuple[str, ...] = tuple(AnalysisFilters.model_fields)

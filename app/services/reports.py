@@ -167,6 +167,7 @@ def build_report(
         "styles": assets.static_text(REPORT_STYLES),
         "vis_css": assets.vis_stylesheet(),
         "vis_js": assets.vis_script(),
+        "labels_script": assets.static_text("labels.js"),
         "script": assets.static_text(REPORT_SCRIPT),
     }
     return render(TEMPLATE, **context)

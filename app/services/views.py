@@ -2,8 +2,9 @@
 of an analysis under its filters, ready to draw, export or embed.
 
 This is the one place a view is made: the pages, ``/views/neighbourhood``, the view
-exports and ``tejido export view`` call :func:`neighbourhood_view` or
-:func:`analysis_view` and only render what they get. Each :class:`BuiltView` says what it
+exports and ``tejido export view`` call :func:`neighbourhood_of` (the neighbourhood, read
+from the part of the store around it, cached per store revision) or :func:`analysis_view`
+and only render what they get. Each :class:`BuiltView` says what it
 shows (heading, summary), whether it was cut at the node cap (one notice, worded once)
 and the query that makes it again (its permalink).
 """
@@ -19,6 +20,7 @@ from pyvis.network import Network
 
 from app.services.analyses import coordination_ties, duplicate_pairs, overlap_pairs
 from app.services.filters import AnalysisFilters, FilterError
+from app.services.workspace import Workspace
 from app.views.analysis_graphs import (
     AnalysisView,
     analysis_network,
@@ -182,6 +184,21 @@ def neighbourhood_view(
         notice=cut_notice(subgraph, cap),
         query=query,
     )
+
+
+def neighbourhood_of(
+    workspace: Workspace, entity_id: str, *, depth: int = 1, layout: Layout = "auto",
+    opened: Sequence[str] = (),
+) -> BuiltView:
+    """The neighbourhood view of ``entity_id`` (and of each ``opened`` node) as every entry
+    point shows it: read from the part of the store around it, under the workspace's node
+    cap, computed once per store revision."""
+    cap = workspace.max_view_nodes
+    return workspace.cached(
+        ("view", "neighbourhood", entity_id, depth, layout, tuple(opened), cap),
+        lambda: neighbourhood_view(workspace.neighbourhood_graph(entity_id, depth, opened),
+                                   workspace.titles(), entity_id, depth=depth, layout=layout,
+                                   cap=cap, opened=opened))
 
 
 def analysis_view(

@@ -4,7 +4,7 @@ command; the use cases never ask where they were called from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -28,6 +28,13 @@ class Workspace:
     def graph(self) -> nx.MultiDiGraph:
         """The store's projection (itself cached by the store per revision)."""
         return self.store.view()
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """What a neighbourhood view of ``entity_id`` reads: the part of the projection
+        around it (Neo4j reads only that, with Cypher) or the whole projection (SQLite)."""
+        return self.store.neighbourhood_graph(entity_id, depth, opened)
 
     def revision(self) -> int:
         """The store's revision: answers of older revisions are never served."""

@@ -84,6 +84,37 @@
     });
   }
 
+  /* Reviewers' verdicts on the duplication page: each form posts its pair or cluster to
+     POST /verdicts with the write token typed once on the page (kept for this tab only),
+     then reloads the list, which shows the verdict. */
+  function setupVerdicts() {
+    var token = document.getElementById("tj-verdict-token");
+    if (!token) { return; }
+    token.value = sessionStorage.getItem("tejido-token") || "";
+    Array.prototype.forEach.call(document.querySelectorAll("form.tj-verdict-form"), function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var status = form.querySelector(".tj-verdict-status");
+        sessionStorage.setItem("tejido-token", token.value.trim());
+        fetch(root + "/verdicts", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token.value.trim() },
+          body: JSON.stringify({
+            members: form.getAttribute("data-members").split(" "),
+            verdict: form.elements.verdict.value,
+            note: form.elements.note.value
+          })
+        }).then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          window.location.reload();
+        }).catch(function (error) {
+          if (status) { status.textContent = "No se pudo guardar (" + error.message + ")."; }
+        });
+      });
+    });
+  }
+
   setupSearch();
   setupCopyButtons();
+  setupVerdicts();
 })();

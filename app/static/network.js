@@ -11,6 +11,8 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, payload.options);
   var physics = Boolean(payload.options.physics && payload.options.physics.enabled);
   window.network = network;
+  window.tejidoReadableLabels(network, payload.options.nodes && payload.options.nodes.font &&
+                              payload.options.nodes.font.size);
 
   /* Groups of leaves arrive collapsed into one node each; a click opens one. The body's
      data-clusters says how many are still closed. */
@@ -22,7 +24,7 @@
       joinCondition: function (node) { return members[node.id] === true; },
       clusterNodeProperties: {
         id: group.id, label: group.label, title: group.title, shape: "box",
-        color: { background: "#eeeeee", border: "#8c8c8c" }, font: { size: 12 }
+        color: { background: "#eeeeee", border: "#8c8c8c" }
       }
     });
   });

@@ -24,6 +24,8 @@
       payload.options
     );
     window.tejidoNetworks[holder.id] = network;
+    window.tejidoReadableLabels(network, payload.options.nodes && payload.options.nodes.font &&
+                                payload.options.nodes.font.size);
     var physics = Boolean(payload.options.physics && payload.options.physics.enabled);
     if (physics) {
       network.once("stabilizationIterationsDone", function () {

@@ -182,6 +182,7 @@ def _node_dict(
         "entityLabel": node.label,
         "governanceLevel": level_key(node.level),
         "depth": node.depth,
+        "rank": rank,  # names are placed most connected first (static/labels.js)
     }
     if position is not None:
         item["x"], item["y"] = round(position[0], 1), round(position[1], 1)

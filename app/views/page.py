@@ -63,7 +63,7 @@ def legend_for(net: Network) -> Legend:
         relations=[
             LegendEntry(
                 key=rel_type,
-                name=f"{rel_type} ({edge_style(rel_type).gloss})",
+                name=edge_style(rel_type).gloss.capitalize(),  # "Coordina con", in words
                 colour=edge_style(rel_type).colour,
                 line=edge_style(rel_type).dash_css,
             )
@@ -112,6 +112,7 @@ def render_network_page(
             "vis_css": assets.vis_stylesheet(),
             "vis_js": assets.vis_script(),
             "page_css": assets.static_text("network.css"),
+            "labels_js": assets.static_text("labels.js"),
             "page_js": assets.static_text("network.js"),
         }
     return environment().get_template(TEMPLATE).render(**context)

@@ -11,7 +11,7 @@ what they said (:mod:`graph.stores.support`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -80,14 +80,56 @@ class MergeCandidate(BaseModel):
     reason: str
 
 
+VERDICTS: tuple[str, ...] = ("duplicate", "not_duplicate")
+# The graph attribute under which a store's view carries its verdicts, keyed by sorted pair.
+VERDICTS_ATTRIBUTE = "verdicts"
+
+
+class PairVerdict(BaseModel):
+    """A reviewer's verdict on two instruments or programmes: duplicate or not, with a note.
+
+    Kept by the sorted pair of entity ids, apart from the documents: re-ingesting or
+    replacing a document leaves it in place, and it applies again to entities of the same ids.
+    """
+
+    a: str
+    b: str
+    verdict: str
+    note: str = ""
+    created: str = ""
+
+
+def verdict_key(a: str, b: str) -> tuple[str, str]:
+    """The sorted pair a verdict is kept under; refuses a pair of one entity."""
+    if a == b:
+        raise StoreError(f"a verdict needs two different entities, got {a!r} twice")
+    first, second = sorted((a, b))
+    return first, second
+
+
+def check_verdict(verdict: str) -> str:
+    """``verdict`` if it is one of :data:`VERDICTS`, else a :class:`StoreError`."""
+    if verdict not in VERDICTS:
+        raise StoreError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    return verdict
+
+
+def with_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[PairVerdict]) -> nx.MultiDiGraph:
+    """``graph`` carrying ``verdicts`` (by sorted pair) as a graph attribute, for the queries."""
+    graph.graph[VERDICTS_ATTRIBUTE] = {(v.a, v.b): v for v in verdicts}
+    return graph
+
+
 @runtime_checkable
 class Store(Protocol):
     """Persistence of the graph; see the module docstring for the write semantics."""
 
     url: str
 
-    def write(self, extraction: Extraction) -> WriteResult:
-        """Store one document's extraction in one transaction (idempotent)."""
+    def write(self, extraction: Extraction, replaces: Sequence[str] = ()) -> WriteResult:
+        """Store one document's extraction in one transaction (idempotent); the other
+        versions of its path and the documents of ``replaces`` (a renamed file's former
+        version) are replaced."""
         ...
 
     def delete_document(self, document_id: str) -> DeleteResult:
@@ -138,6 +180,11 @@ class Store(Protocol):
         """Accent- and case-insensitive search over names and aliases, with filters."""
         ...
 
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accents and case ignored, the last
+        word a prefix), best first; the search finds entities through them."""
+        ...
+
     def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Map each normalised name or alias to the ids of entities that carry it."""
         ...
@@ -162,6 +209,15 @@ class Store(Protocol):
         """The networkx projection of the entity layer, cached by revision."""
         ...
 
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """A part of the projection holding the neighbourhood of ``entity_id`` (``depth``
+        relations) and of each ``opened`` entity (one relation), with every relation
+        between two of its entities: :func:`queries.exploration.neighbourhood` gives on it
+        what it gives on :meth:`view`. A store may return the whole projection."""
+        ...
+
     def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
         """Merge ``merged_id`` into ``kept_id``, recording what is needed to undo it."""
         ...
@@ -180,6 +236,18 @@ class Store(Protocol):
 
     def merge_candidates(self) -> list[MergeCandidate]:
         """Pairs to review whose entities both still exist, best first."""
+        ...
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on the pair ``a``, ``b`` (both must exist)."""
+        ...
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on the pair; ``False`` when there was none."""
+        ...
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
         ...
 
     def close(self) -> None:

@@ -61,6 +61,9 @@ UNIQUE_MERGE_CANDIDATE_KEY = (
     "CREATE CONSTRAINT merge_candidate_key IF NOT EXISTS "
     "FOR (n:MergeCandidate) REQUIRE n.key IS UNIQUE"
 )
+UNIQUE_VERDICT_KEY = (
+    "CREATE CONSTRAINT verdict_key IF NOT EXISTS FOR (n:Verdict) REQUIRE n.key IS UNIQUE"
+)
 UNIQUE_SUPPORT_KEY = (
     "CREATE CONSTRAINT support_key IF NOT EXISTS FOR (n:Support) REQUIRE n.key IS UNIQUE"
 )
@@ -117,6 +120,7 @@ def schema_statements() -> list[str]:
         UNIQUE_PASSAGE_ID,
         UNIQUE_MERGE_RECORD_ID,
         UNIQUE_MERGE_CANDIDATE_KEY,
+        UNIQUE_VERDICT_KEY,
         UNIQUE_STORE_META_ID,
         UNIQUE_SUPPORT_KEY,
         DOCUMENT_PATH_INDEX,
@@ -153,6 +157,7 @@ NEXT_MERGE_ID = (
 # --------------------------------------------------------------------------------------
 
 DOCUMENT_EXISTS = "MATCH (d:Document {id: $id}) RETURN count(d) > 0 AS found"
+DOCUMENT_PATH = "MATCH (d:Document {id: $id}) RETURN d.path AS path"
 GET_DOCUMENT = "MATCH (d:Document {id: $id}) RETURN properties(d) AS document"
 LIST_DOCUMENTS = (
     "MATCH (d:Document) "
@@ -192,6 +197,13 @@ GET_PASSAGES = (
     "MATCH (p:Passage {id: pid}) "
     "RETURN p.id AS id, p.document_id AS document_id, p.start AS start, p.end AS end, "
     "p.text AS text"
+)
+SEARCH_PASSAGES = (
+    "CALL db.index.fulltext.queryNodes('passage_text', $query) YIELD node, score "
+    "RETURN node.id AS id, node.document_id AS document_id, node.start AS start, "
+    "node.end AS end, node.text AS text "
+    "ORDER BY score DESC, node.document_id, node.start "
+    "LIMIT $limit"
 )
 MENTIONS_OF = (
     "MATCH (p:Passage)-[m:MENTIONS]->(e:Entity {id: $id}) "
@@ -257,7 +269,6 @@ DELETE_ENTITIES = (
     "MATCH (e:Entity {id: eid}) "
     "DETACH DELETE e"
 )
-DELETE_ENTITY = "MATCH (e:Entity {id: $id}) DETACH DELETE e"
 
 
 def entities_with_label(label: str) -> str:
@@ -297,6 +308,18 @@ RELATIONS_OF = (
     "MATCH (a:Entity)-[r]->(b:Entity) "
     f"RETURN {_RELATION_COLUMNS} "
     "ORDER BY r.id"
+)
+# A neighbourhood read from the entity's surroundings only (Neo4jStore.neighbourhood_graph).
+NEIGHBOURS = (
+    "UNWIND $ids AS eid "
+    "MATCH (:Entity {id: eid})--(n:Entity) "
+    "RETURN DISTINCT n.id AS id, n.label AS label"
+)
+RELATIONS_AMONG = (
+    "UNWIND $ids AS eid "
+    "MATCH (a:Entity {id: eid})-[r]->(b:Entity) "
+    "WHERE b.id IN $ids "
+    f"RETURN {_RELATION_COLUMNS}"
 )
 RELATIONS_OF_DOCUMENT = (
     "MATCH (a:Entity)-[r]->(b:Entity) "
@@ -390,12 +413,11 @@ MOVE_MENTIONS = (
     "SET n.text = row.text "
     "DELETE m"
 )
-COPY_MENTIONS = (
+DELETE_MENTIONS = (
     "UNWIND $rows AS row "
-    "MATCH (p:Passage {id: row.passage_id}) "
-    "MATCH (to:Entity {id: $to_id}) "
-    "MERGE (p)-[n:MENTIONS {start: row.start, end: row.end}]->(to) "
-    "SET n.text = row.text"
+    "MATCH (:Passage {id: row.passage_id})-[m:MENTIONS {start: row.start, end: row.end}]"
+    "->(:Entity {id: $entity_id}) "
+    "DELETE m"
 )
 UPSERT_MERGE_CANDIDATES = (
     "UNWIND $rows AS row "
@@ -411,6 +433,19 @@ LIST_MERGE_CANDIDATES = (
     "WHERE EXISTS { MATCH (:Entity {id: c.a}) } AND EXISTS { MATCH (:Entity {id: c.b}) } "
     "RETURN c.a AS a, c.b AS b, c.score AS score, c.reason AS reason "
     "ORDER BY c.score DESC, c.a, c.b"
+)
+
+UPSERT_VERDICT = (
+    "MERGE (v:Verdict {key: $key}) "
+    "SET v.a = $a, v.b = $b, v.verdict = $verdict, v.note = $note, v.created = $created"
+)
+DELETE_VERDICT = (
+    "MATCH (v:Verdict {key: $key}) DELETE v RETURN count(*) AS deleted"
+)
+LIST_VERDICTS = (
+    "MATCH (v:Verdict) "
+    "RETURN v.a AS a, v.b AS b, v.verdict AS verdict, v.note AS note, v.created AS created "
+    "ORDER BY v.a, v.b"
 )
 
 # --------------------------------------------------------------------------------------
@@ -429,7 +464,7 @@ COUNT_RELATIONS_BY_TYPE = (
 DELETE_STORE_BATCH = (
     "MATCH (n) "
     "WHERE n:Entity OR n:Document OR n:Passage OR n:MergeRecord OR n:MergeCandidate "
-    "OR n:StoreMeta OR n:Support "
+    "OR n:StoreMeta OR n:Support OR n:Verdict "
     "WITH n LIMIT $batch "
     "DETACH DELETE n "
     "RETURN count(*) AS deleted"

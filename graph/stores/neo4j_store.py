@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -49,33 +48,23 @@ from graph.model import (
 )
 from graph.normalize import normalize_name, strip_accents
 from graph.projection import project
-from graph.stores import cypher
+from graph.stores import core, cypher
 from graph.stores.base import (
     DeleteResult,
     MergeCandidate,
     MergeRecord,
+    PairVerdict,
     StoreError,
     StoreStats,
     StoreUnavailable,
     WriteResult,
+    check_verdict,
+    verdict_key,
 )
-from graph.stores.checks import check_count, check_extraction, level_ends
-from graph.stores.incoming import (
-    combine_entities,
-    combine_relations,
-    level_entity,
-    referenced_ends,
-)
-from graph.stores.merging import (
-    MergeSnapshot,
-    plan_merge,
-    plan_unmerge,
-    repoint,
-    repointed_relation_ids,
-    unmerge_relation_ids,
-)
-from graph.stores.support import SupportRecord, records_of, settle
-from graph.vocab import check_label
+from graph.stores.checks import check_count
+from graph.stores.merging import MentionKey, MergeSnapshot
+from graph.stores.support import SupportRecord
+from graph.vocab import NOT_WALKED, check_label
 
 BATCH_SIZE = 1000
 META_ID = "tejido"
@@ -241,8 +230,10 @@ def connect(
         return text.replace(secret, "***") if secret else text
 
     try:
+        # notifications off: a fresh database warns of every property key not written yet
         driver = GraphDatabase.driver(
-            uri, auth=auth, connection_timeout=timeout, max_transaction_retry_time=30.0
+            uri, auth=auth, connection_timeout=timeout, max_transaction_retry_time=30.0,
+            notifications_min_severity="OFF",
         )
     except (ConfigurationError, ValueError) as exc:
         raise StoreUnavailable(f"invalid Neo4j URI {shown!r}: {describe(exc)}") from None
@@ -337,8 +328,7 @@ class Neo4jStore:
         self._database = database
         auth = (user or "neo4j", password) if password else None
         self._driver = connect(uri, auth, attempts=connect_attempts, timeout=connect_timeout)
-        self._view_lock = threading.Lock()
-        self._view: tuple[int, nx.MultiDiGraph] | None = None
+        self._projection = core.ProjectionCache()
         try:
             self._ensure_schema()
         except StoreError:
@@ -362,6 +352,11 @@ class Neo4jStore:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def server_agent(self) -> str:
+        """The server's agent string as Bolt reports it (``Neo4j/5.26.…``)."""
+        return self._guard("read the server version",
+                           lambda: str(self._driver.get_server_info().agent))
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -416,19 +411,20 @@ class Neo4jStore:
 
     # -- writing -----------------------------------------------------------------------
 
-    def write(self, extraction: Extraction) -> WriteResult:
-        """Store one document's extraction in one transaction (idempotent)."""
-        check_extraction(extraction)
-        result = self._write(
+    def write(self, extraction: Extraction, replaces: Sequence[str] = ()) -> WriteResult:
+        """Store one document's extraction in one transaction (:func:`graph.stores.core.write`)."""
+        ingested_at = _now()
+        return self._write(
             f"write document {extraction.document.path}",
-            lambda tx: _write_extraction(tx, extraction),
+            lambda tx: core.write(_Primitives(tx), extraction, ingested_at, replaces),
         )
-        return result
 
     def delete_document(self, document_id: str) -> DeleteResult:
-        """Delete a document as if it had never been ingested (see graph.stores.support)."""
+        """Delete a document as if it had never been ingested
+        (:func:`graph.stores.core.delete_document`); StoreError when it is unknown."""
         return self._write(
-            f"delete document {document_id}", lambda tx: _delete_document(tx, document_id)
+            f"delete document {document_id}",
+            lambda tx: core.delete_document(_Primitives(tx), document_id),
         )
 
     def add_merge_candidates(self, candidates: Iterable[MergeCandidate]) -> None:
@@ -454,15 +450,18 @@ class Neo4jStore:
         self._write("record merge candidates", work)
 
     def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
-        """Merge ``merged_id`` into ``kept_id``, recording what is needed to undo it."""
+        """Merge ``merged_id`` into ``kept_id`` (:func:`graph.stores.core.merge`)."""
+        created = _now()
         return self._write(
             f"merge {merged_id} into {kept_id}",
-            lambda tx: _merge(tx, kept_id, merged_id, reason),
+            lambda tx: core.merge(_Primitives(tx), kept_id, merged_id, reason, created),
         )
 
     def unmerge(self, merge_id: int) -> MergeRecord:
-        """Undo a recorded merge."""
-        return self._write(f"undo merge {merge_id}", lambda tx: _unmerge(tx, merge_id))
+        """Undo a recorded merge (:func:`graph.stores.core.unmerge`)."""
+        return self._write(
+            f"undo merge {merge_id}", lambda tx: core.unmerge(_Primitives(tx), merge_id)
+        )
 
     # -- reading -----------------------------------------------------------------------
 
@@ -553,6 +552,18 @@ class Neo4jStore:
         rows = self._read("search entities", lambda tx: _rows(tx, statement, **params))
         return [entity_from_properties(row["entity"]) for row in rows]
 
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive, the
+        last word a prefix), by full-text score."""
+        query = fulltext_query(q)
+        if query is None:
+            return []
+        params = {"query": query, "limit": check_count("limit", limit)}
+        rows = self._read(
+            "search passages", lambda tx: _rows(tx, cypher.SEARCH_PASSAGES, **params)
+        )
+        return [Passage(**row) for row in rows]
+
     def find_by_normalized_names(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Map each normalised name or alias that some entity carries to those entities' ids."""
         wanted = sorted({name for name in names if name})
@@ -610,18 +621,41 @@ class Neo4jStore:
         ))
 
     def view(self) -> nx.MultiDiGraph:
-        """The networkx projection of the entity layer, rebuilt only when the revision moves.
+        """The networkx projection of the entity layer, rebuilt only when the revision moves
+        (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        The graph is shared between callers and frozen: copy it (``graph.copy()``) to
-        modify it.
+        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
+            return (self.revision(), list(self.entities()), list(self.relations()),
+                    self.verdicts())
+
+        return self._projection.get(self.revision, load)
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """The part of the projection a neighbourhood view reads, with Cypher on the
+        entity's surroundings only (the whole projection is neither read nor built).
+
+        The entities within ``depth`` relations of ``entity_id`` and within one of each
+        ``opened`` entity, walked as :func:`queries.exploration.neighbourhood` walks
+        (governance levels are reached, never walked through), and every relation between
+        two of them: that function gives on it what it gives on :meth:`view`. Missing ids
+        give an empty or smaller graph.
         """
-        with self._view_lock:
-            revision = self.revision()
-            if self._view is not None and self._view[0] == revision:
-                return self._view[1]
-            graph = nx.freeze(project(self.entities(), self.relations()))
-            self._view = (revision, graph)
-            return graph
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= 6:
+            raise ValueError(f"depth must be an integer from 0 to 6, got {depth!r}")
+
+        def work(tx: ManagedTransaction) -> tuple[dict[str, Entity], list[Relation]]:
+            found = set(_read_entities(tx, [entity_id, *opened]))
+            for start, hops in ((entity_id, depth), *((o, 1) for o in opened)):
+                if start in found:
+                    found |= _walk(tx, start, hops)
+            ids = sorted(found)
+            rows = _rows(tx, cypher.RELATIONS_AMONG, ids=ids)
+            return _read_entities(tx, ids), [relation_from_record(row) for row in rows]
+
+        entities, relations = self._read("read a neighbourhood", work)
+        return nx.freeze(project(entities.values(), relations))
 
     def merges(self) -> list[MergeRecord]:
         """Every recorded merge, newest first."""
@@ -634,6 +668,42 @@ class Neo4jStore:
             "list merge candidates", lambda tx: _rows(tx, cypher.LIST_MERGE_CANDIDATES)
         )
         return [MergeCandidate(**row) for row in rows]
+
+    # -- verdicts ----------------------------------------------------------------------
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on a pair of existing entities."""
+        a, b = verdict_key(a, b)
+        record = PairVerdict(a=a, b=b, verdict=check_verdict(verdict), note=note,
+                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+
+        def work(tx: ManagedTransaction) -> None:
+            found = {row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=[a, b])}
+            missing = sorted({a, b} - found)
+            if missing:
+                raise StoreError(f"no entity with id {missing[0]!r}")
+            tx.run(cypher.UPSERT_VERDICT, key=f"{a}|{b}", **record.model_dump()).consume()
+            _bump_revision(tx)
+
+        self._write(f"record the verdict on {a} and {b}", work)
+        return record
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on a pair; ``False`` when there was none."""
+        a, b = verdict_key(a, b)
+
+        def work(tx: ManagedTransaction) -> int:
+            gone = int(_value(tx, cypher.DELETE_VERDICT, "deleted", key=f"{a}|{b}"))
+            if gone:
+                _bump_revision(tx)
+            return gone
+
+        return bool(self._write(f"remove the verdict on {a} and {b}", work))
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
+        rows = self._read("list verdicts", lambda tx: _rows(tx, cypher.LIST_VERDICTS))
+        return [PairVerdict(**row) for row in rows]
 
     # -- housekeeping ------------------------------------------------------------------
 
@@ -648,8 +718,7 @@ class Neo4jStore:
 
         while self._write("clear the store", delete_batch):
             pass
-        with self._view_lock:
-            self._view = None
+        self._projection.clear()
 
     def close(self) -> None:
         """Release connections."""
@@ -665,113 +734,154 @@ def _bump_revision(tx: ManagedTransaction) -> int:
     return int(_value(tx, cypher.BUMP_REVISION, "revision", meta_id=META_ID))
 
 
-def _write_extraction(tx: ManagedTransaction, extraction: Extraction) -> WriteResult:
-    document = extraction.document
-    if _value(tx, cypher.DOCUMENT_EXISTS, "found", id=document.id):
-        return WriteResult(document_id=document.id, skipped=True)
-    entities = combine_entities(extraction.entities)
-    relations = combine_relations(extraction.relations)
-    previous = [
-        row["id"] for row in _rows(
-            tx, cypher.OTHER_VERSIONS_OF_PATH, path=document.path, id=document.id
-        )
-    ]
-    touched = _remove_documents(tx, previous)
-
-    ingested_at = _now()
-    tx.run(cypher.UPSERT_DOCUMENT, {
-        "id": document.id, "props": document_properties(document, ingested_at),
-    }).consume()
-    passage_rows = [p.model_dump(mode="json") for p in extraction.passages]
-    for batch in batched(passage_rows):
-        tx.run(cypher.UPSERT_PASSAGES, {"rows": list(batch)}).consume()
-
-    _write_entities(tx, entities)
-    _ensure_ends(tx, extraction, entities)
-    new_evidence = _write_relations(tx, relations)
-
-    mention_rows = [m.model_dump(mode="json") for m in extraction.mentions]
-    for batch in batched(mention_rows):
-        tx.run(cypher.UPSERT_MENTIONS, {"rows": list(batch)}).consume()
-    _put_support(tx, records_of(document.id, ingested_at, entities.values(), relations.values()))
-    settle(_Primitives(tx), *touched)
-    _bump_revision(tx)
-    return WriteResult(
-        document_id=document.id,
-        replaced=previous[-1] if previous else None,
-        entities=len(entities),
-        relations=len(relations),
-        evidence=new_evidence,
-    )
-
-
-def _delete_document(tx: ManagedTransaction, document_id: str) -> DeleteResult:
-    props = _value(tx, cypher.GET_DOCUMENT, "document", id=document_id)
-    if props is None:
-        raise StoreError(f"cannot delete: no document with id {document_id!r}")
-    touched = _remove_documents(tx, [document_id])
-    entities, relations = settle(_Primitives(tx), *touched)
-    _bump_revision(tx)
-    return DeleteResult(document_id=document_id, path=props.get("path", ""),
-                        entities_removed=entities, relations_removed=relations)
-
-
-def _put_support(tx: ManagedTransaction, records: Sequence[SupportRecord]) -> None:
-    rows = [{"key": f"{r.item_id}|{r.document_id}", **r.model_dump()} for r in records]
-    for batch in batched(rows):
-        tx.run(cypher.UPSERT_SUPPORT, {"rows": list(batch)}).consume()
-
-
-def _ensure_ends(
-    tx: ManagedTransaction, extraction: Extraction, entities: dict[str, Entity]
-) -> None:
-    """Create missing governance-level nodes; refuse ends that exist nowhere."""
-    referenced = referenced_ends(extraction, entities)
-    if not referenced:
-        return
-    present = {
-        row["id"] for row in _rows(tx, cypher.EXISTING_ENTITY_IDS, ids=sorted(referenced))
-    }
-    levels = level_ends(extraction, referenced - present)
-    _put_entities(tx, [level_entity(m) for m in levels])
-
-
-def _remove_documents(
-    tx: ManagedTransaction, document_ids: Sequence[str]
-) -> tuple[set[str], set[str]]:
-    """Delete documents with their passages, mentions, evidence and support records.
-
-    Returns the ids of the entities and relations they touched, for :func:`settle`.
-    """
-    entities: set[str] = set()
-    relations: set[str] = set()
-    for document_id in document_ids:
-        for row in _rows(tx, cypher.SUPPORT_OF_DOCUMENT, id=document_id):
-            (entities if row["kind"] == "entity" else relations).add(row["item_id"])
-        entities.update(
-            row["id"] for row in _rows(tx, cypher.ENTITIES_MENTIONED_IN, id=document_id)
-        )
-        updates = []
-        for row in _rows(tx, cypher.RELATIONS_OF_DOCUMENT, document_id=document_id):
-            stored = _stored_relation(row)
-            relation = stored.relation
-            relation.evidence = [e for e in relation.evidence if e.document_id != document_id]
-            updates.append({"element_id": stored.element_id,
-                            "props": relation_properties(relation)})
-            relations.add(relation.id)
-        for batch in batched(updates):
-            tx.run(cypher.UPDATE_RELATIONS, {"rows": batch}).consume()
-        tx.run(cypher.DELETE_SUPPORT_OF_DOCUMENT, {"id": document_id}).consume()
-        tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
-        tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
-    return entities, relations
+def _walk(tx: ManagedTransaction, start: str, depth: int) -> set[str]:
+    """Ids within ``depth`` relations of ``start``, not walking through NOT_WALKED labels."""
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        if not frontier:
+            break
+        rows = _rows(tx, cypher.NEIGHBOURS, ids=frontier)
+        reached = {row["id"]: row["label"] for row in rows if row["id"] not in seen}
+        seen |= reached.keys()
+        frontier = sorted(n for n, label in reached.items() if label not in NOT_WALKED)
+    return seen
 
 
 class _Primitives:
-    """The primitives :func:`graph.stores.support.settle` needs, on one Neo4j transaction."""
+    """The primitives of :mod:`graph.stores.core` on one Neo4j transaction."""
 
     def __init__(self, tx: ManagedTransaction) -> None:
         self._tx = tx
+
+    # -- documents
+
+    def document_path(self, document_id: str) -> str | None:
+        rows = _rows(self._tx, cypher.DOCUMENT_PATH, id=document_id)
+        return str(rows[0]["path"] or "") if rows else None
+
+    def versions_of_path(self, path: str, document_id: str) -> list[str]:
+        return [row["id"] for row in _rows(
+            self._tx, cypher.OTHER_VERSIONS_OF_PATH, path=path, id=document_id)]
+
+    def remove_documents(self, document_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+        tx = self._tx
+        entities: set[str] = set()
+        relations: set[str] = set()
+        for document_id in document_ids:
+            for row in _rows(tx, cypher.SUPPORT_OF_DOCUMENT, id=document_id):
+                (entities if row["kind"] == "entity" else relations).add(row["item_id"])
+            entities.update(
+                row["id"] for row in _rows(tx, cypher.ENTITIES_MENTIONED_IN, id=document_id)
+            )
+            updates = []
+            for row in _rows(tx, cypher.RELATIONS_OF_DOCUMENT, document_id=document_id):
+                stored = _stored_relation(row)
+                relation = stored.relation
+                relation.evidence = [e for e in relation.evidence
+                                     if e.document_id != document_id]
+                updates.append({"element_id": stored.element_id,
+                                "props": relation_properties(relation)})
+                relations.add(relation.id)
+            for batch in batched(updates):
+                tx.run(cypher.UPDATE_RELATIONS, {"rows": batch}).consume()
+            tx.run(cypher.DELETE_SUPPORT_OF_DOCUMENT, {"id": document_id}).consume()
+            tx.run(cypher.DELETE_DOCUMENT_PASSAGES, {"id": document_id}).consume()
+            tx.run(cypher.DELETE_DOCUMENT, {"id": document_id}).consume()
+        return entities, relations
+
+    def insert_document(self, extraction: Extraction, ingested_at: str) -> None:
+        document = extraction.document
+        self._tx.run(cypher.UPSERT_DOCUMENT, {
+            "id": document.id, "props": document_properties(document, ingested_at),
+        }).consume()
+        passage_rows = [p.model_dump(mode="json") for p in extraction.passages]
+        for batch in batched(passage_rows):
+            self._tx.run(cypher.UPSERT_PASSAGES, {"rows": list(batch)}).consume()
+
+    # -- mentions
+
+    def put_mentions(self, mentions: Sequence[Mention]) -> None:
+        rows = [m.model_dump(mode="json") for m in mentions]
+        for batch in batched(rows):
+            self._tx.run(cypher.UPSERT_MENTIONS, {"rows": list(batch)}).consume()
+
+    def move_mentions(self, mentions: Sequence[Mention], from_id: str, to_id: str) -> None:
+        rows = [m.model_dump(mode="json") for m in mentions]
+        for batch in batched(rows):
+            self._tx.run(cypher.MOVE_MENTIONS, {
+                "rows": list(batch), "from_id": from_id, "to_id": to_id}).consume()
+
+    def delete_mentions(self, entity_id: str, places: Sequence[MentionKey]) -> None:
+        rows = [{"passage_id": p, "start": start, "end": end} for p, start, end in places]
+        for batch in batched(rows):
+            self._tx.run(cypher.DELETE_MENTIONS, {
+                "rows": list(batch), "entity_id": entity_id}).consume()
+
+    def mentions_of_entity(self, entity_id: str) -> list[Mention]:
+        return [Mention(entity_id=entity_id, **row)
+                for row in _rows(self._tx, cypher.MENTIONS_FOR_MERGE, id=entity_id)]
+
+    # -- support records
+
+    def put_support(self, records: Sequence[SupportRecord]) -> None:
+        rows = [{"key": f"{r.item_id}|{r.document_id}", **r.model_dump()} for r in records]
+        for batch in batched(rows):
+            self._tx.run(cypher.UPSERT_SUPPORT, {"rows": list(batch)}).consume()
+
+    def existing_entity_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        return {row["id"] for row in _rows(self._tx, cypher.EXISTING_ENTITY_IDS, ids=wanted)}
+
+    def relations_touching(self, entity_id: str) -> list[Relation]:
+        return [relation_from_record(row)
+                for row in _rows(self._tx, cypher.RELATIONS_OF, id=entity_id)]
+
+    def extend_relations(self, relations: Mapping[str, Relation]) -> int:
+        if not relations:
+            return 0
+        stored = _read_relations(self._tx, _ids_by_type(relations.values()))
+        items = []
+        new_evidence = 0
+        for relation_id, relation in relations.items():
+            if relation_id in stored:
+                merged, added = merge_into_stored(stored[relation_id].relation, relation)
+                items.append(merged)
+                new_evidence += added
+            else:
+                items.append(relation)
+                new_evidence += len(relation.evidence)
+        _put_relations(self._tx, items, stored)
+        return new_evidence
+
+    # -- merge records and the revision
+
+    def add_merge_record(self, record: MergeRecord, snapshot: MergeSnapshot) -> int:
+        merge_id = int(_value(self._tx, cypher.NEXT_MERGE_ID, "merge_id", meta_id=META_ID))
+        self._tx.run(cypher.CREATE_MERGE_RECORD, {
+            "id": merge_id, "kept_id": record.kept_id, "merged_id": record.merged_id,
+            "reason": record.reason, "created": record.created,
+            "snapshot": json.dumps({"plan": snapshot.model_dump(mode="json")},
+                                   ensure_ascii=False),
+        }).consume()
+        return merge_id
+
+    def merge_record(self, merge_id: int) -> tuple[MergeRecord, MergeSnapshot] | None:
+        props = _value(self._tx, cypher.GET_MERGE_RECORD, "record", id=int(merge_id))
+        if props is None:
+            return None
+        record = MergeRecord(**{k: v for k, v in props.items() if k in MergeRecord.model_fields})
+        return record, MergeSnapshot(**json.loads(props["snapshot"])["plan"])
+
+    def mark_merge_undone(self, merge_id: int) -> None:
+        self._tx.run(cypher.MARK_MERGE_UNDONE, {"id": int(merge_id)}).consume()
+
+    def bump_revision(self) -> None:
+        _bump_revision(self._tx)
+
+    # -- entities and relations
 
     def support_records(self, item_ids: Iterable[str]) -> list[SupportRecord]:
         ids = sorted(set(item_ids))
@@ -843,24 +953,6 @@ def _put_entities(tx: ManagedTransaction, entities: Iterable[Entity]) -> int:
     return written
 
 
-def _write_entities(tx: ManagedTransaction, entities: dict[str, Entity]) -> None:
-    """Merge a document's entities into the stored ones (names and empty fields absorbed)."""
-    if not entities:
-        return
-    stored = _read_entities(tx, entities)
-    items = []
-    for entity_id, entity in entities.items():
-        current = stored.get(entity_id)
-        if current is None:
-            items.append(entity)
-            continue
-        updated = current.model_copy(deep=True)
-        updated.absorb(entity)
-        if updated != current:
-            items.append(updated)
-    _put_entities(tx, items)
-
-
 def _read_relations(
     tx: ManagedTransaction, ids_by_type: dict[str, set[str]]
 ) -> dict[str, _StoredRelation]:
@@ -920,126 +1012,3 @@ def _put_relations(
         for batch in batched(rows):
             written += int(_value(tx, statement, "written", rows=list(batch)))
     return written
-
-
-def _write_relations(tx: ManagedTransaction, relations: dict[str, Relation]) -> int:
-    """Merge a document's relations into the stored ones; returns the new evidence count."""
-    if not relations:
-        return 0
-    stored = _read_relations(tx, _ids_by_type(relations.values()))
-    items = []
-    new_evidence = 0
-    for relation_id, relation in relations.items():
-        if relation_id in stored:
-            merged, added = merge_into_stored(stored[relation_id].relation, relation)
-            items.append(merged)
-            new_evidence += added
-        else:
-            items.append(relation)
-            new_evidence += len(relation.evidence)
-    _put_relations(tx, items, stored)
-    return new_evidence
-
-
-def _mentions_of(tx: ManagedTransaction, entity_id: str) -> list[Mention]:
-    return [
-        Mention(entity_id=entity_id, **row)
-        for row in _rows(tx, cypher.MENTIONS_FOR_MERGE, id=entity_id)
-    ]
-
-
-def _merge(tx: ManagedTransaction, kept_id: str, merged_id: str, reason: str) -> MergeRecord:
-    if kept_id == merged_id:
-        raise StoreError(f"cannot merge entity {kept_id!r} into itself")
-    found = _read_entities(tx, [kept_id, merged_id])
-    for entity_id in (kept_id, merged_id):
-        if entity_id not in found:
-            raise StoreError(f"cannot merge: no entity with id {entity_id!r}")
-    kept, merged = found[kept_id], found[merged_id]
-
-    merged_stored = [_stored_relation(r) for r in _rows(tx, cypher.RELATIONS_OF, id=merged_id)]
-    merged_relations = [s.relation for s in merged_stored]
-    new_ids = repointed_relation_ids(merged_relations, merged_id, kept_id)
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for relation in merged_relations:
-        moved = repoint(relation, merged_id, kept_id)
-        if moved.id in new_ids:
-            wanted[moved.type].add(moved.id)
-    existing = _read_relations(tx, wanted)
-    merged_mentions = _mentions_of(tx, merged_id)
-    kept_keys = [(m.passage_id, m.start, m.end) for m in _mentions_of(tx, kept_id)]
-    plan = plan_merge(
-        kept, merged, merged_relations, {k: s.relation for k, s in existing.items()},
-        merged_mentions, kept_keys,
-    )
-
-    tx.run(
-        cypher.DELETE_RELATIONS, {"element_ids": [s.element_id for s in merged_stored]}
-    ).consume()
-    _put_relations(tx, plan.put_relations, existing)
-    _put_entities(tx, [plan.kept])
-    mention_rows = [m.model_dump(mode="json") for m in plan.repoint_mentions]
-    for batch in batched(mention_rows):
-        tx.run(
-            cypher.MOVE_MENTIONS, {"rows": list(batch), "from_id": merged_id, "to_id": kept_id}
-        ).consume()
-    tx.run(cypher.DELETE_ENTITY, {"id": merged_id}).consume()
-
-    record = MergeRecord(
-        id=int(_value(tx, cypher.NEXT_MERGE_ID, "merge_id", meta_id=META_ID)),
-        kept_id=kept_id, merged_id=merged_id, reason=reason, created=_now(),
-    )
-    snapshot = {"plan": plan.snapshot.model_dump(mode="json")}
-    tx.run(cypher.CREATE_MERGE_RECORD, {
-        "id": record.id, "kept_id": kept_id, "merged_id": merged_id, "reason": reason,
-        "created": record.created, "snapshot": json.dumps(snapshot, ensure_ascii=False),
-    }).consume()
-    _bump_revision(tx)
-    return record
-
-
-def _unmerge(tx: ManagedTransaction, merge_id: int) -> MergeRecord:
-    props = _value(tx, cypher.GET_MERGE_RECORD, "record", id=int(merge_id))
-    if props is None:
-        raise StoreError(f"cannot unmerge: no merge with id {merge_id!r}")
-    record = MergeRecord(**{k: v for k, v in props.items() if k in MergeRecord.model_fields})
-    if record.undone:
-        raise StoreError(f"cannot unmerge: merge {merge_id} was already undone")
-    snapshot = MergeSnapshot(**json.loads(props["snapshot"])["plan"])
-    kept_id, merged_id = record.kept_id, record.merged_id
-    current_entities = _read_entities(tx, [kept_id, merged_id])
-    if merged_id in current_entities:
-        raise StoreError(f"cannot undo merge {merge_id}: entity {merged_id!r} exists again")
-    if kept_id not in current_entities:
-        raise StoreError(
-            f"cannot undo merge {merge_id}: entity {kept_id!r} no longer exists "
-            "(undo the merge that removed it first)"
-        )
-
-    types = {m.new_id: m.original.type for m in snapshot.relations if m.new_id}
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for relation_id in unmerge_relation_ids(snapshot):
-        wanted[types[relation_id]].add(relation_id)
-    current = _read_relations(tx, wanted)
-    plan = plan_unmerge(snapshot, {k: s.relation for k, s in current.items()})
-
-    _put_entities(tx, [plan.kept, plan.merged])
-    doomed = [current[r].element_id for r in plan.delete_relations if r in current]
-    tx.run(cypher.DELETE_RELATIONS, {"element_ids": doomed}).consume()
-    remaining = {k: s for k, s in current.items() if k not in plan.delete_relations}
-    _put_relations(tx, plan.put_relations, remaining)
-
-    by_key = {(m.passage_id, m.start, m.end): m for m in plan.restore_mentions}
-    released = [by_key[key].model_dump(mode="json") for key in plan.release_mentions
-                if key in by_key]
-    restored = [m.model_dump(mode="json") for m in plan.restore_mentions]
-    for batch in batched(released):
-        tx.run(
-            cypher.MOVE_MENTIONS, {"rows": list(batch), "from_id": kept_id, "to_id": merged_id}
-        ).consume()
-    for batch in batched(restored):
-        tx.run(cypher.COPY_MENTIONS, {"rows": list(batch), "to_id": merged_id}).consume()
-
-    tx.run(cypher.MARK_MERGE_UNDONE, {"id": record.id}).consume()
-    _bump_revision(tx)
-    return record.model_copy(update={"undone": True})

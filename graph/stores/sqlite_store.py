@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,35 +24,26 @@ import networkx as nx
 
 from graph.model import DocumentInfo, Entity, Evidence, Extraction, Mention, Passage, Relation
 from graph.normalize import normalize_name, strip_accents
-from graph.projection import project
+from graph.stores import core
 from graph.stores.base import (
     DeleteResult,
     MergeCandidate,
     MergeRecord,
+    PairVerdict,
     StoreError,
     StoreStats,
     StoreUnavailable,
     WriteResult,
+    check_verdict,
+    verdict_key,
 )
-from graph.stores.checks import check_count, check_extraction, level_ends
-from graph.stores.incoming import (
-    combine_entities,
-    combine_relations,
-    level_entity,
-    referenced_ends,
-)
-from graph.stores.merging import (
-    MergeSnapshot,
-    plan_merge,
-    plan_unmerge,
-    repointed_relation_ids,
-    unmerge_relation_ids,
-)
-from graph.stores.support import SupportRecord, records_of, settle
+from graph.stores.checks import check_count
+from graph.stores.merging import MentionKey, MergeSnapshot
+from graph.stores.support import SupportRecord
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
@@ -83,6 +74,11 @@ _SUPPORT_FROM_CONTENT: tuple[str, ...] = (
 )
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
+# Reviewers' verdicts on pairs (kept by sorted pair, apart from documents and entities).
+_VERDICTS_TABLE = """CREATE TABLE verdicts (
+    a TEXT NOT NULL, b TEXT NOT NULL, verdict TEXT NOT NULL, note TEXT NOT NULL,
+    created TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID"""
+
 _SCHEMA: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT INTO meta (key, value) VALUES ('revision', 0)",
@@ -141,6 +137,7 @@ _SCHEMA: tuple[str, ...] = (
         a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, reason TEXT NOT NULL,
         PRIMARY KEY (a, b), CHECK (a < b)) WITHOUT ROWID""",
     "CREATE INDEX merge_candidates_score ON merge_candidates (score DESC)",
+    _VERDICTS_TABLE,
     *_SUPPORT_SCHEMA,
     f"""CREATE VIRTUAL TABLE entity_fts USING fts5 (
         search_text, content = 'entities', content_rowid = 'rid', {_TOKENIZE})""",
@@ -181,10 +178,6 @@ _EVIDENCE_INSERT = """
          field, column_name)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_MENTION_INSERT = """
-    INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text)
-    VALUES (?, ?, ?, ?, ?)
-"""
 _RELATION_COLUMNS = "id, source, type, target, properties"
 _EVIDENCE_COLUMNS = (
     'relation_id, passage_id, document_id, start, "end", quote, extractor, confidence, '
@@ -197,6 +190,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE evidence ADD COLUMN column_name TEXT",
     ),
     _SUPPORT_FROM_CONTENT,  # 3: support records (graph.stores.support)
+    (_VERDICTS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1),),  # 4: verdicts
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -271,8 +265,7 @@ class SQLiteStore:
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._connections_lock = threading.Lock()
         self._write_lock = threading.RLock()
-        self._view_lock = threading.Lock()
-        self._view: tuple[int, nx.MultiDiGraph] | None = None
+        self._projection = core.ProjectionCache()
         self._closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -505,175 +498,20 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ write
 
-    def write(self, extraction: Extraction) -> WriteResult:
-        """Store one document's extraction in one transaction (see the module docstring).
-
-        The same document id again is skipped; a new version of a stored path replaces
-        the old one's passages, mentions and evidence, and relations and entities left
-        with no support go. ``WriteResult.entities`` and ``relations`` count the distinct
-        entities and relations of the extraction, ``evidence`` the new evidence entries.
-        """
-        check_extraction(extraction)
-        doc = extraction.document
-        entities = combine_entities(extraction.entities)
-        relations = combine_relations(extraction.relations)
+    def write(self, extraction: Extraction, replaces: Sequence[str] = ()) -> WriteResult:
+        """Store one document's extraction in one transaction (:func:`graph.stores.core.write`)."""
         with self._transaction(write=True) as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
-                return WriteResult(document_id=doc.id, skipped=True)
             try:
-                previous = [row[0] for row in conn.execute(
-                    "SELECT id FROM documents WHERE path = ? AND id <> ? ORDER BY ingested_at",
-                    (doc.path, doc.id),
-                )]
-                touched = self._remove_documents(conn, previous)
-                ingested_at = self._insert_document(conn, extraction)
-                self._upsert_entities(conn, entities)
-                self._ensure_ends(conn, extraction, entities)
-                new_evidence = self._upsert_relations(conn, relations)
-                conn.executemany(
-                    _MENTION_INSERT,
-                    [(m.passage_id, m.entity_id, m.start, m.end, m.text)
-                     for m in extraction.mentions],
-                )
-                self._put_support(conn, records_of(
-                    doc.id, ingested_at, entities.values(), relations.values()
-                ))
-                settle(_Primitives(self, conn), *touched)
-                self._bump_revision(conn)
+                return core.write(_Primitives(self, conn), extraction, _now(), replaces)
             except sqlite3.Error as exc:
+                doc = extraction.document
                 raise StoreError(f"{doc.path}: cannot store document {doc.id} ({exc})") from exc
-        return WriteResult(
-            document_id=doc.id, replaced=previous[-1] if previous else None,
-            entities=len(entities), relations=len(relations), evidence=new_evidence,
-        )
 
     def delete_document(self, document_id: str) -> DeleteResult:
-        """Delete a document with its passages, mentions, evidence and support records.
-
-        What it alone supported goes, what others support too is rebuilt from theirs, as if
-        it had never been ingested. Raises StoreError when no such document is stored.
-        """
+        """Delete a document as if it had never been ingested
+        (:func:`graph.stores.core.delete_document`); StoreError when it is unknown."""
         with self._transaction(write=True) as conn:
-            row = conn.execute(
-                "SELECT path FROM documents WHERE id = ?", (document_id,)
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"cannot delete: no document with id {document_id!r}")
-            touched = self._remove_documents(conn, [document_id])
-            entities, relations = settle(_Primitives(self, conn), *touched)
-            self._bump_revision(conn)
-        return DeleteResult(document_id=document_id, path=row[0], entities_removed=entities,
-                            relations_removed=relations)
-
-    @staticmethod
-    def _put_support(conn: sqlite3.Connection, records: Sequence[SupportRecord]) -> None:
-        conn.executemany(
-            "INSERT OR REPLACE INTO support (item_id, document_id, kind, ingested_at, data) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(r.item_id, r.document_id, r.kind, r.ingested_at, r.data) for r in records],
-        )
-
-    @staticmethod
-    def _insert_document(conn: sqlite3.Connection, extraction: Extraction) -> str:
-        doc = extraction.document
-        ingested_at = _now()
-        conn.execute(
-            "INSERT INTO documents (id, title, path, format, publisher, date, language, text, "
-            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.title, doc.path, doc.format, doc.publisher, doc.date, doc.language,
-             doc.text, ingested_at),
-        )
-        passages = {p.id: p for p in extraction.passages}
-        conn.executemany(
-            'INSERT INTO passages (id, document_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-            [(p.id, p.document_id, p.start, p.end, p.text) for p in passages.values()],
-        )
-        return ingested_at
-
-    def _upsert_entities(self, conn: sqlite3.Connection, entities: dict[str, Entity]) -> None:
-        stored = self._entities_by_ids(conn, entities)
-        changed: list[Entity] = []
-        for entity_id, entity in entities.items():
-            current = stored.get(entity_id)
-            if current is None:
-                changed.append(entity)
-                continue
-            updated = current.model_copy(deep=True)
-            updated.absorb(entity)
-            if updated != current:
-                changed.append(updated)
-        self._put_entities(conn, changed)
-
-    def _ensure_ends(
-        self, conn: sqlite3.Connection, extraction: Extraction, entities: dict[str, Entity]
-    ) -> None:
-        """Create missing governance-level nodes; refuse ends that exist nowhere."""
-        referenced = referenced_ends(extraction, entities)
-        missing = referenced - self._existing_entity_ids(conn, referenced)
-        self._put_entities(conn, [level_entity(m) for m in level_ends(extraction, missing)])
-
-    def _upsert_relations(self, conn: sqlite3.Connection, relations: dict[str, Relation]) -> int:
-        """Insert new relations, extend stored ones; return the number of new evidence rows."""
-        stored = {
-            row[0]: json.loads(row[1]) for row in self._select_by_ids(
-                conn, "SELECT id, properties FROM relations WHERE id IN ({ids})", relations
-            )
-        }
-        new_rows = []
-        changed_properties = []
-        for relation_id, relation in relations.items():
-            if relation_id not in stored:
-                new_rows.append((relation_id, relation.source, relation.type, relation.target,
-                                 json.dumps(relation.properties, ensure_ascii=False)))
-                continue
-            properties = dict(stored[relation_id])
-            for key, value in relation.properties.items():
-                properties.setdefault(key, value)
-            if properties != stored[relation_id]:
-                changed_properties.append(
-                    (json.dumps(properties, ensure_ascii=False), relation_id)
-                )
-        conn.executemany(
-            f"INSERT INTO relations ({_RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)", new_rows
-        )
-        conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", changed_properties)
-        before = conn.total_changes
-        conn.executemany(
-            _EVIDENCE_INSERT,
-            [_evidence_row(rid, ev) for rid, r in relations.items() for ev in r.evidence],
-        )
-        return conn.total_changes - before
-
-    def _remove_documents(
-        self, conn: sqlite3.Connection, document_ids: Sequence[str]
-    ) -> tuple[set[str], set[str]]:
-        """Delete documents with their passages, mentions, evidence and support records.
-
-        Returns the ids of the entities and relations they touched, for :func:`settle`.
-        """
-        entities: set[str] = set()
-        relations: set[str] = set()
-        for document_id in document_ids:
-            for item_id, kind in conn.execute(
-                "SELECT item_id, kind FROM support WHERE document_id = ?", (document_id,)
-            ):
-                (entities if kind == "entity" else relations).add(item_id)
-            relations.update(row[0] for row in conn.execute(
-                "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,)
-            ))
-            entities.update(row[0] for row in conn.execute(
-                "SELECT DISTINCT m.entity_id FROM mentions m JOIN passages p "
-                "ON p.id = m.passage_id WHERE p.document_id = ?", (document_id,),
-            ))
-            conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
-            conn.execute(
-                "DELETE FROM mentions WHERE passage_id IN "
-                "(SELECT id FROM passages WHERE document_id = ?)", (document_id,),
-            )
-            conn.execute("DELETE FROM support WHERE document_id = ?", (document_id,))
-            conn.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
-            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-        return entities, relations
+            return core.delete_document(_Primitives(self, conn), document_id)
 
     # ------------------------------------------------------------------ documents
 
@@ -798,6 +636,19 @@ class SQLiteStore:
         normalised query against a name or alias come first, then the FTS5 bm25 rank.
         Without ``q`` the filtered entities are listed by name.
         """
+        rows = self._search_rows("e.data", q, label, level, country, limit, offset)
+        return [Entity.model_validate_json(row[0]) for row in rows]
+
+    def search_entity_ids(self, q: str, limit: int = 50) -> list[str]:
+        """The ids :meth:`search_entities` finds for ``q``, in its order, without reading
+        the entities themselves (what a search page needs before it filters and pages)."""
+        return [row[0] for row in self._search_rows("e.id", q, None, None, None, limit, 0)]
+
+    def _search_rows(
+        self, column: str, q: str | None, label: str | None, level: str | None,
+        country: str | None, limit: int, offset: int,
+    ) -> list[tuple[Any, ...]]:
+        """``column`` of the entities :meth:`search_entities` finds, in its order."""
         filters: list[str] = []
         params: list[Any] = []
         if label:
@@ -813,25 +664,37 @@ class SQLiteStore:
         conn = self._conn()
         if q is None or not q.strip():
             where = f"WHERE {' AND '.join(filters)}" if filters else ""
-            rows = conn.execute(
-                f"SELECT e.data FROM entities e {where} ORDER BY e.sort_name, e.id "
+            return conn.execute(
+                f"SELECT {column} FROM entities e {where} ORDER BY e.sort_name, e.id "
                 "LIMIT ? OFFSET ?", (*params, *page),
-            )
-            return [Entity.model_validate_json(row[0]) for row in rows]
+            ).fetchall()
         match = fts_match_expression(q)
         if match is None:
             return []
         extra = "".join(f" AND {f}" for f in filters)
-        rows = conn.execute(
-            "SELECT e.data FROM entity_fts JOIN entities e ON e.rid = entity_fts.rowid "
+        return conn.execute(
+            f"SELECT {column} FROM entity_fts JOIN entities e ON e.rid = entity_fts.rowid "
             f"WHERE entity_fts MATCH ?{extra} "
             "ORDER BY EXISTS (SELECT 1 FROM aliases a WHERE a.entity_id = e.id AND a.norm = ?) "
             "DESC, bm25(entity_fts), e.sort_name, e.id LIMIT ? OFFSET ?",
             (match, *params, normalize_name(q), *page),
-        )
-        return [Entity.model_validate_json(row[0]) for row in rows]
+        ).fetchall()
 
     # ------------------------------------------------------------------ stats, view
+
+    def search_passages(self, q: str, limit: int = 20) -> list[Passage]:
+        """Passages whose text holds every word of ``q`` (accent- and case-insensitive, the
+        last word a prefix), by FTS5 bm25 rank."""
+        match = fts_match_expression(q)
+        if match is None:
+            return []
+        rows = self._conn().execute(
+            'SELECT p.id, p.document_id, p.start, p."end", p.text FROM passage_fts '
+            "JOIN passages p ON p.rid = passage_fts.rowid WHERE passage_fts MATCH ? "
+            "ORDER BY bm25(passage_fts), p.rid LIMIT ?",
+            (match, check_count("limit", limit)),
+        )
+        return [Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
 
     def stats(self) -> StoreStats:
         """Counts of documents, passages, entities per label, relations per type, evidence."""
@@ -858,132 +721,37 @@ class SQLiteStore:
         return self._revision(self._conn())
 
     def view(self) -> nx.MultiDiGraph:
-        """The networkx projection of the entity layer, rebuilt only when the revision moves.
+        """The networkx projection of the entity layer, rebuilt only when the revision moves
+        (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        The graph is shared between callers and frozen: copy it (``graph.copy()``) to
-        modify it.
-        """
-        with self._view_lock:
-            cached = self._view
-            if cached is not None and cached[0] == self.revision():
-                return cached[1]
+        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
             with self._transaction() as conn:
-                revision = self._revision(conn)
                 entities = [Entity.model_validate_json(row[0]) for row in conn.execute(
                     "SELECT data FROM entities ORDER BY rid"
                 )]
-                relations = self._all_relations(conn)
-            graph = nx.freeze(project(entities, relations))
-            self._view = (revision, graph)
-            return graph
+                return (self._revision(conn), entities, self._all_relations(conn),
+                        self._verdicts(conn))
+
+        return self._projection.get(self.revision, load)
+
+    def neighbourhood_graph(
+        self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
+    ) -> nx.MultiDiGraph:
+        """The whole projection (:meth:`view`): read from a local file and cached, it
+        answers a neighbourhood faster than another read of the file would."""
+        return self.view()
 
     # ------------------------------------------------------------------ merges
 
     def merge(self, kept_id: str, merged_id: str, reason: str = "") -> MergeRecord:
-        """Merge ``merged_id`` into ``kept_id`` (see :mod:`graph.stores.merging`)."""
-        if kept_id == merged_id:
-            raise StoreError(f"cannot merge entity {kept_id!r} into itself")
-        created = _now()
+        """Merge ``merged_id`` into ``kept_id`` (:func:`graph.stores.core.merge`)."""
         with self._transaction(write=True) as conn:
-            found = self._entities_by_ids(conn, [kept_id, merged_id])
-            for entity_id in (kept_id, merged_id):
-                if entity_id not in found:
-                    raise StoreError(f"cannot merge: no entity with id {entity_id!r}")
-            merged_relations = self._relations_touching(conn, merged_id)
-            existing = self._relations_by_ids(
-                conn, repointed_relation_ids(merged_relations, merged_id, kept_id)
-            )
-            merged_mentions = self._mentions_where(conn, "entity_id = ?", (merged_id,))
-            kept_keys = conn.execute(
-                'SELECT passage_id, start, "end" FROM mentions WHERE entity_id = ? AND '
-                "passage_id IN (SELECT passage_id FROM mentions WHERE entity_id = ?)",
-                (kept_id, merged_id),
-            ).fetchall()
-            plan = plan_merge(
-                found[kept_id], found[merged_id], merged_relations,
-                {r.id: r for r in existing}, merged_mentions, [tuple(k) for k in kept_keys],
-            )
-            self._put_entities(conn, [plan.kept])
-            self._delete_relations(conn, plan.delete_relations)
-            self._put_relations(conn, plan.put_relations)
-            conn.executemany(
-                'UPDATE mentions SET entity_id = ? WHERE entity_id = ? AND passage_id = ? '
-                'AND start = ? AND "end" = ?',
-                [(kept_id, merged_id, m.passage_id, m.start, m.end)
-                 for m in plan.repoint_mentions],
-            )
-            conn.executemany(
-                'DELETE FROM mentions WHERE entity_id = ? AND passage_id = ? AND start = ? '
-                'AND "end" = ?',
-                [(merged_id, m.passage_id, m.start, m.end) for m in plan.drop_mentions],
-            )
-            conn.execute("DELETE FROM entities WHERE id = ?", (merged_id,))
-            cursor = conn.execute(
-                "INSERT INTO merges (kept_id, merged_id, reason, created, snapshot) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (kept_id, merged_id, reason, created, plan.snapshot.model_dump_json()),
-            )
-            self._bump_revision(conn)
-        return MergeRecord(id=cursor.lastrowid, kept_id=kept_id, merged_id=merged_id,
-                           reason=reason, created=created)
+            return core.merge(_Primitives(self, conn), kept_id, merged_id, reason, _now())
 
     def unmerge(self, merge_id: int) -> MergeRecord:
-        """Undo a recorded merge: both entities, their relations and mentions as recorded."""
+        """Undo a recorded merge (:func:`graph.stores.core.unmerge`)."""
         with self._transaction(write=True) as conn:
-            row = conn.execute(
-                "SELECT id, kept_id, merged_id, reason, created, undone, snapshot FROM merges "
-                "WHERE id = ?", (merge_id,),
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"cannot unmerge: no merge with id {merge_id!r}")
-            record = MergeRecord(id=row[0], kept_id=row[1], merged_id=row[2], reason=row[3],
-                                 created=row[4], undone=bool(row[5]))
-            if record.undone:
-                raise StoreError(f"cannot unmerge: merge {merge_id} was already undone")
-            present = self._existing_entity_ids(conn, [record.kept_id, record.merged_id])
-            if record.merged_id in present:
-                raise StoreError(
-                    f"cannot undo merge {merge_id}: entity {record.merged_id!r} exists again"
-                )
-            if record.kept_id not in present:
-                raise StoreError(
-                    f"cannot undo merge {merge_id}: entity {record.kept_id!r} no longer exists "
-                    "(undo the merge that removed it first)"
-                )
-            snapshot = MergeSnapshot.model_validate_json(row[6])
-            current = self._relations_by_ids(conn, unmerge_relation_ids(snapshot))
-            plan = plan_unmerge(snapshot, {r.id: r for r in current})
-            self._put_entities(conn, [plan.kept, plan.merged])
-            self._delete_relations(conn, plan.delete_relations)
-            ends = {r.source for r in plan.put_relations} | {r.target for r in plan.put_relations}
-            alive = self._existing_entity_ids(conn, ends)
-            self._put_relations(conn, [
-                r for r in plan.put_relations if r.source in alive and r.target in alive
-            ])
-            conn.executemany(
-                'DELETE FROM mentions WHERE entity_id = ? AND passage_id = ? AND start = ? '
-                'AND "end" = ?',
-                [(record.kept_id, *key) for key in plan.release_mentions],
-            )
-            conn.executemany(
-                'INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text) '
-                "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
-                [(m.passage_id, m.entity_id, m.start, m.end, m.text, m.passage_id)
-                 for m in plan.restore_mentions],
-            )
-            conn.execute("UPDATE merges SET undone = 1 WHERE id = ?", (merge_id,))
-            self._bump_revision(conn)
-        return record.model_copy(update={"undone": True})
-
-    @staticmethod
-    def _mentions_where(
-        conn: sqlite3.Connection, where: str, params: tuple
-    ) -> list[Mention]:
-        rows = conn.execute(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE {where} ORDER BY rid", params
-        )
-        return [Mention(passage_id=r[0], entity_id=r[1], start=r[2], end=r[3], text=r[4])
-                for r in rows]
+            return core.unmerge(_Primitives(self, conn), merge_id)
 
     def merges(self) -> list[MergeRecord]:
         """Every recorded merge, newest first."""
@@ -1024,6 +792,44 @@ class SQLiteStore:
         )
         return [MergeCandidate(a=r[0], b=r[1], score=r[2], reason=r[3]) for r in rows]
 
+    # ------------------------------------------------------------------ verdicts
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str = "") -> PairVerdict:
+        """Record (or replace) the verdict on a pair of existing entities."""
+        a, b = verdict_key(a, b)
+        record = PairVerdict(a=a, b=b, verdict=check_verdict(verdict), note=note,
+                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+        with self._transaction(write=True) as conn:
+            missing = {a, b} - self._existing_entity_ids(conn, [a, b])
+            if missing:
+                raise StoreError(f"no entity with id {sorted(missing)[0]!r}")
+            conn.execute(
+                "INSERT INTO verdicts (a, b, verdict, note, created) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (a, b) DO UPDATE SET verdict = excluded.verdict, "
+                "note = excluded.note, created = excluded.created",
+                (a, b, record.verdict, record.note, record.created),
+            )
+            self._bump_revision(conn)
+        return record
+
+    def remove_verdict(self, a: str, b: str) -> bool:
+        """Forget the verdict on a pair; ``False`` when there was none."""
+        a, b = verdict_key(a, b)
+        with self._transaction(write=True) as conn:
+            gone = conn.execute("DELETE FROM verdicts WHERE a = ? AND b = ?", (a, b)).rowcount
+            if gone:
+                self._bump_revision(conn)
+        return bool(gone)
+
+    def verdicts(self) -> list[PairVerdict]:
+        """Every recorded verdict, by pair."""
+        return self._verdicts(self._conn())
+
+    @staticmethod
+    def _verdicts(conn: sqlite3.Connection) -> list[PairVerdict]:
+        rows = conn.execute("SELECT a, b, verdict, note, created FROM verdicts ORDER BY a, b")
+        return [PairVerdict(a=r[0], b=r[1], verdict=r[2], note=r[3], created=r[4]) for r in rows]
+
     # ------------------------------------------------------------------ maintenance
 
     def integrity_check(self) -> list[str]:
@@ -1052,10 +858,98 @@ class SQLiteStore:
 
 
 class _Primitives:
-    """The primitives :func:`graph.stores.support.settle` needs, on one SQLite transaction."""
+    """The primitives of :mod:`graph.stores.core` on one SQLite transaction."""
 
     def __init__(self, store: SQLiteStore, conn: sqlite3.Connection) -> None:
         self._store, self._conn = store, conn
+
+    # -- documents
+
+    def document_path(self, document_id: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT path FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def versions_of_path(self, path: str, document_id: str) -> list[str]:
+        return [row[0] for row in self._conn.execute(
+            "SELECT id FROM documents WHERE path = ? AND id <> ? ORDER BY ingested_at, id",
+            (path, document_id),
+        )]
+
+    def remove_documents(self, document_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+        conn = self._conn
+        entities: set[str] = set()
+        relations: set[str] = set()
+        for document_id in document_ids:
+            for item_id, kind in conn.execute(
+                "SELECT item_id, kind FROM support WHERE document_id = ?", (document_id,)
+            ):
+                (entities if kind == "entity" else relations).add(item_id)
+            relations.update(row[0] for row in conn.execute(
+                "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,)
+            ))
+            entities.update(row[0] for row in conn.execute(
+                "SELECT DISTINCT m.entity_id FROM mentions m JOIN passages p "
+                "ON p.id = m.passage_id WHERE p.document_id = ?", (document_id,),
+            ))
+            conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
+            conn.execute(
+                "DELETE FROM mentions WHERE passage_id IN "
+                "(SELECT id FROM passages WHERE document_id = ?)", (document_id,),
+            )
+            conn.execute("DELETE FROM support WHERE document_id = ?", (document_id,))
+            conn.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        return entities, relations
+
+    def insert_document(self, extraction: Extraction, ingested_at: str) -> None:
+        doc = extraction.document
+        self._conn.execute(
+            "INSERT INTO documents (id, title, path, format, publisher, date, language, text, "
+            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.title, doc.path, doc.format, doc.publisher, doc.date, doc.language,
+             doc.text, ingested_at),
+        )
+        passages = {p.id: p for p in extraction.passages}
+        self._conn.executemany(
+            'INSERT INTO passages (id, document_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+            [(p.id, p.document_id, p.start, p.end, p.text) for p in passages.values()],
+        )
+
+    # -- mentions
+
+    def put_mentions(self, mentions: Sequence[Mention]) -> None:
+        self._conn.executemany(
+            'INSERT OR IGNORE INTO mentions (passage_id, entity_id, start, "end", text) '
+            "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM passages WHERE id = ?)",
+            [(m.passage_id, m.entity_id, m.start, m.end, m.text, m.passage_id)
+             for m in mentions],
+        )
+
+    def move_mentions(self, mentions: Sequence[Mention], from_id: str, to_id: str) -> None:
+        self._conn.executemany(
+            'UPDATE mentions SET entity_id = ? WHERE entity_id = ? AND passage_id = ? '
+            'AND start = ? AND "end" = ?',
+            [(to_id, from_id, m.passage_id, m.start, m.end) for m in mentions],
+        )
+
+    def delete_mentions(self, entity_id: str, places: Sequence[MentionKey]) -> None:
+        self._conn.executemany(
+            'DELETE FROM mentions WHERE entity_id = ? AND passage_id = ? AND start = ? '
+            'AND "end" = ?',
+            [(entity_id, *place) for place in places],
+        )
+
+    def mentions_of_entity(self, entity_id: str) -> list[Mention]:
+        rows = self._conn.execute(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE entity_id = ? ORDER BY rid",
+            (entity_id,),
+        )
+        return [Mention(passage_id=r[0], entity_id=r[1], start=r[2], end=r[3], text=r[4])
+                for r in rows]
+
+    # -- support records
 
     def support_records(self, item_ids: Iterable[str]) -> list[SupportRecord]:
         rows = self._store._select_by_ids(
@@ -1066,11 +960,20 @@ class _Primitives:
         return [SupportRecord(item_id=r[0], document_id=r[1], kind=r[2], ingested_at=r[3],
                               data=r[4]) for r in rows]
 
+    def put_support(self, records: Sequence[SupportRecord]) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO support (item_id, document_id, kind, ingested_at, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r.item_id, r.document_id, r.kind, r.ingested_at, r.data) for r in records],
+        )
+
+    # -- entities
+
     def entities_by_ids(self, ids: Iterable[str]) -> dict[str, Entity]:
         return self._store._entities_by_ids(self._conn, ids)
 
-    def relations_by_ids(self, ids: Iterable[str]) -> dict[str, Relation]:
-        return {r.id: r for r in self._store._relations_by_ids(self._conn, ids)}
+    def existing_entity_ids(self, ids: Iterable[str]) -> set[str]:
+        return self._store._existing_entity_ids(self._conn, ids)
 
     def entities_in_use(self, ids: Iterable[str]) -> set[str]:
         rows = self._store._select_by_ids(
@@ -1089,8 +992,76 @@ class _Primitives:
     def delete_entities(self, ids: Sequence[str]) -> None:
         self._conn.executemany("DELETE FROM entities WHERE id = ?", [(i,) for i in ids])
 
+    # -- relations
+
+    def relations_by_ids(self, ids: Iterable[str]) -> dict[str, Relation]:
+        return {r.id: r for r in self._store._relations_by_ids(self._conn, ids)}
+
+    def relations_touching(self, entity_id: str) -> list[Relation]:
+        return self._store._relations_touching(self._conn, entity_id)
+
     def put_relations(self, relations: Sequence[Relation]) -> None:
         self._store._put_relations(self._conn, relations)
 
     def delete_relations(self, ids: Sequence[str]) -> None:
         self._store._delete_relations(self._conn, ids)
+
+    def extend_relations(self, relations: Mapping[str, Relation]) -> int:
+        conn = self._conn
+        stored = {
+            row[0]: json.loads(row[1]) for row in self._store._select_by_ids(
+                conn, "SELECT id, properties FROM relations WHERE id IN ({ids})", relations
+            )
+        }
+        new_rows = []
+        changed_properties = []
+        for relation_id, relation in relations.items():
+            if relation_id not in stored:
+                new_rows.append((relation_id, relation.source, relation.type, relation.target,
+                                 json.dumps(relation.properties, ensure_ascii=False)))
+                continue
+            properties = dict(stored[relation_id])
+            for key, value in relation.properties.items():
+                properties.setdefault(key, value)
+            if properties != stored[relation_id]:
+                changed_properties.append(
+                    (json.dumps(properties, ensure_ascii=False), relation_id)
+                )
+        conn.executemany(
+            f"INSERT INTO relations ({_RELATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)", new_rows
+        )
+        conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", changed_properties)
+        before = conn.total_changes
+        conn.executemany(
+            _EVIDENCE_INSERT,
+            [_evidence_row(rid, ev) for rid, r in relations.items() for ev in r.evidence],
+        )
+        return conn.total_changes - before
+
+    # -- merge records and the revision
+
+    def add_merge_record(self, record: MergeRecord, snapshot: MergeSnapshot) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO merges (kept_id, merged_id, reason, created, snapshot) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (record.kept_id, record.merged_id, record.reason, record.created,
+             snapshot.model_dump_json()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def merge_record(self, merge_id: int) -> tuple[MergeRecord, MergeSnapshot] | None:
+        row = self._conn.execute(
+            "SELECT id, kept_id, merged_id, reason, created, undone, snapshot FROM merges "
+            "WHERE id = ?", (merge_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        record = MergeRecord(id=row[0], kept_id=row[1], merged_id=row[2], reason=row[3],
+                             created=row[4], undone=bool(row[5]))
+        return record, MergeSnapshot.model_validate_json(row[6])
+
+    def mark_merge_undone(self, merge_id: int) -> None:
+        self._conn.execute("UPDATE merges SET undone = 1 WHERE id = ?", (merge_id,))
+
+    def bump_revision(self) -> None:
+        self._store._bump_revision(self._conn)

@@ -85,29 +85,49 @@ def merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
                 ]
                 if len(owners) == 1:
                     redirect[short.key] = owners[0].key
+    apply_redirects(ctx, base, redirect)
+
+
+def apply_redirects(
+    ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str],
+    take_names: bool = True,
+) -> None:
+    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its spans go to the
+    target (and, with ``take_names``, its names and the target's empty fields), its aliases
+    and candidates point there, and its relations move there (a relation that would tie the
+    target to itself is dropped)."""
+    builders = ctx.builders
+    final: dict[str, str] = {}
     for old, new in redirect.items():
-        while new in redirect and redirect[new] != old:
+        seen = {old}
+        while new in redirect and new not in seen:
+            seen.add(new)
             new = redirect[new]
+        if new != old:
+            final[old] = new
+    for old, new in final.items():
         target = builders.get(new)
         source = builders.pop(old, None)
         if target is None or source is None:
             continue
-        target.names |= source.names
         target.spans += source.spans
-        for attr in ("acronym", "kind", "level", "country", "sector", "objective"):
+        if not take_names:
+            continue
+        target.names |= source.names
+        for attr in ("acronym", "kind", "level", "country", "sector", "code", "objective"):
             if getattr(target, attr) is None:
                 setattr(target, attr, getattr(source, attr))
-        for key, value in list(ctx.alias_keys.items()):
-            if value == old:
-                ctx.alias_keys[key] = new
-        for cand in base:
-            if cand.key == old:
-                cand.key = new
-    if redirect:
+    for key, value in list(ctx.alias_keys.items()):
+        if value in final:
+            ctx.alias_keys[key] = final[value]
+    for cand in base:
+        if cand.key in final:
+            cand.key = final[cand.key]
+    if final:
         moved: dict[str, Relation] = {}
         for rel in ctx.relations.values():
-            src = redirect.get(rel.source, rel.source)
-            dst = redirect.get(rel.target, rel.target)
+            src = final.get(rel.source, rel.source)
+            dst = final.get(rel.target, rel.target)
             if src == dst:
                 continue
             new_rel = rel.model_copy(update={"source": src, "target": dst})
@@ -254,15 +274,16 @@ def _mentions(ctx: ExtractionContext, ids: dict[str, str]) -> list[Mention]:
     text = ctx.text
     mentions: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
+    surfaces: dict[str, str] = {}  # one string for each surface form, however often it recurs
     for b in ctx.builders.values():
         for s, e, _src in b.spans:
             passage = ctx.passage_at(s)
             if passage is None or (ids[b.key], s, e) in seen:
                 continue
             seen.add((ids[b.key], s, e))
-            mentions.append(
-                Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
-            )
+            surface = text[s:e]
+            surface = surfaces.setdefault(surface, surface)
+            mentions.append(Mention.of(passage.id, ids[b.key], s, e, surface))
     return mentions
 
 

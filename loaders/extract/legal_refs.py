@@ -18,6 +18,28 @@ BARE_BODY = re.compile(
 )
 
 
+BARE_HEAD = re.compile(
+    r"\b(?:[Ee]l|[Ll]a|[Dd]el|[Aa]l|[Dd]ich[oa]|[Ee]st[ea])[ \t]+(?P<head>Consejo|Comité|Comisión|"
+    r"Agencia|Mesa|Junta|Directorio|Gabinete|Corporación|Superintendencia|Mancomunidad)\b"
+    r"(?![ \t]*(?:(?:de|del|para)\b|[A-ZÁÉÍÓÚ(]))"
+)
+"""A capitalised head noun used alone, not starting a longer name."""
+
+
+def referent_of(head: str, named_before: list[Candidate]) -> str | None:
+    """The key of the last institution of ``named_before`` (in text order) whose name begins
+    with ``head`` and says more than it, organs of a body and collectives aside."""
+    for cand in reversed(named_before):
+        if (
+            cand.label == "Institution"
+            and cand.name.startswith(head + " ")
+            and not is_organ(cand.name)
+            and cand.kind != "collective"
+        ):
+            return cand.key
+    return None
+
+
 def bare_reference(
     text: str, start: int, end: int, named_before: list[Candidate]
 ) -> str | None:

@@ -28,9 +28,12 @@ _STOP_CAPS = (
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
-    r"Alterno|Alterna|Decano|Decana)"
+    r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones)"
 )
-CAP_WORD = rf"(?:(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+CAP_WORD = (
+    rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
+    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+)
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
@@ -92,9 +95,13 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Direcciones": "division",
     "Unidad": "division",
     "Gerencia": "division",
+    "Sub Gerencia": "division",  # 1,290 times in ../shared/bulk
+    "Subgerencia": "division",
+    "Sub Dirección": "division",
     "Fundación": "association",
     "Universidad": "university",
     "Centro": "centre",
+    "Laboratorio": "centre",
     "Organización": "international_org",
     "Organismo": "agency",
     "Alianza": "network",
@@ -156,15 +163,20 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Reglamento": ("Instrument", "regulation"),
     "Texto Único Ordenado": ("Instrument", "law"),
     "Directiva": ("Instrument", "regulation"),
+    # "Manual de Operaciones (MOP)", "Manual de Organización y Funciones (MOF)"
+    "Manual": ("Instrument", "regulation"),
     # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
     # agency keeps (registry agencies such as RENIEC come from the gazetteer)
     "Registro": ("Instrument", "register"),
+    # "Inventario Turístico Regional", "Inventario Nacional de Recursos Turísticos"
+    "Inventario": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
 _WEAK_HEADS = {
     "Gobierno",
     "Centro",
+    "Laboratorio",
     "Unión",
     "Red",
     "Mesa",
@@ -175,6 +187,8 @@ _WEAK_HEADS = {
     "Sistema de la Integración",
     "Presidencia",
     "Registro",
+    "Inventario",
+    "Manual",
     "Junta",
     "Acuerdo",
     "Diálogos",
@@ -361,7 +375,7 @@ def _trim_tail(text: str) -> str:
         inner = _INNER_HEAD.search(text, first_space + 1)
         if inner and not re.search(rf"\b{CONNECTOR}$", text[: inner.start()]):
             text = text[: inner.start()]
-        joined = _JOINED_HEAD.search(text, first_space + 1)
+        joined = _JOINED_HEAD.search(text, first_space)
         if joined:
             text = text[: joined.start()]
     words = text.split()
@@ -415,7 +429,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
 
 
 _NAMED_AFTER_HEAD = re.compile(
-    rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma)s?"
+    rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma|"
+    rf"aplicativo)s?"
     rf"(?P<gap>(?:[ ]+[a-záéíóúñ]+){{0,4}}),?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
     rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
 )
@@ -446,6 +461,7 @@ def find_named_instruments(text: str) -> Iterator[Candidate]:
             "concurso": "grant",
             "estrategia": "strategy",
             "plataforma": "platform",
+            "aplicativo": "platform",
         }.get(head, "programme")
         start = m.start("name")
         yield Candidate(start, start + len(name), label, name, "marked", kind=kind, confidence=0.6)

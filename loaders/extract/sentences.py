@@ -17,12 +17,16 @@ from loaders.extract.levels import level_from_name
 
 _LIST_WORDS = (
     "el|la|los|las|y|e|de|del|a|al|otros|otras|sus|su|distintos|distintas|diversos|diversas|"
-    "varios|varias|algunos|algunas|todos|todas|ambos|cada|entre"
+    "varios|varias|algunos|algunas|todos|todas|ambos|cada|entre|tales|como|demás"
 )
 
 
 _CLAUSE_END = re.compile(rf"[;.:]|,\s+(?!(?:{_LIST_WORDS})\b)[a-záéíóúñ]|\s+(?:que|para)\s")
 
+
+_PARTNER_WORD = re.compile(r"[^.;:\n]{0,80}?\b(con|entre)\b", re.IGNORECASE)
+"""The "con"/"entre" that names the partners of a coordination word a few words later
+("celebrar convenios de colaboración y traspaso de información con ...")."""
 
 _CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)")
 
@@ -36,6 +40,28 @@ def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
             c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
         )
     )
+
+
+_GENITIVE_GAP = re.compile(r"\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?")
+
+
+def _parties(text: str, offset: int, inside: list[Candidate]) -> list[Candidate]:
+    """The institutions of ``inside`` that can be parties of a tie: one written as the
+    genitive of the name before it ("la Dirección de Presupuestos del Ministerio de Hacienda")
+    qualifies that name and is not a party of its own."""
+    kept: list[Candidate] = []
+    previous: Candidate | None = None
+    for c in inside:
+        if c.label != "Institution" or not c.key:
+            continue
+        if previous is not None and _GENITIVE_GAP.fullmatch(
+            text[previous.end - offset : c.start - offset]
+        ):
+            previous = c
+            continue
+        kept.append(c)
+        previous = c
+    return kept
 
 
 def _clause_end(passage: Passage, offset: int) -> int:
@@ -54,15 +80,17 @@ def _coordination_pairs(
     institutions of the sentence when two or three are named.
     """
     pairs: list[tuple[str, str]] = []
+    parties = _parties(passage.text, passage.start, inside)
     for m in triggers.COORDINATION.finditer(passage.text):
         t_end = passage.start + m.end()
-        follow = re.match(r"\s*(entre|con)\b", passage.text[m.end() :])
         word = m.group().split()[-1].lower()
-        if follow:
-            word = follow.group(1)
-            t_end += follow.end()
+        if word not in ("con", "entre", "a"):
+            follow = _PARTNER_WORD.match(passage.text, m.end())
+            if follow:
+                word = follow.group(1).lower()
+                t_end = passage.start + follow.end()
         stop = _clause_end(passage, t_end)
-        after = _insts_between(inside, t_end, stop)
+        after = _insts_between(parties, t_end, stop)
         if word == "entre":
             group = after if len(after) >= 2 else after + [k for k in context[:1] if k not in after]
             if 2 <= len(group) <= 5:
@@ -70,11 +98,11 @@ def _coordination_pairs(
         elif word in ("con", "a") and after:
             clause = _CLAUSE_END_BEFORE.search(passage.text[: m.start()])
             clause_start = passage.start + (clause.end() if clause else 0)
-            before = _insts_between(inside, clause_start, passage.start + m.start())
+            before = _insts_between(parties, clause_start, passage.start + m.start())
             left = before[-3:] or context[:1]
             pairs += [(a, b) for a in left for b in after if a != b]
         elif word in ("conjunto", "conjunta", "coordinadamente", "articulado"):
-            insts = _insts_between(inside, passage.start, passage.end)
+            insts = _insts_between(parties, passage.start, passage.end)
             if 2 <= len(insts) <= 3:
                 pairs += list(combinations(insts, 2))
     return pairs

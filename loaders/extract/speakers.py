@@ -99,13 +99,46 @@ _NOT_A_PERSON = re.compile(
 )
 
 
-def find_speaker_lines(text: str) -> list[SpeakerLine]:
-    """Lines that introduce a person with an affiliation."""
+# An author block: the person's name alone on a line, the role and affiliation on the next
+# ("Andrea Pérez" / "Jefa de Exploración, Laboratorio de Aceleración PNUD Paraguay").
+_NAME_THEN_ROLE = re.compile(
+    rf"^[ \t]*(?P<name>{_PERSON})[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+    rf"(?P<rest>(?={ROLE_WORDS.pattern})[^\n]{{3,300}})$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _is_person_name(name: str) -> bool:
+    return (
+        _NOT_A_PERSON.search(name.title() if name.isupper() else name) is None
+        and ROLE_WORDS.match(name) is None
+    )
+
+
+def _author_blocks(text: str) -> list[SpeakerLine]:
     out: list[SpeakerLine] = []
+    for m in _NAME_THEN_ROLE.finditer(text):
+        name = m.group("name")
+        if not _is_person_name(name) or not name[:1].isupper() or "\t" in m.group("rest"):
+            continue
+        out.append(SpeakerLine(
+            name=person_display_name(name), name_start=m.start("name"), name_end=m.end("name"),
+            rest_start=m.start("rest"), rest_end=m.end("rest"), line_start=m.start(),
+            line_end=m.end(),
+        ))
+    return out
+
+
+def find_speaker_lines(text: str) -> list[SpeakerLine]:
+    """Lines that introduce a person with an affiliation, and author blocks (a name line,
+    then a line giving the role and the affiliation)."""
+    out: list[SpeakerLine] = _author_blocks(text)
     for m in SPEAKER_LINE.finditer(text):
         rest = m.group("rest")
         if "\t" in rest or len(rest) > 400:
             continue
+        if ROLE_WORDS.match(m.group("name")):
+            continue  # "Jefa de Exploración, Laboratorio X": a role, not a name
         if _NOT_A_PERSON.search(
             m.group("name").title() if m.group("name").isupper() else m.group("name")
         ):
@@ -121,4 +154,4 @@ def find_speaker_lines(text: str) -> list[SpeakerLine]:
                 line_end=m.end(),
             )
         )
-    return out
+    return sorted(out, key=lambda line: line.line_start)

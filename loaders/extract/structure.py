@@ -6,11 +6,13 @@ from __future__ import annotations
 import bisect
 import re
 
+from graph.normalize import name_key
 from loaders.extract.candidates import Candidate
 from loaders.extract.cells import cell_actors, country_after
 from loaders.extract.context import Builder, ExtractionContext, candidate_from_entry
 from loaders.extract.lexicon import Lexicon
 from loaders.extract.patterns import (
+    INSTITUTION_HEADS,
     head_info,
 )
 from loaders.extract.speakers import (
@@ -343,11 +345,87 @@ _EVENT_LINE = re.compile(
 
 _ACTOR_LINE = re.compile(
     r"^[ \t]*(?P<key>Organizadores?|Organiza(?:n)?|Coorganizadores?|Co-organizadores?|Convoca(?:n)?|"
-    r"Responsables?|Instituci[oó]n(?:es)? responsables?|Entidad(?:es)? (?:organizadoras?|responsables?)|"
+    r"Responsables?|Conductor(?:es)?|[OÓ]rgano responsable|Instituci[oó]n(?:es)? responsables?|Entidad(?:es)? (?:organizadoras?|responsables?)|"
     r"Participantes|Instituciones participantes|Con el apoyo de|Apoyo|Auspicia(?:n)?|"
     r"Auspiciadores?|Patrocinadores?|Financia(?:n|miento)?|Financiado por)[ \t]*:[ \t]*(?P<value>[^\n]{3,600})$",
     re.MULTILINE | re.IGNORECASE,
 )
+
+
+_UNIT_DASH = re.compile(r"\s+[—–-]\s+(?=[A-ZÁÉÍÓÚ])")
+_ENUMERATOR = re.compile(r"^\s*(?:[\dIVXivx]{1,4}|[a-zA-Z])[.)]\s*")
+_SUBJECT_KINDS = {"committee", "council", "forum", "network", "working_group"}
+
+
+def _loose_key(name: str) -> str:
+    """:func:`name_key` with plural endings dropped, to match a heading to a name."""
+    return " ".join(word.rstrip("s") for word in name_key(name).split())
+
+
+def heading_subject(ctx: ExtractionContext, offset: int, max_lines: int = 40) -> Builder | None:
+    """The body or instrument a "Responsable: X" line is about: the nearest heading above it
+    (up to ``max_lines`` lines, not past a sentence) that names, whole, an entity of the
+    document ("3. COMITÉS TÉCNICOS PÚBLICO-PRIVADOS:" above "1) INFRAESTRUCTURA",
+    "Conductor: ...")."""
+    by_key: dict[str, Builder] = {}
+    for b in ctx.builders.values():
+        if b.label in ("Instrument", "Program") or (b.kind or "") in _SUBJECT_KINDS:
+            for name in b.names | {b.name}:
+                by_key.setdefault(_loose_key(name), b)
+    lines = ctx.text[:offset].split("\n")[:-1]
+    for line in reversed(lines[-max_lines:]):
+        text = line.strip()
+        if not text or _ACTOR_LINE.match(line):
+            continue
+        if text.endswith(".") and len(text) > 80:
+            return None
+        found = by_key.get(_loose_key(_ENUMERATOR.sub("", text).rstrip(" :")))
+        if found is not None:
+            return found
+    return None
+
+
+_SINGULAR_KEY = re.compile(r"responsable|conductor|[oó]rgano responsable|organizador")
+_NAME_HEAD = re.compile(
+    rf"(?:{'|'.join(re.escape(h) for h in INSTITUTION_HEADS)}|Gerente|Director|Directora|Jefe|"
+    rf"Jefa|Presidente|Presidenta|Secretario|Secretaria|Coordinador|Coordinadora)\b"
+)
+
+
+def _continued(text: str, start: int, value: str) -> str:
+    """A one-actor value broken over lines ("Gerencia Regional de Planeamiento — Gobierno
+    Regional de" + "Ucayali."): the following lines join it until one ends it with a point,
+    at most two, none of them a heading, a list item or another "Key: value" line."""
+    pos = start + len(value)
+    for _ in range(2):
+        if value.endswith("."):
+            break
+        nxt = re.match(r"[ \t]*\n(?:[ \t]*\n)?[ \t]*([^\n]{1,80})", text[pos:])
+        if nxt is None or _ENUMERATOR.match(nxt.group(1)) or ":" in nxt.group(1):
+            break
+        if nxt.group(1).isupper():
+            break
+        value = text[start : pos + nxt.end()]
+        pos += nxt.end()
+    return value
+
+
+def _line_actors(
+    ctx: ExtractionContext, cell: Cell, base: list[Candidate], singular: bool
+) -> list[Candidate]:
+    """The actors of a "Key: value" line: a singular key ("Responsable:", "Conductor:") whose
+    value starts with an institution's head noun names one actor, the whole value; a plural
+    key names a list."""
+    name = re.sub(r"\s+", " ", cell.text).strip(" .")
+    head = _NAME_HEAD.match(name)
+    if singular and head and "," not in name and ";" not in name:
+        known = [c for c in base if c.start == cell.start and c.label == "Institution"]
+        if known and known[0].end >= cell.start + len(cell.text.rstrip(" .")):
+            return known[:1]
+        return [Candidate(cell.start, cell.start + len(cell.text.rstrip(" .")), "Institution",
+                          name, "structure", kind=INSTITUTION_HEADS.get(head.group()),
+                          confidence=0.75)]
+    return cell_actors(ctx, cell, base)
 
 
 def key_value_lines(ctx: ExtractionContext, base: list[Candidate]) -> None:
@@ -379,6 +457,16 @@ def key_value_lines(ctx: ExtractionContext, base: list[Candidate]) -> None:
         key = m.group("key").lower()
         value_start = m.start("value")
         value = m.group("value").rstrip()
+        singular = _SINGULAR_KEY.fullmatch(key) is not None
+        if singular:
+            value = _continued(text, value_start, value)
+        # "Gerencia Regional X — Gobierno Regional Y": the unit acts, the rest is its parent
+        dash = _UNIT_DASH.search(value)
+        parents: list[Candidate] = []
+        if dash is not None:
+            rest = Cell(value[dash.end():], value_start + dash.end(), value_start + len(value))
+            parents = _line_actors(ctx, rest, base, singular=True)[:1]
+            value = value[: dash.start()]
         cell = Cell(value, value_start, value_start + len(value))
         if key.startswith(("co-org", "coorg", "con el apoyo", "apoyo")):
             rel = "CO_RESPONSIBLE_FOR"
@@ -388,7 +476,11 @@ def key_value_lines(ctx: ExtractionContext, base: list[Candidate]) -> None:
             rel = "PARTICIPATES_IN"
         else:
             rel = "RESPONSIBLE_FOR"
-        for actor in cell_actors(ctx, cell, base):
+        subject = heading_subject(ctx, m.start()) or event
+        for actor in _line_actors(ctx, cell, base, singular):
             a = ctx.add(actor)
-            if event is not None:
-                ctx.relate(a.key, rel, event.key, m.start(), m.end(), "structure", 0.85)
+            if subject is not None:
+                ctx.relate(a.key, rel, subject.key, m.start(), m.end(), "structure", 0.85)
+            for parent in parents:
+                ctx.relate(a.key, "PART_OF", ctx.add(parent).key, m.start(), m.end(),
+                           "structure", 0.8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 COORDINATION = re.compile(
-    r"\b(?:en coordinaci[oó]n (?:con|entre)|coordinaci[oó]n(?: y \w+)? (?:con|entre)|coordinarse con|"
+    r"\b(?:en coordinaci[oó]n (?:con|entre)|coordinar(?:[aá]n?)? (?:acciones|actividades|esfuerzos)|coordinaci[oó]n(?: y \w+)? (?:con|entre)|coordinarse con|"
     r"se coordina(?:n|r[aá]n?)? con|en conjunto (?:con|entre)|conjuntamente (?:con|entre)|"
     r"junto (?:a|con)|en colaboraci[oó]n con|colaboraci[oó]n entre|en alianza con|alianzas? (?:con|entre)|"
     r"trabajo conjunto|trabajo articulado con|articulaci[oó]n (?:con|entre)|convenios? (?:con|entre|de colaboraci[oó]n)|"

@@ -1,7 +1,8 @@
-"""The explorer as a new user meets it, on a store ingested by the real pipeline from two
+"""The explorer as a new user meets it, on a store ingested by the real pipeline from three
 small documents written the way policy documents are (a CEPAL-style head of ``Distr.``,
 ``LIMITADA``, a symbol and a date; a panel sheet whose title is a ``Título de la sesión``
-field; institutions described at length). Each test is one defect a reader found:
+field; a report opening on a letter-spaced ``P R E S E N T A C I Ó N``; institutions
+described at length). Each test is one defect a reader found:
 properties that wrap a syllable a line, descriptions cut mid-sentence, English values,
 an acronym in the URL, a search that ignores the address, passages that search does not
 read, document titles, expanded views and filters that cannot be linked, large graphs
@@ -10,6 +11,7 @@ labelled everywhere, legends listing what is not drawn, reports without provenan
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -26,6 +28,7 @@ from queries.results import Subgraph, SubgraphEdge, SubgraphNode
 from tests.browser.chromium import NEEDS_CHROMIUM, Chromium, Page
 from tests.browser.server import LiveServer
 from tests.fixtures.explorer.browser import (
+    assert_names_readable,
     assert_quiet,
     click,
     current_path,
@@ -53,7 +56,7 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         summary = ingest_paths(store, [CORPUS], lexicon=lexicon_for())
     finally:
         store.close()
-    assert summary.documents == 2 and not summary.failures
+    assert summary.documents == 3 and not summary.failures
     return url
 
 
@@ -199,8 +202,9 @@ def test_documents_show_titles_read_from_their_text(server: LiveServer, page: Pa
     for doc in listed:
         page.open(server.url(f"/explore/document/{doc['id']}"))
         titles.append(page.evaluate("document.getElementById('tj-heading').textContent"))
-    assert sorted(titles) == [
+    assert sorted(titles) == [  # not "Distr.", "Panel" nor "P R E S E N T A C I Ó N"
         "Coordinación multinivel del desarrollo productivo en Chile",
+        "Informe anual de la Subsecretaría de Desarrollo Regional y Administrativo",
         "Mecanismos de diversificación productiva y nuevos modelos productivos",
     ]
     assert_quiet(page)
@@ -237,6 +241,27 @@ def test_the_report_page_takes_filters_and_sections_and_says_where_it_comes_from
         " 'tj-views'].filter(function (id) { return document.getElementById(id); }))"))
     assert present == ["tj-summary", "tj-duplicates"]
     assert "inst:" not in page.evaluate("document.querySelector('main').innerText")
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=1100,
+              deviceScaleFactor=1, mobile=False)
+    page.pump(0.5)
+    keep_screenshot(page, "explorer-report.png", "report.png")
+    page.send("Emulation.clearDeviceMetricsOverride")
+
+
+def test_an_exported_view_says_when_from_which_store_documents_and_filters_it_comes(
+    server: LiveServer, store_url: str, page: Page, tmp_path: Path
+) -> None:
+    response = httpx.get(server.url("/explore/view/coordination"),
+                         params={"format": "standalone", "country": "CL", "top": "7"}, timeout=30)
+    assert response.status_code == 200
+    exported = tmp_path / "coordinacion.html"
+    exported.write_bytes(response.content)
+    page.open(exported.as_uri())
+    provenance = page.evaluate("document.getElementById('tj-provenance').textContent")
+    assert re.search(r"\b20\d\d-\d\d-\d\d\b", provenance)  # the date it was made
+    assert store_url in provenance
+    assert "Coordinación multinivel del desarrollo productivo en Chile" in provenance
+    assert "country=CL" in provenance and "top=7" in provenance
 
 
 # --------------------------------------------------------------------------- large views
@@ -277,12 +302,14 @@ def test_a_large_view_labels_what_matters_collapses_groups_and_legends_what_it_d
     assert page.evaluate("network.body.data.nodes.get('inst:dif').label") == (
         "Sistema Estatal DIF")
     assert page.evaluate("document.body.dataset.clusters") == "12"
+    assert_names_readable(page, at_least=10)  # no six names on one spot, none too small
     visible = page.evaluate("Object.keys(network.getPositions()).length")
     assert visible == 1 + 12 + 12  # the centre, its partners, one closed group each
     scroll_to_network(page)
     click(page, *screen_position(page, "cluster:inst:p0"))
     page.wait_until("document.body.dataset.clusters === '11'")
     assert page.evaluate("Object.keys(network.getPositions()).length") == visible - 1 + 13
+    assert_names_readable(page, at_least=10)
     levels = texts(page, "#tj-legend ul.tj-legend-levels li")
     assert levels == ["Regional", "Local"]  # no supranational, national or missing level
     assert texts(page, "#tj-legend ul.tj-legend-labels li") == ["●Institución", "■Instrumento"]
@@ -290,3 +317,51 @@ def test_a_large_view_labels_what_matters_collapses_groups_and_legends_what_it_d
     assert len(set(positions)) == len(positions)  # no two nodes on one spot
     assert page.errors() == []
     assert_quiet(page)
+
+
+def coordination_network() -> Subgraph:
+    """A coordination network as large as the corpus's (118 nodes): eight groups of state
+    bodies, each group responsible for the same programmes, and six international bodies."""
+    nodes, edges = [], []
+    for g in range(8):
+        bodies = [f"inst:s{g}-{i}" for i in range(4)]
+        for i, body in enumerate(bodies):
+            name = f"Secretaría de Desarrollo Económico del Estado {g}-{i}"
+            nodes.append(SubgraphNode(id=body, label="Institution", level="regional", depth=0,
+                                      name=name))
+        for j in range(10):
+            programme = f"instr:s{g}-{j}"
+            name = f"Programa de apoyo a la productividad {g}-{j}"
+            nodes.append(SubgraphNode(id=programme, label="Instrument", level="regional",
+                                      depth=1, name=name))
+            edges += [SubgraphEdge(id=f"{body}>{programme}", source=body, target=programme,
+                                   type="RESPONSIBLE_FOR") for body in bodies[:2 + j % 3]]
+    for k in range(6):
+        nodes.append(SubgraphNode(id=f"inst:x{k}", label="Institution", depth=0,
+                                  level="supranational", name=f"Organismo internacional {k}"))
+        edges.append(SubgraphEdge(id=f"x{k}", source=f"inst:x{k}", target=f"inst:s{k}-0",
+                                  type="COORDINATES_WITH"))
+    return Subgraph(center="", depth=1, nodes=nodes, edges=edges)
+
+
+@pytest.mark.parametrize("layout", ["physics", "layered"])
+def test_a_fitted_network_of_a_hundred_nodes_shows_names_a_reader_can_read(
+    page: Page, tmp_path: Path, layout: str
+) -> None:
+    subgraph = coordination_network()
+    assert len(subgraph.nodes) == 118
+    exported = tmp_path / f"coordinacion-{layout}.html"
+    exported.write_text(render_network_page(build_network(subgraph, layout), title="t",
+                                            heading="h", summary="", standalone=True),
+                        encoding="utf-8")
+    open_drawn(page, exported.as_uri())
+    assert_names_readable(page, at_least=8)  # drawn at a size one reads, never overlapping
+    spread = json.loads(page.evaluate(
+        "JSON.stringify((function () { var p = network.getPositions(), xs = [];"
+        " Object.keys(p).forEach(function (id) { xs.push(network.canvasToDOM(p[id]).x); });"
+        " return [Math.max.apply(null, xs) - Math.min.apply(null, xs),"
+        " network.canvas.frame.canvas.clientWidth]; })())"))
+    assert spread[0] >= 0.6 * spread[1], spread  # the drawing uses the width it is given
+    page.evaluate("network.moveTo({scale: network.getScale() * 3})")  # zoomed in: more room
+    assert_names_readable(page, at_least=1)
+    assert page.errors() == []

@@ -6,6 +6,7 @@ Their order is :data:`loaders.extract.pipeline.COMPONENTS`.
 from loaders.extract.components import (  # noqa: F401  (imported to register)
     acronyms,
     bare_acronyms,
+    bare_bodies,
     countries,
     divisions,
     duties,
@@ -13,6 +14,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     finish,
     gazetteer,
     headings,
+    law_titles,
     layout,
     levels,
     memberships,
@@ -21,6 +23,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     overlaps,
     patterns,
     places,
+    referents,
     segmentation,
     sentences,
     short_forms,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate, resolve_overlaps
 from loaders.extract.context import candidate_from_entry, label_family
 from loaders.extract.patterns import AcronymDefinition, find_acronym_definitions, head_info
@@ -21,7 +22,9 @@ def _long_form(
         return found
     lexicon = state.lexicon
     info = head_info(d.long)
-    entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
+    # the long form's own entry: "MOP" of a ministry elsewhere is not this document's
+    # "Manual de Operaciones (MOP)"
+    entry = lexicon.lookup(d.long)
     if info is None and entry is None:
         return None
     label = entry.label if entry else info.label  # type: ignore[union-attr]
@@ -40,6 +43,12 @@ def _long_form(
     return long_cand if by_span.get((long_cand.start, long_cand.end)) is long_cand else None
 
 
+def _ends_with_entry(long: str, entry_name: str) -> bool:
+    """Whether ``long`` is a longer name ending with "de/del <entry_name>"."""
+    whole, tail = normalize_name(long), normalize_name(entry_name)
+    return whole != tail and (whole.endswith(f" de {tail}") or whole.endswith(f" del {tail}"))
+
+
 @component("acronyms")
 def acronyms(state: ExtractionState) -> None:
     """Find acronym definitions; the long form takes the acronym as an alias (and the
@@ -52,6 +61,10 @@ def acronyms(state: ExtractionState) -> None:
         if long_cand is None:
             continue
         entry = state.lexicon.lookup(d.short)
+        if entry is not None and _ends_with_entry(long_cand.name, entry.name):
+            # "Viceministerio de MIPYMES del Ministerio de Industria y Comercio (MIC)": the
+            # acronym is the ministry's, the unit keeps its own name
+            continue
         if (
             entry is not None
             and d.short in entry.acronyms
@@ -68,3 +81,25 @@ def acronyms(state: ExtractionState) -> None:
             # the same acronym defined again with another long form: one entity
             first.aliases = [*first.aliases, long_cand.name]
             long_cand.key = state.ctx.key_for(first)
+    _local_definitions_win(state, defined)
+
+
+def _local_definitions_win(state: ExtractionState, defined: dict[str, Candidate]) -> None:
+    """An acronym the document defines names what the document says it names: "Manual de
+    Operaciones (MOP)" makes every "MOP" of the text the manual, not the gazetteer's ministry
+    of another country that shares the letters."""
+    text = state.text
+    for cand in state.base:
+        if cand.source != "gazetteer":
+            continue
+        short = text[cand.start : cand.end]
+        local = defined.get(short)
+        if local is None or local is cand or normalize_name(local.name) == normalize_name(
+            cand.name
+        ):
+            continue
+        cand.label, cand.name, cand.kind = local.label, local.name, local.kind
+        cand.level = cand.country = cand.sector = cand.parent = None
+        cand.aliases = [short]
+        cand.source = "acronym"
+        cand.key = local.key
