@@ -38,9 +38,12 @@ _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
 # "de Economía, Fomento y Turismo" / "para la Educación, la Ciencia y la Cultura"
+# and the longer series of council commissions: "Comisión Ordinaria de Desarrollo Económico,
+# Asuntos Agropecuarios, Energía, Minas, Competitividad, Producción, Comercio Exterior y Turismo"
+_ARTICLE = r"(?:(?:la|el|las|los)[ ])"
 _COMMA_TAIL = (
-    rf"(?:,[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}[ ](?:y|e)[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}"
-    rf"{_TAIL})?"
+    rf"(?:(?:,[ ]{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}}){{1,8}}[ ](?:y|e)[ ]{_ARTICLE}?{CAP_WORD}"
+    rf"{_TAIL}|,[ ]{_ARTICLE}?{CAP_WORD}[ ](?:y|e)[ ]{_ARTICLE}?{CAP_WORD}{_TAIL})?"
 )
 
 INSTITUTION_HEADS: dict[str, str | None] = {
