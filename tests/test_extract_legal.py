@@ -387,3 +387,18 @@ def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
     assert not {"CORE", "consejos regionales"} & set(own.aliases)
     assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
     assert not any("Sesión" in name for name in councils)
+
+
+def test_one_name_written_in_both_numbers_is_one_body(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ordenanza Regional N° 009-2021-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- Créanse los Comités Técnicos Público — Privados Regionales. "
+        "Los Comités Técnicos Público — Privado Regionales forman parte del Consejo Regional "
+        "de Competitividad de Laguna Verde. El Consejo Estatal de Fomento Lacustre y los "
+        "Consejos Estatales de Fomento Lacustre sesionan cada mes.\n"
+    )
+    ex = extract(raw, lexicon)
+    names = [e.name for e in ex.entities if e.label == "Institution"]
+    assert sum(name.startswith("Comités Técnicos") for name in names) == 1
+    assert "Consejo Estatal de Fomento Lacustre" in names
+    assert "Consejos Estatales de Fomento Lacustre" not in names

@@ -18,6 +18,7 @@ from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import Builder, ExtractionContext
 from loaders.extract.levels import level_from_name
+from loaders.extract.referents import singular_key
 
 
 def _starting_with(
@@ -371,8 +372,12 @@ def _facets(b: Builder, name: str, context: str | None = None) -> dict[str, list
 
 
 def _canonical_name(b: Builder) -> str:
-    """The entity's display name: the gazetteer's, else the longest non-acronym form seen."""
+    """The entity's display name: the gazetteer's, else the longest non-acronym form seen
+    (its singular when it was written in both numbers)."""
     if b.from_gazetteer or b.code:
         return b.name
     forms = [n for n in b.names if not n.isupper() or len(n) > 12]
-    return max(forms or [b.name], key=lambda n: (len(n) <= 160, len(n), n))
+    return max(
+        forms or [b.name],
+        key=lambda n: (len(n) <= 160, len(singular_key(n)), singular_key(n) == normalize_name(n), n),
+    )

@@ -89,3 +89,46 @@ def generic_referents(ctx: ExtractionContext) -> tuple[dict[str, str], dict[str,
         redirect[generic.key] = target.key
         same_body.update((b.key, target.key) for b in same if b is not target)
     return redirect, same_body
+
+
+_PLURAL_ES = re.compile(r"(?<=[lrndzj])es$")
+
+
+def singular_key(name: str) -> str:
+    """A name with each word in the singular ("Consejos Estatales para la Competitividad" →
+    "consejo estatal para la competitividad"), to find one name written in both numbers."""
+    words = []
+    for word in normalize_name(name).split():
+        if len(word) > 4 and _PLURAL_ES.search(word):
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def _is_singular(name: str) -> bool:
+    first = normalize_name(name).split()[0]
+    return singular_key(first) == first
+
+
+def number_variants(ctx: ExtractionContext) -> dict[str, str]:
+    """``{key: key of the same name in the other number}``: "Consejos Estatales X" and
+    "Consejo Estatal X" of one document are one institution (the one written more often
+    keeps its name); names of three words or more only, gazetteer entries left alone."""
+    groups: dict[tuple[str, str], list[Builder]] = {}
+    for b in ctx.builders.values():
+        if b.label == "Territory" or b.label == "Person" or b.from_gazetteer:
+            continue
+        if len(b.name.split()) < 3:
+            continue
+        family = "Institution" if b.label == "Institution" else "Instrument"
+        groups.setdefault((family, singular_key(b.name)), []).append(b)
+    redirect: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        # the singular names the body ("Consejo Estatal X"); then the one written most
+        keep = max(group, key=lambda b: (_is_singular(b.name), len(b.spans), -len(b.name)))
+        redirect.update((b.key, keep.key) for b in group if b is not keep)
+    return redirect
