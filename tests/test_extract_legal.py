@@ -326,3 +326,79 @@ def test_a_conductor_line_names_who_leads_the_body_of_the_heading_above(
     assert ("Sub Gerencia de Presupuesto y Tesorería", committee) in leads
     parts = relations(ex, "PART_OF")
     assert ("Sub Gerencia de Presupuesto y Tesorería", "Gobierno Regional de Laguna Verde") in parts
+
+
+CHILEAN_COUNCIL = """# Ley N° 30.200
+
+Artículo 4.- Créase el Consejo Nacional Consultivo de la Pequeña Empresa, en adelante "el
+Consejo".
+El Consejo estará integrado por los siguientes miembros:
+a) El Ministro de Economía, Fomento y Reconstrucción, quien lo presidirá.
+b) El Vicepresidente Ejecutivo de la Corporación de Fomento de la Producción.
+{long_item}
+{designated_item}
+e) Un representante del Consejo Nacional de Innovación.
+Un reglamento establecerá las normas de su funcionamiento.
+""".format(
+    long_item="c) Seis representantes de las entidades gremiales de sectores productivos "
+    "relevantes para la economía nacional, de las cuales al menos dos deberán tener su "
+    "domicilio en alguna región distinta de la Metropolitana.",
+    designated_item="d) Un representante de las instituciones de educación superior, "
+    "designado por el Presidente de la República.",
+)
+
+
+def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) -> None:
+    ex = extract(CHILEAN_COUNCIL, lexicon)
+    council = "Consejo Nacional Consultivo de la Pequeña Empresa"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert "Ministerio de Economía, Fomento y Reconstrucción" in members
+    assert "Corporación de Fomento de la Producción" in members
+    # the item after a long one that says "deberán" is still an item of the list
+    assert "Consejo Nacional de Innovación" in members
+    # who designates a member is not a member, and does not preside
+    assert "Presidente de la República" not in members
+    presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
+    assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}
+
+
+OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+VISTO: en Sesión Ordinaria, el Consejo Regional aprobó el dictamen. El Consejo Regional del
+Gobierno Regional de Laguna Verde ejerce funciones normativas; el Consejo Regional de
+Laguna Verde sesiona en la ciudad de Laguna Verde.
+
+ARTÍCULO PRIMERO.- El Consejo Regional de Fomento Lacustre de la Región Laguna Verde queda
+adscrito a la Gerencia Regional de Desarrollo Económico.
+"""
+
+
+def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_COUNCIL, lexicon)
+    councils = {e.name: e for e in ex.entities if e.name.lower().startswith("consejo regional")}
+    assert "Consejo regional" not in councils  # the gazetteer's collective
+    own = councils["Consejo Regional del Gobierno Regional de Laguna Verde"]
+    assert "Consejo Regional de Laguna Verde" in own.aliases
+    # the collective's names do not become the specific council's
+    assert not {"CORE", "consejos regionales"} & set(own.aliases)
+    assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
+    assert not any("Sesión" in name for name in councils)
+
+
+def test_one_name_written_in_both_numbers_is_one_body(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ordenanza Regional N° 009-2021-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- Créanse los Comités Técnicos Público — Privados Regionales. "
+        "Los Comités Técnicos Público — Privado Regionales forman parte del Consejo Regional "
+        "de Competitividad de Laguna Verde. El Consejo Estatal de Fomento Lacustre y los "
+        "Consejos Estatales de Fomento Lacustre sesionan cada mes.\n"
+    )
+    ex = extract(raw, lexicon)
+    names = [e.name for e in ex.entities if e.label == "Institution"]
+    assert sum(name.startswith("Comités Técnicos") for name in names) == 1
+    assert "Consejo Estatal de Fomento Lacustre" in names
+    assert "Consejos Estatales de Fomento Lacustre" not in names

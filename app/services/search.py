@@ -205,22 +205,26 @@ def _keeps(graph: nx.MultiDiGraph, node: str, query: SearchQuery,
 
 def _candidates(store: Store, graph: nx.MultiDiGraph, q: str | None
                 ) -> list[tuple[str, str, str | None]]:
-    """(id, where it matched, snippet) in rank order, each entity once."""
+    """(id, where it matched, the text it matched in) in rank order, each entity once (the
+    text is cut to a snippet only for the hits of the page shown)."""
     if not q:
         ordered = sorted(graph.nodes, key=lambda n: (
             normalize_name(graph.nodes[n].get("name") or n), n))
         return [(n, "filter", None) for n in ordered]
     found: dict[str, tuple[str, str | None]] = {}
-    for entity in store.search_entities(q=q, limit=NAME_SCAN):
-        found.setdefault(entity.id, ("name", None))
+    ids_only = getattr(store, "search_entity_ids", None)  # the ids suffice: no entity is read
+    named = (ids_only(q, limit=NAME_SCAN) if callable(ids_only) else
+             [entity.id for entity in store.search_entities(q=q, limit=NAME_SCAN)])
+    for node in named:
+        found.setdefault(node, ("name", None))
     index = passage_entities(graph)
     for passage in store.search_passages(q, limit=PASSAGE_SCAN):
         for node in sorted(index.get(passage.id, ())):
-            found.setdefault(node, ("passage", snippet(passage.text)))
+            found.setdefault(node, ("passage", passage.text))
     for node in _text_hits(graph, q):
         data = graph.nodes[node]
-        found.setdefault(node, ("description", snippet(
-            str(data.get("objective") or data.get("description") or ""))))
+        found.setdefault(node, ("description",
+                                str(data.get("objective") or data.get("description") or "")))
     return [(node, where, text) for node, (where, text) in found.items() if node in graph]
 
 
@@ -274,7 +278,8 @@ def _search(workspace: Workspace, query: SearchQuery) -> SearchPage:
             id=node, label=data.get("label") or "", name=data.get("name") or node,
             acronym=data.get("acronym"), kind=data.get("kind"), level=data.get("level"),
             country=data.get("country"), sector=data.get("sector"),
-            territory=data.get("territory"), matched=where, snippet=text,
+            territory=data.get("territory"), matched=where,
+            snippet=snippet(text) if text is not None else None,
         ))
     return SearchPage(items=items, total=len(hits), limit=query.limit, offset=query.offset,
                       facets=_facet_counts(graph, (node for node, _, _ in hits)))
