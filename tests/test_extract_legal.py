@@ -417,3 +417,16 @@ def test_allies_of_the_responsible_body_share_the_responsibility(lexicon: Lexico
         "Banco Interamericano de Desarrollo",
         "Agencia Española de Cooperación Internacional para el Desarrollo",
     }
+
+
+def test_a_programme_is_meant_where_the_text_drops_its_head_noun(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital apoya a las pymes. Emprende Digital es una "
+        "iniciativa impulsada por el Ministerio de Industria y Comercio en alianza con el Banco "
+        "Interamericano de Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert [e.name for e in ex.entities if e.label == "Program"] == [programme]
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Banco Interamericano de Desarrollo", programme) in relations(ex, "CO_RESPONSIBLE_FOR")
