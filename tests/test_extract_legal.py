@@ -402,3 +402,18 @@ def test_one_name_written_in_both_numbers_is_one_body(lexicon: Lexicon) -> None:
     assert sum(name.startswith("Comités Técnicos") for name in names) == 1
     assert "Consejo Estatal de Fomento Lacustre" in names
     assert "Consejos Estatales de Fomento Lacustre" not in names
+
+
+def test_allies_of_the_responsible_body_share_the_responsibility(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital es una iniciativa impulsada por el Ministerio "
+        "de Industria y Comercio en alianza con el Banco Interamericano de Desarrollo y la "
+        "Agencia Española de Cooperación Internacional para el Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert {a for a, t in relations(ex, "CO_RESPONSIBLE_FOR") if t == programme} == {
+        "Banco Interamericano de Desarrollo",
+        "Agencia Española de Cooperación Internacional para el Desarrollo",
+    }
