@@ -103,12 +103,14 @@ def time_limit(seconds: float) -> Iterator[None]:
     started = used()
     guard = threading.Lock()
     done = threading.Event()
+    fired = threading.Event()
 
     def watch() -> None:
         while not done.wait(max(seconds - (used() - started), 0.01)):
             if used() - started >= seconds:
                 with guard:
                     if not done.is_set():
+                        fired.set()
                         ctypes.pythonapi.PyThreadState_SetAsyncExc(
                             ctypes.c_ulong(target), ctypes.py_object(TimeLimitReached)
                         )
@@ -121,6 +123,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         with guard:
             done.set()
-            # an interruption that has not fired yet is dropped: the block is over
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            if fired.is_set():
+                # an interruption not delivered yet is dropped: the block is over. Only then:
+                # clearing signals the interpreter's eval breaker, which then stays set (on
+                # CPython 3.11 a profiler or tracer, cProfile or coverage, loops forever on it)
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
         watcher.join()

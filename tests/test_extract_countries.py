@@ -167,7 +167,9 @@ PERU_TEXT = (
 
 def test_a_peruvian_ordinance_names_peruvian_bodies(lexicon: Lexicon) -> None:
     extraction = extract(PERU_TEXT, lexicon)
-    assert countries_of(extraction, "Consejo regional") == {"PE"}
+    # "el Consejo Regional" of the ordinance is its own government's council, Peruvian
+    assert countries_of(extraction, "Consejo Regional del Gobierno Regional de Apurímac") == {"PE"}
+    assert countries_of(extraction, "Consejo regional") == set()
     assert countries_of(extraction, "Ministerio de Economía y Finanzas") == {"PE"}
     assert countries_of(extraction, "Secretaría de Economía") == {"PE"}
 

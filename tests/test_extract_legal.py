@@ -360,3 +360,73 @@ def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) ->
     assert "Presidente de la República" not in members
     presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
     assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}
+
+
+OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+VISTO: en Sesión Ordinaria, el Consejo Regional aprobó el dictamen. El Consejo Regional del
+Gobierno Regional de Laguna Verde ejerce funciones normativas; el Consejo Regional de
+Laguna Verde sesiona en la ciudad de Laguna Verde.
+
+ARTÍCULO PRIMERO.- El Consejo Regional de Fomento Lacustre de la Región Laguna Verde queda
+adscrito a la Gerencia Regional de Desarrollo Económico.
+"""
+
+
+def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_COUNCIL, lexicon)
+    councils = {e.name: e for e in ex.entities if e.name.lower().startswith("consejo regional")}
+    assert "Consejo regional" not in councils  # the gazetteer's collective
+    own = councils["Consejo Regional del Gobierno Regional de Laguna Verde"]
+    assert "Consejo Regional de Laguna Verde" in own.aliases
+    # the collective's names do not become the specific council's
+    assert not {"CORE", "consejos regionales"} & set(own.aliases)
+    assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
+    assert not any("Sesión" in name for name in councils)
+
+
+def test_one_name_written_in_both_numbers_is_one_body(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ordenanza Regional N° 009-2021-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- Créanse los Comités Técnicos Público — Privados Regionales. "
+        "Los Comités Técnicos Público — Privado Regionales forman parte del Consejo Regional "
+        "de Competitividad de Laguna Verde. El Consejo Estatal de Fomento Lacustre y los "
+        "Consejos Estatales de Fomento Lacustre sesionan cada mes.\n"
+    )
+    ex = extract(raw, lexicon)
+    names = [e.name for e in ex.entities if e.label == "Institution"]
+    assert sum(name.startswith("Comités Técnicos") for name in names) == 1
+    assert "Consejo Estatal de Fomento Lacustre" in names
+    assert "Consejos Estatales de Fomento Lacustre" not in names
+
+
+def test_allies_of_the_responsible_body_share_the_responsibility(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital es una iniciativa impulsada por el Ministerio "
+        "de Industria y Comercio en alianza con el Banco Interamericano de Desarrollo y la "
+        "Agencia Española de Cooperación Internacional para el Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert {a for a, t in relations(ex, "CO_RESPONSIBLE_FOR") if t == programme} == {
+        "Banco Interamericano de Desarrollo",
+        "Agencia Española de Cooperación Internacional para el Desarrollo",
+    }
+
+
+def test_a_programme_is_meant_where_the_text_drops_its_head_noun(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital apoya a las pymes. Emprende Digital es una "
+        "iniciativa impulsada por el Ministerio de Industria y Comercio en alianza con el Banco "
+        "Interamericano de Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert [e.name for e in ex.entities if e.label == "Program"] == [programme]
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Banco Interamericano de Desarrollo", programme) in relations(ex, "CO_RESPONSIBLE_FOR")

@@ -359,3 +359,15 @@ def test_an_acronym_the_document_defines_is_not_the_gazetteer_entry_of_its_lette
     assert "Ministerio de Obras Públicas" not in names
     manual = next(e for e in ex.entities if e.name == "Manual de Operaciones")
     assert "MOP" in [*manual.aliases, manual.acronym]
+
+
+def test_a_commission_named_by_a_long_comma_series_is_one_name() -> None:
+    text = (
+        "El dictamen de la Comisión Ordinaria de Desarrollo Económico, Asuntos Agropecuarios, "
+        "Energía, Minas, Comercio Exterior y Turismo fue aprobado. El Decreto, el Ejecutivo "
+        "Federal y la Secretaría lo publicaron."
+    )
+    names = {c.name for c in find_head_names(text)}
+    assert ("Comisión Ordinaria de Desarrollo Económico, Asuntos Agropecuarios, Energía, Minas, "
+            "Comercio Exterior y Turismo") in names
+    assert not any(name.startswith("Decreto,") for name in names)

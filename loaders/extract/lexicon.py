@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import IS_LOWER, ORTH
+from spacy.attrs import IS_LOWER, NORM, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from graph.normalize import name_key, normalize_name, strip_accents
@@ -37,14 +38,31 @@ class LexEntry:
     case_sensitive: bool = False
 
 
+# Whitespace-separated chunks whose tokens the tokenizer keeps (spaCy keeps 10,000 by default).
+CACHED_CHUNKS = 1_000_000
+
+
 @lru_cache(maxsize=1)
 def _nlp() -> spacy.language.Language:
     """Blank Spanish tokenizer that also splits hyphens and slashes inside words, so that
-    "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way)."""
+    "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way).
+
+    Every token's norm is its folded text (:func:`_fold`): it is set once per word of the
+    vocabulary (a lexeme attribute), not per token, and the tokenizer's special cases carry
+    no norm of their own.
+    """
     nlp = spacy.blank("es")
     nlp.max_length = 200_000_000  # only the tokenizer runs: no parser memory to protect
     infixes = [*nlp.Defaults.infixes, r"(?<=[\w])[-/](?=[\w])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer.rules = {
+        key: [{attr: value for attr, value in token.items() if attr != NORM} for token in tokens]
+        for key, tokens in nlp.tokenizer.rules.items()
+    }
+    nlp.vocab.lex_attr_getters[NORM] = _fold
+    for lexeme in nlp.vocab:
+        lexeme.norm_ = _fold(lexeme.orth_)
+    nlp.tokenizer.max_cache_size = CACHED_CHUNKS
     return nlp
 
 
@@ -65,12 +83,31 @@ def _fold(text: str) -> str:
     return folded
 
 
+_SEEN_CHUNKS: set[str] = set()
+
+
+def _cache_chunks(tokenizer: Tokenizer, text: str) -> None:
+    """Tokenise alone each whitespace-separated chunk of ``text`` not met before.
+
+    spaCy caches a chunk's tokens only while the text being tokenised has met none of its
+    special cases (abbreviations such as "Art." or "Sr."): a flag for the whole text, so in
+    legal text almost nothing is cached after the first lines and every chunk goes through
+    the prefix, suffix and infix expressions again. A chunk tokenised alone is cached unless
+    it holds a special case itself; the tokens of the text are the same either way.
+    """
+    if len(_SEEN_CHUNKS) >= CACHED_CHUNKS:
+        return
+    new = set(text.split()).difference(_SEEN_CHUNKS)
+    for chunk in new:
+        tokenizer(chunk)
+    _SEEN_CHUNKS.update(new)
+
+
 def make_doc(text: str) -> Doc:
-    """Tokenise ``text`` with the blank Spanish tokenizer and set folded norms."""
-    doc = _nlp().make_doc(text)
-    for token in doc:
-        token.norm_ = _fold(token.text)
-    return doc
+    """Tokenise ``text`` with the blank Spanish tokenizer; token norms are folded text."""
+    nlp = _nlp()
+    _cache_chunks(nlp.tokenizer, text)
+    return nlp.make_doc(text)
 
 
 def _needs_capital(form: str) -> bool:

@@ -7,7 +7,7 @@ state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is th
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
 bare_acronyms → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
 duties → name_parents → divisions → territories →
-named_levels → short_forms → levels → finish.
+named_levels → referents → short_forms → levels → finish.
 
 A :class:`Pipeline` may be composed from other names (a component of one's own registered
 beside these, or some left out).
@@ -48,6 +48,7 @@ COMPONENTS: tuple[str, ...] = (
     "divisions",  # territories a law lists as the divisions of another
     "territories",  # territories named in institution names
     "named_levels",  # levels and countries names state
+    "referents",  # "Consejo regional" said of the document's own regional council
     "short_forms",  # short forms of longer names
     "levels",  # levels and countries of the rest
     "finish",  # entities with stable ids, relations, mentions

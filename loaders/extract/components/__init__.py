@@ -23,6 +23,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     overlaps,
     patterns,
     places,
+    referents,
     segmentation,
     sentences,
     short_forms,

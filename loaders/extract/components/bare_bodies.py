@@ -1,6 +1,7 @@
 """Component ``bare_bodies``: a body a text names by its capitalised head noun alone ("La
 Comisión llamará a concursos", "el Consejo aprobará") is the last body of that head named in
-full before it, as legal and administrative texts use the word once the name is given.
+full before it, as legal and administrative texts use the word once the name is given; and a
+programme named "Programa Local Digital" is meant wherever the text writes "Local Digital".
 
 In ../shared/bulk "la Comisión", "el Consejo", "el Comité" followed by a verb or a comma occur
 in about half the laws that create such a body. Heads followed by a capitalised word or by
@@ -10,6 +11,7 @@ in about half the laws that create such a body. Heads followed by a capitalised 
 from __future__ import annotations
 
 import bisect
+import re
 
 from loaders.extract.candidates import Candidate
 from loaders.extract.legal_refs import BARE_HEAD, referent_of
@@ -41,4 +43,31 @@ def bare_bodies(state: ExtractionState) -> None:
         b.spans.append((start, end, "reference"))
         added.append(cand)
     state.base.extend(added)
+    state.base.extend(_bare_programme_names(state))
     state.base.sort(key=lambda c: c.start)
+
+
+_PROGRAMME_HEAD = re.compile(r"^(?:Programa|Proyecto|Iniciativa)\s+(?:de\s+|del\s+)?")
+
+
+def _bare_programme_names(state: ExtractionState) -> list[Candidate]:
+    """Mentions of a programme by its name without "Programa": "Local Digital" for the
+    "Programa Local Digital" (two capitalised words at least, outside other names)."""
+    text = state.text
+    taken = sorted((c.start, c.end) for c in state.base)
+    added: list[Candidate] = []
+    for b in list(state.ctx.builders.values()):
+        if b.label != "Program":
+            continue
+        head = _PROGRAMME_HEAD.match(b.name)
+        bare = b.name[head.end():] if head else ""
+        words = bare.split()
+        if len(words) < 2 or not all(w[:1].isupper() for w in words):
+            continue
+        for m in re.finditer(rf"(?<![\w]){re.escape(bare)}(?![\w])", text):
+            i = bisect.bisect_right(taken, (m.start(), len(text) + 1)) - 1
+            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+                continue
+            added.append(Candidate(m.start(), m.end(), b.label, b.name, "reference", key=b.key))
+            b.spans.append((m.start(), m.end(), "reference"))
+    return added
