@@ -147,7 +147,8 @@ def _remap(
         else:
             relations[new.id] = new
     mentions = [
-        Mention(**{**m.model_dump(), "entity_id": mapping.get(m.entity_id, m.entity_id)})
+        m if m.entity_id not in mapping
+        else Mention.of(m.passage_id, mapping[m.entity_id], m.start, m.end, m.text)
         for m in extraction.mentions
     ]
     return extraction.model_copy(

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SUPPORT_MODULES = {"synthetic", "hostile_inputs"}  # what the benchmarks build their inputs with
+# what the benchmarks build their inputs with, or parts of a benchmark
+SUPPORT_MODULES = {"synthetic", "hostile_inputs", "ingest_bulk"}
 # trials of packages that are not dependencies (installed by hand), run outside make bench
 TRIALS = {"semantic_trial"}
 MAKE_BENCH = re.findall(r"python -m (bench\.\w+)", (ROOT / "Makefile").read_text())

@@ -326,3 +326,140 @@ def test_a_conductor_line_names_who_leads_the_body_of_the_heading_above(
     assert ("Sub Gerencia de Presupuesto y Tesorería", committee) in leads
     parts = relations(ex, "PART_OF")
     assert ("Sub Gerencia de Presupuesto y Tesorería", "Gobierno Regional de Laguna Verde") in parts
+
+
+CHILEAN_COUNCIL = """# Ley N° 30.200
+
+Artículo 4.- Créase el Consejo Nacional Consultivo de la Pequeña Empresa, en adelante "el
+Consejo".
+El Consejo estará integrado por los siguientes miembros:
+a) El Ministro de Economía, Fomento y Reconstrucción, quien lo presidirá.
+b) El Vicepresidente Ejecutivo de la Corporación de Fomento de la Producción.
+{long_item}
+{designated_item}
+e) Un representante del Consejo Nacional de Innovación.
+Un reglamento establecerá las normas de su funcionamiento.
+""".format(
+    long_item="c) Seis representantes de las entidades gremiales de sectores productivos "
+    "relevantes para la economía nacional, de las cuales al menos dos deberán tener su "
+    "domicilio en alguna región distinta de la Metropolitana.",
+    designated_item="d) Un representante de las instituciones de educación superior, "
+    "designado por el Presidente de la República.",
+)
+
+
+def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) -> None:
+    ex = extract(CHILEAN_COUNCIL, lexicon)
+    council = "Consejo Nacional Consultivo de la Pequeña Empresa"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    # the ministry under its present name (it was "de Economía, Fomento y Reconstrucción")
+    assert "Ministerio de Economía, Fomento y Turismo" in members
+    assert "Corporación de Fomento de la Producción" in members
+    # the item after a long one that says "deberán" is still an item of the list
+    assert "Consejo Nacional de Innovación" in members
+    # who designates a member is not a member, and does not preside
+    assert "Presidente de la República" not in members
+    presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
+    assert presides == {"Ministerio de Economía, Fomento y Turismo"}
+
+
+OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
+
+EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE
+
+VISTO: en Sesión Ordinaria, el Consejo Regional aprobó el dictamen. El Consejo Regional del
+Gobierno Regional de Laguna Verde ejerce funciones normativas; el Consejo Regional de
+Laguna Verde sesiona en la ciudad de Laguna Verde.
+
+ARTÍCULO PRIMERO.- El Consejo Regional de Fomento Lacustre de la Región Laguna Verde queda
+adscrito a la Gerencia Regional de Desarrollo Económico.
+"""
+
+
+def test_the_regional_council_of_an_ordinance_is_its_own_government_council(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_COUNCIL, lexicon)
+    councils = {e.name: e for e in ex.entities if e.name.lower().startswith("consejo regional")}
+    assert "Consejo regional" not in councils  # the gazetteer's collective
+    own = councils["Consejo Regional del Gobierno Regional de Laguna Verde"]
+    assert "Consejo Regional de Laguna Verde" in own.aliases
+    # the collective's names do not become the specific council's
+    assert not {"CORE", "consejos regionales"} & set(own.aliases)
+    assert "Consejo Regional de Fomento Lacustre de la Región Laguna Verde" in councils
+    assert not any("Sesión" in name for name in councils)
+
+
+def test_one_name_written_in_both_numbers_is_one_body(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ordenanza Regional N° 009-2021-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- Créanse los Comités Técnicos Público — Privados Regionales. "
+        "Los Comités Técnicos Público — Privado Regionales forman parte del Consejo Regional "
+        "de Competitividad de Laguna Verde. El Consejo Estatal de Fomento Lacustre y los "
+        "Consejos Estatales de Fomento Lacustre sesionan cada mes.\n"
+    )
+    ex = extract(raw, lexicon)
+    names = [e.name for e in ex.entities if e.label == "Institution"]
+    assert sum(name.startswith("Comités Técnicos") for name in names) == 1
+    assert "Consejo Estatal de Fomento Lacustre" in names
+    assert "Consejos Estatales de Fomento Lacustre" not in names
+
+
+def test_allies_of_the_responsible_body_share_the_responsibility(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital es una iniciativa impulsada por el Ministerio "
+        "de Industria y Comercio en alianza con el Banco Interamericano de Desarrollo y la "
+        "Agencia Española de Cooperación Internacional para el Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert {a for a, t in relations(ex, "CO_RESPONSIBLE_FOR") if t == programme} == {
+        "Banco Interamericano de Desarrollo",
+        "Agencia Española de Cooperación Internacional para el Desarrollo",
+    }
+
+
+def test_a_programme_is_meant_where_the_text_drops_its_head_noun(lexicon: Lexicon) -> None:
+    raw = (
+        "# Nota\n\nEl Programa Emprende Digital apoya a las pymes. Emprende Digital es una "
+        "iniciativa impulsada por el Ministerio de Industria y Comercio en alianza con el Banco "
+        "Interamericano de Desarrollo.\n"
+    )
+    ex = extract(raw, lexicon)
+    programme = "Programa Emprende Digital"
+    assert [e.name for e in ex.entities if e.label == "Program"] == [programme]
+    assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Banco Interamericano de Desarrollo", programme) in relations(ex, "CO_RESPONSIBLE_FOR")
+
+
+def test_a_minister_named_by_office_is_a_mention_of_the_ministry(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ley N° 30.300\n\nArtículo 2.- Reemplázase la expresión por \"el Ministro del Medio "
+        "Ambiente\". El Ministro de Agricultura medidas para mejorar el fomento.\n\n"
+        "Santiago, 8 de septiembre de 2023.- Mario Marcel Cullell, Ministro de Hacienda.- "
+        "Esteban Valenzuela, Ministro de Agricultura.\n"
+    )
+    names = {e.name for e in extract(raw, lexicon).entities if e.label == "Institution"}
+    assert {"Ministerio del Medio Ambiente", "Ministerio de Hacienda"} <= names
+    assert any(name.startswith("Ministerio de Agricultura") for name in names)
+    assert not any("medidas" in name for name in names)
+
+
+GLOSSARY = """# Ley para el Fomento de la Pequeña Industria
+
+Artículo 3.- Para los efectos de esta Ley, se entiende por:
+I. Ley: La Ley para el Fomento de la Pequeña Industria;
+II. Secretaría: La Secretaría de Economía;
+III. Consejo: El Consejo Nacional para el Fomento de la Pequeña Industria;
+
+Artículo 4.- La Secretaría, en coordinación con la Secretaría de Energía, apoyará a las empresas.
+"""
+
+
+def test_a_glossary_term_written_alone_is_the_body_it_defines(lexicon: Lexicon) -> None:
+    ex = extract(GLOSSARY, lexicon)
+    names = {e.name for e in ex.entities if e.label == "Institution"}
+    assert "Secretaría" not in names
+    ties = {frozenset(pair) for pair in relations(ex, "COORDINATES_WITH")}
+    assert frozenset({"Secretaría de Economía", "Secretaría de Energía"}) in ties

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from graph.model import DocumentInfo
 from loaders.extract import triggers
 from loaders.extract.levels import level_from_name
-from loaders.extract.lexicon import LexEntry, Lexicon, make_doc
+from loaders.extract.lexicon import LexEntry, Lexicon, default_lexicon, make_doc
 from loaders.extract.patterns import (
     find_acronym_definitions,
     find_head_names,
@@ -19,6 +20,7 @@ from loaders.extract.patterns import (
     find_quoted_names,
     head_info,
 )
+from loaders.extract.pipeline import extract_text
 
 
 def names(text: str) -> list[str]:
@@ -343,3 +345,29 @@ def test_legal_identifiers_keep_their_suffixes(text: str, name: str, alias: str)
     assert [c.name for c in found] == [name]
     assert alias in found[0].aliases
     assert text[found[0].start : found[0].end].rstrip(".;,") == text[found[0].start : found[0].end]
+
+
+def test_an_acronym_the_document_defines_is_not_the_gazetteer_entry_of_its_letters() -> None:
+    raw = (
+        "# Decreto Regional N° 002-2022-GRX/GR\n\n"
+        "Apruébese el Manual de Operaciones (MOP) de la Autoridad Regional Ambiental. "
+        "El MOP entra en vigencia al día siguiente de su publicación.\n"
+    )
+    info = DocumentInfo(id="mop" * 10, title="t", path="t.md", format="md")
+    ex = extract_text(info, raw, default_lexicon())
+    names = {e.name for e in ex.entities}
+    assert "Ministerio de Obras Públicas" not in names
+    manual = next(e for e in ex.entities if e.name == "Manual de Operaciones")
+    assert "MOP" in [*manual.aliases, manual.acronym]
+
+
+def test_a_commission_named_by_a_long_comma_series_is_one_name() -> None:
+    text = (
+        "El dictamen de la Comisión Ordinaria de Desarrollo Económico, Asuntos Agropecuarios, "
+        "Energía, Minas, Comercio Exterior y Turismo fue aprobado. El Decreto, el Ejecutivo "
+        "Federal y la Secretaría lo publicaron."
+    )
+    names = {c.name for c in find_head_names(text)}
+    assert ("Comisión Ordinaria de Desarrollo Económico, Asuntos Agropecuarios, Energía, Minas, "
+            "Comercio Exterior y Turismo") in names
+    assert not any(name.startswith("Decreto,") for name in names)

@@ -9,6 +9,7 @@ rest of the folder is ingested.
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,13 @@ from bench import hostile_inputs as hostile
 from graph.stores.sqlite_store import SQLiteStore
 from loaders.document import ReadError
 from loaders.ingest import ingest
-from loaders.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from loaders.limits import (
+    DEFAULT_LIMITS,
+    LimitExceeded,
+    Limits,
+    TimeLimitReached,
+    time_limit,
+)
 from loaders.read import SYMLINK_LOOP, iter_files, read
 from tests.growth import assert_linear
 from tests.test_reliability_support import run_tejido, sqlite_url
@@ -96,6 +103,22 @@ def test_a_tall_sheet_is_streamed_with_progress(tmp_path: Path) -> None:
     document = read(path, progress=notes.append)
     assert notes == ["sheet 'Programas': 10,000 rows", "sheet 'Programas': 20,000 rows"]
     assert len(document.tables[0].rows) == 25_001
+
+
+def test_a_worksheet_larger_than_the_unpacked_cap_streams_to_the_row_limit(
+    tmp_path: Path,
+) -> None:
+    """Worksheets stream, so they do not count against ``unpacked_bytes``: a tall sheet is read
+    (progress shown) until ``sheet_rows`` stops it, which then names itself."""
+    path = hostile.tall_xlsx(tmp_path / "alto.xlsx", 25_000)
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    notes: list[str] = []
+    limits = replace(DEFAULT_LIMITS, unpacked_bytes=unpacked // 4, sheet_rows=20_000)
+    with pytest.raises(LimitExceeded) as caught:
+        read(path, limits=limits, progress=notes.append)
+    assert caught.value.limit == "sheet_rows"
+    assert notes == ["sheet 'Programas': 10,000 rows", "sheet 'Programas': 20,000 rows"]
 
 
 def test_a_sheet_over_the_row_limit_is_refused_by_name(tmp_path: Path) -> None:
@@ -223,8 +246,10 @@ def test_every_limit_is_named_and_the_rest_of_the_folder_is_ingested(tmp_path: P
 
 
 def test_a_file_over_the_time_limit_is_stopped_and_named(tmp_path: Path) -> None:
-    """60,000 repeated lines take over ten seconds of extraction; the limit stops them at two
-    (the file's work is cut short, wherever it is), and the next file is ingested."""
+    """60,000 repeated lines take over ten seconds of CPU time to extract; the limit stops them
+    at two (the file's work is cut short, wherever it is), and the next file is ingested. The
+    limit counts the CPU time of the thread doing the work, so a busy machine does not trip
+    it."""
     folder = tmp_path / "docs"
     folder.mkdir()
     hostile.repeated_lines(folder / "a_lento.txt", 60_000)
@@ -236,9 +261,21 @@ def test_a_file_over_the_time_limit_is_stopped_and_named(tmp_path: Path) -> None
     finally:
         store.close()
     assert [(Path(f.path).name, f.reason) for f in summary.failures] == [
-        ("a_lento.txt", "limit seconds exceeded: reading and extracting it took over 2 s")
+        ("a_lento.txt",
+         "limit seconds exceeded: reading and extracting it took over 2 s of CPU time")
     ]
     assert summary.documents == 1
+
+
+def test_the_time_limit_counts_cpu_time_not_waiting() -> None:
+    """A block that waits (as on a busy machine) keeps going; one that computes is stopped."""
+    with time_limit(0.2):
+        time.sleep(0.6)  # no CPU time used: not stopped
+    spins = 0
+    with pytest.raises(TimeLimitReached), time_limit(0.2):
+        while True:
+            spins += 1
+    assert spins > 0
 
 
 def test_a_file_over_the_size_limit_names_the_limit(tmp_path: Path) -> None:

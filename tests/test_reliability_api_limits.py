@@ -26,7 +26,8 @@ from tests.fixtures.api.dataset import SERCOTEC, build_dataset
 from tests.test_reliability_support import child_env, live_server, sqlite_url
 
 SCHEMATHESIS_CHECKS = (
-    "not_a_server_error,response_schema_conformance,content_type_conformance,"
+    "not_a_server_error,status_code_conformance,response_schema_conformance,"
+    "content_type_conformance,"
     "negative_data_rejection"
 )
 SCHEMATHESIS_EXAMPLES = 40

@@ -244,6 +244,16 @@ def test_hostile_search_input_never_raises(sqlite_store: SQLiteStore, q: str) ->
     assert isinstance(sqlite_store.search_entities(q), list)
 
 
+@pytest.mark.parametrize("q", ["corfo", "gobierno regional", "bio", "<script>", ""])
+def test_search_ids_are_those_of_the_entity_search_in_its_order(
+    sqlite_store: SQLiteStore, q: str
+) -> None:
+    sqlite_store.write(taller_extraction())
+    found = [e.id for e in sqlite_store.search_entities(q, limit=10)]
+    assert sqlite_store.search_entity_ids(q, limit=10) == found
+    assert found or q in ("<script>", "")
+
+
 def test_search_words_are_quoted_and_the_last_is_a_prefix() -> None:
     assert fts_match_expression("Bío Bío") == '"Bio" "Bio"*'
     assert fts_match_expression('AND ("corfo"') == '"AND" "corfo"*'

@@ -10,6 +10,7 @@ filter value would keep; results come a page at a time with the total.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
@@ -37,6 +38,11 @@ Facet = Literal["type", "level", "country", "territory", "theme"]
 FACETS: tuple[str, ...] = ("type", "level", "country", "territory", "theme")
 
 
+def _choice_pattern(choices: Iterable[str]) -> str:
+    """The documented pattern of a parameter taking one of ``choices`` (blank: no filter)."""
+    return r"^\s*(?:(?:" + "|".join(map(re.escape, choices)) + r")\s*)?$"
+
+
 class SearchQuery(BaseModel):
     """What to search for; blank values are no filter."""
 
@@ -45,10 +51,13 @@ class SearchQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200, description=(
         "words of a name, alias or acronym, or of the passages about an entity; accents and "
         "case are ignored"))
-    type: str | None = Field(default=None, max_length=40, description="node label")
-    level: str | None = Field(default=None, max_length=40, description="governance level")
+    type: str | None = Field(default=None, max_length=40, description="node label",
+                             json_schema_extra={"pattern": _choice_pattern(LABELS)})
+    level: str | None = Field(default=None, max_length=40, description="governance level",
+                              json_schema_extra={"pattern": _choice_pattern(LEVELS)})
     country: str | None = Field(default=None, max_length=2,
-                                description="ISO 3166 alpha-2 country code")
+                                description="ISO 3166 alpha-2 country code",
+                                json_schema_extra={"pattern": r"^\s*(?:[^\W\d_]{2}\s*)?$"})
     territory: str | None = Field(default=None, max_length=120, description=(
         "a state, region or municipality by name: what lies or acts in it, a place inside "
         "it counting"))
@@ -86,7 +95,7 @@ class SearchQuery(BaseModel):
     def _country_code(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if len(value) != 2 or not value.isalpha():
+        if not re.fullmatch(r"[^\W\d_]{2}", value):
             raise FilterError("country", f"expected a two-letter country code, got {value!r}")
         return value.upper()
 
@@ -205,22 +214,26 @@ def _keeps(graph: nx.MultiDiGraph, node: str, query: SearchQuery,
 
 def _candidates(store: Store, graph: nx.MultiDiGraph, q: str | None
                 ) -> list[tuple[str, str, str | None]]:
-    """(id, where it matched, snippet) in rank order, each entity once."""
+    """(id, where it matched, the text it matched in) in rank order, each entity once (the
+    text is cut to a snippet only for the hits of the page shown)."""
     if not q:
         ordered = sorted(graph.nodes, key=lambda n: (
             normalize_name(graph.nodes[n].get("name") or n), n))
         return [(n, "filter", None) for n in ordered]
     found: dict[str, tuple[str, str | None]] = {}
-    for entity in store.search_entities(q=q, limit=NAME_SCAN):
-        found.setdefault(entity.id, ("name", None))
+    ids_only = getattr(store, "search_entity_ids", None)  # the ids suffice: no entity is read
+    named = (ids_only(q, limit=NAME_SCAN) if callable(ids_only) else
+             [entity.id for entity in store.search_entities(q=q, limit=NAME_SCAN)])
+    for node in named:
+        found.setdefault(node, ("name", None))
     index = passage_entities(graph)
     for passage in store.search_passages(q, limit=PASSAGE_SCAN):
         for node in sorted(index.get(passage.id, ())):
-            found.setdefault(node, ("passage", snippet(passage.text)))
+            found.setdefault(node, ("passage", passage.text))
     for node in _text_hits(graph, q):
         data = graph.nodes[node]
-        found.setdefault(node, ("description", snippet(
-            str(data.get("objective") or data.get("description") or ""))))
+        found.setdefault(node, ("description",
+                                str(data.get("objective") or data.get("description") or "")))
     return [(node, where, text) for node, (where, text) in found.items() if node in graph]
 
 
@@ -274,7 +287,8 @@ def _search(workspace: Workspace, query: SearchQuery) -> SearchPage:
             id=node, label=data.get("label") or "", name=data.get("name") or node,
             acronym=data.get("acronym"), kind=data.get("kind"), level=data.get("level"),
             country=data.get("country"), sector=data.get("sector"),
-            territory=data.get("territory"), matched=where, snippet=text,
+            territory=data.get("territory"), matched=where,
+            snippet=snippet(text) if text is not None else None,
         ))
     return SearchPage(items=items, total=len(hits), limit=query.limit, offset=query.offset,
                       facets=_facet_counts(graph, (node for node, _, _ in hits)))

@@ -63,7 +63,7 @@ def legend_for(net: Network) -> Legend:
         relations=[
             LegendEntry(
                 key=rel_type,
-                name=f"{rel_type} ({edge_style(rel_type).gloss})",
+                name=edge_style(rel_type).gloss.capitalize(),  # "Coordina con", in words
                 colour=edge_style(rel_type).colour,
                 line=edge_style(rel_type).dash_css,
             )

@@ -636,6 +636,19 @@ class SQLiteStore:
         normalised query against a name or alias come first, then the FTS5 bm25 rank.
         Without ``q`` the filtered entities are listed by name.
         """
+        rows = self._search_rows("e.data", q, label, level, country, limit, offset)
+        return [Entity.model_validate_json(row[0]) for row in rows]
+
+    def search_entity_ids(self, q: str, limit: int = 50) -> list[str]:
+        """The ids :meth:`search_entities` finds for ``q``, in its order, without reading
+        the entities themselves (what a search page needs before it filters and pages)."""
+        return [row[0] for row in self._search_rows("e.id", q, None, None, None, limit, 0)]
+
+    def _search_rows(
+        self, column: str, q: str | None, label: str | None, level: str | None,
+        country: str | None, limit: int, offset: int,
+    ) -> list[tuple[Any, ...]]:
+        """``column`` of the entities :meth:`search_entities` finds, in its order."""
         filters: list[str] = []
         params: list[Any] = []
         if label:
@@ -651,23 +664,21 @@ class SQLiteStore:
         conn = self._conn()
         if q is None or not q.strip():
             where = f"WHERE {' AND '.join(filters)}" if filters else ""
-            rows = conn.execute(
-                f"SELECT e.data FROM entities e {where} ORDER BY e.sort_name, e.id "
+            return conn.execute(
+                f"SELECT {column} FROM entities e {where} ORDER BY e.sort_name, e.id "
                 "LIMIT ? OFFSET ?", (*params, *page),
-            )
-            return [Entity.model_validate_json(row[0]) for row in rows]
+            ).fetchall()
         match = fts_match_expression(q)
         if match is None:
             return []
         extra = "".join(f" AND {f}" for f in filters)
-        rows = conn.execute(
-            "SELECT e.data FROM entity_fts JOIN entities e ON e.rid = entity_fts.rowid "
+        return conn.execute(
+            f"SELECT {column} FROM entity_fts JOIN entities e ON e.rid = entity_fts.rowid "
             f"WHERE entity_fts MATCH ?{extra} "
             "ORDER BY EXISTS (SELECT 1 FROM aliases a WHERE a.entity_id = e.id AND a.norm = ?) "
             "DESC, bm25(entity_fts), e.sort_name, e.id LIMIT ? OFFSET ?",
             (match, *params, normalize_name(q), *page),
-        )
-        return [Entity.model_validate_json(row[0]) for row in rows]
+        ).fetchall()
 
     # ------------------------------------------------------------------ stats, view
 

@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A span found by one extractor; resolution groups candidates into entities."""
 

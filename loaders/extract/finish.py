@@ -18,6 +18,7 @@ from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import Builder, ExtractionContext
 from loaders.extract.levels import level_from_name
+from loaders.extract.referents import singular_key
 
 
 def _starting_with(
@@ -88,10 +89,14 @@ def merge_short_forms(ctx: ExtractionContext, base: list[Candidate]) -> None:
     apply_redirects(ctx, base, redirect)
 
 
-def apply_redirects(ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str]) -> None:
-    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its names, spans and
-    empty fields go to the target, its aliases and candidates point there, and its relations
-    move there (a relation that would tie the target to itself is dropped)."""
+def apply_redirects(
+    ctx: ExtractionContext, base: list[Candidate], redirect: dict[str, str],
+    take_names: bool = True,
+) -> None:
+    """Merge each entity ``old`` of ``redirect`` into ``redirect[old]``: its spans go to the
+    target (and, with ``take_names``, its names and the target's empty fields), its aliases
+    and candidates point there, and its relations move there (a relation that would tie the
+    target to itself is dropped)."""
     builders = ctx.builders
     final: dict[str, str] = {}
     for old, new in redirect.items():
@@ -106,8 +111,10 @@ def apply_redirects(ctx: ExtractionContext, base: list[Candidate], redirect: dic
         source = builders.pop(old, None)
         if target is None or source is None:
             continue
-        target.names |= source.names
         target.spans += source.spans
+        if not take_names:
+            continue
+        target.names |= source.names
         for attr in ("acronym", "kind", "level", "country", "sector", "code", "objective"):
             if getattr(target, attr) is None:
                 setattr(target, attr, getattr(source, attr))
@@ -268,15 +275,16 @@ def _mentions(ctx: ExtractionContext, ids: dict[str, str]) -> list[Mention]:
     text = ctx.text
     mentions: list[Mention] = []
     seen: set[tuple[str, int, int]] = set()
+    surfaces: dict[str, str] = {}  # one string for each surface form, however often it recurs
     for b in ctx.builders.values():
         for s, e, _src in b.spans:
             passage = ctx.passage_at(s)
             if passage is None or (ids[b.key], s, e) in seen:
                 continue
             seen.add((ids[b.key], s, e))
-            mentions.append(
-                Mention(passage_id=passage.id, entity_id=ids[b.key], start=s, end=e, text=text[s:e])
-            )
+            surface = text[s:e]
+            surface = surfaces.setdefault(surface, surface)
+            mentions.append(Mention.of(passage.id, ids[b.key], s, e, surface))
     return mentions
 
 
@@ -364,8 +372,12 @@ def _facets(b: Builder, name: str, context: str | None = None) -> dict[str, list
 
 
 def _canonical_name(b: Builder) -> str:
-    """The entity's display name: the gazetteer's, else the longest non-acronym form seen."""
+    """The entity's display name: the gazetteer's, else the longest non-acronym form seen
+    (its singular when it was written in both numbers)."""
     if b.from_gazetteer or b.code:
         return b.name
     forms = [n for n in b.names if not n.isupper() or len(n) > 12]
-    return max(forms or [b.name], key=lambda n: (len(n) <= 160, len(n), n))
+    return max(
+        forms or [b.name],
+        key=lambda n: (len(n) <= 160, len(singular_key(n)), singular_key(n) == normalize_name(n), n),
+    )

@@ -172,8 +172,13 @@ def _membership_body(
 
 _ROLE_CLAUSE = re.compile(
     r",?[ \t]+(?:quien(?:es)?|el[ \t]+cual|la[ \t]+cual|que[ \t]+(?:lo|la)[ \t]+presid|"
-    r"en[ \t]+calidad[ \t]+de|o[ \t]+su[ \t]+representante|el[ \t]+que|la[ \t]+que|como)\b"
+    r"en[ \t]+calidad[ \t]+de|o[ \t]+su[ \t]+representante|el[ \t]+que|la[ \t]+que|como|"
+    r"(?:designad|nombrad|elegid|propuest|acreditad)[oa]s?[ \t]+(?:por|a[ \t]+propuesta))\b"
     r"|[;:]",
+    re.IGNORECASE,
+)
+_DESIGNATED_BY = re.compile(
+    r"(?:designad|nombrad|elegid|propuest|acreditad)[oa]s?[ \t]+(?:por|a[ \t]+propuesta)",
     re.IGNORECASE,
 )
 _LONG_UNIT = 240
@@ -224,7 +229,8 @@ def _unit_members(
         ]
     cut = _ROLE_CLAUSE.search(text, unit.body_start, unit.end)
     main_end = cut.start() if cut else unit.end
-    role = text[main_end : unit.end]
+    # the role the item gives its member; who designates the member plays no role in it
+    role = _DESIGNATED_BY.split(text[main_end : unit.end], maxsplit=1)[0]
     pieces = [unit.body_start]
     pieces += [m.end() for m in _CO_MEMBER.finditer(text, unit.body_start, main_end)]
     members: list[_Member] = []

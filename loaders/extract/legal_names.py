@@ -69,7 +69,9 @@ _TITLE = re.compile(
     r"rector(?:a)?|decan[oa]|jef[ea]|titular|representante[ \t]+legal)"
     r"(?:/a|\(a\))?"
     rf"(?P<qual>(?:[ \t]+(?:{_QUALIFIERS})(?:/a)?)*)"
-    r"(?P<rest>[ \t]+(?:de|del)[ \t]+[^,;:()]+)?",
+    # "de Economía, Fomento y Reconstrucción": a comma series ending in "y" stays in the name
+    r"(?P<rest>[ \t]+(?:de|del)[ \t]+[^,;:()]+"
+    r"(?:,[ \t]+(?-i:[A-ZÁÉÍÓÚ])[^,;:()]*?[ \t]+(?:y|e)[ \t]+(?-i:[A-ZÁÉÍÓÚ])[^,;:()]*)?)?",
     re.IGNORECASE,
 )
 _REST_END = re.compile(

@@ -117,14 +117,17 @@ def _joined_items(text: str, start: int, end: int) -> list[tuple[int, int, bool]
             if items:
                 items[-1].append(-1)  # a blank line closes the item
             continue
-        marked = ITEM_MARKER.match(line) is not None and bool(re.search(r"\w", line))
+        marker = ITEM_MARKER.match(line)
+        marked = marker is not None and bool(re.search(r"\w", line))
+        # "- de la región" continues the item above; "b) El Ministro" starts its own
+        body_lower = line[marker.end() if marker else 0 :].lstrip()[:1].islower()
         if items and items[-1][-1] != -1:
             prev = text[items[-1][0] : items[-1][1]].rstrip()
             # a marked item runs to its sentence's end; an unmarked line continues the one
             # above only when that one breaks off ("... de" / "(SIGLA)" / lower case)
             open_item = bool(items[-1][2]) and not re.search(r"[.;:]$", prev)
             broken = bool(_BROKEN_END.search(prev)) or bool(re.match(r"\s*[(a-záéíóúñ]", line))
-            continues = (open_item or broken) and (not marked or line.lstrip()[:1].islower())
+            continues = (open_item or broken) and (not marked or body_lower)
             if continues:
                 items[-1][1] = e
                 continue
@@ -177,9 +180,12 @@ def _list_units(text: str, start: int, end: int) -> list[Unit]:
         if _is_heading(line):
             role = _heading_role(line)
             continue
-        if _CLOSING.search(line) or len(line) > 2000 or (len(line) > 80 and _PROSE.search(line)):
-            break
         marker = ITEM_MARKER.match(line)
+        # a long sentence ends the list; a marked item is an item however it is worded
+        # ("e) Seis representantes ..., de las cuales al menos dos deberán tener ...")
+        prose = marker is None and len(line) > 80 and _PROSE.search(line) is not None
+        if _CLOSING.search(line) or len(line) > 2000 or prose:
+            break
         if marker is None and _is_furniture(line):
             continue
         units.append(Unit(s, e, s + (marker.end() if marker else 0), role))

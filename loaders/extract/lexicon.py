@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IS_LOWER, NORM, ORTH
 from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from graph.normalize import name_key, normalize_name, strip_accents
@@ -35,18 +38,40 @@ class LexEntry:
     case_sensitive: bool = False
 
 
+# Whitespace-separated chunks whose tokens the tokenizer keeps (spaCy keeps 10,000 by default).
+CACHED_CHUNKS = 1_000_000
+
+
 @lru_cache(maxsize=1)
 def _nlp() -> spacy.language.Language:
     """Blank Spanish tokenizer that also splits hyphens and slashes inside words, so that
-    "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way)."""
+    "CEPAL-BMZ/GIZ" yields three acronyms (gazetteer forms are tokenised the same way).
+
+    Every token's norm is its folded text (:func:`_fold`): it is set once per word of the
+    vocabulary (a lexeme attribute), not per token, and the tokenizer's special cases carry
+    no norm of their own.
+    """
     nlp = spacy.blank("es")
     nlp.max_length = 200_000_000  # only the tokenizer runs: no parser memory to protect
     infixes = [*nlp.Defaults.infixes, r"(?<=[\w])[-/](?=[\w])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer.rules = {
+        key: [{attr: value for attr, value in token.items() if attr != NORM} for token in tokens]
+        for key, tokens in nlp.tokenizer.rules.items()
+    }
+    nlp.vocab.lex_attr_getters[NORM] = _fold
+    for lexeme in nlp.vocab:
+        lexeme.norm_ = _fold(lexeme.orth_)
+    nlp.tokenizer.max_cache_size = CACHED_CHUNKS
     return nlp
 
 
 _FOLD_CACHE: dict[str, str] = {}
+CHUNK_CHARS = 100_000
+"""Characters of text tokenised at once when matching a long text (about 25,000 tokens)."""
+_Found = tuple[Candidate, str | None]
+"""A match and, for an acronym among capitals, its lower-case form (kept unless the text
+also writes that form in lower case)."""
 
 
 def _fold(text: str) -> str:
@@ -58,12 +83,31 @@ def _fold(text: str) -> str:
     return folded
 
 
+_SEEN_CHUNKS: set[str] = set()
+
+
+def _cache_chunks(tokenizer: Tokenizer, text: str) -> None:
+    """Tokenise alone each whitespace-separated chunk of ``text`` not met before.
+
+    spaCy caches a chunk's tokens only while the text being tokenised has met none of its
+    special cases (abbreviations such as "Art." or "Sr."): a flag for the whole text, so in
+    legal text almost nothing is cached after the first lines and every chunk goes through
+    the prefix, suffix and infix expressions again. A chunk tokenised alone is cached unless
+    it holds a special case itself; the tokens of the text are the same either way.
+    """
+    if len(_SEEN_CHUNKS) >= CACHED_CHUNKS:
+        return
+    new = set(text.split()).difference(_SEEN_CHUNKS)
+    for chunk in new:
+        tokenizer(chunk)
+    _SEEN_CHUNKS.update(new)
+
+
 def make_doc(text: str) -> Doc:
-    """Tokenise ``text`` with the blank Spanish tokenizer and set folded norms."""
-    doc = _nlp().make_doc(text)
-    for token in doc:
-        token.norm_ = _fold(token.text)
-    return doc
+    """Tokenise ``text`` with the blank Spanish tokenizer; token norms are folded text."""
+    nlp = _nlp()
+    _cache_chunks(nlp.tokenizer, text)
+    return nlp.make_doc(text)
 
 
 def _needs_capital(form: str) -> bool:
@@ -81,25 +125,43 @@ def _needs_capital(form: str) -> bool:
     return len(words) == 1 or capitals > 1 or not form[0].isupper()
 
 
-class _LowerWords:
-    """The lower-case words of a document, collected on first use."""
-
-    def __init__(self, doc: Doc) -> None:
-        self._doc = doc
-        self._words: set[str] | None = None
-
-    def __contains__(self, word: str) -> bool:
-        if self._words is None:
-            self._words = {t.text for t in self._doc if t.is_lower}
-        return word in self._words
+def _lower_words(doc: Doc) -> set[int]:
+    """The string ids of the all-lower-case tokens of ``doc``."""
+    if not len(doc):
+        return set()
+    rows = doc.to_array([IS_LOWER, ORTH])
+    return set(rows[rows[:, 0] == 1, 1].tolist())
 
 
-def _word_in_capitals(doc: Doc, start: int, end: int, words: _LowerWords) -> bool:
-    """Whether an acronym match is a Spanish word of an upper-case heading: "RENDIR UNA CUENTA"
-    is not the Universidad Nacional de Asunción when the document also writes "una"."""
+def _word_in_capitals(doc: Doc, start: int, end: int) -> str | None:
+    """The lower-case form of an acronym match written among upper-case words, else None.
+
+    "RENDIR UNA CUENTA" is not the Universidad Nacional de Asunción when the document also
+    writes "una": the caller drops the match if the form is one of the document's lower-case
+    words."""
     neighbours = [doc[i] for i in (start - 1, end) if 0 <= i < len(doc)]
-    in_capitals = any(t.is_upper and len(t.text) > 1 for t in neighbours)
-    return in_capitals and doc[start:end].text.lower() in words
+    if any(t.is_upper and len(t.text) > 1 for t in neighbours):
+        return doc[start:end].text.lower()
+    return None
+
+
+def text_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces of about ``size`` characters, each with its offset, cut after a line
+    break (no gazetteer name spans one: a line break is a token of its own), else after a
+    sentence's full stop, else after a space; a text under ``size`` is one piece."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = -1
+        for separator in ("\n", ". ", " "):
+            found = text.rfind(separator, start, end)
+            if found > start:
+                cut = found + len(separator)
+                break
+        cut = cut if cut > start else end
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
 
 
 class Lexicon:
@@ -141,11 +203,45 @@ class Lexicon:
         if exact_forms:
             self._exact.add(f"e{index}:0", [_nlp().make_doc(n) for n in exact_forms])
 
-    def match(self, doc: Doc) -> Iterator[Candidate]:
+    def match(self, doc: Doc) -> list[Candidate]:
         """Every gazetteer span in ``doc`` as a candidate (overlaps are resolved later)."""
+        found = self._scan(doc, 0)
+        return self._settle([found], _lower_words(doc))
+
+    def match_text(self, text: str, chunk_chars: int = CHUNK_CHARS) -> list[Candidate]:
+        """Every gazetteer span in ``text``, as :meth:`match` finds them in ``make_doc(text)``,
+        tokenised a piece at a time (:func:`text_chunks`): the tokens of a long text are never
+        all held at once."""
+        scans = []
+        words: set[int] = set()
+        for offset, chunk in text_chunks(text, chunk_chars):
+            doc = make_doc(chunk)
+            scans.append(self._scan(doc, offset))
+            words |= _lower_words(doc)
+        return self._settle(scans, words)
+
+    @staticmethod
+    def _settle(scans: list[list[list[_Found]]], words: set[int]) -> list[Candidate]:
+        """The candidates of every scan, matcher by matcher, without acronyms in capitals
+        whose lower-case form the text also writes (``words``: string ids)."""
+        return [
+            candidate
+            for matcher in range(2)
+            for scan in scans
+            for candidate, lowered in scan[matcher]
+            if lowered is None or hash_string(lowered) not in words
+        ]
+
+    def _scan(self, doc: Doc, offset: int) -> list[list[_Found]]:
+        """The matches of each matcher in ``doc`` (whose text starts at ``offset``)."""
         vocab = doc.vocab
-        words = _LowerWords(doc)
-        for matcher, source in ((self._norm, "gazetteer"), (self._exact, "gazetteer")):
+        scan: list[list[_Found]] = []
+        # one aliases list per entry, shared by its matches (components replace a candidate's
+        # list, never change it in place): a name repeated 100,000 times costs no more lists
+        aliases: dict[str, list[str]] = {}
+        for matcher in (self._norm, self._exact):
+            found: list[_Found] = []
+            scan.append(found)
             for match_id, start, end in matcher(doc):
                 index, needs_capital = vocab.strings[match_id][1:].split(":")
                 entry = self.entries[int(index)]
@@ -169,24 +265,28 @@ class Lexicon:
                     )
                 ):
                     continue
+                shared = aliases.get(index)
+                if shared is None:
+                    shared = aliases[index] = [*entry.aliases, *entry.acronyms]
                 is_acronym = surface in entry.acronyms
-                if is_acronym and _word_in_capitals(doc, start, end, words):
-                    continue
-                yield Candidate(
-                    span.start_char,
-                    span.end_char,
+                lowered = _word_in_capitals(doc, start, end) if is_acronym else None
+                candidate = Candidate(
+                    offset + span.start_char,
+                    offset + span.end_char,
                     entry.label,
                     entry.name,
-                    source,
+                    "gazetteer",
                     acronym=entry.acronyms[0] if entry.acronyms else None,
                     kind=entry.kind,
                     level=entry.level,
                     country=entry.country,
                     sector=entry.sector,
                     parent=entry.parent,
-                    aliases=[*entry.aliases, *entry.acronyms],
+                    aliases=shared,
                     confidence=0.95 if not is_acronym else 0.9,
                 )
+                found.append((candidate, lowered))
+        return scan
 
     @staticmethod
     def _forms(entry: LexEntry) -> list[str]:

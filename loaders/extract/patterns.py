@@ -28,7 +28,7 @@ _STOP_CAPS = (
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
-    r"Alterno|Alterna|Decano|Decana)"
+    r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones)"
 )
 CAP_WORD = (
     rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
@@ -38,9 +38,12 @@ _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
 # "de Economía, Fomento y Turismo" / "para la Educación, la Ciencia y la Cultura"
+# and the longer series of council commissions: "Comisión Ordinaria de Desarrollo Económico,
+# Asuntos Agropecuarios, Energía, Minas, Competitividad, Producción, Comercio Exterior y Turismo"
+_ARTICLE = r"(?:(?:la|el|las|los)[ ])"
 _COMMA_TAIL = (
-    rf"(?:,[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}[ ](?:y|e)[ ](?:(?:la|el|las|los)[ ])?{CAP_WORD}"
-    rf"{_TAIL})?"
+    rf"(?:(?:,[ ]{CAP_WORD}(?:[ ]{CAP_WORD}){{0,2}}){{1,8}}[ ](?:y|e)[ ]{_ARTICLE}?{CAP_WORD}"
+    rf"{_TAIL}|,[ ]{_ARTICLE}?{CAP_WORD}[ ](?:y|e)[ ]{_ARTICLE}?{CAP_WORD}{_TAIL})?"
 )
 
 INSTITUTION_HEADS: dict[str, str | None] = {
@@ -163,6 +166,8 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Reglamento": ("Instrument", "regulation"),
     "Texto Único Ordenado": ("Instrument", "law"),
     "Directiva": ("Instrument", "regulation"),
+    # "Manual de Operaciones (MOP)", "Manual de Organización y Funciones (MOF)"
+    "Manual": ("Instrument", "regulation"),
     # "Registro Nacional de Apicultores", "Registro Pesquero Artesanal": a register that an
     # agency keeps (registry agencies such as RENIEC come from the gazetteer)
     "Registro": ("Instrument", "register"),
@@ -186,6 +191,7 @@ _WEAK_HEADS = {
     "Presidencia",
     "Registro",
     "Inventario",
+    "Manual",
     "Junta",
     "Acuerdo",
     "Diálogos",

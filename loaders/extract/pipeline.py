@@ -5,9 +5,9 @@ each, registered with :func:`loaders.extract.registry.component`) that share one
 state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is their order:
 
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
-bare_acronyms → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
+bare_acronyms → office_titles → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
 duties → name_parents → divisions → territories →
-named_levels → short_forms → levels → finish.
+named_levels → referents → short_forms → levels → finish.
 
 A :class:`Pipeline` may be composed from other names (a component of one's own registered
 beside these, or some left out).
@@ -35,6 +35,7 @@ COMPONENTS: tuple[str, ...] = (
     "acronyms",  # definitions link short and long forms
     "entities",  # candidates become entities (speakers' names left out)
     "bare_acronyms",  # later mentions of defined acronyms
+    "office_titles",  # "el Ministro de Hacienda": the ministry
     "bare_bodies",  # "la Comisión" alone: the last commission named in full
     "law_titles",  # a numbered law and the title beside it are one instrument
     "speakers",  # "Name, Role, Institution" lines
@@ -48,6 +49,7 @@ COMPONENTS: tuple[str, ...] = (
     "divisions",  # territories a law lists as the divisions of another
     "territories",  # territories named in institution names
     "named_levels",  # levels and countries names state
+    "referents",  # "Consejo regional" said of the document's own regional council
     "short_forms",  # short forms of longer names
     "levels",  # levels and countries of the rest
     "finish",  # entities with stable ids, relations, mentions

@@ -43,6 +43,23 @@ def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
 
 
 _GENITIVE_GAP = re.compile(r"\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?")
+_ALLIANCE = re.compile(
+    r"\s*,?\s*(?:en alianza con|en conjunto con|conjuntamente con|junto (?:a|con)|"
+    r"en colaboraci[oó]n con|con el apoyo de)\s",
+    re.IGNORECASE,
+)
+
+
+def _allies(passage: Passage, inside: list[Candidate], lead: Candidate) -> list[str]:
+    """The institutions a responsible one acts with: "impulsada por el PNUD en alianza con
+    el Viceministerio X y el BID" makes the Viceministerio and the BID co-responsible."""
+    offset = lead.end - passage.start
+    alliance = _ALLIANCE.match(passage.text, offset)
+    if alliance is None:
+        return []
+    start = passage.start + alliance.end()
+    stop = _clause_end(passage, start)
+    return _insts_between(_parties(passage.text, passage.start, inside), start, stop)
 
 
 def _parties(text: str, offset: int, inside: list[Candidate]) -> list[Candidate]:
@@ -220,6 +237,11 @@ def sentence_relations(
                 ]
                 if after and before and after[0].key != before[-1].key:
                     ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
+                    if rel_type == "RESPONSIBLE_FOR":
+                        for partner in _allies(passage, inside, after[0]):
+                            if partner != before[-1].key:
+                                ctx.relate(partner, "CO_RESPONSIBLE_FOR", before[-1].key, s, e,
+                                           "trigger", 0.65)
         for member, body in _participation_pairs(ctx, passage, inside, context):
             ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
         sub_territories = [

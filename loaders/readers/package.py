@@ -25,13 +25,16 @@ _FAMILIES = {
 }
 
 
-def check_package(source: SourceFile, kind: str) -> None:
+def check_package(source: SourceFile, kind: str, streamed: str | None = None) -> None:
     """Raise ReadError unless the bytes are a sound, bounded Office Open XML zip package.
 
     ``kind`` names the format in messages ("DOCX", "XLSX"). Before anything is unpacked,
-    the unpacked size of all members together (as the archive declares it: Python's zip
-    reader never yields more) is held to the limits ``unpacked_bytes`` and, past 10 MB,
-    ``unpacked_ratio`` times the file's size: a zip bomb is refused, not parsed.
+    the unpacked size of the members (as the archive declares it: Python's zip reader never
+    yields more) is held to the limits: all of them together, past 10 MB, to
+    ``unpacked_ratio`` times the file's size (a zip bomb is refused, not parsed), and those
+    parsed whole to ``unpacked_bytes``. Members under the folder ``streamed`` (an XLSX's
+    worksheets, read row by row and held to ``sheet_rows`` and ``sheet_cells`` as they
+    stream) do not count against ``unpacked_bytes``.
     """
     if source.data.startswith(OLE_SIGNATURE):
         raise source.error(
@@ -45,7 +48,11 @@ def check_package(source: SourceFile, kind: str) -> None:
                 raise source.error(
                     f"not a valid {kind} file: the zip archive has no {CONTENT_TYPES_MEMBER}"
                 )
-            check_unpacked_size(source, kind, sum(m.file_size for m in members.values()))
+            whole = sum(
+                m.file_size for name, m in members.items()
+                if streamed is None or not name.startswith(streamed)
+            )
+            check_unpacked_size(source, kind, sum(m.file_size for m in members.values()), whole)
             _check_main_part(source, kind, archive, members)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
         raise source.error(
@@ -97,13 +104,18 @@ def _check_main_part(
             raise source.error(f"not a {kind} file: it is {described} under another name")
 
 
-def check_unpacked_size(source: SourceFile, kind: str, unpacked: int) -> None:
-    """Raise LimitExceeded when ``unpacked`` bytes break ``unpacked_bytes`` or the ratio."""
+def check_unpacked_size(
+    source: SourceFile, kind: str, unpacked: int, whole: int | None = None
+) -> None:
+    """Raise LimitExceeded when the ``unpacked`` bytes of all members break the ratio, or the
+    ``whole`` bytes of the members parsed whole (all of them, by default) ``unpacked_bytes``."""
     limits = source.limits
-    if unpacked > limits.unpacked_bytes:
+    whole = unpacked if whole is None else whole
+    if whole > limits.unpacked_bytes:
+        streamed = " (without the worksheets, which stream)" if whole < unpacked else ""
         raise source.over_limit(
             "unpacked_bytes",
-            f"the {kind} unpacks to {unpacked:,} bytes, over {limits.unpacked_bytes:,}",
+            f"the {kind} unpacks to {whole:,} bytes{streamed}, over {limits.unpacked_bytes:,}",
         )
     ratio = unpacked / len(source.data)
     if unpacked > UNPACKED_RATIO_FLOOR and ratio > limits.unpacked_ratio:

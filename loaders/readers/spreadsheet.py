@@ -17,19 +17,25 @@ from collections.abc import Iterable, Iterator
 from io import BytesIO
 from typing import Any
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from loaders.document import Document, ReadError
 from loaders.readers.layout import BLOCK_BREAK, TextBuilder, clean_cell, make_title
 from loaders.readers.package import check_package
 from loaders.readers.source import SourceFile
 
+WORKSHEETS = "xl/worksheets/"
+"""Where a workbook keeps its worksheets, which openpyxl's read-only mode streams."""
+
 
 def read_xlsx(source: SourceFile) -> Document:
     """A .xlsx file; the title is the workbook's title property, else its first cell text."""
-    check_package(source, "XLSX")
+    check_package(source, "XLSX", streamed=WORKSHEETS)
     try:
-        workbook = openpyxl.load_workbook(BytesIO(source.data), read_only=True, data_only=True)
+        reader = _StreamingReader(BytesIO(source.data), read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
     except Exception as exc:
         raise source.error(f"corrupt XLSX: {type(exc).__name__}: {exc}") from exc
     builder = TextBuilder()
@@ -59,11 +65,32 @@ def read_xlsx(source: SourceFile) -> Document:
     )
 
 
+class _StreamedSheet(ReadOnlyWorksheet):
+    """A read-only worksheet that does not look for its stored dimensions when opened.
+
+    openpyxl looks for them by parsing the sheet until its ``<dimension>``, so a sheet
+    without one (as many writers leave it) was parsed whole before its first row was read.
+    Stored dimensions are often wrong anyway: every cell is read."""
+
+    def _get_size(self) -> None:
+        self.reset_dimensions()
+
+
+class _StreamingReader(ExcelReader):
+    """openpyxl's read-only workbook reader, with worksheets that stream from the first row
+    (:class:`_StreamedSheet`); chart sheets, which hold no cells, are left out."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                worksheet = _StreamedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+
 def _sheet_rows(sheet: Any, source: SourceFile) -> list[list[str]]:
     """The sheet's non-empty rows as cell texts, trailing empty cells removed; rows and cells
     are held to the limits as they stream in."""
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # stored dimensions are often wrong; read every cell
     rows: list[list[str]] = []
     streamed = sheet.iter_rows(values_only=True)
     for values in source.limited_rows(streamed, f"sheet {sheet.title!r}"):

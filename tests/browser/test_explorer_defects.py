@@ -356,6 +356,12 @@ def test_a_fitted_network_of_a_hundred_nodes_shows_names_a_reader_can_read(
                         encoding="utf-8")
     open_drawn(page, exported.as_uri())
     assert_names_readable(page, at_least=8)  # drawn at a size one reads, never overlapping
+    spread = json.loads(page.evaluate(
+        "JSON.stringify((function () { var p = network.getPositions(), xs = [];"
+        " Object.keys(p).forEach(function (id) { xs.push(network.canvasToDOM(p[id]).x); });"
+        " return [Math.max.apply(null, xs) - Math.min.apply(null, xs),"
+        " network.canvas.frame.canvas.clientWidth]; })())"))
+    assert spread[0] >= 0.6 * spread[1], spread  # the drawing uses the width it is given
     page.evaluate("network.moveTo({scale: network.getScale() * 3})")  # zoomed in: more room
     assert_names_readable(page, at_least=1)
     assert page.errors() == []

@@ -148,9 +148,14 @@ def test_entity_page_draws_the_neighbourhood_and_expands_on_click(
     assert page.evaluate("network.body.data.edges.length") == expected_edges
     link = page.evaluate("document.getElementById('tj-selection-link').textContent")
     assert link == "Servicio de Cooperación Técnica"
-    legend = page.evaluate("document.querySelector('#tj-legend ul.tj-legend-relations')"
-                           ".textContent")
-    assert "PARTICIPATES_IN" in legend and "CO_RESPONSIBLE_FOR" in legend
+    legend = json.loads(page.evaluate(
+        "JSON.stringify(Array.prototype.map.call(document.querySelectorAll("
+        "'#tj-legend ul.tj-legend-relations li'), function (li) {"
+        " return [li.dataset.relation, li.textContent.trim()]; }))"))
+    shown_types = {key for key, _ in legend}
+    assert {"PARTICIPATES_IN", "CO_RESPONSIBLE_FOR"} <= shown_types
+    assert ["PARTICIPATES_IN", "Participa en"] in legend  # in words, not the type's name
+    assert not any("_" in text for _, text in legend)
     take_full_screenshot(page, "explorer-entity.png", "explorer.png")
     scroll_to_network(page)
     click_and_load(page, *screen_position(page, MESA), count=2)

@@ -22,7 +22,9 @@ def _long_form(
         return found
     lexicon = state.lexicon
     info = head_info(d.long)
-    entry = lexicon.lookup(d.long) or lexicon.lookup(d.short)
+    # the long form's own entry: "MOP" of a ministry elsewhere is not this document's
+    # "Manual de Operaciones (MOP)"
+    entry = lexicon.lookup(d.long)
     if info is None and entry is None:
         return None
     label = entry.label if entry else info.label  # type: ignore[union-attr]
@@ -79,3 +81,25 @@ def acronyms(state: ExtractionState) -> None:
             # the same acronym defined again with another long form: one entity
             first.aliases = [*first.aliases, long_cand.name]
             long_cand.key = state.ctx.key_for(first)
+    _local_definitions_win(state, defined)
+
+
+def _local_definitions_win(state: ExtractionState, defined: dict[str, Candidate]) -> None:
+    """An acronym the document defines names what the document says it names: "Manual de
+    Operaciones (MOP)" makes every "MOP" of the text the manual, not the gazetteer's ministry
+    of another country that shares the letters."""
+    text = state.text
+    for cand in state.base:
+        if cand.source != "gazetteer":
+            continue
+        short = text[cand.start : cand.end]
+        local = defined.get(short)
+        if local is None or local is cand or normalize_name(local.name) == normalize_name(
+            cand.name
+        ):
+            continue
+        cand.label, cand.name, cand.kind = local.label, local.name, local.kind
+        cand.level = cand.country = cand.sector = cand.parent = None
+        cand.aliases = [short]
+        cand.source = "acronym"
+        cand.key = local.key

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from loaders.extract.lexicon import make_doc
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -10,4 +9,4 @@ from loaders.extract.state import ExtractionState
 @component("gazetteer")
 def gazetteer(state: ExtractionState) -> None:
     """Match the gazetteer's phrase matcher over the text (accent-free, case rules applied)."""
-    state.gazetteer = list(state.lexicon.match(make_doc(state.text)))
+    state.gazetteer = state.lexicon.match_text(state.text)
