@@ -139,20 +139,43 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     )
 
 
+_ERROR = {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+}}}
+_EVERY_OPERATION = {
+    "503": {"description": "the store is unavailable (the reason is given); retry later",
+            "content": _ERROR},
+}
+_JSON_BODY_OPERATION = {
+    "400": {"description": "the body is not JSON", "content": _ERROR},
+}
+
+
 def _document_refusals(app: FastAPI) -> None:
-    """Make the OpenAPI 422 schema say what the API sends: ``detail`` is the list of
-    problems of a malformed request, or one sentence when a well-formed value is refused
-    (an unknown level, a span outside the document); ``message`` sums it up."""
+    """Make the OpenAPI schema say what the API sends when it refuses: the 422 ``detail`` is
+    the list of problems of a malformed request, or one sentence when a well-formed value is
+    refused (an unknown level, a span outside the document), and ``message`` sums it up;
+    every operation may answer 503 (the store is unavailable), and one with a JSON body 400
+    (the body is not JSON)."""
     build = app.openapi
 
     def openapi() -> dict:
         if app.openapi_schema is None:
-            schemas = build().get("components", {}).get("schemas", {})
-            refusal = schemas.get("HTTPValidationError", {}).get("properties")
+            schema = build()
+            refusal = schema.get("components", {}).get("schemas", {}).get(
+                "HTTPValidationError", {}).get("properties")
             if refusal is not None:
                 refusal["detail"] = {"anyOf": [refusal["detail"], {"type": "string"}],
                                      "title": "Detail"}
                 refusal["message"] = {"type": "string", "title": "Message"}
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    responses = operation.setdefault("responses", {})
+                    body = operation.get("requestBody", {}).get("content", {})
+                    extra = {**_EVERY_OPERATION,
+                             **(_JSON_BODY_OPERATION if "application/json" in body else {})}
+                    for status, response in extra.items():
+                        responses.setdefault(status, response)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -21,7 +21,7 @@ import pytest
 
 from graph.model import DocumentInfo, Entity, Mention, Passage, Relation
 from graph.stores import cypher
-from graph.stores.base import MergeCandidate, MergeRecord
+from graph.stores.base import MergeCandidate, MergeRecord, PairVerdict
 from graph.stores.support import SupportRecord
 from graph.vocab import LABELS, RELATION_TYPES
 
@@ -107,11 +107,11 @@ def lint_schema() -> dict:
     """The DbSchema the statements are checked against."""
     structural_labels = [
         cypher.ENTITY, cypher.DOCUMENT, cypher.PASSAGE, cypher.MERGE_RECORD,
-        cypher.MERGE_CANDIDATE, cypher.STORE_META, cypher.SUPPORT,
+        cypher.MERGE_CANDIDATE, cypher.STORE_META, cypher.SUPPORT, cypher.VERDICT,
     ]
     property_keys = set(STORE_PROPERTY_KEYS)
     for model in (Entity, Relation, DocumentInfo, Passage, Mention, MergeRecord, MergeCandidate,
-                  SupportRecord):
+                  SupportRecord, PairVerdict):
         property_keys.update(model.model_fields)
     return {
         "labels": [*LABELS, *structural_labels],
@@ -133,7 +133,7 @@ def run_linter(statements: list[str]) -> list[list[dict]]:
     payload = json.dumps({"statements": statements, "schema": lint_schema()})
     completed = subprocess.run(
         [node, str(LINTER)], input=payload, capture_output=True, text=True, cwd=ROOT,
-        timeout=300, check=False,
+        check=False,
     )
     assert completed.returncode == 0, f"cypher_lint.mjs failed: {completed.stderr}"
     report = json.loads(completed.stdout)

@@ -209,12 +209,12 @@ def test_the_openapi_schema_declares_the_bearer_scheme_on_write_endpoints(
         schema = client.get("/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert {s["scheme"] for s in schemes.values() if s["type"] == "http"} == {"bearer"}
-    for path in ("/ingest", "/merge", "/unmerge"):
+    for path in ("/ingest", "/merge", "/unmerge", "/verdicts"):
         assert schema["paths"][path]["post"]["security"], path
     assert schema["paths"]["/documents/{document_id}"]["delete"]["security"]
     for path, operations in schema["paths"].items():
         for method in operations:
-            assert method == "get" or path in {"/ingest", "/merge", "/unmerge"} or (
+            assert method == "get" or path in {"/ingest", "/merge", "/unmerge", "/verdicts"} or (
                 (path, method) == ("/documents/{document_id}", "delete")
             ), (path, method)
 

@@ -273,6 +273,13 @@ class ProjectionCache:
             self._view = (at, graph)
             return graph
 
+    def cached(self, revision: int) -> nx.MultiDiGraph | None:
+        """The projection if one of ``revision`` is cached (nothing is built)."""
+        with self._lock:
+            if self._view is not None and self._view[0] == revision:
+                return self._view[1]
+            return None
+
     def clear(self) -> None:
         """Forget the cached projection."""
         with self._lock:

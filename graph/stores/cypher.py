@@ -31,6 +31,7 @@ DOCUMENT = "Document"
 PASSAGE = "Passage"
 MERGE_RECORD = "MergeRecord"
 MERGE_CANDIDATE = "MergeCandidate"
+VERDICT = "Verdict"
 STORE_META = "StoreMeta"
 SUPPORT = "Support"
 

@@ -43,6 +43,23 @@ def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
 
 
 _GENITIVE_GAP = re.compile(r"\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?")
+_ALLIANCE = re.compile(
+    r"\s*,?\s*(?:en alianza con|en conjunto con|conjuntamente con|junto (?:a|con)|"
+    r"en colaboraci[oó]n con|con el apoyo de)\s",
+    re.IGNORECASE,
+)
+
+
+def _allies(passage: Passage, inside: list[Candidate], lead: Candidate) -> list[str]:
+    """The institutions a responsible one acts with: "impulsada por el PNUD en alianza con
+    el Viceministerio X y el BID" makes the Viceministerio and the BID co-responsible."""
+    offset = lead.end - passage.start
+    alliance = _ALLIANCE.match(passage.text, offset)
+    if alliance is None:
+        return []
+    start = passage.start + alliance.end()
+    stop = _clause_end(passage, start)
+    return _insts_between(_parties(passage.text, passage.start, inside), start, stop)
 
 
 def _parties(text: str, offset: int, inside: list[Candidate]) -> list[Candidate]:
@@ -106,6 +123,36 @@ def _coordination_pairs(
             if 2 <= len(insts) <= 3:
                 pairs += list(combinations(insts, 2))
     return pairs
+
+
+_THROUGH = re.compile(r",?\s*a trav[eé]s de(?:l| la| los| las)?\s*$", re.IGNORECASE)
+
+
+def _subject_verb_object(
+    passage: Passage, inside: list[Candidate]
+) -> list[tuple[str, str, str]]:
+    """"El Ministerio de Economía y Finanzas, a través del Consejo Nacional X, conduce la
+    Política Nacional Y": the subject is RESPONSIBLE_FOR the object, the body it acts through
+    CO_RESPONSIBLE_FOR it. The subject is the institution that opens the clause before the
+    verb; the object the first instrument or programme right after it."""
+    out: list[tuple[str, str, str]] = []
+    text = passage.text
+    for m in triggers.ACTIVE_RESPONSIBILITY.finditer(text):
+        verb_at = passage.start + m.start()
+        clause = _CLAUSE_END_BEFORE.search(text[: m.start()])
+        clause_start = passage.start + (clause.end() if clause else 0)
+        subjects = [c for c in inside if c.label == "Institution" and c.key
+                    and clause_start <= c.start and c.end <= verb_at]
+        things = [c for c in inside if c.label in ("Instrument", "Program") and c.key
+                  and verb_at < c.start <= verb_at + len(m.group()) + 12]
+        if not subjects or not things:
+            continue
+        holder, thing = subjects[0], things[0]
+        out.append((holder.key, thing.key, "RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+        for other in subjects[1:]:
+            if _THROUGH.search(text[: other.start - passage.start]):
+                out.append((other.key, thing.key, "CO_RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+    return out
 
 
 def _participation_pairs(
@@ -220,6 +267,13 @@ def sentence_relations(
                 ]
                 if after and before and after[0].key != before[-1].key:
                     ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
+                    if rel_type == "RESPONSIBLE_FOR":
+                        for partner in _allies(passage, inside, after[0]):
+                            if partner != before[-1].key:
+                                ctx.relate(partner, "CO_RESPONSIBLE_FOR", before[-1].key, s, e,
+                                           "trigger", 0.65)
+        for holder, thing, role in _subject_verb_object(passage, inside):
+            ctx.relate(holder, role, thing, s, e, "trigger", 0.65)
         for member, body in _participation_pairs(ctx, passage, inside, context):
             ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
         sub_territories = [
