@@ -463,3 +463,38 @@ def test_a_glossary_term_written_alone_is_the_body_it_defines(lexicon: Lexicon) 
     assert "Secretaría" not in names
     ties = {frozenset(pair) for pair in relations(ex, "COORDINATES_WITH")}
     assert frozenset({"Secretaría de Economía", "Secretaría de Energía"}) in ties
+
+
+def test_the_subject_runs_what_its_verb_names_and_its_instrument_helps(
+    lexicon: Lexicon,
+) -> None:
+    raw = (
+        "# Ordenanza Regional N° 011-2021-GRX/CR\n\nQue, el Ministerio de Economía y Finanzas, "
+        "a través del Consejo Nacional de Competitividad y Formalización, conduce la Política "
+        "Nacional de Competitividad y Productividad. El Ministerio de Salud elaborará una "
+        "Política Nacional de Salud de las Personas Mayores.\n"
+    )
+    ex = extract(raw, lexicon)
+    policy = "Política Nacional de Competitividad y Productividad"
+    runs = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Ministerio de Economía y Finanzas", policy) in runs
+    assert ("Ministerio de Salud", "Política Nacional de Salud de las Personas Mayores") in runs
+    assert ("Consejo Nacional de Competitividad y Formalización", policy) in relations(
+        ex, "CO_RESPONSIBLE_FOR"
+    )
+
+
+def test_a_list_of_named_applications_with_glosses_is_every_object(lexicon: Lexicon) -> None:
+    raw = (
+        "# Decreto Regional N° 007-2020-GRX/GR\n\nARTÍCULO DÉCIMO: Dispóngase que la Gerencia "
+        "Regional de Desarrollo Económico, en coordinación con el Centro de Información y "
+        "Sistemas, impulse el comercio electrónico a través de los aplicativos Mercalago "
+        "(Artesanía y productos con valor agregado), Delilago (Servicio Delivery de "
+        "Restaurantes) y plataformas del gobierno regional.\n"
+    )
+    ex = extract(raw, lexicon)
+    apps = {e.name for e in ex.entities if e.label in ("Instrument", "Program")}
+    assert {"Mercalago", "Delilago"} <= apps
+    shared = {t for a, t in relations(ex, "CO_RESPONSIBLE_FOR")
+              if a == "Centro de Información y Sistemas"}
+    assert {"Mercalago", "Delilago"} <= shared
