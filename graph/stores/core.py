@@ -164,8 +164,7 @@ def absorbed(entities: Mapping[str, Entity], stored: Mapping[str, Entity]) -> li
         if current is None:
             changed.append(entity)
             continue
-        updated = current.model_copy(deep=True)
-        updated.absorb(entity)
+        updated = current.with_absorbed(entity)
         if updated != current:
             changed.append(updated)
     return changed
