@@ -25,6 +25,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
@@ -139,20 +140,43 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     )
 
 
+_ERROR = {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+}}}
+_EVERY_OPERATION = {
+    "503": {"description": "the store is unavailable (the reason is given); retry later",
+            "content": _ERROR},
+}
+_JSON_BODY_OPERATION = {
+    "400": {"description": "the body is not JSON", "content": _ERROR},
+}
+
+
 def _document_refusals(app: FastAPI) -> None:
-    """Make the OpenAPI 422 schema say what the API sends: ``detail`` is the list of
-    problems of a malformed request, or one sentence when a well-formed value is refused
-    (an unknown level, a span outside the document); ``message`` sums it up."""
+    """Make the OpenAPI schema say what the API sends when it refuses: the 422 ``detail`` is
+    the list of problems of a malformed request, or one sentence when a well-formed value is
+    refused (an unknown level, a span outside the document), and ``message`` sums it up;
+    every operation may answer 503 (the store is unavailable), and one with a JSON body 400
+    (the body is not JSON)."""
     build = app.openapi
 
     def openapi() -> dict:
         if app.openapi_schema is None:
-            schemas = build().get("components", {}).get("schemas", {})
-            refusal = schemas.get("HTTPValidationError", {}).get("properties")
+            schema = build()
+            refusal = schema.get("components", {}).get("schemas", {}).get(
+                "HTTPValidationError", {}).get("properties")
             if refusal is not None:
                 refusal["detail"] = {"anyOf": [refusal["detail"], {"type": "string"}],
                                      "title": "Detail"}
                 refusal["message"] = {"type": "string", "title": "Message"}
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    responses = operation.setdefault("responses", {})
+                    body = operation.get("requestBody", {}).get("content", {})
+                    extra = {**_EVERY_OPERATION,
+                             **(_JSON_BODY_OPERATION if "application/json" in body else {})}
+                    for status, response in extra.items():
+                        responses.setdefault(status, response)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -164,6 +188,27 @@ async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResp
         status_code=503, content={"detail": f"the store is unavailable: {exc}"},
         headers={"Retry-After": "30"},
     )
+
+
+def _methods_of(routes: list, scope: Scope) -> set[str]:
+    """The methods of the routes (those of included routers too) that match ``scope``'s path."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            methods |= _methods_of(included.routes, scope)
+        elif route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    """405 whose ``Allow`` lists every method the path answers (Starlette lists only those
+    of the first route of the path: ``GET`` for ``/documents/{id}``, which also takes
+    ``DELETE``)."""
+    methods = _methods_of(request.app.router.routes, request.scope)
+    return JSONResponse(status_code=405, content={"detail": "Method Not Allowed"},
+                        headers={"Allow": ", ".join(sorted(methods))})
 
 
 async def store_error(request: Request, exc: StoreError) -> JSONResponse:
@@ -234,6 +279,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(405, method_not_allowed)
     app.include_router(api.router)
     app.include_router(views.router)
     app.include_router(analysis.router)

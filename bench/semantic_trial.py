@@ -50,7 +50,7 @@ def run(shared: Path) -> dict:
     graph = project(extraction.entities, extraction.relations)
     index = dup.duplication_index(graph)
     table = index.table
-    texts = dup._distinctive_texts(table)
+    texts = [" ".join(words) for words in dup._distinctive_words(table)]
     model = USE()
     model.encode(["warm up"])
     started = time.perf_counter()

@@ -16,10 +16,11 @@ fragmentation, which the duplication ranking reports).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from itertools import compress, pairwise
 
 import numpy as np
 
-from queries.profiles import content_words
+from queries.profiles import coded_words, content_words
 
 SHINGLE = 5  # consecutive content words
 MIN_PROGRAMMES = 3  # programmes of one group sharing a run for it to be boilerplate
@@ -52,66 +53,100 @@ def strip_boilerplate(
     within their group) and ``names[i]`` the name of its programme. Texts come back as
     their content words joined by spaces, which analyse to the same words.
     """
-    words = [content_words(text) for text in texts]
-    vocabulary: dict[str, int] = {}
-    coded = [
-        np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in row), np.int64, len(row))
-        for row in words
-    ]
+    kept, dropped = distinctive_words(
+        [content_words(text) for text in texts],
+        groups,
+        names,
+        shingle=shingle,
+        min_programmes=min_programmes,
+    )
+    return [" ".join(row) for row in kept], dropped
+
+
+def distinctive_words(
+    words: Sequence[Sequence[str]],
+    groups: Sequence[Hashable],
+    names: Sequence[str],
+    *,
+    shingle: int = SHINGLE,
+    min_programmes: int = MIN_PROGRAMMES,
+) -> tuple[list[list[str]], list[int]]:
+    """The content words ``words[i]`` of each text without its boilerplate, and how many
+    were dropped (:func:`strip_boilerplate` on texts already split into content words)."""
+    keys, rows, starts, word_indptr = _shingle_keys(words, shingle)
+    if not len(keys):
+        return [list(row) for row in words], [0] * len(words)
     group_ids: dict[Hashable, int] = {}
     group_of = np.fromiter(
         (group_ids.setdefault(g, len(group_ids)) for g in groups), np.int64, len(groups)
     )
-    base = max(len(vocabulary), 1) + 1
-    keys_by_row: list[np.ndarray] = []
-    for row in coded:
-        keys = np.zeros(max(len(row) - shingle + 1, 0), dtype=np.uint64)
-        for offset in range(shingle):
-            part = row[offset : offset + len(keys)].astype(np.uint64)
-            keys = keys * np.uint64(base) + part  # wraps: a hash of the run, rarely ambiguous
-        keys_by_row.append(keys)
-    lengths = np.fromiter((len(k) for k in keys_by_row), np.int64, len(keys_by_row))
-    if not lengths.sum():
-        return [" ".join(row) for row in words], [0] * len(words)
-    rows = np.repeat(np.arange(len(keys_by_row)), lengths)
-    keys = np.concatenate(keys_by_row)
-    # one count per (group, run, programme): a run repeated inside one text counts once
-    table = np.unique(
-        np.rec.fromarrays([group_of[rows], keys, rows], names="g,k,r")
-    )
-    pairs = np.rec.fromarrays([table.g, table.k], names="g,k")
-    unique, inverse, counts = np.unique(pairs, return_inverse=True, return_counts=True)
-    inverse = inverse.ravel()
-    common = np.flatnonzero(counts[inverse] >= min_programmes)
-    sharing: dict[int, set[int]] = {}  # index of a (group, run) -> programmes containing it
-    run_key: dict[int, int] = {}
-    for run, row, key in zip(
-        inverse[common].tolist(), table.r[common].tolist(), table.k[common].tolist(),
-        strict=True,
-    ):
-        sharing.setdefault(run, set()).add(row)
-        run_key[run] = key
-    del unique
     name_words = [frozenset(content_words(name)) for name in names]
-    verdicts: dict[frozenset[int], bool] = {}
-    boiler: set[tuple[int, int]] = set()
-    for run, rows_sharing in sharing.items():
-        members = frozenset(rows_sharing)
+    boiler = _boilerplate_runs(keys, group_of[rows], rows, name_words, min_programmes)
+    total = int(word_indptr[-1])
+    first = starts[boiler]
+    edges = np.bincount(first, minlength=total + 1) - np.bincount(
+        first + shingle, minlength=total + 1
+    )
+    keep = np.cumsum(edges[:total]) == 0
+    lengths = np.diff(word_indptr)
+    kept_counts = np.bincount(
+        np.repeat(np.arange(len(words)), lengths), weights=keep, minlength=len(words)
+    ).astype(np.int64)
+    kept = list(compress((w for row in words for w in row), keep.tolist()))
+    bounds = np.concatenate(([0], np.cumsum(kept_counts))).tolist()
+    out = [kept[low:high] for low, high in pairwise(bounds)]
+    return out, (lengths - kept_counts).tolist()
+
+
+def _shingle_keys(
+    words: Sequence[Sequence[str]], shingle: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every run of ``shingle`` consecutive words of the texts as a 64-bit key, with its
+    text and the position of its first word among all words; and each text's word offsets."""
+    codes, word_indptr, vocabulary = coded_words(words)
+    coded = codes.astype(np.uint64)
+    lengths = np.diff(word_indptr)
+    runs = np.maximum(lengths - shingle + 1, 0)
+    rows = np.repeat(np.arange(len(words)), runs)
+    run_indptr = np.concatenate(([0], np.cumsum(runs)))
+    starts = word_indptr[rows] + (np.arange(len(rows)) - run_indptr[rows])
+    base = np.uint64(max(len(vocabulary), 1) + 1)
+    keys = np.zeros(len(rows), dtype=np.uint64)
+    for offset in range(shingle):
+        keys = keys * base + coded[starts + offset]  # wraps: a hash of the run, rarely ambiguous
+    return keys, rows, starts, word_indptr
+
+
+def _boilerplate_runs(
+    keys: np.ndarray,
+    groups: np.ndarray,
+    rows: np.ndarray,
+    name_words: Sequence[frozenset[str]],
+    min_programmes: int,
+) -> np.ndarray:
+    """Which entries of ``keys`` (the runs of words of the texts ``rows``, in ``groups``)
+    are boilerplate: shared by ``min_programmes`` differently named programmes of a group."""
+    order = np.lexsort((rows, keys, groups))  # by group, run, text
+    g, k, r = groups[order], keys[order], rows[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (g[1:] != g[:-1]) | (k[1:] != k[:-1])
+    # one count per (group, run, programme): a run repeated inside one text counts once
+    new_entry = new_run.copy()
+    new_entry[1:] |= r[1:] != r[:-1]
+    run_of = np.cumsum(new_run) - 1
+    entry_run, entry_row = run_of[new_entry], r[new_entry]
+    programmes = np.bincount(entry_run)
+    common = np.flatnonzero(programmes >= min_programmes)
+    low = np.searchsorted(entry_run, common)
+    boiler_run = np.zeros(len(programmes), dtype=bool)
+    verdicts: dict[tuple[int, ...], bool] = {}
+    for run, first, count in zip(
+        common.tolist(), low.tolist(), programmes[common].tolist(), strict=True
+    ):
+        members = tuple(entry_row[first : first + count].tolist())
         if members not in verdicts:
-            verdicts[members] = _different_names(members, name_words)
-        if verdicts[members]:
-            boiler.update((r, run_key[run]) for r in members)
-    out: list[str] = []
-    dropped: list[int] = []
-    for i, row in enumerate(words):
-        if not boiler or not len(keys_by_row[i]):
-            out.append(" ".join(row))
-            dropped.append(0)
-            continue
-        drop = np.zeros(len(row), dtype=bool)
-        for start, key in enumerate(keys_by_row[i].tolist()):
-            if (i, key) in boiler:
-                drop[start : start + shingle] = True
-        out.append(" ".join(w for w, gone in zip(row, drop, strict=True) if not gone))
-        dropped.append(int(drop.sum()))
-    return out, dropped
+            verdicts[members] = _different_names(frozenset(members), name_words)
+        boiler_run[run] = verdicts[members]
+    out = np.empty(len(order), dtype=bool)
+    out[order] = boiler_run[run_of]
+    return out

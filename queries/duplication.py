@@ -49,7 +49,7 @@ import scipy.sparse as sp
 
 from graph.stores.base import VERDICTS_ATTRIBUTE, PairVerdict
 from graph.vocab import INSTITUTION_CHOICES, VERDICT_CHOICES, Institutions, VerdictFilter
-from queries.boilerplate import strip_boilerplate
+from queries.boilerplate import distinctive_words
 from queries.clusters import find_clusters
 from queries.gao import classify
 from queries.profiles import (
@@ -61,6 +61,7 @@ from queries.profiles import (
     check_fraction,
     check_level_pair,
     check_top,
+    content_words,
     described_filters,
     entity_evidence,
     facet_key,
@@ -72,8 +73,8 @@ from queries.profiles import (
     territory_index,
     territory_names,
     territory_overlap_names,
-    text_matrix,
     within_territory,
+    words_matrix,
 )
 from queries.results import DuplicatePair, DuplicationResult
 
@@ -162,7 +163,7 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
     excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
     return DuplicationIndex(
         table=table,
-        text=text_matrix(_distinctive_texts(table)),
+        text=words_matrix(_distinctive_words(table)),
         facets=facets,
         facet_sizes=sizes,
         covered=covered,
@@ -187,15 +188,16 @@ def _reviewed_codes(graph: nx.MultiDiGraph, ids: list[str]) -> dict[int, PairVer
     return out
 
 
-def _distinctive_texts(table: InstrumentTable) -> list[str]:
-    """Each instrument's name, objective and description without the boilerplate its place
-    shares with other programmes (:mod:`queries.boilerplate`); the name is always kept."""
+def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
+    """The content words of each instrument's name, objective and description without the
+    boilerplate its place shares with other programmes (:mod:`queries.boilerplate`); the
+    name is always kept."""
     rests = [
-        text[len(name):] if text.startswith(name) else text
+        content_words(text[len(name):] if text.startswith(name) else text)
         for name, text in zip(table.names, table.texts, strict=True)
     ]
-    stripped, _ = strip_boilerplate(rests, table.stated_territories, table.names)
-    return [f"{name} {rest}" for name, rest in zip(table.names, stripped, strict=True)]
+    stripped, _ = distinctive_words(rests, table.stated_territories, table.names)
+    return [content_words(name) + rest for name, rest in zip(table.names, stripped, strict=True)]
 
 
 # --------------------------------------------------------------------------- scoring

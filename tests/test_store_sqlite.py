@@ -203,7 +203,7 @@ def test_writes_from_several_threads(sqlite_store: SQLiteStore) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join()
     assert errors == []
     assert sqlite_store.stats().documents == 3
     assert sqlite_store.integrity_check() == ["ok"]

@@ -192,6 +192,8 @@ def ingest_uploads(
     openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
     responses={
         **AUTH_RESPONSES,
+        400: {"description": "a malformed upload: not multipart form data, or over "
+                             f"{MAX_FILES_PER_UPLOAD} files"},
         413: {"description": "the files are over the upload limit"},
         415: {"description": "a file of a format Tejido does not read"},
         422: {"model": UploadRefused,

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from app import analysis_csv
 from app.deps import get_workspace
-from app.routers.api import ENTITY_ID_PATTERN
+from app.routers.api import ENTITY_ID_PATTERN, not_found
 from app.services.analyses import ANALYSES, shortest_path
 from app.services.filters import PARAMETERS, AnalysisFilters, FilterError, query_model
 from app.services.filters import read_filters as validate_filters
@@ -244,7 +244,8 @@ def brokers(
     )
 
 
-@router.get("/path", response_class=Response, responses=_json_doc(PathAnswer))
+@router.get("/path", response_class=Response,
+            responses={**_json_doc(PathAnswer), **not_found("entity")})
 def path(
     request: Request,
     a: EntityQuery,

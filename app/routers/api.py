@@ -52,6 +52,17 @@ Depth = Annotated[int, Query(ge=1, le=3, description="hops from the centre (1 to
 # --------------------------------------------------------------------------- response models
 
 
+class ErrorDetail(BaseModel):
+    """Why a request was refused, in one sentence."""
+
+    detail: str
+
+
+def not_found(what: str) -> dict[int | str, dict]:
+    """The documented 404 of an endpoint whose ``what`` may not exist."""
+    return {404: {"model": ErrorDetail, "description": f"no {what} with that id"}}
+
+
 class Health(BaseModel):
     """The service is up and its store answers."""
 
@@ -172,7 +183,7 @@ def search_entities(
         raise HTTPException(status_code=422, detail=f"query parameter {exc}") from exc
 
 
-@router.get("/entities/{entity_id}", response_model=EntityDetail)
+@router.get("/entities/{entity_id}", response_model=EntityDetail, responses=not_found("entity"))
 def get_entity(
     entity_id: EntityIdPath, workspace: Workspace = Depends(get_workspace)
 ) -> EntityDetail:
@@ -183,7 +194,8 @@ def get_entity(
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
-@router.get("/graph/neighbourhood", response_model=Neighbourhood)
+@router.get("/graph/neighbourhood", response_model=Neighbourhood,
+            responses=not_found("entity"))
 def get_neighbourhood(
     entity_id: EntityIdQuery,
     depth: Depth = 1,
@@ -220,7 +232,8 @@ def list_documents(store: Store = Depends(get_store)) -> list[DocumentSummary]:
     return [DocumentSummary(**doc.model_dump(exclude={"text"})) for doc in store.documents()]
 
 
-@router.get("/documents/{document_id}", response_model=DocumentDetail)
+@router.get("/documents/{document_id}", response_model=DocumentDetail,
+            responses=not_found("document"))
 def get_document(
     document_id: DocumentIdPath,
     highlight: Annotated[str | None, Query(

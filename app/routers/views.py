@@ -43,7 +43,10 @@ def export_filename(entity_id: str) -> str:
     return f"tejido-{slug}.html"
 
 
-@router.get("/views/neighbourhood", response_class=HTMLResponse)
+@router.get(
+    "/views/neighbourhood", response_class=HTMLResponse,
+    responses={404: {"content": {"text/html": {}}, "description": "no entity with that id"}},
+)
 def neighbourhood_page(
     request: Request,
     entity_id: EntityIdQuery,

@@ -53,6 +53,12 @@ DEFAULT_TOP = 50
 MAX_TOP = 500
 
 _COUNTRY = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .'\-]){1,59}$")
+_LEVEL_CHOICE = "(?:" + "|".join(LEVELS) + ")"
+LEVEL_PAIR_PATTERN = rf"^\s*$|^\s*{_LEVEL_CHOICE}\s*,\s*{_LEVEL_CHOICE}\s*$"
+"""What ``level_pair`` accepts, as its OpenAPI schema says (blank: no filter)."""
+COUNTRY_PATTERN = r"^\s*$|^\s*[^\W\d_]\s*(?:[^\W\d_]|[.'\-])(?:[^\W\d_]|[.'\-]|\s)*$"
+"""What ``country`` accepts, as its OpenAPI schema says: a code or a name whose first
+character is a letter and whose runs of spaces are read as one (blank: no filter)."""
 _THEME = re.compile(r"^[\w .,'\-()]{1,80}$")
 _TERRITORY = re.compile(r"^[\w .,'\-():]{1,120}$")
 
@@ -184,10 +190,11 @@ class AnalysisFilters(BaseModel):
 
     level_pair: tuple[str, str] | None = Field(
         default=None, description="two governance levels, comma-separated: national,regional",
-        json_schema_extra={"max_length": 40},
+        json_schema_extra={"max_length": 40, "pattern": LEVEL_PAIR_PATTERN},
     )
     country: str | None = Field(
-        default=None, max_length=60, description="country code (CL) or name (Chile)"
+        default=None, max_length=60, description="country code (CL) or name (Chile)",
+        json_schema_extra={"pattern": COUNTRY_PATTERN},
     )
     theme: str | None = Field(
         default=None, max_length=80,
@@ -328,8 +335,11 @@ def query_model(analysis: str, **more: Any) -> type[BaseModel]:
             for key in ("ge", "le", "max_length") if (value := getattr(meta, key, None)) is not None
         }
         constraints |= {k: v for k, v in extra.items() if k == "max_length"}
+        # the pattern is only documented: the filter's own check refuses in words
+        documented = {"pattern": extra["pattern"]} if "pattern" in extra else None
         fields[name] = (wire_type(name) | None,
-                        Field(default=None, description=info.description, **constraints))
+                        Field(default=None, description=info.description,
+                              json_schema_extra=documented, **constraints))
     title = "".join(part.capitalize() for part in analysis.split("_"))
     return create_model(f"{title}Query", __config__=ConfigDict(extra="forbid"),
                         **fields, **more)

@@ -10,6 +10,7 @@ filter value would keep; results come a page at a time with the total.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
@@ -37,6 +38,11 @@ Facet = Literal["type", "level", "country", "territory", "theme"]
 FACETS: tuple[str, ...] = ("type", "level", "country", "territory", "theme")
 
 
+def _choice_pattern(choices: Iterable[str]) -> str:
+    """The documented pattern of a parameter taking one of ``choices`` (blank: no filter)."""
+    return r"^\s*(?:(?:" + "|".join(map(re.escape, choices)) + r")\s*)?$"
+
+
 class SearchQuery(BaseModel):
     """What to search for; blank values are no filter."""
 
@@ -45,10 +51,13 @@ class SearchQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200, description=(
         "words of a name, alias or acronym, or of the passages about an entity; accents and "
         "case are ignored"))
-    type: str | None = Field(default=None, max_length=40, description="node label")
-    level: str | None = Field(default=None, max_length=40, description="governance level")
+    type: str | None = Field(default=None, max_length=40, description="node label",
+                             json_schema_extra={"pattern": _choice_pattern(LABELS)})
+    level: str | None = Field(default=None, max_length=40, description="governance level",
+                              json_schema_extra={"pattern": _choice_pattern(LEVELS)})
     country: str | None = Field(default=None, max_length=2,
-                                description="ISO 3166 alpha-2 country code")
+                                description="ISO 3166 alpha-2 country code",
+                                json_schema_extra={"pattern": r"^\s*(?:[^\W\d_]{2}\s*)?$"})
     territory: str | None = Field(default=None, max_length=120, description=(
         "a state, region or municipality by name: what lies or acts in it, a place inside "
         "it counting"))
@@ -86,7 +95,7 @@ class SearchQuery(BaseModel):
     def _country_code(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if len(value) != 2 or not value.isalpha():
+        if not re.fullmatch(r"[^\W\d_]{2}", value):
             raise FilterError("country", f"expected a two-letter country code, got {value!r}")
         return value.upper()
 

@@ -5,7 +5,7 @@ each, registered with :func:`loaders.extract.registry.component`) that share one
 state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is their order:
 
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
-bare_acronyms → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
+bare_acronyms → office_titles → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
 duties → name_parents → divisions → territories →
 named_levels → referents → short_forms → levels → finish.
 
@@ -35,6 +35,7 @@ COMPONENTS: tuple[str, ...] = (
     "acronyms",  # definitions link short and long forms
     "entities",  # candidates become entities (speakers' names left out)
     "bare_acronyms",  # later mentions of defined acronyms
+    "office_titles",  # "el Ministro de Hacienda": the ministry
     "bare_bodies",  # "la Comisión" alone: the last commission named in full
     "law_titles",  # a numbered law and the title beside it are one instrument
     "speakers",  # "Name, Role, Institution" lines

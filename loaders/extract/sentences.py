@@ -125,6 +125,36 @@ def _coordination_pairs(
     return pairs
 
 
+_THROUGH = re.compile(r",?\s*a trav[eé]s de(?:l| la| los| las)?\s*$", re.IGNORECASE)
+
+
+def _subject_verb_object(
+    passage: Passage, inside: list[Candidate]
+) -> list[tuple[str, str, str]]:
+    """"El Ministerio de Economía y Finanzas, a través del Consejo Nacional X, conduce la
+    Política Nacional Y": the subject is RESPONSIBLE_FOR the object, the body it acts through
+    CO_RESPONSIBLE_FOR it. The subject is the institution that opens the clause before the
+    verb; the object the first instrument or programme right after it."""
+    out: list[tuple[str, str, str]] = []
+    text = passage.text
+    for m in triggers.ACTIVE_RESPONSIBILITY.finditer(text):
+        verb_at = passage.start + m.start()
+        clause = _CLAUSE_END_BEFORE.search(text[: m.start()])
+        clause_start = passage.start + (clause.end() if clause else 0)
+        subjects = [c for c in inside if c.label == "Institution" and c.key
+                    and clause_start <= c.start and c.end <= verb_at]
+        things = [c for c in inside if c.label in ("Instrument", "Program") and c.key
+                  and verb_at < c.start <= verb_at + len(m.group()) + 12]
+        if not subjects or not things:
+            continue
+        holder, thing = subjects[0], things[0]
+        out.append((holder.key, thing.key, "RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+        for other in subjects[1:]:
+            if _THROUGH.search(text[: other.start - passage.start]):
+                out.append((other.key, thing.key, "CO_RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+    return out
+
+
 def _participation_pairs(
     ctx: ExtractionContext, passage: Passage, inside: list[Candidate], context: list[str]
 ) -> list[tuple[str, str]]:
@@ -242,6 +272,8 @@ def sentence_relations(
                             if partner != before[-1].key:
                                 ctx.relate(partner, "CO_RESPONSIBLE_FOR", before[-1].key, s, e,
                                            "trigger", 0.65)
+        for holder, thing, role in _subject_verb_object(passage, inside):
+            ctx.relate(holder, role, thing, s, e, "trigger", 0.65)
         for member, body in _participation_pairs(ctx, passage, inside, context):
             ctx.relate(member, "PARTICIPATES_IN", body, s, e, "trigger", 0.6)
         sub_territories = [

@@ -19,6 +19,13 @@ RESPONSIBILITY = re.compile(
     r"bajo la responsabilidad de|que (?:impulsa|ejecuta|administra|lidera|coordina|gestiona))\b",
     re.IGNORECASE,
 )
+# "X conduce la Política Nacional ...", "X administrará el Fondo ...": the subject runs what
+# the verb's object names
+ACTIVE_RESPONSIBILITY = re.compile(
+    r"\b(?:conduc(?:e|en|ir[aá]n?)|lider(?:a|an|ar[aá]n?)|administr(?:a|an|ar[aá]n?)|"
+    r"ejecut(?:a|an|ar[aá]n?)|implement(?:a|an|ar[aá]n?)|gestion(?:a|an|ar[aá]n?)|"
+    r"formul(?:a|an|ar[aá]n?)|elabor(?:a|an|ar[aá]n?))\b"
+)
 FUNDING = re.compile(
     r"\b(?:financiad[oa]s? por|cofinanciad[oa]s? por|con (?:el )?financiamiento (?:de|del)|"
     r"con recursos (?:de|del)|con (?:el )?apoyo financiero (?:de|del)|financia(?:n|r[aá])?)\b",

@@ -107,20 +107,21 @@ def _check_main_part(
 def check_unpacked_size(
     source: SourceFile, kind: str, unpacked: int, whole: int | None = None
 ) -> None:
-    """Raise LimitExceeded when the ``unpacked`` bytes of all members break the ratio, or the
-    ``whole`` bytes of the members parsed whole (all of them, by default) ``unpacked_bytes``."""
+    """Raise LimitExceeded when the ``unpacked`` bytes of all members break the ratio (judged
+    first: a bomb is named as one), or the ``whole`` bytes of the members parsed whole (all of
+    them, by default) ``unpacked_bytes``."""
     limits = source.limits
     whole = unpacked if whole is None else whole
-    if whole > limits.unpacked_bytes:
-        streamed = " (without the worksheets, which stream)" if whole < unpacked else ""
-        raise source.over_limit(
-            "unpacked_bytes",
-            f"the {kind} unpacks to {whole:,} bytes{streamed}, over {limits.unpacked_bytes:,}",
-        )
     ratio = unpacked / len(source.data)
     if unpacked > UNPACKED_RATIO_FLOOR and ratio > limits.unpacked_ratio:
         raise source.over_limit(
             "unpacked_ratio",
             f"the {kind} unpacks to {unpacked:,} bytes, {ratio:,.0f} times its "
             f"{len(source.data):,} bytes (at most {limits.unpacked_ratio}); a zip bomb?",
+        )
+    if whole > limits.unpacked_bytes:
+        streamed = " (without the worksheets, which stream)" if whole < unpacked else ""
+        raise source.over_limit(
+            "unpacked_bytes",
+            f"the {kind} unpacks to {whole:,} bytes{streamed}, over {limits.unpacked_bytes:,}",
         )

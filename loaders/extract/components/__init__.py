@@ -20,6 +20,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     memberships,
     name_parents,
     named_levels,
+    office_titles,
     overlaps,
     patterns,
     places,

@@ -14,6 +14,7 @@ import bisect
 import re
 
 from loaders.extract.candidates import Candidate
+from loaders.extract.finish import apply_redirects
 from loaders.extract.legal_refs import BARE_HEAD, referent_of
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
@@ -44,7 +45,51 @@ def bare_bodies(state: ExtractionState) -> None:
         added.append(cand)
     state.base.extend(added)
     state.base.extend(_bare_programme_names(state))
+    state.base.extend(_glossary_terms(state))
     state.base.sort(key=lambda c: c.start)
+
+
+_GLOSSARY_LINE = re.compile(
+    r"^[ \t]*(?:[IVXLC]{1,6}|\d{1,2}|[a-zñ])[.)]-?[ \t]+(?P<term>[A-ZÁÉÍÓÚ][\wáéíóúñ]+"
+    r"(?:[ \t]+[A-ZÁÉÍÓÚ][\wáéíóúñ]+){0,2})[ \t]*:[ \t]+(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)[ \t]+)?",
+    re.MULTILINE,
+)
+
+
+def _glossary_terms(state: ExtractionState) -> list[Candidate]:
+    """A law's glossary ("II. Secretaría: La Secretaría de Economía;", "XV. Consejo: El
+    Consejo Nacional para ...") makes its term, written alone with a capital, a mention of
+    the body it defines, when the term is how that body's name begins."""
+    text, ctx = state.text, state.ctx
+    by_start = {c.start: c for c in state.base if c.key and c.label == "Institution"}
+    terms: dict[str, str] = {}
+    for m in _GLOSSARY_LINE.finditer(text):
+        defined = by_start.get(m.end())
+        term = m.group("term")
+        if defined is not None and defined.name.startswith(term + " "):
+            terms[term] = defined.key  # type: ignore[assignment]
+    if not terms:
+        return []
+    redirect = {
+        b.key: terms[b.name] for b in ctx.builders.values()
+        if b.name in terms and b.key != terms[b.name]
+    }
+    apply_redirects(ctx, state.base, redirect)
+    taken = sorted((c.start, c.end) for c in state.base)
+    added: list[Candidate] = []
+    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:[Ee]l|[Ll]a|[Dd]el|[Aa]l|[Ll]os|[Ll]as)[ \t]+(?P<t>{pattern})\b"
+                         rf"(?![ \t]+(?:de|del|para)\b|[ \t]+[A-ZÁÉÍÓÚ])", text):
+        start, end = m.start("t"), m.end("t")
+        i = bisect.bisect_right(taken, (start, len(text) + 1)) - 1
+        if i >= 0 and taken[i][0] <= start < taken[i][1]:
+            continue
+        b = ctx.builders.get(terms[m.group("t")])
+        if b is None:
+            continue
+        added.append(Candidate(start, end, b.label, b.name, "reference", key=b.key))
+        b.spans.append((start, end, "reference"))
+    return added
 
 
 _PROGRAMME_HEAD = re.compile(r"^(?:Programa|Proyecto|Iniciativa)\s+(?:de\s+|del\s+)?")
