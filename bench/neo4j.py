@@ -25,7 +25,8 @@ What is measured, SQLite and Neo4j in turn, on the same input:
    and ``Store.search_passages``, each store's full-text indexes) for words of entity names;
 4. the neighbourhood of the most connected entities at depths 1 and 2, cold and warm: from
    the whole projection, and from ``Store.neighbourhood_graph`` (on Neo4j, Cypher over the
-   entity's surroundings only; on SQLite the cached projection again).
+   entity's surroundings only, the store having no projection cached; on SQLite the cached
+   projection again).
 
 The machine is shared: the load average and the CPU busy share of the whole machine during
 the run are part of the results. Results go to ``bench/results/neo4j.json`` and
@@ -363,6 +364,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if machine.samples else None,
         "neo4j_server": "own (tests/neo4j/with-neo4j.sh)" if os.environ.get(SERVER_MARK)
         else os.environ["NEO4J_URI"],
+        "note": args.note,
     }
     return results
 
@@ -388,7 +390,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{m['neo4j_server']}; {m['cpus']} CPUs, Python {m['python']}.", "",
         f"**Machine load** (shared with other work): load average {m['load_average_before']} "
         f"before, {m['load_average_after']} after; the whole machine's CPU was "
-        f"{m['cpu_busy_percent_mean']}% busy on average during the run.", "",
+        f"{m['cpu_busy_percent_mean']}% busy on average during the run"
+        + (f"; {m['note']}" if m.get("note") else "") + ".", "",
         "## Ingestion", "",
         "| store | wall s | KB/s | in store calls s | client CPU s | server CPU s | documents "
         "| entities | relations | evidence |",
@@ -420,7 +423,8 @@ def markdown(results: dict[str, Any]) -> str:
               f"{len(results['search_terms'])} words of entity names, per query (warm). "
               "Neighbourhood: from the whole projection, or from `Store.neighbourhood_graph` "
               "(SQLite: the same cached projection; Neo4j: Cypher over the entity's "
-              "surroundings only); cold: a freshly opened store, the most connected entity; "
+              "surroundings only, no projection being cached; once one is, Neo4j answers from "
+              "it); cold: a freshly opened store, the most connected entity; "
               f"warm: per entity, over the {len(results['neighbourhood_centres'])} most "
               "connected entities.", "",
               "| measure | SQLite | Neo4j |", "|---|---|---|"]
@@ -440,6 +444,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--uri", help="use this Neo4j (its Tejido nodes are deleted!) instead "
                         "of starting one")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the results")
+    parser.add_argument("--note", default="", help="what else ran on the machine meanwhile")
     return parser.parse_args(argv)
 
 

@@ -112,6 +112,16 @@ class Entity(BaseModel):
         """Normalised forms of :meth:`names`, empty strings dropped."""
         return {n for n in (normalize_name(x) for x in self.names()) if n}
 
+    def with_absorbed(self, other: Entity) -> Entity:
+        """A copy of this entity that absorbed ``other`` (:meth:`absorb`), this one unchanged.
+
+        Cheaper than a deep copy: :meth:`absorb` replaces the lists it extends rather than
+        changing them, so only ``extra`` (which it extends in place) is copied first.
+        """
+        copy = self.model_copy(update={"extra": dict(self.extra)})
+        copy.absorb(other)
+        return copy
+
     def absorb(self, other: Entity) -> None:
         """Merge ``other``'s surface forms and fill this entity's empty fields from it."""
         forms = self.names() | other.names()

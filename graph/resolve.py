@@ -20,7 +20,13 @@ from collections import Counter
 
 from graph.model import Entity, Extraction, Mention, Relation, entity_id
 from graph.normalize import name_key, normalize_name
-from graph.review import attributes_agree, fuzzy_candidate, similar_names
+from graph.review import (
+    attributes_agree,
+    fuzzy_candidate,
+    length_window,
+    similar_names,
+    sort_tokens,
+)
 from graph.stores.base import MergeCandidate, Store
 
 _FAMILY = {"Program": "Instrument"}
@@ -53,6 +59,12 @@ class InstitutionNames:
     def __init__(self, store: Store) -> None:
         self.names: dict[str, str] = {}
         self.keys: dict[tuple[str, str], set[str]] = {}
+        # the fuzzy search's index: each institution's token-sorted name, its place in
+        # ``names`` (the order near-identical names are ranked in on equal scores), and the
+        # ids by length of name (a name far longer or shorter cannot be near-identical)
+        self._sorted: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._by_length: dict[int, set[str]] = {}
         for label in _KEYED:
             self.add(list(store.entities(label)))
 
@@ -60,7 +72,7 @@ class InstitutionNames:
         """Record the entities of an extraction just written."""
         for e in entities:
             if e.label == "Institution":
-                self.names[e.id] = normalize_name(e.name)
+                self._add_name(e.id, normalize_name(e.name))
             if e.label in _KEYED:
                 for form in e.names():
                     self.keys.setdefault((_family(e.label), name_key(form)), set()).add(e.id)
@@ -69,6 +81,32 @@ class InstitutionNames:
         """Ids of the stored entities of ``entity``'s family sharing a resolution key with it."""
         family = _family(entity.label)
         return {i for form in entity.names() for i in self.keys.get((family, name_key(form)), ())}
+
+    def _add_name(self, entity_id: str, name: str) -> None:
+        old = self.names.get(entity_id)
+        if old is not None and len(old) != len(name):
+            self._by_length[len(old)].discard(entity_id)
+        self._order.setdefault(entity_id, len(self._order))
+        self.names[entity_id] = name
+        self._sorted[entity_id] = sort_tokens(name)
+        self._by_length.setdefault(len(name), set()).add(entity_id)
+
+    def similar(
+        self, name: str, exclude: set[str], limit: int = 3
+    ) -> list[tuple[str, float]]:
+        """Ids of the institutions (less ``exclude``) whose names are near-identical to the
+        normalised ``name`` (:func:`graph.review.similar_names`), with their scores, best
+        first: only names of a length that can reach the threshold are compared, in the
+        order of :attr:`names`."""
+        low, high = length_window(len(name))
+        ids = sorted(
+            (i for length in range(low, high + 1) for i in self._by_length.get(length, ())
+             if i not in exclude),
+            key=self._order.__getitem__,
+        )
+        choices = [self._sorted[i] for i in ids]
+        found = similar_names(sort_tokens(name), choices, limit=limit, tokens_sorted=True)
+        return [(ids[index], score) for index, score in found]
 
 
 def resolve(
@@ -123,9 +161,7 @@ def _remap(
     for entity in extraction.entities:
         new_id = mapping.get(entity.id, entity.id)
         if new_id != entity.id and new_id in stored:
-            target = stored[new_id].model_copy(deep=True)
-            target.absorb(entity)
-            entity = target
+            entity = stored[new_id].with_absorbed(entity)
         elif new_id != entity.id:  # a new entity of its own country
             entity = entity.model_copy(update={"id": new_id})
         if new_id in merged:
@@ -168,11 +204,8 @@ def _fuzzy_candidates(
     if not new:
         return []
     new_ids = {e.id for e in new}
-    existing_ids = [i for i in names.names if i not in new_ids]
-    choices = [names.names[i] for i in existing_ids]
     out: list[MergeCandidate] = []
     for entity in new:
-        query = normalize_name(entity.name)
-        for index, score in similar_names(query, choices, limit=3):
-            out.append(fuzzy_candidate(entity.id, existing_ids[index], score))
+        for other, score in names.similar(normalize_name(entity.name), new_ids, limit=3):
+            out.append(fuzzy_candidate(entity.id, other, score))
     return out

@@ -19,16 +19,36 @@ FUZZY_THRESHOLD = 92.0
 
 
 def similar_names(
-    query: str, choices: list[str], *, cutoff: float = FUZZY_THRESHOLD, limit: int = 4
+    query: str, choices: list[str], *, cutoff: float = FUZZY_THRESHOLD, limit: int = 4,
+    tokens_sorted: bool = False,
 ) -> list[tuple[int, float]]:
     """Positions in ``choices`` of the normalised names near-identical to ``query`` (rapidfuzz
-    token-sort ratio ≥ ``cutoff``), with their score out of 100, best first."""
+    token-sort ratio ≥ ``cutoff``), with their score out of 100, best first.
+
+    ``tokens_sorted``: ``query`` and ``choices`` are already :func:`sort_tokens` forms (the
+    token-sort ratio is then the plain ratio, without sorting each choice's words again)."""
+    scorer = fuzz.ratio if tokens_sorted else fuzz.token_sort_ratio
     return [
         (index, score)
         for _name, score, index in process.extract(
-            query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=limit
+            query, choices, scorer=scorer, score_cutoff=cutoff, limit=limit
         )
     ]
+
+
+def sort_tokens(name: str) -> str:
+    """The words of ``name`` sorted, one space apart: what the token-sort ratio compares."""
+    return " ".join(sorted(name.split()))
+
+
+def length_window(length: int, cutoff: float = FUZZY_THRESHOLD) -> tuple[int, int]:
+    """The lengths a string may have to reach a ratio of ``cutoff`` (out of 100) with a string
+    of ``length`` characters: the ratio is 1 - distance / (sum of lengths) and the distance is
+    at least the difference of the lengths. Widened by one either side against rounding."""
+    slack = 1 - cutoff / 100
+    low = length * (1 - slack) / (1 + slack)
+    high = length * (1 + slack) / (1 - slack) if slack < 1 else float("inf")
+    return max(0, int(low) - 1), int(min(high, 1 << 30)) + 1
 
 
 def fuzzy_candidate(a: str, b: str, score: float) -> MergeCandidate:

@@ -482,3 +482,19 @@ def test_the_subject_runs_what_its_verb_names_and_its_instrument_helps(
     assert ("Consejo Nacional de Competitividad y Formalización", policy) in relations(
         ex, "CO_RESPONSIBLE_FOR"
     )
+
+
+def test_a_list_of_named_applications_with_glosses_is_every_object(lexicon: Lexicon) -> None:
+    raw = (
+        "# Decreto Regional N° 007-2020-GRX/GR\n\nARTÍCULO DÉCIMO: Dispóngase que la Gerencia "
+        "Regional de Desarrollo Económico, en coordinación con el Centro de Información y "
+        "Sistemas, impulse el comercio electrónico a través de los aplicativos Mercalago "
+        "(Artesanía y productos con valor agregado), Delilago (Servicio Delivery de "
+        "Restaurantes) y plataformas del gobierno regional.\n"
+    )
+    ex = extract(raw, lexicon)
+    apps = {e.name for e in ex.entities if e.label in ("Instrument", "Program")}
+    assert {"Mercalago", "Delilago"} <= apps
+    shared = {t for a, t in relations(ex, "CO_RESPONSIBLE_FOR")
+              if a == "Centro de Información y Sistemas"}
+    assert {"Mercalago", "Delilago"} <= shared

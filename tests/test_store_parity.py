@@ -91,16 +91,21 @@ def test_the_corpus_and_inventory_give_identical_stores_and_answers(
         expected_answers = analysis_dump(sqlite)
         assert any(expected_answers.values())
         assert analysis_dump(neo4j_store) == expected_answers
-        assert_same_neighbourhoods(sqlite, neo4j_store)
+        fresh = Neo4jStore.from_env()   # no projection cached: neighbourhoods by Cypher
+        try:
+            assert_same_neighbourhoods(sqlite, fresh)
+            assert fresh.neighbourhood_graph(next(iter(fresh.view())), 1) is fresh.view()
+        finally:
+            fresh.close()
     finally:
         sqlite.close()
 
 
 def assert_same_neighbourhoods(sqlite: SQLiteStore, neo4j: Neo4jStore) -> None:
-    """Neighbourhoods read with Cypher from Neo4j's surroundings of an entity equal those
-    taken from the whole projection: at every depth a view allows, cut at a small node cap
-    and with opened nodes, for the most connected entities, the governance levels and some
-    leaves."""
+    """Neighbourhoods read with Cypher from Neo4j's surroundings of an entity (``neo4j`` has
+    no projection cached) equal those taken from the whole projection: at every depth a view
+    allows, cut at a small node cap and with opened nodes, for the most connected entities,
+    the governance levels and some leaves."""
     graph = sqlite.view()
     ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
     levels = [n for n in ranked if graph.nodes[n].get("label") == "GovernanceLevel"]

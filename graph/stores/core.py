@@ -164,8 +164,7 @@ def absorbed(entities: Mapping[str, Entity], stored: Mapping[str, Entity]) -> li
         if current is None:
             changed.append(entity)
             continue
-        updated = current.model_copy(deep=True)
-        updated.absorb(entity)
+        updated = current.with_absorbed(entity)
         if updated != current:
             changed.append(updated)
     return changed
@@ -273,6 +272,13 @@ class ProjectionCache:
             graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
             self._view = (at, graph)
             return graph
+
+    def cached(self, revision: int) -> nx.MultiDiGraph | None:
+        """The projection if one of ``revision`` is cached (nothing is built)."""
+        with self._lock:
+            if self._view is not None and self._view[0] == revision:
+                return self._view[1]
+            return None
 
     def clear(self) -> None:
         """Forget the cached projection."""

@@ -23,9 +23,10 @@ def combine_entities(entities: Iterable[Entity]) -> dict[str, Entity]:
             out[entity.id] = entity
             continue
         if entity.id not in copied:
-            current = out[entity.id] = current.model_copy(deep=True)
+            out[entity.id] = current.with_absorbed(entity)
             copied.add(entity.id)
-        current.absorb(entity)
+        else:
+            current.absorb(entity)
     return out
 
 

@@ -634,7 +634,8 @@ class Neo4jStore:
         self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()
     ) -> nx.MultiDiGraph:
         """The part of the projection a neighbourhood view reads, with Cypher on the
-        entity's surroundings only (the whole projection is neither read nor built).
+        entity's surroundings only (the whole projection is neither read nor built); the
+        cached projection itself when one of the current revision is at hand.
 
         The entities within ``depth`` relations of ``entity_id`` and within one of each
         ``opened`` entity, walked as :func:`queries.exploration.neighbourhood` walks
@@ -644,6 +645,9 @@ class Neo4jStore:
         """
         if isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= 6:
             raise ValueError(f"depth must be an integer from 0 to 6, got {depth!r}")
+        cached = self._projection.cached(self.revision())
+        if cached is not None:
+            return cached
 
         def work(tx: ManagedTransaction) -> tuple[dict[str, Entity], list[Relation]]:
             found = set(_read_entities(tx, [entity_id, *opened]))

@@ -171,11 +171,16 @@ class LegalText:
             return [self.own_instrument] if self.own_instrument else []
         found: list[str] = []
         for i, cand in enumerate(named):
-            if i and not re.fullmatch(r"[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:el|la|los|las)[ \t]+)?",
-                                      self.text[named[i - 1].end : cand.start]):
+            # "Caxamarket (Artesanía y productos ...), Delicax (...)": a gloss may follow a name
+            if i and not _JOINED_OBJECT.fullmatch(self.text[named[i - 1].end : cand.start]):
                 break
             found.append(cand.key or "")
         return list(dict.fromkeys(k for k in found if k))
+
+
+_JOINED_OBJECT = re.compile(
+    r"[ \t\n]*(?:\([^()]{0,120}\))?[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:el|la|los|las)[ \t]+)?"
+)
 
 
 def _first_institution(legal: LegalText, start: int, end: int) -> Candidate | None:

@@ -468,6 +468,27 @@ def find_named_instruments(text: str) -> Iterator[Candidate]:
         }.get(head, "programme")
         start = m.start("name")
         yield Candidate(start, start + len(name), label, name, "marked", kind=kind, confidence=0.6)
+        if m.group("head").endswith(("s", "o")) and text[m.start("head"):m.end("gap")].rstrip(
+        ).endswith("s"):
+            yield from _more_names(text, start + len(name), label, kind)
+
+
+# "los aplicativos Caxamarket (Artesanía ...), Delicax (...) y plataformas": the list goes on
+# while its items are capitalised names; a gloss in parentheses is skipped
+_NEXT_NAME = re.compile(
+    rf"[ ]*(?:\([^()\n]{{0,120}}\))?[ ]*(?:,|[ ]y|[ ]e)[ ]+(?P<name>(?!(?:El|La|Los|Las)\b)"
+    rf"{CAP_WORD}(?:[ ]+{CAP_WORD}){{0,3}})"
+)
+
+
+def _more_names(text: str, pos: int, label: str, kind: str) -> Iterator[Candidate]:
+    for _ in range(8):
+        m = _NEXT_NAME.match(text, pos)
+        if m is None or _INNER_HEAD.match(" " + m.group("name")):
+            return
+        yield Candidate(m.start("name"), m.end("name"), label, m.group("name"), "marked",
+                        kind=kind, confidence=0.55)
+        pos = m.end("name")
 
 
 _TRIGGER_OBJECT = re.compile(
