@@ -25,6 +25,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.deps import StoreHolder
@@ -189,6 +190,27 @@ async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResp
     )
 
 
+def _methods_of(routes: list, scope: Scope) -> set[str]:
+    """The methods of the routes (those of included routers too) that match ``scope``'s path."""
+    methods: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            methods |= _methods_of(included.routes, scope)
+        elif route.matches(scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return methods
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    """405 whose ``Allow`` lists every method the path answers (Starlette lists only those
+    of the first route of the path: ``GET`` for ``/documents/{id}``, which also takes
+    ``DELETE``)."""
+    methods = _methods_of(request.app.router.routes, request.scope)
+    return JSONResponse(status_code=405, content={"detail": "Method Not Allowed"},
+                        headers={"Allow": ", ".join(sorted(methods))})
+
+
 async def store_error(request: Request, exc: StoreError) -> JSONResponse:
     """500: the store failed on a valid request; the message says what failed."""
     return JSONResponse(status_code=500, content={"detail": f"store error: {exc}"})
@@ -257,6 +279,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(405, method_not_allowed)
     app.include_router(api.router)
     app.include_router(views.router)
     app.include_router(analysis.router)

@@ -20,23 +20,36 @@ from itertools import compress, pairwise
 
 import numpy as np
 
-from queries.profiles import coded_words, content_words
+from queries.profiles import binary_matrix, coded_words, content_words, rowwise_dot
 
 SHINGLE = 5  # consecutive content words
 MIN_PROGRAMMES = 3  # programmes of one group sharing a run for it to be boilerplate
 NAME_OVERLAP = 0.5  # mean Jaccard of name words under which programmes are different ones
 
 
-def _different_names(rows: frozenset[int], names: Sequence[frozenset[str]]) -> bool:
-    """Whether the programmes ``rows`` have different names (mean pairwise Jaccard low)."""
-    members = sorted(rows)
-    total, count = 0.0, 0
-    for k, i in enumerate(members):
-        for j in members[k + 1 :]:
-            union = names[i] | names[j]
-            total += len(names[i] & names[j]) / len(union) if union else 1.0
-            count += 1
-    return count > 0 and total / count < NAME_OVERLAP
+def different_names(
+    members: np.ndarray, indptr: np.ndarray, names: Sequence[frozenset[str]]
+) -> np.ndarray:
+    """For each set of programmes ``members[indptr[s]:indptr[s + 1]]`` (sorted rows), whether
+    their names are different: the mean Jaccard index of the name words over the pairs of
+    the set is below :data:`NAME_OVERLAP` (sets of one programme are not different)."""
+    sizes = np.diff(indptr)
+    position = np.arange(len(members)) - np.repeat(indptr[:-1], sizes)
+    partners = np.repeat(sizes, sizes) - 1 - position  # later members of the same set
+    first = np.repeat(np.arange(len(members)), partners)
+    starts = np.concatenate(([0], np.cumsum(partners)))[:-1]
+    second = first + 1 + np.arange(len(first)) - np.repeat(starts, partners)
+    a, b = members[first], members[second]
+    matrix, _ = binary_matrix(names)
+    lengths = np.diff(matrix.indptr).astype(np.float64)
+    common = rowwise_dot(matrix, a, b)
+    union = lengths[a] + lengths[b] - common
+    ratios = np.where(union > 0, common / np.maximum(union, 1.0), 1.0)
+    pair_set = np.repeat(np.arange(len(sizes)), sizes)[first]
+    # bincount adds each set's ratios in order, one by one: the mean of a pairwise loop
+    total = np.bincount(pair_set, weights=ratios, minlength=len(sizes))
+    count = sizes * (sizes - 1) // 2
+    return (count > 0) & (total / np.maximum(count, 1) < NAME_OVERLAP)
 
 
 def strip_boilerplate(
@@ -56,7 +69,7 @@ def strip_boilerplate(
     kept, dropped = distinctive_words(
         [content_words(text) for text in texts],
         groups,
-        names,
+        [content_words(name) for name in names],
         shingle=shingle,
         min_programmes=min_programmes,
     )
@@ -66,13 +79,14 @@ def strip_boilerplate(
 def distinctive_words(
     words: Sequence[Sequence[str]],
     groups: Sequence[Hashable],
-    names: Sequence[str],
+    names: Sequence[Sequence[str]],
     *,
     shingle: int = SHINGLE,
     min_programmes: int = MIN_PROGRAMMES,
 ) -> tuple[list[list[str]], list[int]]:
     """The content words ``words[i]`` of each text without its boilerplate, and how many
-    were dropped (:func:`strip_boilerplate` on texts already split into content words)."""
+    were dropped (:func:`strip_boilerplate` on texts and names already split into content
+    words)."""
     keys, rows, starts, word_indptr = _shingle_keys(words, shingle)
     if not len(keys):
         return [list(row) for row in words], [0] * len(words)
@@ -80,7 +94,7 @@ def distinctive_words(
     group_of = np.fromiter(
         (group_ids.setdefault(g, len(group_ids)) for g in groups), np.int64, len(groups)
     )
-    name_words = [frozenset(content_words(name)) for name in names]
+    name_words = [frozenset(name) for name in names]
     boiler = _boilerplate_runs(keys, group_of[rows], rows, name_words, min_programmes)
     total = int(word_indptr[-1])
     first = starts[boiler]
@@ -138,15 +152,20 @@ def _boilerplate_runs(
     programmes = np.bincount(entry_run)
     common = np.flatnonzero(programmes >= min_programmes)
     low = np.searchsorted(entry_run, common)
+    sets: dict[tuple[int, ...], int] = {}  # the distinct sets of programmes sharing a run
+    set_of_run = np.fromiter(
+        (
+            sets.setdefault(tuple(entry_row[first : first + count].tolist()), len(sets))
+            for first, count in zip(low.tolist(), programmes[common].tolist(), strict=True)
+        ),
+        np.int64,
+        len(common),
+    )
+    members = [row for key in sets for row in key]
+    indptr = np.concatenate(([0], np.cumsum(np.fromiter(map(len, sets), np.int64, len(sets)))))
+    verdicts = different_names(np.asarray(members, dtype=np.int64), indptr, name_words)
     boiler_run = np.zeros(len(programmes), dtype=bool)
-    verdicts: dict[tuple[int, ...], bool] = {}
-    for run, first, count in zip(
-        common.tolist(), low.tolist(), programmes[common].tolist(), strict=True
-    ):
-        members = tuple(entry_row[first : first + count].tolist())
-        if members not in verdicts:
-            verdicts[members] = _different_names(frozenset(members), name_words)
-        boiler_run[run] = verdicts[members]
+    boiler_run[common] = verdicts[set_of_run]
     out = np.empty(len(order), dtype=bool)
     out[order] = boiler_run[run_of]
     return out

@@ -196,8 +196,9 @@ def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
         content_words(text[len(name):] if text.startswith(name) else text)
         for name, text in zip(table.names, table.texts, strict=True)
     ]
-    stripped, _ = distinctive_words(rests, table.stated_territories, table.names)
-    return [content_words(name) + rest for name, rest in zip(table.names, stripped, strict=True)]
+    names = [content_words(name) for name in table.names]
+    stripped, _ = distinctive_words(rests, table.stated_territories, names)
+    return [name + rest for name, rest in zip(names, stripped, strict=True)]
 
 
 # --------------------------------------------------------------------------- scoring

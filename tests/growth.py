@@ -41,8 +41,14 @@ def growth_ratios(
 def assert_linear(
     make: Callable[[int], T], run: Callable[[T], object], sizes: Sequence[int], repeat: int = 3
 ) -> None:
-    """Fail unless every doubling of the input less than triples the CPU time of ``run``."""
+    """Fail unless every doubling of the input less than triples the CPU time of ``run``.
+
+    A failing measurement is taken once more before failing: on a machine shared with other
+    work, a collection pause or a cache flush can land in one timing; a superlinear run fails
+    both measurements."""
     ratios = growth_ratios(make, run, sizes, repeat)
+    if not all(ratio < MAX_RATIO for ratio in ratios):
+        ratios = growth_ratios(make, run, sizes, repeat)
     assert all(ratio < MAX_RATIO for ratio in ratios), (
         f"CPU time grew by {', '.join(f'{r:.2f}' for r in ratios)} for sizes {list(sizes)}; "
         f"doubling the input should less than triple it"

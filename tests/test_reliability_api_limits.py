@@ -27,8 +27,8 @@ from tests.test_reliability_support import child_env, live_server, sqlite_url
 
 SCHEMATHESIS_CHECKS = (
     "not_a_server_error,status_code_conformance,response_schema_conformance,"
-    "content_type_conformance,"
-    "negative_data_rejection"
+    "content_type_conformance,response_headers_conformance,negative_data_rejection,"
+    "unsupported_method,allow_header_conformance"
 )
 SCHEMATHESIS_EXAMPLES = 40
 SCHEMATHESIS_SEED = 20261121
@@ -220,6 +220,16 @@ def test_view_size_is_capped_by_the_setting(dataset_path: Path) -> None:
 def test_the_view_cap_itself_is_bounded(cap: int) -> None:
     with pytest.raises(ValidationError, match="max_view_nodes"):
         Settings(max_view_nodes=cap)
+
+
+def test_a_method_a_path_does_not_take_is_answered_with_every_method_it_takes(
+    client: TestClient,
+) -> None:
+    document = client.get("/documents").json()[0]["id"]
+    refused = client.put(f"/documents/{document}")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "DELETE, GET"
+    assert client.post("/entities").headers["allow"] == "GET"
 
 
 # --------------------------------------------------------------------------- schemathesis

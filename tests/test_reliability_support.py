@@ -149,12 +149,10 @@ def live_server(
                 process.wait(timeout=15)
 
 
-def wait_until_listening(
-    base: str, process: subprocess.Popen, log_path: Path, timeout: float = 60
-) -> None:
-    """Wait until the server at ``base`` answers HTTP at all (any status)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_until_listening(base: str, process: subprocess.Popen, log_path: Path) -> None:
+    """Wait until the server at ``base`` answers HTTP at all (any status), or exits; however
+    long a busy machine makes its start take (no deadline: a server either listens or ends)."""
+    while True:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited early:\n{log_path.read_text()}")
         try:
@@ -162,7 +160,6 @@ def wait_until_listening(
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise RuntimeError(f"the server did not start in {timeout} s:\n{log_path.read_text()}")
 
 
 def document_text(doc: int, sentences: int) -> str:

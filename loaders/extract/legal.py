@@ -148,7 +148,8 @@ def _membership_body(
     """
     text = ctx.text
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
-    named = _institutions(index, start, trigger.start())
+    # a collective ("Gobierno central", "Municipalidades") has no members a list could name
+    named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"]
     organs = [c.key for c in named if is_organ(c.name) and c.key]
     for cand in reversed(named):
         if not is_organ(cand.name):
