@@ -19,10 +19,23 @@ _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 
+class _CombiningMarks(dict):
+    """A ``str.translate`` table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_MARKS = _CombiningMarks()
+
+
 def strip_accents(text: str) -> str:
     """Decompose ``text`` (NFKD) and drop combining marks: ``Bío-Bío`` → ``Bio-Bio``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # nothing to decompose, no mark to drop
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_DROP_MARKS)
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ as merge candidates for ``tejido review``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -59,12 +60,12 @@ class InstitutionNames:
     def __init__(self, store: Store) -> None:
         self.names: dict[str, str] = {}
         self.keys: dict[tuple[str, str], set[str]] = {}
-        # the fuzzy search's index: each institution's token-sorted name, its place in
-        # ``names`` (the order near-identical names are ranked in on equal scores), and the
-        # ids by length of name (a name far longer or shorter cannot be near-identical)
-        self._sorted: dict[str, str] = {}
+        # the fuzzy search's index: each institution's place in ``names`` (the order
+        # near-identical names are ranked in on equal scores) and, by length of name, the ids
+        # and token-sorted names in that order (a name far longer or shorter than another
+        # cannot be near-identical to it)
         self._order: dict[str, int] = {}
-        self._by_length: dict[int, set[str]] = {}
+        self._by_length: dict[int, tuple[list[str], list[str]]] = {}
         for label in _KEYED:
             self.add(list(store.entities(label)))
 
@@ -84,29 +85,42 @@ class InstitutionNames:
 
     def _add_name(self, entity_id: str, name: str) -> None:
         old = self.names.get(entity_id)
-        if old is not None and len(old) != len(name):
-            self._by_length[len(old)].discard(entity_id)
-        self._order.setdefault(entity_id, len(self._order))
+        if old == name:
+            return
+        if old is not None:
+            ids, sorted_names = self._by_length[len(old)]
+            at = ids.index(entity_id)
+            del ids[at], sorted_names[at]
+        order = self._order.setdefault(entity_id, len(self._order))
         self.names[entity_id] = name
-        self._sorted[entity_id] = sort_tokens(name)
-        self._by_length.setdefault(len(name), set()).add(entity_id)
+        ids, sorted_names = self._by_length.setdefault(len(name), ([], []))
+        at = bisect.bisect(ids, order, key=self._order.__getitem__)
+        ids.insert(at, entity_id)
+        sorted_names.insert(at, sort_tokens(name))
 
     def similar(
         self, name: str, exclude: set[str], limit: int = 3
     ) -> list[tuple[str, float]]:
         """Ids of the institutions (less ``exclude``) whose names are near-identical to the
         normalised ``name`` (:func:`graph.review.similar_names`), with their scores, best
-        first: only names of a length that can reach the threshold are compared, in the
-        order of :attr:`names`."""
+        first and, on equal scores, in the order of :attr:`names`: only names of a length
+        that can reach the threshold are compared."""
+        query = sort_tokens(name)
         low, high = length_window(len(name))
-        ids = sorted(
-            (i for length in range(low, high + 1) for i in self._by_length.get(length, ())
-             if i not in exclude),
-            key=self._order.__getitem__,
-        )
-        choices = [self._sorted[i] for i in ids]
-        found = similar_names(sort_tokens(name), choices, limit=limit, tokens_sorted=True)
-        return [(ids[index], score) for index, score in found]
+        found: list[tuple[float, int, str]] = []
+        for length in range(low, high + 1):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            ids, sorted_names = bucket
+            # excluded ids are dropped after ranking: ask for as many more as there are
+            wanted = limit + len(exclude)
+            for index, score in similar_names(query, sorted_names, limit=wanted,
+                                              tokens_sorted=True):
+                if ids[index] not in exclude:
+                    found.append((-score, self._order[ids[index]], ids[index]))
+        found.sort()
+        return [(entity_id, -score) for score, _order, entity_id in found[:limit]]
 
 
 def resolve(

@@ -153,3 +153,44 @@ def test_a_numbered_instrument_cited_at_two_levels_is_one_entity(
            extraction("d", entity("Plan de Desarrollo de Recursos", "Instrument", "PE",
                                   "local")))
     assert len(list(sqlite_store.entities("Instrument"))) == 3
+
+
+def _stored_names(store: SQLiteStore, count: int) -> InstitutionNames:
+    """Names of ``count`` institutions of varied lengths, as ingestion keeps them."""
+    names = InstitutionNames(store)
+    places = ["Arequipa", "Cusco", "Santiago de Chuco", "Alto Amazonas", "Valparaíso", "Puno"]
+    offices = ["Gerencia Regional", "Dirección Regional", "Oficina", "Subgerencia", "Consejo"]
+    names.add([
+        entity(f"{offices[i % 5]} de Desarrollo {'Económico ' * (i % 4)}{i} de {places[i % 6]}")
+        for i in range(count)
+    ])
+    return names
+
+
+def test_fuzzy_candidates_are_those_of_a_full_comparison(tmp_path) -> None:
+    from graph.review import similar_names
+
+    names = _stored_names(SQLiteStore(f"sqlite:///{tmp_path / 'n.db'}"), 600)
+    ids, choices = list(names.names), list(names.names.values())
+    for query in (choices[3] + "s", choices[150] + "s", choices[421] + "s"):
+        everything = [(ids[i], s) for i, s in similar_names(query, choices, limit=3)]
+        assert names.similar(query, set(), limit=3) == everything
+        assert everything  # near-identical names exist: the comparison is not empty
+        excluded = {everything[0][0]}
+        rest = [(ids[i], s) for i, s in similar_names(query, choices, limit=4)
+                if ids[i] not in excluded]
+        assert names.similar(query, excluded, limit=3) == rest[:3]
+
+
+def test_fuzzy_search_grows_linearly_with_the_stored_names(tmp_path) -> None:
+    from tests.growth import assert_linear
+
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'g.db'}")
+    queries = [normalize_name(f"Gerencia Regional de Desarrollo Económico {i} de Cusco")
+               for i in range(0, 4000, 97)]
+
+    def search(names: InstitutionNames) -> None:
+        for query in queries:
+            names.similar(query, set())
+
+    assert_linear(lambda n: _stored_names(store, n), search, (2_000, 4_000, 8_000))
