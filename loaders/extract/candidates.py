@@ -70,3 +70,16 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         ends.insert(i, cand.end)
         kept.append(cand)
     return sorted(kept, key=lambda c: c.start)
+
+
+class TakenSpans:
+    """The spans of candidates already found, to ask whether an offset falls inside one (a
+    bare word inside a longer name is not a mention of its own)."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self._spans = sorted((c.start, c.end) for c in candidates)
+
+    def covers(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside one of the spans."""
+        i = bisect.bisect_right(self._spans, (offset, float("inf"))) - 1
+        return i >= 0 and self._spans[i][0] <= offset < self._spans[i][1]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import Candidate, TakenSpans
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -28,13 +27,12 @@ def bare_acronyms(state: ExtractionState) -> None:
     """Each acronym written alone outside another name is a mention of the entity it names."""
     ctx, text = state.ctx, state.text
     acronym_keys = defined_acronyms(state)
-    taken = sorted((c.start, c.end) for c in state.base)
+    taken = TakenSpans(state.base)
     for m in _BARE_ACRONYM.finditer(text):
         key = acronym_keys.get(m.group())
         if key is None:
             continue
-        i = bisect.bisect_right(taken, (m.start(), len(text) + 1)) - 1
-        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+        if taken.covers(m.start()):
             continue
         b = ctx.builders[key]
         cand = Candidate(m.start(), m.end(), b.label, b.name, "acronym", key=key)

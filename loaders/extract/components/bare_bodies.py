@@ -13,7 +13,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import Candidate, TakenSpans
+from loaders.extract.context import Builder
 from loaders.extract.finish import apply_redirects
 from loaders.extract.legal_refs import BARE_HEAD, referent_of
 from loaders.extract.registry import component
@@ -28,25 +29,27 @@ def bare_bodies(state: ExtractionState) -> None:
         (c for c in state.base if c.key and c.label == "Institution"), key=lambda c: c.start
     )
     starts = [c.start for c in named]
-    taken = sorted((c.start, c.end) for c in state.base)
+    taken = TakenSpans(state.base)
     added: list[Candidate] = []
     for m in BARE_HEAD.finditer(text):
         start, end = m.start("head"), m.end("head")
-        i = bisect.bisect_right(taken, (start, len(text) + 1)) - 1
-        if i >= 0 and taken[i][0] <= start < taken[i][1]:
+        if taken.covers(start):
             continue
         before = named[: bisect.bisect_left(starts, start)]
         key = referent_of(m.group("head"), before)
         if key is None:
             continue
-        b = ctx.builders[key]
-        cand = Candidate(start, end, b.label, b.name, "reference", key=key)
-        b.spans.append((start, end, "reference"))
-        added.append(cand)
+        added.append(_mention(ctx.builders[key], start, end))
     state.base.extend(added)
     state.base.extend(_bare_programme_names(state))
     state.base.extend(_glossary_terms(state))
     state.base.sort(key=lambda c: c.start)
+
+
+def _mention(builder: Builder, start: int, end: int) -> Candidate:
+    """A mention of ``builder``'s entity at ``[start, end)``, recorded among its spans."""
+    builder.spans.append((start, end, "reference"))
+    return Candidate(start, end, builder.label, builder.name, "reference", key=builder.key)
 
 
 _GLOSSARY_LINE = re.compile(
@@ -75,20 +78,14 @@ def _glossary_terms(state: ExtractionState) -> list[Candidate]:
         if b.name in terms and b.key != terms[b.name]
     }
     apply_redirects(ctx, state.base, redirect)
-    taken = sorted((c.start, c.end) for c in state.base)
+    taken = TakenSpans(state.base)
     added: list[Candidate] = []
     pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     for m in re.finditer(rf"\b(?:[Ee]l|[Ll]a|[Dd]el|[Aa]l|[Ll]os|[Ll]as)[ \t]+(?P<t>{pattern})\b"
                          rf"(?![ \t]+(?:de|del|para)\b|[ \t]+[A-ZÁÉÍÓÚ])", text):
-        start, end = m.start("t"), m.end("t")
-        i = bisect.bisect_right(taken, (start, len(text) + 1)) - 1
-        if i >= 0 and taken[i][0] <= start < taken[i][1]:
-            continue
         b = ctx.builders.get(terms[m.group("t")])
-        if b is None:
-            continue
-        added.append(Candidate(start, end, b.label, b.name, "reference", key=b.key))
-        b.spans.append((start, end, "reference"))
+        if b is not None and not taken.covers(m.start("t")):
+            added.append(_mention(b, m.start("t"), m.end("t")))
     return added
 
 
@@ -99,7 +96,7 @@ def _bare_programme_names(state: ExtractionState) -> list[Candidate]:
     """Mentions of a programme by its name without "Programa": "Local Digital" for the
     "Programa Local Digital" (two capitalised words at least, outside other names)."""
     text = state.text
-    taken = sorted((c.start, c.end) for c in state.base)
+    taken = TakenSpans(state.base)
     added: list[Candidate] = []
     for b in list(state.ctx.builders.values()):
         if b.label != "Program":
@@ -110,9 +107,6 @@ def _bare_programme_names(state: ExtractionState) -> list[Candidate]:
         if len(words) < 2 or not all(w[:1].isupper() for w in words):
             continue
         for m in re.finditer(rf"(?<![\w]){re.escape(bare)}(?![\w])", text):
-            i = bisect.bisect_right(taken, (m.start(), len(text) + 1)) - 1
-            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
-                continue
-            added.append(Candidate(m.start(), m.end(), b.label, b.name, "reference", key=b.key))
-            b.spans.append((m.start(), m.end(), "reference"))
+            if not taken.covers(m.start()):
+                added.append(_mention(b, m.start(), m.end()))
     return added
