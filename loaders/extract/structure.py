@@ -15,6 +15,7 @@ from loaders.extract.patterns import (
     INSTITUTION_HEADS,
     head_info,
 )
+from loaders.extract.referents import singular_key
 from loaders.extract.speakers import (
     ROLE_INSTITUTIONS,
 )
@@ -358,8 +359,8 @@ _SUBJECT_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
 
 def _loose_key(name: str) -> str:
-    """:func:`name_key` with plural endings dropped, to match a heading to a name."""
-    return " ".join(word.rstrip("s") for word in name_key(name).split())
+    """:func:`name_key` in the singular, to match a heading to a name."""
+    return singular_key(name_key(name))
 
 
 def heading_subject(ctx: ExtractionContext, offset: int, max_lines: int = 40) -> Builder | None:
