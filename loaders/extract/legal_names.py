@@ -116,6 +116,22 @@ def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+_CONNECTORS = {"de", "del", "la", "las", "los", "el", "y", "e", ","}
+
+
+def _capitalised_run(name: str) -> str:
+    """The name up to its first lower-case word that is not a connector ("Ministerio de
+    Agricultura medidas para ..." → "Ministerio de Agricultura")."""
+    words: list[str] = []
+    for word in name.split():
+        if not (word[:1].isupper() or word.strip(",") in _CONNECTORS):
+            break
+        words.append(word)
+    while words and words[-1].strip(",") in _CONNECTORS:
+        words.pop()
+    return " ".join(words).rstrip(",")
+
+
 def _trim(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .-–—")
     return _TRAILING_CONNECTOR.sub("", name).strip()
@@ -153,7 +169,7 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
         return None
     if head == "Gobierno" and not qual.strip() and rest.startswith("de "):
         head = "Gobernación"  # "Gobernador de Antioquia": the department's governorate
-    name = _trim(f"{head}{qual} {rest}")
+    name = _capitalised_run(_trim(f"{head}{qual} {rest}"))
     kind = {"Municipalidad": "municipality", "Gobierno": "regional_government"}.get(
         head, "ministry" if head in ("Ministerio", "Secretaría", "Subsecretaría") else "division"
     )

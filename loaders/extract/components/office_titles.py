@@ -10,10 +10,9 @@ inside a name already found are left alone.
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import Candidate, TakenSpans
 from loaders.extract.legal_names import body_of_title
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
@@ -24,37 +23,19 @@ _MINISTER = re.compile(
 )
 
 
-_CONNECTORS = {"de", "del", "la", "las", "los", "el", "y", "e", ","}
-
-
-def _capitalised_run(name: str) -> str:
-    """The name up to its first lower-case word that is not a connector ("Ministerio de
-    Agricultura medidas para ..." → "Ministerio de Agricultura")."""
-    words: list[str] = []
-    for word in name.split():
-        if not (word[:1].isupper() or word.strip(",") in _CONNECTORS):
-            break
-        words.append(word)
-    while words and words[-1].strip(",") in _CONNECTORS:
-        words.pop()
-    return " ".join(words).rstrip(",")
-
-
 @component("office_titles")
 def office_titles(state: ExtractionState) -> None:
     """Each minister's title outside other names is a mention of the ministry it heads."""
     ctx, text = state.ctx, state.text
-    taken = sorted((c.start, c.end) for c in state.base)
+    taken = TakenSpans(state.base)
     added: list[Candidate] = []
     for m in _MINISTER.finditer(text):
         found = body_of_title(m.group())
         if found is None:
             continue
         offset, name, kind = found
-        name = _capitalised_run(name)
         start = m.start() + offset
-        i = bisect.bisect_right(taken, (start, len(text) + 1)) - 1
-        if i >= 0 and taken[i][0] <= start < taken[i][1]:
+        if taken.covers(start):
             continue
         rest = name.split(" ", 1)[1] if " " in name else ""
         found_rest = m.group().find(rest, offset) if rest else -1
