@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +41,7 @@ from typing import Any
 import networkx as nx
 import psutil
 
+from bench.machine import MemorySampler
 from bench.synthetic import (
     InventoryShape,
     read_catalogue_seeds,
@@ -68,32 +68,6 @@ def shared_dir() -> Path:
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-class PeakMemory:
-    """Samples this process's resident memory every few milliseconds in a thread."""
-
-    def __init__(self, interval: float = 0.01) -> None:
-        self._process = psutil.Process()
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.start_rss = self._process.memory_info().rss
-        self.peak_rss = self.start_rss
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_rss = max(self.peak_rss, self._process.memory_info().rss)
-            self._stop.wait(self._interval)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak_rss = max(self.peak_rss, self._process.memory_info().rss)
 
 
 @dataclass
@@ -123,11 +97,12 @@ class Timing:
 def measured() -> Iterator[list[Timing]]:
     """Time and sample memory of the block; the timing is appended to the yielded list."""
     out: list[Timing] = []
-    with PeakMemory() as memory:
+    with MemorySampler() as memory:
+        start_rss = memory.sample()
         started, cpu = time.perf_counter(), time.process_time()
         yield out
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    out.append(Timing(seconds, memory.start_rss / MB, memory.peak_rss / MB, cpu))
+    out.append(Timing(seconds, start_rss / MB, memory.overall_peak / MB, cpu))
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, Timing]:

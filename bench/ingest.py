@@ -52,7 +52,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,9 +64,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import psutil  # noqa: E402
 
 from bench.ingest_bulk import measure_bulk, render_bulk  # noqa: E402
+from bench.machine import MemorySampler, load_average  # noqa: E402
 from graph.gazetteer import build_gazetteer, shipped_files  # noqa: E402
 from graph.stores.sqlite_store import SQLiteStore  # noqa: E402
 from loaders.document import Document  # noqa: E402
@@ -98,43 +97,6 @@ def pin_to_one_core() -> int | None:
     cpu = min(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cpu})
     return cpu
-
-
-class MemorySampler:
-    """Samples the process's RSS in a background thread; ``peak`` is reset per phase."""
-
-    def __init__(self, interval: float = 0.01) -> None:
-        self._process = psutil.Process()
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.peak = 0
-        self.overall_peak = 0
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            time.sleep(self._interval)
-
-    def sample(self) -> int:
-        """Read the current RSS and update the peaks."""
-        rss = self._process.memory_info().rss
-        self.peak = max(self.peak, rss)
-        self.overall_peak = max(self.overall_peak, rss)
-        return rss
-
-    def reset_peak(self) -> None:
-        """Start a new phase: its peak is the current RSS."""
-        self.peak = self.sample()
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
 
 
 @dataclass
@@ -202,12 +164,7 @@ def phase(name: str, sampler: MemorySampler, phases: dict[str, Phase]) -> Iterat
               f"peak RSS {record.peak_rss_mb:.0f} MB", flush=True)
 
 
-def _load_average() -> list[float] | None:
-    """The OS load average (1, 5, 15 minutes): how busy the machine was around the run."""
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
+
 
 
 def text_size(doc: Document) -> int:
@@ -350,7 +307,7 @@ def _machine(cpu: int | None, load_start: list[float] | None) -> dict[str, Any]:
         "pinned_cpu": cpu,
         "logical_cpus": os.cpu_count(),
         "load_average_start": load_start,
-        "load_average_end": _load_average(),
+        "load_average_end": load_average(),
     }
 
 
@@ -383,7 +340,7 @@ def run(
 ) -> dict[str, Any]:
     """Run every phase and return the results (also written to ``out_dir``)."""
     cpu = pin_to_one_core()
-    load_start = _load_average()
+    load_start = load_average()
     phases: dict[str, Phase] = {}
     profiles: dict[str, list[dict[str, Any]]] = {}
     corpus_files = sorted(iter_files([corpus]))

@@ -10,13 +10,13 @@ the store.
 
 from __future__ import annotations
 
-import os
 import resource
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from bench.machine import MemorySampler, load_average
 from graph.stores.sqlite_store import SQLiteStore
 from loaders.extract.lexicon import Lexicon
 from loaders.ingest import ingest
@@ -27,20 +27,6 @@ MB = 1024 * 1024
 FAILURES_SHOWN = 10
 
 
-class PeakSampler(Protocol):
-    """What the phase needs of the benchmark's memory sampler."""
-
-    peak: int
-
-    def reset_peak(self) -> None:
-        """Start a new phase."""
-        ...
-
-    def sample(self) -> int:
-        """Read the current RSS (bytes) and update the peak."""
-        ...
-
-
 def cpu_seconds() -> float:
     """CPU seconds (user + system) used so far by this process and its finished children."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -48,11 +34,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
+
 
 
 def _quarters(sizes: list[int], cpu: list[float]) -> list[dict[str, Any]]:
@@ -75,7 +57,7 @@ def _quarters(sizes: list[int], cpu: list[float]) -> list[dict[str, Any]]:
 
 
 def measure_bulk(
-    folder: Path, lexicon: Lexicon, sampler: PeakSampler, limit: int | None = None
+    folder: Path, lexicon: Lexicon, sampler: MemorySampler, limit: int | None = None
 ) -> dict[str, Any]:
     """Ingest the files under ``folder`` (the first ``limit`` of them, sorted, when given)
     into a fresh SQLite store; return what it cost and what the store holds."""
@@ -87,7 +69,7 @@ def measure_bulk(
     sizes = {path: path.stat().st_size for path in files}
     per_file_cpu: list[float] = []
     per_file_size: list[int] = []
-    load_start = _load_average()
+    load_start = load_average()
     with tempfile.TemporaryDirectory(prefix="tejido-bench-bulk-") as tmp:
         db_path = Path(tmp) / "tejido.db"
         store = SQLiteStore(f"sqlite:///{db_path}")
@@ -126,7 +108,7 @@ def measure_bulk(
         "peak_rss_mb": round(peak, 1),
         "max_rss_mb_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB, 1),
         "load_average_start": load_start,
-        "load_average_end": _load_average(),
+        "load_average_end": load_average(),
         "documents": stats.documents,
         "failures": len(summary.failures),
         "failure_examples": [f"{f.path}: {f.reason}" for f in summary.failures[:FAILURES_SHOWN]],

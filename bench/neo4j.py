@@ -54,6 +54,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.machine import load_average  # noqa: E402
+
 SHARED = Path(os.environ.get("TEJIDO_SHARED", ROOT / ".." / "shared"))
 LAUNCHER = ROOT / "tests" / "neo4j" / "with-neo4j.sh"
 RESULTS = ROOT / "bench" / "results"
@@ -145,12 +147,7 @@ class MachineLoad:
         self._thread.join()
 
 
-def load_average() -> list[float] | None:
-    """The OS load average (1, 5, 15 minutes)."""
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
+
 
 
 def server_process() -> Any:

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 
 from app.views.network import LAYOUTS, Layout, build_network, resolve_layout  # noqa: E402
 from app.views.view_page import render_view_page  # noqa: E402
+from bench.machine import load_average  # noqa: E402
 from bench.synthetic import InventoryShape, SeedProgramme, synthetic_inventory  # noqa: E402
 from graph.model import entity_id  # noqa: E402
 from queries.exploration import neighbourhood  # noqa: E402
@@ -184,7 +185,7 @@ def measure_drawing(html: str, expected_nodes: int, repeats: int) -> dict[str, A
 
 def run(nodes: int, repeats: int, out_dir: Path) -> dict[str, Any]:
     """Measure, write the JSON and Markdown results, and return them."""
-    load_start = _load_average()
+    load_start = load_average()
     start = time.perf_counter()
     graph, centre = the_view_graph(nodes)
     build_graph_s = time.perf_counter() - start
@@ -203,7 +204,7 @@ def run(nodes: int, repeats: int, out_dir: Path) -> dict[str, Any]:
             "platform": platform.platform(),
             "logical_cpus": os.cpu_count(),
             "load_average_start": load_start,
-            "load_average_end": _load_average(),
+            "load_average_end": load_average(),
         },
         "graph": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                   "built_s": round(build_graph_s, 2), "centre": centre},
@@ -225,11 +226,7 @@ def run(nodes: int, repeats: int, out_dir: Path) -> dict[str, Any]:
     return results
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(v, 2) for v in os.getloadavg()]
-    except OSError:
-        return None
+
 
 
 def _verdict(ok: bool) -> str:

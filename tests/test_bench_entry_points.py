@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # what the benchmarks build their inputs with, or parts of a benchmark
-SUPPORT_MODULES = {"synthetic", "hostile_inputs", "ingest_bulk"}
+SUPPORT_MODULES = {"synthetic", "hostile_inputs", "ingest_bulk", "machine"}
 # trials of packages that are not dependencies (installed by hand), run outside make bench
 TRIALS = {"semantic_trial"}
 MAKE_BENCH = re.findall(r"python -m (bench\.\w+)", (ROOT / "Makefile").read_text())
