@@ -363,24 +363,37 @@ def _loose_key(name: str) -> str:
     return singular_key(name_key(name))
 
 
-def heading_subject(ctx: ExtractionContext, offset: int, max_lines: int = 40) -> Builder | None:
-    """The body or instrument a "Responsable: X" line is about: the nearest heading above it
-    (up to ``max_lines`` lines, not past a sentence) that names, whole, an entity of the
-    document ("3. COMITÉS TÉCNICOS PÚBLICO-PRIVADOS:" above "1) INFRAESTRUCTURA",
-    "Conductor: ...")."""
+def heading_names(ctx: ExtractionContext) -> dict[str, Builder]:
+    """The document's bodies and instruments by the singular key of each of their names:
+    what a heading above a "Responsable: X" line may name."""
     by_key: dict[str, Builder] = {}
     for b in ctx.builders.values():
         if b.label in ("Instrument", "Program") or (b.kind or "") in _SUBJECT_KINDS:
             for name in b.names | {b.name}:
                 by_key.setdefault(_loose_key(name), b)
-    lines = ctx.text[:offset].split("\n")[:-1]
-    for line in reversed(lines[-max_lines:]):
-        text = line.strip()
-        if not text or _ACTOR_LINE.match(line):
+    return by_key
+
+
+def heading_subject(
+    text: str, offset: int, names: dict[str, Builder], max_lines: int = 40
+) -> Builder | None:
+    """The body or instrument a "Responsable: X" line at ``offset`` is about: the nearest
+    heading above it (up to ``max_lines`` lines, not past a sentence) that is, whole, one of
+    ``names`` (:func:`heading_names`): "3. COMITÉS TÉCNICOS PÚBLICO-PRIVADOS:" above
+    "1) INFRAESTRUCTURA", "Conductor: ..."."""
+    start = offset
+    for _ in range(max_lines + 1):
+        start = text.rfind("\n", 0, start)
+        if start < 0:
+            break
+    lines = text[start + 1 : offset].split("\n")[:-1]
+    for line in reversed(lines):
+        stripped = line.strip()
+        if not stripped or _ACTOR_LINE.match(line):
             continue
-        if text.endswith(".") and len(text) > 80:
+        if stripped.endswith(".") and len(stripped) > 80:
             return None
-        found = by_key.get(_loose_key(_ENUMERATOR.sub("", text).rstrip(" :")))
+        found = names.get(_loose_key(_ENUMERATOR.sub("", stripped).rstrip(" :")))
         if found is not None:
             return found
     return None
@@ -454,6 +467,7 @@ def key_value_lines(ctx: ExtractionContext, base: list[Candidate]) -> None:
                     confidence=0.8,
                 )
             )
+    names: dict[str, Builder] | None = None
     for m in _ACTOR_LINE.finditer(text):
         key = m.group("key").lower()
         value_start = m.start("value")
@@ -477,7 +491,9 @@ def key_value_lines(ctx: ExtractionContext, base: list[Candidate]) -> None:
             rel = "PARTICIPATES_IN"
         else:
             rel = "RESPONSIBLE_FOR"
-        subject = heading_subject(ctx, m.start()) or event
+        if names is None:
+            names = heading_names(ctx)  # once, when the document has such lines
+        subject = heading_subject(text, m.start(), names) or event
         for actor in _line_actors(ctx, cell, base, singular):
             a = ctx.add(actor)
             if subject is not None:
