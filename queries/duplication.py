@@ -61,7 +61,6 @@ from queries.profiles import (
     check_fraction,
     check_level_pair,
     check_top,
-    content_words,
     described_filters,
     entity_evidence,
     facet_key,
@@ -73,6 +72,7 @@ from queries.profiles import (
     territory_index,
     territory_names,
     territory_overlap_names,
+    texts_content_words,
     within_territory,
     words_matrix,
 )
@@ -192,11 +192,11 @@ def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
     """The content words of each instrument's name, objective and description without the
     boilerplate its place shares with other programmes (:mod:`queries.boilerplate`); the
     name is always kept."""
-    rests = [
-        content_words(text[len(name):] if text.startswith(name) else text)
+    rests = texts_content_words(
+        text[len(name):] if text.startswith(name) else text
         for name, text in zip(table.names, table.texts, strict=True)
-    ]
-    names = [content_words(name) for name in table.names]
+    )
+    names = texts_content_words(table.names)
     stripped, _ = distinctive_words(rests, table.stated_territories, names)
     return [name + rest for name, rest in zip(names, stripped, strict=True)]
 
@@ -477,24 +477,46 @@ def _probe_matrix(
     return probe, suffix_bound
 
 
-def _transposed_single(text: sp.csr_matrix) -> sp.csr_matrix:
-    """The matrix transposed (features × rows) in single precision, without a double copy."""
-    single = sp.csr_matrix((text.data.astype(np.float32), text.indices, text.indptr), text.shape)
+def _transposed_single(text: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """The matrix transposed (features × rows) in single precision, holding only the
+    features ``columns`` marks (the rows of the others stay empty): a product with rows that
+    use no other feature is the same, and the commonest features, which fill most of the
+    matrix, are in no probe."""
+    indptr = text.indptr
+    kept_per_row = np.zeros(text.shape[0], dtype=np.int64)
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        keep = columns[text.indices[low:high]]
+        row_of = np.repeat(np.arange(last - first), np.diff(indptr[first : last + 1]))
+        kept_per_row[first:last] = np.bincount(row_of[keep], minlength=last - first)
+        data.append(text.data[low:high][keep].astype(np.float32))
+        indices.append(text.indices[low:high][keep])
+    single = sp.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, dtype=np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=text.indices.dtype),
+            np.concatenate(([0], np.cumsum(kept_per_row))),
+        ),
+        text.shape,
+    )
+    del data, indices
     return single.T.tocsr()
 
 
-def _column_max(transposed: sp.csr_matrix) -> np.ndarray:
-    """Largest value of each row of a CSR matrix (0 for empty rows), as float64."""
-    out = np.zeros(transposed.shape[0])
-    filled = np.flatnonzero(np.diff(transposed.indptr) > 0)
-    if len(filled):
-        maxima = np.maximum.reduceat(transposed.data, transposed.indptr[filled])
-        out[filled] = maxima.astype(np.float64)
-    return out
+def _column_max(text: sp.csr_matrix) -> np.ndarray:
+    """Largest value of each column (0 for empty ones) as the single-precision copy holds it,
+    nudged up, as float64: a single-precision maximum can be a hair under the true one."""
+    out = np.zeros(text.shape[1], dtype=np.float32)
+    for first, last in row_blocks(text.indptr):
+        low, high = text.indptr[first], text.indptr[last]
+        np.maximum.at(out, text.indices[low:high], text.data[low:high].astype(np.float32))
+    return out.astype(np.float64) * (1 + 1e-6)
 
 
 def _text_candidates(
-    text: sp.csr_matrix, threshold: float
+    text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of rows whose cosine may reach ``threshold``, with a ceiling.
 
@@ -503,13 +525,14 @@ def _text_candidates(
     ``P_i·X_j + bound_i``, ``P_j·X_i + bound_j`` and ``P_i·X_j + P_j·X_i + min(bound_i,
     bound_j)`` (the last because ``S_i·S_j`` is below both bounds). Pairs failing any of
     these are dropped; the smallest of the three is returned as the pair's ceiling. The
-    partial products use a single-precision copy of the matrix (half the memory); bounds
-    get :data:`_SLACK` for its rounding, which only keeps a few more pairs.
+    partial products use a single-precision copy of the matrix (half the memory) reduced to
+    the features some probe holds; bounds get :data:`_SLACK` for its rounding, which only
+    keeps a few more pairs. ``max_weight`` is :func:`_column_max` of ``text``.
     """
-    transposed = _transposed_single(text)
-    # Single-precision maxima can be a hair under the true ones: nudge them up.
-    max_weight = _column_max(transposed) * (1 + 1e-6)
     probe, bound = _probe_matrix(text, threshold, max_weight)
+    in_probe = np.zeros(text.shape[1], dtype=bool)
+    in_probe[probe.indices] = True
+    transposed = _transposed_single(text, in_probe)
     low = threshold - _SLACK
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, text.shape[0], _PROBE_ROWS):
@@ -557,11 +580,25 @@ class CandidatePool:
     scores: np.ndarray
 
 
-def _pool(
-    index: DuplicationIndex, rows: np.ndarray, threshold: float, whole: bool
-) -> CandidatePool:
+@dataclass
+class _Rows:
+    """The text rows a sparse search compares and the column maxima of their features."""
+
+    rows: np.ndarray
+    text: sp.csr_matrix
+    max_weight: np.ndarray
+
+
+def _search_rows(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Rows:
     text = index.text.matrix if whole else index.text.matrix[rows]
-    local_a, local_b, ceiling = _text_candidates(text, threshold)
+    return _Rows(rows, text, _column_max(text))
+
+
+def _pool(index: DuplicationIndex, compared: _Rows, threshold: float) -> CandidatePool:
+    rows = compared.rows
+    local_a, local_b, ceiling = _text_candidates(
+        compared.text, threshold, compared.max_weight
+    )
     a, b = rows[local_a], rows[local_b]
     others = facet_components(index, a, b)
     upper = _weighted(others, np.minimum(ceiling + _SLACK, 1.0 + _SLACK))
@@ -640,9 +677,11 @@ def _sparse(
             return (*best, True)
         tried.add(index.pool.threshold)
         threshold = max(min(target, index.pool.threshold - _EPS), SPARSE_FLOOR)
+    compared: _Rows | None = None
     while True:
         tried.add(threshold)
-        pool = _pool(index, rows, threshold, whole)
+        compared = compared or _search_rows(index, rows, whole)
+        pool = _pool(index, compared, threshold)
         if whole and (index.pool is None or pool.threshold < index.pool.threshold):
             index.pool = pool
         best, target = search(pool)

@@ -323,9 +323,11 @@ def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(
     thresholds: list[float] = []
     original = duplication._text_candidates
 
-    def spy(text: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, ...]:
+    def spy(
+        text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
         thresholds.append(threshold)
-        return original(text, threshold)
+        return original(text, threshold, max_weight)
 
     monkeypatch.setattr(duplication, "_text_candidates", spy)
     monkeypatch.setattr(duplication, "SPARSE_START", 0.999)
