@@ -17,7 +17,15 @@ import threading
 import unicodedata
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -942,24 +950,28 @@ def rowwise_dot(matrix: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -
 
 
 def binary_matrix(
-    sets: Sequence[Iterable[str]], values: Sequence[str] | None = None
+    sets: Sequence[Collection[str]], values: Sequence[str] | None = None
 ) -> tuple[sp.csr_matrix, list[str]]:
     """Rows of 0/1 indicators for a list of sets, and the column values.
 
     The columns are ``values`` when given (items outside them are ignored), else the sorted
     union of the sets.
     """
-    columns = list(values) if values is not None else sorted(set().union(*sets)) if sets else []
-    column = {v: i for i, v in enumerate(columns)}
-    indptr = [0]
-    indices: list[int] = []
-    for items in sets:
-        indices.extend(sorted(column[v] for v in items if v in column))
-        indptr.append(len(indices))
+    present = set().union(*sets) if sets else set()
+    columns = list(values) if values is not None else sorted(present)
+    lookup = dict.fromkeys(present, -1)  # items outside the columns
+    lookup.update((v, i) for i, v in enumerate(columns))
+    lengths = np.fromiter(map(len, sets), np.int64, len(sets))
+    codes = np.fromiter(
+        map(lookup.__getitem__, chain.from_iterable(sets)), np.int64, int(lengths.sum())
+    )
+    keep = codes >= 0
+    kept = np.bincount(np.repeat(np.arange(len(sets)), lengths)[keep], minlength=len(sets))
     matrix = sp.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        (np.ones(int(keep.sum())), codes[keep], np.concatenate(([0], np.cumsum(kept)))),
         shape=(len(sets), len(columns)),
     )
+    matrix.sort_indices()
     return matrix, columns
 
 
