@@ -14,8 +14,10 @@ of
 
 A document's explicit statement that two institutions overlap (``OVERLAPS_WITH``) is the
 document's word: such a pair scores ``EXPLICIT_BASE + (1 - EXPLICIT_BASE) * computed``,
-so it ranks among the strongest, and it carries the statement's evidence. Collective
-actors and regional units of the same kind are compared like any institution.
+so it ranks among the strongest, and it carries the statement's evidence. A statement about
+a collective actor ("los gobiernos regionales") holds for each of its members that the same
+document names (:mod:`queries.collectives`); otherwise collective actors and regional units
+of the same kind are compared like any institution.
 
 Scores of every pair are computed once per graph (a dense matrix up to
 :data:`DENSE_LIMIT` institutions, else each institution's :data:`NEIGHBOURS_KEPT` best
@@ -32,6 +34,7 @@ import scipy.sparse as sp
 
 from graph.model import Evidence
 from graph.vocab import RESPONSIBILITY_TYPES
+from queries.collectives import member_statements
 from queries.profiles import (
     FACETS,
     PROFILE_FACETS,
@@ -143,11 +146,7 @@ def _build_index(graph: nx.MultiDiGraph) -> OverlapIndex:
     covered, _ = binary_matrix(table.territories, places)
     outer, _ = binary_matrix([outermost(row, territories) for row in table.territories], places)
     under = sp.csr_matrix(covered @ ancestor_matrix(places, territories))
-    explicit: dict[tuple[int, int], list[tuple[str, str]]] = {}
-    for source, target in relation_pairs(graph).get("OVERLAPS_WITH", ()):
-        if source in table.position and target in table.position and source != target:
-            i, j = sorted((table.position[source], table.position[target]))
-            explicit.setdefault((i, j), []).append((source, target))
+    explicit = _explicit_pairs(graph, table)
     index = OverlapIndex(
         table=table,
         facets=facets,
@@ -159,6 +158,30 @@ def _build_index(graph: nx.MultiDiGraph) -> OverlapIndex:
     )
     _score_all(index)
     return index
+
+
+def _explicit_pairs(
+    graph: nx.MultiDiGraph, table: InstitutionTable
+) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """Pairs of rows a document says overlap, with the ``OVERLAPS_WITH`` edges that say so;
+    a statement about a collective actor counts for its members the same document names
+    (:mod:`queries.collectives`)."""
+    explicit: dict[tuple[int, int], list[tuple[str, str]]] = {}
+
+    def add(first: str, second: str, edge: tuple[str, str]) -> None:
+        if first in table.position and second in table.position and first != second:
+            i, j = sorted((table.position[first], table.position[second]))
+            if edge not in explicit.setdefault((i, j), []):
+                explicit[(i, j)].append(edge)
+
+    stated = relation_pairs(graph).get("OVERLAPS_WITH", [])
+    for source, target in stated:
+        add(source, target, (source, target))
+    for member, other, source, target in member_statements(
+        graph, stated, "OVERLAPS_WITH", table.ids
+    ):
+        add(member, other, (source, target))
+    return explicit
 
 
 # --------------------------------------------------------------------------- scoring

@@ -126,6 +126,38 @@ def test_an_explicit_statement_ranks_high_and_carries_its_evidence() -> None:
     assert result.pairs.index(pair) <= 1
 
 
+def _either(pairs: dict[tuple[str, str], OverlapPair], a: str, b: str) -> OverlapPair | None:
+    return pairs.get((a, b)) or pairs.get((b, a))
+
+
+def test_a_statement_about_a_collective_holds_for_its_members_named_in_that_document() -> None:
+    b = _field()
+    b.institution("inst:gores", "regional", name="Gobiernos regionales", country="CL",
+                  kind="collective", aliases=["gobierno regional"])
+    b.institution("inst:gore-biobio", "regional", name="Gobierno Regional del Biobío",
+                  country="CL")
+    b.institution("inst:gore-maule", "regional", name="Gobierno Regional del Maule", country="CL")
+    b.institution("inst:core-biobio", "regional", name="Consejo Regional del Biobío", country="CL")
+    b.institution("inst:gore-peru", "regional", name="Gobierno Regional de Cusco", country="PE")
+    b.institution("inst:sercotec", "national", name="Servicio de Cooperación Técnica",
+                  country="CL")
+    b.relate("inst:gores", "OVERLAPS_WITH", "inst:sercotec", "un traslape de competencias")
+    for body in ("inst:gore-biobio", "inst:core-biobio", "inst:gore-peru"):
+        b.relate(body, "OPERATES_IN", "terr:biobio")
+    b.relate("inst:gore-maule", "OPERATES_IN", "terr:maule")
+    b.relations[-1].evidence[0].document_id = "another-document"
+    pairs = _pairs(find_overlaps(b.graph(), top=100))
+    member = _either(pairs, "inst:gore-biobio", "inst:sercotec")
+    assert member is not None and member.explicit and member.breakdown["explicit"] == 1.0
+    assert member.evidence[0].quote == "un traslape de competencias"
+    computed = sum(WEIGHTS[k] * member.breakdown[k] for k in WEIGHTS)
+    assert member.score == pytest.approx(EXPLICIT_BASE + (1 - EXPLICIT_BASE) * computed, abs=1e-5)
+    # named only in another document, another kind of body, another country: not members here
+    for other in ("inst:gore-maule", "inst:core-biobio", "inst:gore-peru"):
+        pair = _either(pairs, other, "inst:sercotec")
+        assert pair is None or not pair.explicit, other
+
+
 def test_filters_keep_level_pairs_countries_and_themes() -> None:
     b = _field()
     b.institution("inst:sebrae", "national", country="BR")
