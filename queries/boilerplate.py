@@ -20,7 +20,7 @@ from itertools import compress, pairwise
 
 import numpy as np
 
-from queries.profiles import binary_matrix, coded_words, content_words, rowwise_dot
+from queries.profiles import binary_matrix, coded_words, rowwise_dot, texts_content_words
 
 SHINGLE = 5  # consecutive content words
 MIN_PROGRAMMES = 3  # programmes of one group sharing a run for it to be boilerplate
@@ -67,9 +67,9 @@ def strip_boilerplate(
     their content words joined by spaces, which analyse to the same words.
     """
     kept, dropped = distinctive_words(
-        [content_words(text) for text in texts],
+        texts_content_words(texts),
         groups,
-        [content_words(name) for name in names],
+        texts_content_words(names),
         shingle=shingle,
         min_programmes=min_programmes,
     )

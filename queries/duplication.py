@@ -61,7 +61,6 @@ from queries.profiles import (
     check_fraction,
     check_level_pair,
     check_top,
-    content_words,
     described_filters,
     entity_evidence,
     facet_key,
@@ -73,6 +72,7 @@ from queries.profiles import (
     territory_index,
     territory_names,
     territory_overlap_names,
+    texts_content_words,
     within_territory,
     words_matrix,
 )
@@ -192,11 +192,11 @@ def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
     """The content words of each instrument's name, objective and description without the
     boilerplate its place shares with other programmes (:mod:`queries.boilerplate`); the
     name is always kept."""
-    rests = [
-        content_words(text[len(name):] if text.startswith(name) else text)
+    rests = texts_content_words(
+        text[len(name):] if text.startswith(name) else text
         for name, text in zip(table.names, table.texts, strict=True)
-    ]
-    names = [content_words(name) for name in table.names]
+    )
+    names = texts_content_words(table.names)
     stripped, _ = distinctive_words(rests, table.stated_territories, names)
     return [name + rest for name, rest in zip(names, stripped, strict=True)]
 
@@ -433,9 +433,76 @@ def _judged(
     return _best(a[keep], b[keep], s[keep], top)
 
 
-def _probe_matrix(
-    text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray]:
+@dataclass
+class _Compared:
+    """The text rows a sparse search compares, with what every round of it reuses: the
+    largest weight of each feature and, per row, the totals of ``x_f * max_f`` and ``x_f²``."""
+
+    rows: np.ndarray
+    text: sp.csr_matrix
+    max_weight: np.ndarray
+    weighted_total: np.ndarray
+    square_total: np.ndarray
+
+
+def _compared(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Compared:
+    text = index.text.matrix if whole else index.text.matrix[rows]
+    max_weight = _column_max(text)
+    weighted = np.zeros(text.shape[0])
+    squares = np.zeros(text.shape[0])
+    indptr = text.indptr
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        values = text.data[low:high]
+        row_of = np.repeat(np.arange(last - first), np.diff(indptr[first : last + 1]))
+        weighted[first:last] = np.bincount(
+            row_of, values * max_weight[text.indices[low:high]], minlength=last - first
+        )
+        squares[first:last] = np.bincount(row_of, values * values, minlength=last - first)
+    return _Compared(rows, text, max_weight, weighted, squares)
+
+
+_TAIL = 16  # entries per row the probe split looks at first, from the end
+
+
+def _split(
+    compared: _Compared,
+    threshold: float,
+    rows: np.ndarray,
+    take: np.ndarray,
+    entry: np.ndarray | slice,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the frequent prefix of each of ``rows`` ends, from its last ``take`` entries
+    (``entry``: their positions, row after row, in order, or the slice they fill).
+
+    The bound of an entry is its row's total less the entries after it. Returns, per row,
+    whether the split was found among those entries (some of them frequent, or the whole
+    row read), the number of frequent entries and the bound of the last one (0 if none).
+    """
+    text = compared.text
+    offsets = np.concatenate(([0], np.cumsum(take)))
+    seg = np.repeat(np.arange(len(rows)), take)
+    values = text.data[entry]
+
+    def total_before(x: np.ndarray, totals: np.ndarray) -> np.ndarray:
+        running = np.cumsum(x)
+        after = np.concatenate(([0.0], running))[offsets[1:]][seg] - running
+        return totals[rows][seg] - after
+
+    weighted = total_before(
+        values * compared.max_weight[text.indices[entry]], compared.weighted_total
+    )
+    squares = total_before(values * values, compared.square_total)
+    bound = np.minimum(weighted, np.sqrt(np.maximum(squares, 0.0)))
+    frequent = bound < threshold - _EPS
+    count = np.bincount(seg[frequent], minlength=len(rows))
+    lengths = np.diff(text.indptr)[rows]
+    last = np.maximum(offsets[:-1] + count - 1, 0)
+    last_bound = np.where(count > 0, bound[last] if len(bound) else 0.0, 0.0)
+    return (count > 0) | (take == lengths), lengths - take + count, last_bound
+
+
+def _probe_matrix(compared: _Compared, threshold: float) -> tuple[sp.csr_matrix, np.ndarray]:
     """Split each row into frequent features (bounded below ``threshold``) and probes.
 
     Columns are ordered commonest first (see :class:`TextMatrix`), so a row's frequent
@@ -443,58 +510,89 @@ def _probe_matrix(
     a cosine with any row (``min(sum x_f * max_f, norm)``, ``max_f`` the largest weight of
     feature ``f`` in any row) stays below the threshold. Returns the probe part of every
     row (single precision) and, per row, that bound for its frequent part.
+
+    Probes are usually a few entries at the end of each row: the last :data:`_TAIL` entries
+    of every row are read first, and whole rows, block by block, only for the rows whose
+    split lies further back (low thresholds).
     """
+    text = compared.text
     n = text.shape[0]
     indptr = text.indptr
-    keep = np.empty(text.nnz, dtype=bool)
+    lengths = np.diff(indptr)
+    frequent_count = np.zeros(n, dtype=np.int64)
     suffix_bound = np.zeros(n)
-    kept_per_row = np.zeros(n, dtype=np.int64)
-    for first, last in row_blocks(indptr):
-        low, high = indptr[first], indptr[last]
-        values, columns = text.data[low:high], text.indices[low:high]
-        lengths = np.diff(indptr[first : last + 1])
-        row_of = np.repeat(np.arange(last - first), lengths)
-        starts = indptr[first:last] - low
-
-        def running(x: np.ndarray, row_of: np.ndarray = row_of, starts: np.ndarray = starts):
-            total = np.cumsum(x)
-            return total - np.concatenate(([0.0], total))[starts][row_of]
-
-        bound = np.minimum(
-            running(values * max_weight[columns]), np.sqrt(running(values * values))
-        )
-        frequent = bound < threshold - _EPS
-        keep[low:high] = ~frequent
-        count = np.bincount(row_of[frequent], minlength=last - first)
-        if len(bound):
-            last_frequent = np.maximum(starts + count - 1, 0)
-            suffix_bound[first:last] = np.where(count > 0, bound[last_frequent], 0.0)
-        kept_per_row[first:last] = lengths - count
-    probe_indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
+    todo, tail = np.arange(n), _TAIL
+    while len(todo):
+        take = np.minimum(lengths[todo], tail)
+        starts = np.concatenate(([0], np.cumsum(take)))
+        if tail > _TAIL and 4 * starts[-1] > text.nnz:
+            break  # reading most of the rows: whole blocks in order cost less
+        entry = np.arange(starts[-1]) - np.repeat(starts[:-1] - (indptr[todo + 1] - take), take)
+        done, count, last_bound = _split(compared, threshold, todo, take, entry)
+        frequent_count[todo[done]], suffix_bound[todo[done]] = count[done], last_bound[done]
+        todo, tail = todo[~done], tail * 4
+    pending = np.zeros(n, dtype=bool)
+    pending[todo] = True
+    for first, last in row_blocks(indptr) if len(todo) else ():
+        wanted = pending[first:last]
+        if wanted.any():
+            block = np.arange(first, last)
+            _, count, last_bound = _split(
+                compared, threshold, block, lengths[first:last],
+                slice(indptr[first], indptr[last]),
+            )
+            frequent_count[block[wanted]] = count[wanted]
+            suffix_bound[block[wanted]] = last_bound[wanted]
+    kept = lengths - frequent_count
+    probe_indptr = np.concatenate(([0], np.cumsum(kept)))
+    entry = np.arange(probe_indptr[-1]) - np.repeat(probe_indptr[:-1] - (indptr[1:] - kept), kept)
     probe = sp.csr_matrix(
-        (text.data[keep].astype(np.float32), text.indices[keep], probe_indptr), shape=text.shape
+        (text.data[entry].astype(np.float32), text.indices[entry], probe_indptr),
+        shape=text.shape,
     )
     return probe, suffix_bound
 
 
-def _transposed_single(text: sp.csr_matrix) -> sp.csr_matrix:
-    """The matrix transposed (features × rows) in single precision, without a double copy."""
-    single = sp.csr_matrix((text.data.astype(np.float32), text.indices, text.indptr), text.shape)
+def _transposed_single(text: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """The matrix transposed (features × rows) in single precision, holding only the
+    features ``columns`` marks (the rows of the others stay empty): a product with rows that
+    use no other feature is the same, and the commonest features, which fill most of the
+    matrix, are in no probe."""
+    indptr = text.indptr
+    kept_per_row = np.zeros(text.shape[0], dtype=np.int64)
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        keep = columns[text.indices[low:high]]
+        row_of = np.repeat(np.arange(last - first), np.diff(indptr[first : last + 1]))
+        kept_per_row[first:last] = np.bincount(row_of[keep], minlength=last - first)
+        data.append(text.data[low:high][keep].astype(np.float32))
+        indices.append(text.indices[low:high][keep])
+    single = sp.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, dtype=np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=text.indices.dtype),
+            np.concatenate(([0], np.cumsum(kept_per_row))),
+        ),
+        text.shape,
+    )
+    del data, indices
     return single.T.tocsr()
 
 
-def _column_max(transposed: sp.csr_matrix) -> np.ndarray:
-    """Largest value of each row of a CSR matrix (0 for empty rows), as float64."""
-    out = np.zeros(transposed.shape[0])
-    filled = np.flatnonzero(np.diff(transposed.indptr) > 0)
-    if len(filled):
-        maxima = np.maximum.reduceat(transposed.data, transposed.indptr[filled])
-        out[filled] = maxima.astype(np.float64)
-    return out
+def _column_max(text: sp.csr_matrix) -> np.ndarray:
+    """Largest value of each column (0 for empty ones) as the single-precision copy holds it,
+    nudged up, as float64: a single-precision maximum can be a hair under the true one."""
+    out = np.zeros(text.shape[1], dtype=np.float32)
+    for first, last in row_blocks(text.indptr):
+        low, high = text.indptr[first], text.indptr[last]
+        np.maximum.at(out, text.indices[low:high], text.data[low:high].astype(np.float32))
+    return out.astype(np.float64) * (1 + 1e-6)
 
 
 def _text_candidates(
-    text: sp.csr_matrix, threshold: float
+    compared: _Compared, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of rows whose cosine may reach ``threshold``, with a ceiling.
 
@@ -503,13 +601,15 @@ def _text_candidates(
     ``P_i·X_j + bound_i``, ``P_j·X_i + bound_j`` and ``P_i·X_j + P_j·X_i + min(bound_i,
     bound_j)`` (the last because ``S_i·S_j`` is below both bounds). Pairs failing any of
     these are dropped; the smallest of the three is returned as the pair's ceiling. The
-    partial products use a single-precision copy of the matrix (half the memory); bounds
-    get :data:`_SLACK` for its rounding, which only keeps a few more pairs.
+    partial products use a single-precision copy of the matrix (half the memory) reduced to
+    the features some probe holds; bounds get :data:`_SLACK` for its rounding, which only
+    keeps a few more pairs.
     """
-    transposed = _transposed_single(text)
-    # Single-precision maxima can be a hair under the true ones: nudge them up.
-    max_weight = _column_max(transposed) * (1 + 1e-6)
-    probe, bound = _probe_matrix(text, threshold, max_weight)
+    text = compared.text
+    probe, bound = _probe_matrix(compared, threshold)
+    in_probe = np.zeros(text.shape[1], dtype=bool)
+    in_probe[probe.indices] = True
+    transposed = _transposed_single(text, in_probe)
     low = threshold - _SLACK
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, text.shape[0], _PROBE_ROWS):
@@ -557,11 +657,9 @@ class CandidatePool:
     scores: np.ndarray
 
 
-def _pool(
-    index: DuplicationIndex, rows: np.ndarray, threshold: float, whole: bool
-) -> CandidatePool:
-    text = index.text.matrix if whole else index.text.matrix[rows]
-    local_a, local_b, ceiling = _text_candidates(text, threshold)
+def _pool(index: DuplicationIndex, compared: _Compared, threshold: float) -> CandidatePool:
+    rows = compared.rows
+    local_a, local_b, ceiling = _text_candidates(compared, threshold)
     a, b = rows[local_a], rows[local_b]
     others = facet_components(index, a, b)
     upper = _weighted(others, np.minimum(ceiling + _SLACK, 1.0 + _SLACK))
@@ -640,9 +738,11 @@ def _sparse(
             return (*best, True)
         tried.add(index.pool.threshold)
         threshold = max(min(target, index.pool.threshold - _EPS), SPARSE_FLOOR)
+    compared: _Compared | None = None
     while True:
         tried.add(threshold)
-        pool = _pool(index, rows, threshold, whole)
+        compared = compared or _compared(index, rows, whole)
+        pool = _pool(index, compared, threshold)
         if whole and (index.pool is None or pool.threshold < index.pool.threshold):
             index.pool = pool
         best, target = search(pool)

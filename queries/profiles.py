@@ -19,6 +19,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Protocol, TypeVar
 
 import networkx as nx
@@ -692,6 +693,35 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOP_WORDS]
 
 
+# White space that folds to nothing would join the words on either side of it: a text holding
+# one is read whole by :func:`texts_content_words` (every other space folds to a separator).
+_VANISHING_SPACE = re.compile("[\x85\u1680\u2028\u2029]")
+
+
+class _TokenWords(dict[str, list[str]]):
+    """Content words of each space-separated token, computed on first use."""
+
+    def __missing__(self, token: str) -> list[str]:
+        words = self[token] = content_words(token)
+        return words
+
+
+def texts_content_words(texts: Iterable[str]) -> list[list[str]]:
+    """:func:`content_words` of each text, folding each distinct token once.
+
+    Folding and matching words never cross a space (a space folds to itself, or to nothing
+    only for the characters :data:`_VANISHING_SPACE` names), so the words of a text are the
+    words of its tokens in order; inventories repeat the same few thousand tokens.
+    """
+    tokens = _TokenWords()
+    return [
+        content_words(text)
+        if _VANISHING_SPACE.search(text)
+        else [w for token in text.split() for w in tokens[token]]
+        for text in texts
+    ]
+
+
 def char_ngrams(word: str, low: int = CHAR_NGRAMS[0], high: int = CHAR_NGRAMS[1]) -> list[str]:
     """Character n-grams of a word padded with spaces, as ``char_wb`` analysers make them."""
     padded = f" {word} "
@@ -738,23 +768,58 @@ def text_matrix(
     ``(1 + ln tf) * (1 + ln((1 + n) / (1 + df)))``, each block normalised to unit length.
     """
     return words_matrix(
-        [content_words(text) for text in texts],
+        texts_content_words(texts),
         char_ngrams_too=char_ngrams_too,
         word_share=word_share,
     )
 
 
+def _codes(items: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each item's code (items numbered by first appearance) and the distinct items in code
+    order; both loops run inside the dictionary, not in Python."""
+    distinct = list(dict.fromkeys(items))
+    code = {item: k for k, item in enumerate(distinct)}
+    return np.fromiter(map(code.__getitem__, items), np.int64, len(items)), distinct
+
+
 def coded_words(rows: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """The words of all rows as codes (numbered by first appearance), each row's offsets
     into them, and the vocabulary (word → code)."""
-    vocabulary: dict[str, int] = {}
-    lengths = np.fromiter((len(row) for row in rows), np.int64, len(rows))
-    codes = np.fromiter(
-        (vocabulary.setdefault(w, len(vocabulary)) for row in rows for w in row),
-        np.int64,
-        int(lengths.sum()),
-    )
+    lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+    codes, distinct = _codes(list(chain.from_iterable(rows)))
+    vocabulary = {word: k for k, word in enumerate(distinct)}
     return codes, np.concatenate(([0], np.cumsum(lengths))), vocabulary
+
+
+def _spelling_matrix(words: list[str]) -> sp.csr_matrix:
+    """``S[w, w] = 1`` and ``S[w, n + g]`` = how often word ``w`` holds character n-gram ``g``
+    (n-grams numbered by first appearance over the words in order)."""
+    n_words = len(words)
+    grams_of = [char_ngrams(word) for word in words]
+    lengths = np.fromiter(map(len, grams_of), np.int64, n_words)
+    codes, grams = _codes(list(chain.from_iterable(grams_of)))
+    del grams_of
+    rows = np.concatenate((np.arange(n_words), np.repeat(np.arange(n_words), lengths)))
+    cols = np.concatenate((np.arange(n_words), n_words + codes))
+    return sp.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(n_words, n_words + len(grams))
+    )  # repeated n-grams of a word add up
+
+
+def _sort_rows(matrix: sp.csr_matrix) -> None:
+    """Sort the column indices of each row in place, block by block: a block goes to
+    column-major order and back, two counting sorts instead of one comparison sort per row."""
+    indptr = matrix.indptr
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        block = sp.csr_matrix(
+            (matrix.data[low:high], matrix.indices[low:high], indptr[first : last + 1] - low),
+            shape=(last - first, matrix.shape[1]),
+        )
+        ordered = block.tocsc().tocsr()
+        matrix.data[low:high] = ordered.data
+        matrix.indices[low:high] = ordered.indices
+    matrix.has_sorted_indices = True
 
 
 def words_matrix(
@@ -767,25 +832,12 @@ def words_matrix(
         (np.ones(len(indices)), indices.astype(np.int32), indptr), shape=(n_docs, n_words)
     )
     del indices
-    words = [""] * n_words
-    for word, column in vocabulary.items():
-        words[column] = word
+    words = list(vocabulary)
     if n_words == 0:
         return TextMatrix(sp.csr_matrix((n_docs, 0)), {}, np.zeros(0, dtype=np.int64))
     if char_ngrams_too:
         # One product gives both blocks: each word counts for itself and for its n-grams.
-        grams: dict[str, int] = {}
-        rows: list[int] = list(range(n_words))
-        cols: list[int] = list(range(n_words))
-        for column, word in enumerate(words):
-            for gram in char_ngrams(word):
-                rows.append(column)
-                cols.append(n_words + grams.setdefault(gram, len(grams)))
-        spelling = sp.csr_matrix(
-            (np.ones(len(rows)), (np.asarray(rows), np.asarray(cols))),
-            shape=(n_words, n_words + len(grams)),
-        )
-        counts = sp.csr_matrix(counts @ spelling)  # a product has no repeated entries
+        counts = sp.csr_matrix(counts @ _spelling_matrix(words))  # no repeated entries
     else:
         counts.sum_duplicates()
     matrix = _sublinear_tfidf(counts, n_words, word_share if char_ngrams_too else 1.0)
@@ -797,8 +849,7 @@ def words_matrix(
     for first, last in row_blocks(matrix.indptr):
         low, high = matrix.indptr[first], matrix.indptr[last]
         matrix.indices[low:high] = new_column[matrix.indices[low:high]]
-    matrix.has_sorted_indices = False
-    matrix.sort_indices()
+    _sort_rows(matrix)
     word_columns = {int(new_column[c]): word for c, word in enumerate(words)}
     return TextMatrix(matrix, word_columns, frequency[order])
 

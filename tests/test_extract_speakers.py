@@ -238,3 +238,26 @@ def test_an_author_block_is_a_person_with_the_affiliation_of_the_next_line(
     assert "Viceministerio de MIPYMES del Ministerio de Industria y Comercio" in units
     ministry = units["Ministerio de Industria y Comercio"]
     assert "MIC" in [*ministry.aliases, ministry.acronym]
+
+
+@pytest.mark.parametrize("text", [
+    "Andrea Figueredo\nJefa de Exploración, PNUD Paraguay\n",
+    "Andrea Figueredo\n  \t\nJefa de Exploración, PNUD Paraguay\n",  # one blank line between
+    "Andrea Figueredo\n\n\nJefa de Exploración, PNUD\n",  # two blank lines: no block
+    "Jefa de Exploración\nDirectora de Planeamiento, GORE\nGerente General, SENA\n",
+    "Ana Pérez\nDirector General\nPresidente del Consejo Regional\n",  # overlapping candidates
+    "\nDirectora, Gobierno Regional\n",  # a role on the second line, nothing above it
+    "Directora de Planeamiento\n",
+    "  Luis  Soto \n\tAsesor\tSENA\nJUAN PÉREZ\nasesor del Ministerio de Salud\n",
+    "Texto.\nCarlos De la Cruz\r\nConsultor, BID\nMaría José Pérez\nGerente, Banco Central",
+])
+def test_author_blocks_are_those_of_the_pattern_tried_at_every_line(text: str) -> None:
+    from loaders.extract.speakers import _NAME_THEN_ROLE, _name_then_role
+
+    found = [(m.span(), m.groupdict()) for m in _name_then_role(text)]
+    assert found == [(m.span(), m.groupdict()) for m in _NAME_THEN_ROLE.finditer(text)]
+
+
+def test_author_blocks_are_found_where_the_full_pattern_finds_them() -> None:
+    names = [line.name for line in find_speaker_lines(AUTHOR_BLOCKS * 3)]
+    assert names == ["Andrea Figueredo", "Cristhian Parra"] * 3

@@ -27,6 +27,7 @@ from queries.profiles import (
     territory_overlap,
     territory_overlap_names,
     text_matrix,
+    texts_content_words,
 )
 
 
@@ -87,6 +88,19 @@ def test_fold_and_content_words_drop_accents_case_and_function_words() -> None:
         "region",
     ]
     assert content_words("Adultos mayores") == ["adultos", "mayores"]
+
+
+def test_texts_content_words_reads_each_text_as_content_words_does() -> None:
+    texts = [
+        "La Promoción de las PyMEs y el Desarrollo, en la región.",
+        "Promoción\tde\nPyMEs\u00a0región   y  promoción",  # tab, newline, no-break space
+        "Marca™ registrada: ½ apoyo (niñas/niños)",
+        "uno\u2028dos y tres\x85cuatro \u1680 cinco",  # spaces that fold to nothing join words
+        "",
+        "   ",
+    ]
+    assert texts_content_words(texts) == [content_words(t) for t in texts]
+    assert texts_content_words(texts)[3][0] == "unodos"
 
 
 def test_char_ngrams_are_padded_word_ngrams_of_three_to_five() -> None:

@@ -8,6 +8,7 @@ institution or a role, which keeps dates and places ("Santiago, 13 de julio") ou
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _PARTICLE = r"(?:de|del|de la|da|das|do|dos|di|van|von|y|e|la|le)"
@@ -131,9 +132,39 @@ def _is_person_name(name: str) -> bool:
     )
 
 
+# The start of a line that begins with a role word: where the second line of an author block
+# can be (cheap to find; trying the author-block pattern at every line is not).
+_ROLE_LINE = re.compile(rf"^[ \t]*(?={ROLE_WORDS.pattern})", re.MULTILINE | re.IGNORECASE)
+
+
+def _name_then_role(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_NAME_THEN_ROLE` in ``text``, as its ``finditer`` gives them: it
+    is tried only at the one or two lines above each line that starts with a role word (the
+    name line, then at most one blank line), the only places where it can match."""
+    tried: set[int] = set()
+    starts: list[int] = []
+    for role in _ROLE_LINE.finditer(text):
+        above = role.start()
+        for _ in range(2):  # the line above, and the one above it
+            if above == 0:
+                break
+            above = text.rfind("\n", 0, above - 1) + 1
+            if above not in tried:
+                tried.add(above)
+                starts.append(above)
+    end = 0
+    for start in sorted(starts):
+        if start < end:
+            continue
+        m = _NAME_THEN_ROLE.match(text, start)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def _author_blocks(text: str) -> list[SpeakerLine]:
     out: list[SpeakerLine] = []
-    for m in _NAME_THEN_ROLE.finditer(text):
+    for m in _name_then_role(text):
         name = m.group("name")
         if not _is_person_name(name) or not name[:1].isupper() or "\t" in m.group("rest"):
             continue
