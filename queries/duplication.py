@@ -433,9 +433,76 @@ def _judged(
     return _best(a[keep], b[keep], s[keep], top)
 
 
-def _probe_matrix(
-    text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
-) -> tuple[sp.csr_matrix, np.ndarray]:
+@dataclass
+class _Compared:
+    """The text rows a sparse search compares, with what every round of it reuses: the
+    largest weight of each feature and, per row, the totals of ``x_f * max_f`` and ``x_f²``."""
+
+    rows: np.ndarray
+    text: sp.csr_matrix
+    max_weight: np.ndarray
+    weighted_total: np.ndarray
+    square_total: np.ndarray
+
+
+def _compared(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Compared:
+    text = index.text.matrix if whole else index.text.matrix[rows]
+    max_weight = _column_max(text)
+    weighted = np.zeros(text.shape[0])
+    squares = np.zeros(text.shape[0])
+    indptr = text.indptr
+    for first, last in row_blocks(indptr):
+        low, high = indptr[first], indptr[last]
+        values = text.data[low:high]
+        row_of = np.repeat(np.arange(last - first), np.diff(indptr[first : last + 1]))
+        weighted[first:last] = np.bincount(
+            row_of, values * max_weight[text.indices[low:high]], minlength=last - first
+        )
+        squares[first:last] = np.bincount(row_of, values * values, minlength=last - first)
+    return _Compared(rows, text, max_weight, weighted, squares)
+
+
+_TAIL = 16  # entries per row the probe split looks at first, from the end
+
+
+def _split(
+    compared: _Compared,
+    threshold: float,
+    rows: np.ndarray,
+    take: np.ndarray,
+    entry: np.ndarray | slice,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the frequent prefix of each of ``rows`` ends, from its last ``take`` entries
+    (``entry``: their positions, row after row, in order, or the slice they fill).
+
+    The bound of an entry is its row's total less the entries after it. Returns, per row,
+    whether the split was found among those entries (some of them frequent, or the whole
+    row read), the number of frequent entries and the bound of the last one (0 if none).
+    """
+    text = compared.text
+    offsets = np.concatenate(([0], np.cumsum(take)))
+    seg = np.repeat(np.arange(len(rows)), take)
+    values = text.data[entry]
+
+    def total_before(x: np.ndarray, totals: np.ndarray) -> np.ndarray:
+        running = np.cumsum(x)
+        after = np.concatenate(([0.0], running))[offsets[1:]][seg] - running
+        return totals[rows][seg] - after
+
+    weighted = total_before(
+        values * compared.max_weight[text.indices[entry]], compared.weighted_total
+    )
+    squares = total_before(values * values, compared.square_total)
+    bound = np.minimum(weighted, np.sqrt(np.maximum(squares, 0.0)))
+    frequent = bound < threshold - _EPS
+    count = np.bincount(seg[frequent], minlength=len(rows))
+    lengths = np.diff(text.indptr)[rows]
+    last = np.maximum(offsets[:-1] + count - 1, 0)
+    last_bound = np.where(count > 0, bound[last] if len(bound) else 0.0, 0.0)
+    return (count > 0) | (take == lengths), lengths - take + count, last_bound
+
+
+def _probe_matrix(compared: _Compared, threshold: float) -> tuple[sp.csr_matrix, np.ndarray]:
     """Split each row into frequent features (bounded below ``threshold``) and probes.
 
     Columns are ordered commonest first (see :class:`TextMatrix`), so a row's frequent
@@ -443,36 +510,45 @@ def _probe_matrix(
     a cosine with any row (``min(sum x_f * max_f, norm)``, ``max_f`` the largest weight of
     feature ``f`` in any row) stays below the threshold. Returns the probe part of every
     row (single precision) and, per row, that bound for its frequent part.
+
+    Probes are usually a few entries at the end of each row: the last :data:`_TAIL` entries
+    of every row are read first, and whole rows, block by block, only for the rows whose
+    split lies further back (low thresholds).
     """
+    text = compared.text
     n = text.shape[0]
     indptr = text.indptr
-    keep = np.empty(text.nnz, dtype=bool)
+    lengths = np.diff(indptr)
+    frequent_count = np.zeros(n, dtype=np.int64)
     suffix_bound = np.zeros(n)
-    kept_per_row = np.zeros(n, dtype=np.int64)
-    for first, last in row_blocks(indptr):
-        low, high = indptr[first], indptr[last]
-        values, columns = text.data[low:high], text.indices[low:high]
-        lengths = np.diff(indptr[first : last + 1])
-        row_of = np.repeat(np.arange(last - first), lengths)
-        starts = indptr[first:last] - low
-
-        def running(x: np.ndarray, row_of: np.ndarray = row_of, starts: np.ndarray = starts):
-            total = np.cumsum(x)
-            return total - np.concatenate(([0.0], total))[starts][row_of]
-
-        bound = np.minimum(
-            running(values * max_weight[columns]), np.sqrt(running(values * values))
-        )
-        frequent = bound < threshold - _EPS
-        keep[low:high] = ~frequent
-        count = np.bincount(row_of[frequent], minlength=last - first)
-        if len(bound):
-            last_frequent = np.maximum(starts + count - 1, 0)
-            suffix_bound[first:last] = np.where(count > 0, bound[last_frequent], 0.0)
-        kept_per_row[first:last] = lengths - count
-    probe_indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
+    todo, tail = np.arange(n), _TAIL
+    while len(todo):
+        take = np.minimum(lengths[todo], tail)
+        starts = np.concatenate(([0], np.cumsum(take)))
+        if tail > _TAIL and 4 * starts[-1] > text.nnz:
+            break  # reading most of the rows: whole blocks in order cost less
+        entry = np.arange(starts[-1]) - np.repeat(starts[:-1] - (indptr[todo + 1] - take), take)
+        done, count, last_bound = _split(compared, threshold, todo, take, entry)
+        frequent_count[todo[done]], suffix_bound[todo[done]] = count[done], last_bound[done]
+        todo, tail = todo[~done], tail * 4
+    pending = np.zeros(n, dtype=bool)
+    pending[todo] = True
+    for first, last in row_blocks(indptr) if len(todo) else ():
+        wanted = pending[first:last]
+        if wanted.any():
+            block = np.arange(first, last)
+            _, count, last_bound = _split(
+                compared, threshold, block, lengths[first:last],
+                slice(indptr[first], indptr[last]),
+            )
+            frequent_count[block[wanted]] = count[wanted]
+            suffix_bound[block[wanted]] = last_bound[wanted]
+    kept = lengths - frequent_count
+    probe_indptr = np.concatenate(([0], np.cumsum(kept)))
+    entry = np.arange(probe_indptr[-1]) - np.repeat(probe_indptr[:-1] - (indptr[1:] - kept), kept)
     probe = sp.csr_matrix(
-        (text.data[keep].astype(np.float32), text.indices[keep], probe_indptr), shape=text.shape
+        (text.data[entry].astype(np.float32), text.indices[entry], probe_indptr),
+        shape=text.shape,
     )
     return probe, suffix_bound
 
@@ -516,7 +592,7 @@ def _column_max(text: sp.csr_matrix) -> np.ndarray:
 
 
 def _text_candidates(
-    text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
+    compared: _Compared, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of rows whose cosine may reach ``threshold``, with a ceiling.
 
@@ -527,9 +603,10 @@ def _text_candidates(
     these are dropped; the smallest of the three is returned as the pair's ceiling. The
     partial products use a single-precision copy of the matrix (half the memory) reduced to
     the features some probe holds; bounds get :data:`_SLACK` for its rounding, which only
-    keeps a few more pairs. ``max_weight`` is :func:`_column_max` of ``text``.
+    keeps a few more pairs.
     """
-    probe, bound = _probe_matrix(text, threshold, max_weight)
+    text = compared.text
+    probe, bound = _probe_matrix(compared, threshold)
     in_probe = np.zeros(text.shape[1], dtype=bool)
     in_probe[probe.indices] = True
     transposed = _transposed_single(text, in_probe)
@@ -580,25 +657,9 @@ class CandidatePool:
     scores: np.ndarray
 
 
-@dataclass
-class _Rows:
-    """The text rows a sparse search compares and the column maxima of their features."""
-
-    rows: np.ndarray
-    text: sp.csr_matrix
-    max_weight: np.ndarray
-
-
-def _search_rows(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Rows:
-    text = index.text.matrix if whole else index.text.matrix[rows]
-    return _Rows(rows, text, _column_max(text))
-
-
-def _pool(index: DuplicationIndex, compared: _Rows, threshold: float) -> CandidatePool:
+def _pool(index: DuplicationIndex, compared: _Compared, threshold: float) -> CandidatePool:
     rows = compared.rows
-    local_a, local_b, ceiling = _text_candidates(
-        compared.text, threshold, compared.max_weight
-    )
+    local_a, local_b, ceiling = _text_candidates(compared, threshold)
     a, b = rows[local_a], rows[local_b]
     others = facet_components(index, a, b)
     upper = _weighted(others, np.minimum(ceiling + _SLACK, 1.0 + _SLACK))
@@ -677,10 +738,10 @@ def _sparse(
             return (*best, True)
         tried.add(index.pool.threshold)
         threshold = max(min(target, index.pool.threshold - _EPS), SPARSE_FLOOR)
-    compared: _Rows | None = None
+    compared: _Compared | None = None
     while True:
         tried.add(threshold)
-        compared = compared or _search_rows(index, rows, whole)
+        compared = compared or _compared(index, rows, whole)
         pool = _pool(index, compared, threshold)
         if whole and (index.pool is None or pool.threshold < index.pool.threshold):
             index.pool = pool

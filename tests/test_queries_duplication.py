@@ -7,7 +7,6 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from bench.synthetic import InventoryShape, SeedProgramme, synthetic_inventory
 from queries import duplication
@@ -323,11 +322,9 @@ def test_sparse_search_lowers_its_threshold_until_the_list_is_proven(
     thresholds: list[float] = []
     original = duplication._text_candidates
 
-    def spy(
-        text: sp.csr_matrix, threshold: float, max_weight: np.ndarray
-    ) -> tuple[np.ndarray, ...]:
+    def spy(compared: object, threshold: float) -> tuple[np.ndarray, ...]:
         thresholds.append(threshold)
-        return original(text, threshold, max_weight)
+        return original(compared, threshold)
 
     monkeypatch.setattr(duplication, "_text_candidates", spy)
     monkeypatch.setattr(duplication, "SPARSE_START", 0.999)

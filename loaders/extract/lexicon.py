@@ -55,6 +55,10 @@ def _nlp() -> spacy.language.Language:
     nlp.max_length = 200_000_000  # only the tokenizer runs: no parser memory to protect
     infixes = [*nlp.Defaults.infixes, r"(?<=[\w])[-/](?=[\w])"]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    # "Ministro de Hacienda.-": Chilean laws end sentences and signatures with ".-" (8,988
+    # times in ../shared/bulk); the name before it is a name like any other
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[\w)])\.-+"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.tokenizer.rules = {
         key: [{attr: value for attr, value in token.items() if attr != NORM} for token in tokens]
         for key, tokens in nlp.tokenizer.rules.items()
