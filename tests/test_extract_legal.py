@@ -246,6 +246,24 @@ def test_territorial_divisions(lexicon: Lexicon) -> None:
     assert kinds["Provincia de Valle Alto"] == "province" and kinds["Los Molles"] == "commune"
 
 
+
+def test_divisions_listed_or_named_by_their_kind_are_territories(lexicon: Lexicon) -> None:
+    text = (
+        "Artículo 5.- Créase un juzgado con competencia sobre las comunas de Monte Claro, "
+        "Peña Alta y Río\nSeco hasta que asuman sus funciones los nuevos jueces. Los consejeros "
+        "elegidos en la Provincia de Valle Alto y en el distrito de Laguna Honda continuarán.\n"
+    )
+    ex = extract(text, lexicon)
+    kinds = {e.name: e.kind for e in ex.entities if e.label == "Territory"}
+    # a list names its communes though no verb says what they make up; the last item ends
+    # where the names do, and a name broken over two lines is one name
+    assert {"Monte Claro", "Peña Alta", "Río Seco"} <= kinds.keys()
+    assert kinds["Provincia de Valle Alto"] == "province"
+    assert kinds["Laguna Honda"] == "commune"
+    # nothing says what the communes make up: no PART_OF is guessed
+    assert not relations(ex, "PART_OF")
+
+
 LAW_TITLES = """# Ordenanza Regional N° 012-2021-GRX/CR
 
 Que, de conformidad con la Ley Nº 27867, Ley Orgánica de Gobiernos Regionales, y la Ley
