@@ -763,6 +763,33 @@ def texts_content_words(texts: Iterable[str]) -> list[list[str]]:
     ]
 
 
+# Prefixes of Greek or Latin origin that carry a field of their own in Spanish policy words: two
+# words opening with one share that field (ciberseguridad, ciberdelincuencia; microempresa,
+# microcrédito; agroindustria, agropecuario; telemedicina, telesalud). A word yields its prefix
+# as a term of its own when at least PREFIX_REST letters follow it (electrónico does not).
+# Prefixes that open common words of other meanings (auto-: autoridad, eco-: economía) are not
+# listed.
+DOMAIN_PREFIXES: tuple[str, ...] = (
+    "ciber", "tele", "bio", "agro", "micro", "hidro", "geo", "electro", "socio",
+)
+PREFIX_REST = 5
+
+
+def with_prefixes(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each row of words followed by the :data:`DOMAIN_PREFIXES` its words open with, as
+    terms of their own (``["ciberseguridad"]`` → ``["ciberseguridad", "ciber"]``). Each
+    distinct word is looked at once."""
+    opening = {
+        word: prefix
+        for word in {w for row in rows for w in row}
+        for prefix in DOMAIN_PREFIXES
+        if len(word) >= len(prefix) + PREFIX_REST and word.startswith(prefix)
+    }
+    if not opening:
+        return [list(row) for row in rows]
+    return [[*row, *(opening[w] for w in row if w in opening)] for row in rows]
+
+
 def char_ngrams(word: str, low: int = CHAR_NGRAMS[0], high: int = CHAR_NGRAMS[1]) -> list[str]:
     """Character n-grams of a word padded with spaces, as ``char_wb`` analysers make them."""
     padded = f" {word} "
@@ -864,9 +891,17 @@ def _sort_rows(matrix: sp.csr_matrix) -> None:
 
 
 def words_matrix(
-    rows: Sequence[Sequence[str]], *, char_ngrams_too: bool = True, word_share: float = 0.5
+    rows: Sequence[Sequence[str]],
+    *,
+    char_ngrams_too: bool = True,
+    word_share: float = 0.5,
+    idf_power: float = 1.0,
 ) -> TextMatrix:
-    """:func:`text_matrix` of texts already split into their content words."""
+    """:func:`text_matrix` of texts already split into their content words.
+
+    ``idf_power`` raises the inverse document frequency: at 2 a term that few texts share
+    weighs more steeply against one that most of them use than at 1.
+    """
     indices, indptr, vocabulary = coded_words(rows)
     n_docs, n_words = len(rows), len(vocabulary)
     counts = sp.csr_matrix(
@@ -881,7 +916,9 @@ def words_matrix(
         counts = sp.csr_matrix(counts @ _spelling_matrix(words))  # no repeated entries
     else:
         counts.sum_duplicates()
-    matrix = _sublinear_tfidf(counts, n_words, word_share if char_ngrams_too else 1.0)
+    matrix = _sublinear_tfidf(
+        counts, n_words, word_share if char_ngrams_too else 1.0, idf_power
+    )
     frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
     order = np.argsort(-frequency, kind="stable")  # new column k holds old column order[k]
     new_column = np.empty_like(order)
@@ -911,11 +948,13 @@ def row_blocks(indptr: np.ndarray, entries: int = _ROW_BLOCK_ENTRIES) -> list[tu
     return blocks
 
 
-def _sublinear_tfidf(counts: sp.csr_matrix, n_words: int, word_share: float) -> sp.csr_matrix:
+def _sublinear_tfidf(
+    counts: sp.csr_matrix, n_words: int, word_share: float, idf_power: float = 1.0
+) -> sp.csr_matrix:
     """Weight counts in place; columns below ``n_words`` and the rest are normalised apart."""
     n_docs = counts.shape[0]
     frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = 1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))
+    idf = (1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))) ** idf_power
     word_weight, rest_weight = math.sqrt(word_share), math.sqrt(1.0 - word_share)
     indptr = counts.indptr
     for first, last in row_blocks(indptr):

@@ -246,6 +246,24 @@ def test_territorial_divisions(lexicon: Lexicon) -> None:
     assert kinds["Provincia de Valle Alto"] == "province" and kinds["Los Molles"] == "commune"
 
 
+
+def test_divisions_listed_or_named_by_their_kind_are_territories(lexicon: Lexicon) -> None:
+    text = (
+        "Artículo 5.- Créase un juzgado con competencia sobre las comunas de Monte Claro, "
+        "Peña Alta y Río\nSeco hasta que asuman sus funciones los nuevos jueces. Los consejeros "
+        "elegidos en la Provincia de Valle Alto y en el distrito de Laguna Honda continuarán.\n"
+    )
+    ex = extract(text, lexicon)
+    kinds = {e.name: e.kind for e in ex.entities if e.label == "Territory"}
+    # a list names its communes though no verb says what they make up; the last item ends
+    # where the names do, and a name broken over two lines is one name
+    assert {"Monte Claro", "Peña Alta", "Río Seco"} <= kinds.keys()
+    assert kinds["Provincia de Valle Alto"] == "province"
+    assert kinds["Laguna Honda"] == "commune"
+    # nothing says what the communes make up: no PART_OF is guessed
+    assert not relations(ex, "PART_OF")
+
+
 LAW_TITLES = """# Ordenanza Regional N° 012-2021-GRX/CR
 
 Que, de conformidad con la Ley Nº 27867, Ley Orgánica de Gobiernos Regionales, y la Ley
@@ -498,3 +516,73 @@ def test_a_list_of_named_applications_with_glosses_is_every_object(lexicon: Lexi
     shared = {t for a, t in relations(ex, "CO_RESPONSIBLE_FOR")
               if a == "Centro de Información y Sistemas"}
     assert {"Mercalago", "Delilago"} <= shared
+
+
+SIGNED_LAW = """---
+tipo: LEY
+numero: "99001"
+organismo: "MINISTERIO DE MINERÍA; SUBSECRETARÍA DE MINERÍA"
+---
+
+# Ley 99001
+
+*CREA EL REGISTRO NACIONAL DE CANTERAS*
+
+MODIFICA EL CODIGO DE MINERIA, EN LO RELATIVO A CANTERAS Teniendo presente que el Congreso Nacional
+ha dado su aprobación al siguiente proyecto de ley:
+
+Artículo 1.- Créase el Registro Nacional de Canteras, que llevará el Servicio Nacional de
+Geología y Minería conforme al decreto supremo N° 72, de 1985, del Ministerio de Minería.
+
+Artículo 2.- Las normas técnicas se dictarán según el decreto con fuerza de ley N° 7, de 1980,
+del Ministerio de Hacienda.
+
+Santiago, 3 de marzo de 2021.- ANA LUISA PRADO VERA, Presidenta de la República.- Tomás
+Ruiz Soto, Ministro de Minería.- Rosa Díaz Lagos, Ministra de Hacienda Subrogante.- Marta
+Vidal Ríos, Ministra de la Mujer y la Equidad de Género.
+Lo que transcribo a Ud. para su conocimiento.- Saluda atentamente a Ud., Pedro Núñez Mora,
+Subsecretario de Minería.
+"""
+
+
+def test_signatures_name_the_signers_and_the_offices_they_stand_for(lexicon: Lexicon) -> None:
+    ex = extract(SIGNED_LAW, lexicon)
+    affiliated = relations(ex, "AFFILIATED_WITH")
+    # "Presidenta de la República.-": the office is found although ".-" follows it
+    assert ("Ana Luisa Prado Vera", "Presidente de la República") in affiliated
+    assert ("Pedro Núñez Mora", "Subsecretaría de Minería") in affiliated
+    # a standing-in minister stands for the ministry, not for a "Ministerio ... Subrogante"
+    assert ("Rosa Díaz Lagos", "Ministerio de Hacienda") in affiliated
+    assert not any("Subrogante" in e.name for e in ex.entities)
+    # "y la Equidad de Género" is part of the office, not a second body
+    assert ("Marta Vidal Ríos", "Ministerio de la Mujer y la Equidad de Género") in affiliated
+    # the date and the city before the first ".-" are no signer, nor is a title in capitals
+    people = {e.name for e in ex.entities if e.label == "Person"}
+    assert people == {"Ana Luisa Prado Vera", "Tomás Ruiz Soto", "Rosa Díaz Lagos",
+                      "Marta Vidal Ríos", "Pedro Núñez Mora"}
+
+
+def test_the_issuer_of_a_cited_decree_and_of_the_law_itself(lexicon: Lexicon) -> None:
+    ex = extract(SIGNED_LAW, lexicon)
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    issued = {(body, what) for body, what in responsible if what.lower().startswith("decreto")}
+    assert issued == {
+        ("Ministerio de Minería", "decreto supremo N° 72"),
+        ("Ministerio de Hacienda", "decreto con fuerza de ley N° 7"),
+    }
+    # the front matter's "organismo" is the ministry the law came from
+    law = next(e.name for e in ex.entities if e.name.replace(".", "").endswith("99001"))
+    assert ("Ministerio de Minería", law) in responsible
+    # the subsecretaría whose field begins the ministry's is part of it
+    assert ("Subsecretaría de Minería", "Ministerio de Minería") in relations(ex, "PART_OF")
+
+
+def test_an_undersecretariat_joins_only_the_ministry_of_its_field(lexicon: Lexicon) -> None:
+    text = (
+        "Artículo 1.- La Subsecretaría de Desarrollo Regional y Administrativo y el Ministerio "
+        "de Desarrollo Social y Familia celebrarán convenios. La Subsecretaría de Educación "
+        "Superior informará al Ministerio de Educación.\n"
+    )
+    part_of = relations(extract(text, lexicon), "PART_OF")
+    assert ("Subsecretaría de Educación Superior", "Ministerio de Educación") in part_of
+    assert not any(child.startswith("Subsecretaría de Desarrollo") for child, _ in part_of)

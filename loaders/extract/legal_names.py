@@ -75,7 +75,14 @@ _TITLE = re.compile(
     re.IGNORECASE,
 )
 _REST_END = re.compile(
-    r"[ \t]+(?:o[ \t]+su|quien|que|el[ \t]+cual|la[ \t]+cual|en[ \t]+calidad|y[ \t]+(?:el|la|un|una)\b)"
+    r"[ \t]+(?:o[ \t]+su|quien|que|el[ \t]+cual|la[ \t]+cual|en[ \t]+calidad|"
+    # "y el Director de ...", "y un representante de ...": another member; but "Ministra de la
+    # Mujer y la Equidad de Género" is one office
+    r"y[ \t]+(?:el|la|un|una)[ \t]+(?-i:[a-záéíóúñ]|(?:Vice|Sub)?(?:Ministr|Director|President|"
+    r"Secretari|Jef|Gerent|Representante|Alcald|Gobernador|Coordinador|Intendente|Delegad)))"
+    # "Ministro del Interior Subrogante", "Ministro de Hacienda (S)": the standing-in is not
+    # part of the office's name (54 times in ../shared/bulk)
+    r"|[ \t]+(?:subrogante|suplente|interin[oa]|\(s\))(?=\W|$)"
     r"|\.(?:[ \t]|$)",
     re.IGNORECASE,
 )

@@ -7,7 +7,10 @@
   offices and regional council are PART_OF it ("Gerencia Regional de" occurs in 890 of the
   1,463 Peruvian regional texts); the sectoral "Direcciones Regionales" are left alone, since
   they answer to a gerencia as much as to the government;
-- a council's "Comisión Ordinaria" is PART_OF that council (344 files).
+- a council's "Comisión Ordinaria" is PART_OF that council (344 files);
+- "Subsecretaría del Trabajo" is PART_OF the "Ministerio del Trabajo y Previsión Social" the
+  document names: the words after "Subsecretaría de" begin the ministry's, or the other way
+  round (136 files of ``../shared/bulk`` name a subsecretaría; "Viceministerio de" likewise).
 """
 
 from __future__ import annotations
@@ -99,7 +102,39 @@ def regional_structure(ctx: ExtractionContext) -> None:
                 _relate_by_name(ctx, committee, council)
 
 
+_UNDER_MINISTRY = re.compile(r"^(?:Subsecretar[íi]a|Viceministerio) (?:de la|del|de) (?P<field>.+)$")
+_MINISTRY = re.compile(r"^Ministerio (?:de la|del|de) (?P<field>.+)$")
+
+
+def _field_words(field: str) -> list[str]:
+    return [w for w in normalize_name(field).split() if w not in ("y", "e", "de", "del", "la")]
+
+
+def undersecretariats(ctx: ExtractionContext) -> None:
+    """ "Subsecretaría de Educación Superior" is PART_OF the document's "Ministerio de
+    Educación": one field's words begin the other's."""
+    ministries = []
+    for builder in _institutions(ctx):
+        m = _MINISTRY.match(builder.name)
+        if m is not None:
+            ministries.append((_field_words(m.group("field")), builder))
+    if not ministries:
+        return
+    for builder in _institutions(ctx):
+        m = _UNDER_MINISTRY.match(builder.name)
+        if m is None:
+            continue
+        words = _field_words(m.group("field"))
+        parents = [
+            ministry for field, ministry in ministries
+            if words and field and (words[: len(field)] == field or field[: len(words)] == words)
+        ]
+        if len(parents) == 1:
+            _relate_by_name(ctx, builder, parents[0])
+
+
 def unit_parents(ctx: ExtractionContext) -> None:
     """Every parent this module reads from names."""
     generic_units(ctx)
+    undersecretariats(ctx)
     regional_structure(ctx)

@@ -1,7 +1,11 @@
 """Territorial divisions that laws state: "Créase la Provincia de Itata, que comprende las
 comunas de Quirihue, Cobquecura y Ninhue" makes each commune a Territory PART_OF the
 province ("comprenderá las provincias de" occurs 20 times in ``../shared/bulk``, "comprende
-las comunas de" 3, "conformado por las provincias de" 2)."""
+las comunas de" 3, "conformado por las provincias de" 2). Any list of divisions names
+territories ("con competencia sobre las comunas de El Carmen, Pemuco y Tucapel": "las
+comunas/provincias/distritos/municipios/departamentos de" + a name, 853 times in the bulk
+corpus), and so does one division named by its kind ("la provincia de Ñuble", "el distrito
+de Ventanilla")."""
 
 from __future__ import annotations
 
@@ -11,10 +15,15 @@ from loaders.extract.candidates import Candidate
 from loaders.extract.context import Builder, ExtractionContext
 
 DIVISION_LIST = re.compile(
-    r"\b(?:comprende(?:r[áa])?|abarca(?:r[áa])?|(?:integrad|conformad|compuest)[oa][ \t]+por)"
-    r"[ \t]+(?:las|los)[ \t]+(?P<kind>comunas|provincias|distritos|municipios|cantones|"
-    r"departamentos|regiones)[ \t]+de[ \t]*:?[ \t]*",
+    r"\b(?P<whole>(?:comprende(?:r[áa])?|abarca(?:r[áa])?|(?:integrad|conformad|compuest)[oa]"
+    r"[ \t]+por)[ \t]+)?(?:las|los)[ \t]+(?P<kind>comunas|provincias|distritos|municipios|"
+    r"cantones|departamentos|regiones)[ \t]+de[ \t]*:?[ \t]*(?=[A-ZÁÉÍÓÚÑ])",
     re.IGNORECASE,
+)
+ONE_DIVISION = re.compile(
+    r"\b(?:la|el)[ \t]+(?P<kind>(?i:comuna|provincia|distrito|municipio|cant[óo]n))[ \t]+de[ \t]+"
+    r"(?P<name>[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*(?:[ \t]+(?:de[ \t]+|del[ \t]+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*)"
+    r"{0,3})"
 )
 _NAMED_DIVISION = re.compile(
     r"\b(?P<head>Regi[óo]n|Provincia|Comuna|Distrito|Departamento|Cant[óo]n|Municipio)[ \t]+"
@@ -28,6 +37,12 @@ _KIND = {
     "distritos": ("commune", None),
     "municipios": ("commune", None),
     "cantones": ("commune", None),
+    "comuna": ("commune", None),
+    "distrito": ("commune", None),
+    "municipio": ("commune", None),
+    "cantón": ("commune", None),
+    "canton": ("commune", None),
+    "provincia": ("province", "Provincia de"),
     "provincias": ("province", "Provincia de"),
     "departamentos": ("region", "Departamento de"),
     "regiones": ("region", "Región de"),
@@ -56,29 +71,48 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, str]]:
         lead = re.match(r"\s*(?:de(?:l)?\s+|la\s+|el\s+)?", piece)
         offset = lead.end() if lead else 0
         name = piece[offset:].strip()
-        if re.fullmatch(r"[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*){0,3}",
-                        name):
+        if sep is None:  # the last item ends where the names do: "y Cabrero hasta que ..."
+            head = _PLACE_NAME.match(name)
+            name = head.group() if head and _AFTER_LAST.match(name, head.end()) else name
+        if _PLACE_NAME.fullmatch(name):
             out.append((cursor + offset, name))
         if sep is not None:
             cursor = sep.end()
     return out
 
 
+_PLACE_NAME = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*){0,3}"
+)
+_AFTER_LAST = re.compile(r"[ \t]+[a-záéíóúñ]|[ \t]*[,(]")
+
+
+def _division(ctx: ExtractionContext, kind_word: str, offset: int, name: str,
+              country: str | None) -> Builder:
+    kind, prefix = _KIND[kind_word.lower()]
+    one_line = " ".join(name.split())  # "San\nSalvador" broken over two lines
+    full = f"{prefix} {one_line}" if prefix else one_line
+    return ctx.add(Candidate(offset, offset + len(name), "Territory", full, "pattern", kind=kind,
+                             country=country, confidence=0.7))
+
+
 def territorial_divisions(ctx: ExtractionContext) -> None:
-    """Territories listed as the divisions of another, each PART_OF it."""
+    """Territories listed as divisions (each PART_OF the territory a list says they make
+    up) or named by their kind."""
     text = ctx.text
     for m in DIVISION_LIST.finditer(text):
-        passage = ctx.passage_at(m.start())
-        sentence_start = passage.start if passage is not None else max(0, m.start() - 300)
-        parent = _parent(ctx, sentence_start, m.start())
-        if parent is None:
-            continue
+        parent = None
+        if m.group("whole"):
+            passage = ctx.passage_at(m.start())
+            sentence_start = passage.start if passage is not None else max(0, m.start() - 300)
+            parent = _parent(ctx, sentence_start, m.start())
         end_match = _LIST_END.search(text, m.end(), min(len(text), m.end() + 600))
         end = end_match.start() if end_match else min(len(text), m.end() + 600)
-        kind, prefix = _KIND[m.group("kind").lower()]
         for offset, name in _items(text, m.end(), end):
-            full = f"{prefix} {name}" if prefix else name
-            cand = Candidate(offset, offset + len(name), "Territory", full, "pattern", kind=kind,
-                             country=parent.country, confidence=0.7)
-            child = ctx.add(cand)
-            ctx.relate(child.key, "PART_OF", parent.key, m.start(), end, "legal division", 0.7)
+            child = _division(ctx, m.group("kind"), offset, name,
+                              parent.country if parent else None)
+            if parent is not None:
+                ctx.relate(child.key, "PART_OF", parent.key, m.start(), end, "legal division",
+                           0.7)
+    for m in ONE_DIVISION.finditer(text):
+        _division(ctx, m.group("kind"), m.start("name"), m.group("name"), None)

@@ -19,7 +19,7 @@ from loaders.extract.state import ExtractionState
 
 _MINISTER = re.compile(
     r"\b(?:(?:el|la)[ \t]+)?(?:Vice)?(?:Ministr[oa]|Subsecretari[oa])[ \t]+(?:de|del)[ \t]+"
-    r"[A-ZÁÉÍÓÚÑ][^\n.;:()\"“”«»]{2,120}"
+    r"(?:(?:la|las|los)[ \t]+)?[A-ZÁÉÍÓÚÑ][^\n.;:()\"“”«»]{2,120}"
 )
 
 

@@ -24,6 +24,8 @@ def line_institutions(state: ExtractionState, line: SpeakerLine) -> list[Candida
         for c in base
         if line.rest_start <= c.start and c.end <= line.rest_end and c.label == "Institution"
     ]
+    if text[line.line_end : line.line_end + 1] != "\n":
+        return in_rest  # a signature inside a line: what follows is the next signer
     next_end = text.find("\n", line.line_end + 1)
     next_line = text[line.line_end + 1 : next_end if next_end > 0 else len(text)]
     nxt = [
