@@ -586,3 +586,39 @@ def test_an_undersecretariat_joins_only_the_ministry_of_its_field(lexicon: Lexic
     part_of = relations(extract(text, lexicon), "PART_OF")
     assert ("Subsecretaría de Educación Superior", "Ministerio de Educación") in part_of
     assert not any(child.startswith("Subsecretaría de Desarrollo") for child, _ in part_of)
+
+
+AGENCY_ORDINANCE = """# Ordenanza Regional N° 100-2022-GRX/CR
+
+Que, el grupo impulsor solicitó la creación de la Agencia Regional de Desarrollo para el
+Departamento de Puno (ARD), mecanismo de articulación con el sector privado.
+
+ARTÍCULO PRIMERO. - CREAR la Agencia Regional de Desarrollo de la Región de Puno.
+
+{article_two}
+El Gobernador Regional de Puno, quien lo preside.
+El presidente de la Cámara de Comercio de Puno, como secretaría técnica.
+El Rector de la Universidad Nacional de Puno.
+ARTÍCULO TERCERO. - ENCARGAR al Comité Directivo la elaboración de su Reglamento Interno.
+""".format(
+    article_two="ARTÍCULO SEGUNDO. - RECONOCER al Comité Directivo de la Agencia Regional de "
+    "Desarrollo de la Región de Puno, el cual está integrado por:"
+)
+
+
+def test_members_of_an_organ_named_with_its_body_join_the_body(lexicon: Lexicon) -> None:
+    ex = extract(AGENCY_ORDINANCE, lexicon)
+    agencies = [e for e in ex.entities if e.name.startswith("Agencia Regional de Desarrollo")]
+    # the agency named three ways (its place said with "para el Departamento de", "de la
+    # Región de" and inside its committee's name) is one institution
+    assert len(agencies) == 1
+    agency = agencies[0].name
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == agency}
+    assert {"Gobierno Regional de Puno", "Cámara de Comercio de Puno",
+            "Universidad Nacional de Puno"} <= members
+    part_of = relations(ex, "PART_OF")
+    committee = "Comité Directivo de la Agencia Regional de Desarrollo de la Región de Puno"
+    assert (committee, agency) in part_of
+    # a member is never the body its fellow members join
+    assert not any(parent == "Cámara de Comercio de Puno" for _, parent in part_of)
+
