@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
 
-_CHAR_MAP = str.maketrans(
-    {
+_CHAR_MAP: dict[str, str] = {
         "\r": "\n",
         "\f": "\n",
         "\u00a0": " ",
@@ -41,8 +40,7 @@ _CHAR_MAP = str.maketrans(
         "\u2011": "-",
         "\ufb01": "fi",
         "\ufb02": "fl",
-    }
-)
+}
 
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]*\)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
@@ -97,8 +95,22 @@ def _fix_letter_spacing(line: str) -> str:
     return " ".join(w.replace(" ", "") for w in words)
 
 
+def _map_characters(text: str) -> str:
+    """``text`` with each character of :data:`_CHAR_MAP` replaced (no replacement holds one of
+    them, so replacing them one after the other is a translation; most are absent, and a
+    replacement is a scan in C where ``str.translate`` looks every character up)."""
+    for char, replacement in _CHAR_MAP.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+_DIGITS = re.compile(r"\d+")
+_SPACE_RUN = re.compile(r"(?<=\S)[ ]{2,}")
+
+
 def _header_key(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip().lower())
+    return _DIGITS.sub("#", line.strip().lower())
 
 
 _TABLE_HEADER_WORDS = re.compile(
@@ -110,23 +122,40 @@ _TABLE_HEADER_WORDS = re.compile(
 
 
 # A line that ends mid-phrase, or names only a date, is the body of a cell, not page furniture.
-_CONTINUED = re.compile(
-    r"(?:[,;]|\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre))$"
-    r"|^(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+_CONTINUED_END = re.compile(
+    r"(?:[,;]|\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre))$", re.IGNORECASE
+)
+_MONTH_START = re.compile(
+    r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     r"noviembre|diciembre)\b",
     re.IGNORECASE,
 )
+_END_CHARS = 8
+"""Characters at the end of a line that decide a match of an ``...$`` pattern for a word of
+at most five letters: the word, a final newline ``$`` may stand before, and the character
+before the word (``\\b``)."""
 
 
-def _find_running_headers(lines: list[str]) -> set[str]:
+def _ends_on(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` (a word of at most five letters before ``$``) matches at the end of
+    ``text``: searched in its last characters only, not from every position of the line."""
+    return pattern.search(text[-_END_CHARS:]) is not None
+
+
+def _continued(line: str) -> bool:
+    """Whether ``line`` ends mid-phrase or starts with a month."""
+    return _ends_on(_CONTINUED_END, line) or _MONTH_START.match(line) is not None
+
+
+def _find_running_headers(lines: list[str], keyed: list[str]) -> set[str]:
     """Keys of short lines that repeat at page breaks: organisation banners, document codes.
 
     A line counts when it occurs at least three times, is not structure, a table row or a table
     column name, and its occurrences share their neighbourhood (the same line above or below at
     least three times, or a page number next to it twice): the signature of page furniture, as
-    opposed to a phrase that merely recurs in the body.
+    opposed to a phrase that merely recurs in the body. ``keyed`` are the lines'
+    :func:`_header_key` ("" for a blank line).
     """
-    keyed = [(_header_key(ln) if ln.strip() else "") for ln in lines]
     nonblank = [i for i, k in enumerate(keyed) if k]
     occurrences: dict[str, list[int]] = {}
     for pos, i in enumerate(nonblank):
@@ -135,7 +164,7 @@ def _find_running_headers(lines: list[str]) -> set[str]:
             continue
         if _STRUCTURAL_START.match(stripped) or stripped.endswith(":"):
             continue
-        if _TABLE_HEADER_WORDS.match(stripped.rstrip(" .")) or _CONTINUED.search(stripped):
+        if _TABLE_HEADER_WORDS.match(stripped.rstrip(" .")) or _continued(stripped):
             continue
         occurrences.setdefault(keyed[i], []).append(pos)
     headers: set[str] = set()
@@ -274,7 +303,7 @@ def _join_lines(lines: list[str]) -> list[str]:
             if (
                 last is not None
                 and last.length
-                and _ENDS_ON_CONNECTOR.search(last.tail())
+                and _ends_on(_ENDS_ON_CONNECTOR, last.tail())
                 and not last.tabbed
                 and _is_structural(last.head())
             ):
@@ -322,27 +351,29 @@ def _join_lines(lines: list[str]) -> list[str]:
 
 def clean_layout(raw: str) -> CleanText:
     """Clean ``raw`` text; see the module docstring for the steps."""
-    text = raw.replace("\r\n", "\n").translate(_CHAR_MAP)
+    text = _map_characters(raw.replace("\r\n", "\n"))
     text = _MD_LINK.sub(lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", text)
     text = _MD_EMPHASIS.sub(lambda m: m.group(2), text)
     text = _MD_ESCAPE.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub(" ", text)
-    text = _FOOTNOTE.sub("", text)
-    text = _BROKEN_COMPOUND.sub(r"\1-", text)
+    if "^" in text:  # the two patterns are scans of every position: only where they can match
+        text = _FOOTNOTE.sub("", text)
+    if "- " in text:
+        text = _BROKEN_COMPOUND.sub(r"\1-", text)
     text = text.replace("&nbsp;", " ").replace("&amp;", "&")
     lines = [_fix_letter_spacing(line.rstrip(" ")) for line in text.split("\n")]
-    lines = [re.sub(r"(?<=\S)[ ]{2,}", " ", ln) if "\t" not in ln else ln for ln in lines]
+    lines = [_SPACE_RUN.sub(" ", ln) if "  " in ln and "\t" not in ln else ln for ln in lines]
     lines = [ln.replace("\t ", "\t").replace(" \t", "\t") for ln in lines]
 
-    header_keys = _find_running_headers(lines)
+    keyed = [(_header_key(ln) if ln.strip() else "") for ln in lines]
+    header_keys = _find_running_headers(lines, keyed)
     kept: list[str] = []
     headers: list[str] = []
     seen_headers: set[str] = set()
-    for line in lines:
+    for line, key in zip(lines, keyed, strict=True):
         stripped = line.strip()
         if stripped and _PAGE_NUMBER.match(stripped):
             continue
-        key = _header_key(stripped) if stripped else ""
         if key in header_keys:
             if key not in seen_headers:
                 seen_headers.add(key)

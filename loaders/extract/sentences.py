@@ -231,6 +231,8 @@ def sentence_relations(
         hi = bisect.bisect_left(cstarts, passage.end)
         inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
         insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
+        if not insts:
+            continue  # every relation below has an institution of the sentence at one end
         territories = [c for c in inside if c.label == "Territory"]
         ci = bisect.bisect_right(starts, passage.start) - 1
         context = speaker_context[ci][1] if ci >= 0 else []
@@ -239,7 +241,7 @@ def sentence_relations(
         sentence = passage.text
         for a, b in _coordination_pairs(ctx, passage, inside, context):
             ctx.relate(a, "COORDINATES_WITH", b, s, e, "trigger", 0.6)
-        if triggers.OVERLAP.search(sentence):
+        if len(insts) >= 2 and triggers.OVERLAP.search(sentence):
             for a, b in _overlap_pairs(ctx, insts):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
         if insts:
