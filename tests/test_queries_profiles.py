@@ -5,6 +5,7 @@ Also home of :class:`GraphBuilder`, the small hand-built graphs the query tests 
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 
@@ -355,3 +356,29 @@ def test_remembered_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     calls: list[int] = []
     assert profiles.remembered(g, 0, lambda: calls.append(1) or 0) == 0
     assert calls == [1]
+
+
+def test_the_collector_is_paused_while_indexes_build_and_resumes_after() -> None:
+    graph = project([], [])
+    seen: list[tuple[str, bool]] = []
+
+    def inner() -> int:
+        seen.append(("inner", gc.isenabled()))
+        return 1
+
+    def outer() -> int:
+        seen.append(("outer", gc.isenabled()))
+        graph_index(graph, "inner", inner)
+        seen.append(("after inner", gc.isenabled()))
+        return 2
+
+    assert gc.isenabled()
+    assert graph_index(graph, "outer", outer) == 2
+    assert seen == [("outer", False), ("inner", False), ("after inner", False)]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        graph_index(graph, "third", lambda: 3)
+        assert not gc.isenabled()  # off before the build: stays off
+    finally:
+        gc.enable()
