@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import IS_LOWER, NORM, ORTH
+from spacy.attrs import IS_LOWER, IS_UPPER, NORM, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.strings import hash_string
 from spacy.tokenizer import Tokenizer
@@ -42,6 +42,11 @@ class LexEntry:
 CACHED_CHUNKS = 1_000_000
 
 
+_LEXEME_ATTRIBUTES = frozenset({NORM, IS_LOWER, IS_UPPER})
+"""The lexical attributes the matching reads (:meth:`Lexicon.match`, :func:`_lower_words`,
+:func:`_word_in_capitals`)."""
+
+
 @lru_cache(maxsize=1)
 def _nlp() -> spacy.language.Language:
     """Blank Spanish tokenizer that also splits hyphens and slashes inside words, so that
@@ -64,6 +69,10 @@ def _nlp() -> spacy.language.Language:
         for key, tokens in nlp.tokenizer.rules.items()
     }
     nlp.vocab.lex_attr_getters[NORM] = _fold
+    # a new word's lexeme gets only the attributes read here (NORM, IS_LOWER, IS_UPPER):
+    # spaCy's other getters (shape, like_num, stop words...) were a third of its cost
+    for attr in [a for a in nlp.vocab.lex_attr_getters if a not in _LEXEME_ATTRIBUTES]:
+        del nlp.vocab.lex_attr_getters[attr]
     for lexeme in nlp.vocab:
         lexeme.norm_ = _fold(lexeme.orth_)
     nlp.tokenizer.max_cache_size = CACHED_CHUNKS
