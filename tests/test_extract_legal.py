@@ -622,3 +622,26 @@ def test_members_of_an_organ_named_with_its_body_join_the_body(lexicon: Lexicon)
     # a member is never the body its fellow members join
     assert not any(parent == "Cámara de Comercio de Puno" for _, parent in part_of)
 
+
+
+TASKS_BY_LIST = """LEY PARA EL FOMENTO DE LA INNOVACIÓN REGIONAL
+
+Artículo 11. Corresponde a la Secretaría de Economía:
+I. Elaborar el Programa Especial para la Innovación Regional, en coordinación con la Secretaría
+de Hacienda y Crédito Público;
+II. Ejercer las atribuciones que le confiere el artículo 34 de la Ley Orgánica de la
+Administración Pública Federal.
+"""
+
+
+def test_tasks_listed_after_corresponde_a_and_the_partners_of_each(lexicon: Lexicon) -> None:
+    ex = extract(TASKS_BY_LIST, lexicon)
+    programme = "Programa Especial para la Innovación Regional"
+    secretariat, treasury = "Secretaría de Economía", "Secretaría de Hacienda y Crédito Público"
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert (secretariat, programme) in responsible
+    assert (treasury, programme) in relations(ex, "CO_RESPONSIBLE_FOR")
+    coordinated = relations(ex, "COORDINATES_WITH")
+    assert (secretariat, treasury) in coordinated or (treasury, secretariat) in coordinated
+    # a law cited as the basis of a task is not something the body runs
+    assert not any(what.startswith("Ley") for _, what in responsible)
