@@ -645,3 +645,22 @@ def test_tasks_listed_after_corresponde_a_and_the_partners_of_each(lexicon: Lexi
     assert (secretariat, treasury) in coordinated or (treasury, secretariat) in coordinated
     # a law cited as the basis of a task is not something the body runs
     assert not any(what.startswith("Ley") for _, what in responsible)
+
+
+def test_a_unit_named_after_an_institution_of_the_document_is_part_of_it(
+    lexicon: Lexicon,
+) -> None:
+    text = (
+        "Artículo 4.- El Consejo de Ministros de la Comisión Nacional de Regadío aprobará las "
+        "bases. La Comisión Nacional de Regadío publicará los resultados. El Servicio "
+        "Administrativo del Gobierno Regional de la Región de Valle Alto apoyará al Gobierno "
+        "Regional de Valle Alto. El Ministerio de Desarrollo Social y Familia informará.\n"
+    )
+    part_of = relations(extract(text, lexicon), "PART_OF")
+    assert ("Consejo de Ministros de la Comisión Nacional de Regadío",
+            "Comisión Nacional de Regadío") in part_of
+    # the owner's place said another way ("de la Región de Valle Alto") is still the owner
+    assert ("Servicio Administrativo del Gobierno Regional de la Región de Valle Alto",
+            "Gobierno Regional de Valle Alto") in part_of
+    # a ministry's field is no owner
+    assert not any(child.startswith("Ministerio") for child, _ in part_of)
