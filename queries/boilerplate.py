@@ -39,12 +39,16 @@ def different_names(
     first = np.repeat(np.arange(len(members)), partners)
     starts = np.concatenate(([0], np.cumsum(partners)))[:-1]
     second = first + 1 + np.arange(len(first)) - np.repeat(starts, partners)
-    a, b = members[first], members[second]
+    # sets overlap: the same two programmes meet in many of them, and are compared once
+    codes, inverse = np.unique(
+        members[first].astype(np.int64) * len(names) + members[second], return_inverse=True
+    )
+    a, b = codes // len(names), codes % len(names)
     matrix, _ = binary_matrix(names)
     lengths = np.diff(matrix.indptr).astype(np.float64)
     common = rowwise_dot(matrix, a, b)
     union = lengths[a] + lengths[b] - common
-    ratios = np.where(union > 0, common / np.maximum(union, 1.0), 1.0)
+    ratios = np.where(union > 0, common / np.maximum(union, 1.0), 1.0)[inverse.ravel()]
     pair_set = np.repeat(np.arange(len(sizes)), sizes)[first]
     # bincount adds each set's ratios in order, one by one: the mean of a pairwise loop
     total = np.bincount(pair_set, weights=ratios, minlength=len(sizes))

@@ -73,6 +73,7 @@ from queries.profiles import (
     territory_names,
     territory_overlap_names,
     texts_content_words,
+    with_prefixes,
     within_territory,
     words_matrix,
 )
@@ -88,7 +89,10 @@ WEIGHTS: dict[str, float] = {
 }
 # Two instruments whose territories are both known and do not meet serve other people: their
 # score is scaled by this factor (a state's employment programme is not another state's twin).
-ELSEWHERE_FACTOR = 0.6
+ELSEWHERE_FACTOR = 0.5
+# The IDF of the text is squared: a term few instruments share says more than one most of
+# them use (measurements in README.md, "Duplication").
+TEXT_IDF_POWER = 2.0
 BRUTE_LIMIT = 3000  # "auto" scores every pair up to this many instruments
 BRUTE_FALLBACK_LIMIT = 10_000  # "auto" falls back to brute force when sparse is not proven
 SPARSE_START = 0.97  # first text threshold of the sparse search
@@ -163,7 +167,7 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
     excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
     return DuplicationIndex(
         table=table,
-        text=words_matrix(_distinctive_words(table)),
+        text=words_matrix(_distinctive_words(table), idf_power=TEXT_IDF_POWER),
         facets=facets,
         facet_sizes=sizes,
         covered=covered,
@@ -190,15 +194,16 @@ def _reviewed_codes(graph: nx.MultiDiGraph, ids: list[str]) -> dict[int, PairVer
 
 def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
     """The content words of each instrument's name, objective and description without the
-    boilerplate its place shares with other programmes (:mod:`queries.boilerplate`); the
-    name is always kept."""
+    boilerplate its place shares with other programmes (:mod:`queries.boilerplate`), and the
+    prefixes of field they open with (:func:`queries.profiles.with_prefixes`); the name is
+    always kept."""
     rests = texts_content_words(
         text[len(name):] if text.startswith(name) else text
         for name, text in zip(table.names, table.texts, strict=True)
     )
     names = texts_content_words(table.names)
     stripped, _ = distinctive_words(rests, table.stated_territories, names)
-    return [name + rest for name, rest in zip(names, stripped, strict=True)]
+    return with_prefixes([name + rest for name, rest in zip(names, stripped, strict=True)])
 
 
 # --------------------------------------------------------------------------- scoring
@@ -725,7 +730,9 @@ def _sparse(
         allowed = in_rows[pool.a] & in_rows[pool.b] & _pair_mask(index, pool.a, pool.b, filters)
         best = _best_in_pool(index, pool, allowed, top, filters.min_score)
         if len(best[2]) >= top:
-            return best, needed(float(best[2][-1]))
+            # A pool whose candidates mostly score low says little about the pairs under its
+            # threshold: go down by steps rather than straight to the last score's need.
+            return best, max(needed(float(best[2][-1])), pool.threshold - SPARSE_STEP)
         if filters.min_score > 0:
             return best, needed(filters.min_score)
         return best, pool.threshold - SPARSE_STEP

@@ -10,13 +10,23 @@ treated as fixed once queried: the cache entry is dropped when its node count or
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import threading
 import unicodedata
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -66,6 +76,36 @@ def _entry(graph: nx.Graph) -> _CacheEntry:
         return entry
 
 
+_PAUSE_LOCK = threading.Lock()
+_pauses = 0  # builds running with the collector paused
+_resume = False  # whether the collector was on when the first of them started
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the block runs.
+
+    Index builds allocate millions of small objects (word lists, sets, tuples), and every
+    burst of allocations starts a collection that walks all live objects, the whole projected
+    graph included: at 100,000 instruments that was a quarter of the duplication index's
+    build. Builds leave little cyclic garbage, so the collector waits until the last build
+    running ends, and resumes only if it was on when the first began.
+    """
+    global _pauses, _resume
+    with _PAUSE_LOCK:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
+
+
 def _cached(
     entry: _CacheEntry, store: dict[Hashable, Any], key: Hashable, build: Callable[[], T]
 ) -> T:
@@ -82,7 +122,8 @@ def _cached(
         with entry.lock:
             if key in store:
                 return store[key]
-        value = build()
+        with collector_paused():
+            value = build()
         with entry.lock:
             store[key] = value
             if store is entry.results:
@@ -689,8 +730,12 @@ def fold(text: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning: folded, stop words and single letters out."""
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOP_WORDS]
+    """The words of ``text`` that carry meaning: folded, stop words and single letters out.
+    Numbers stay, one digit long too: they tell instruments apart (decreto N° 1, N° 7)."""
+    return [
+        w for w in _WORD.findall(fold(text))
+        if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS
+    ]
 
 
 # White space that folds to nothing would join the words on either side of it: a text holding
@@ -720,6 +765,33 @@ def texts_content_words(texts: Iterable[str]) -> list[list[str]]:
         else [w for token in text.split() for w in tokens[token]]
         for text in texts
     ]
+
+
+# Prefixes of Greek or Latin origin that carry a field of their own in Spanish policy words: two
+# words opening with one share that field (ciberseguridad, ciberdelincuencia; microempresa,
+# microcrédito; agroindustria, agropecuario; telemedicina, telesalud). A word yields its prefix
+# as a term of its own when at least PREFIX_REST letters follow it (electrónico does not).
+# Prefixes that open common words of other meanings (auto-: autoridad, eco-: economía) are not
+# listed.
+DOMAIN_PREFIXES: tuple[str, ...] = (
+    "ciber", "tele", "bio", "agro", "micro", "hidro", "geo", "electro", "socio",
+)
+PREFIX_REST = 5
+
+
+def with_prefixes(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each row of words followed by the :data:`DOMAIN_PREFIXES` its words open with, as
+    terms of their own (``["ciberseguridad"]`` → ``["ciberseguridad", "ciber"]``). Each
+    distinct word is looked at once."""
+    opening = {
+        word: prefix
+        for word in {w for row in rows for w in row}
+        for prefix in DOMAIN_PREFIXES
+        if len(word) >= len(prefix) + PREFIX_REST and word.startswith(prefix)
+    }
+    if not opening:
+        return [list(row) for row in rows]
+    return [[*row, *(opening[w] for w in row if w in opening)] for row in rows]
 
 
 def char_ngrams(word: str, low: int = CHAR_NGRAMS[0], high: int = CHAR_NGRAMS[1]) -> list[str]:
@@ -823,9 +895,17 @@ def _sort_rows(matrix: sp.csr_matrix) -> None:
 
 
 def words_matrix(
-    rows: Sequence[Sequence[str]], *, char_ngrams_too: bool = True, word_share: float = 0.5
+    rows: Sequence[Sequence[str]],
+    *,
+    char_ngrams_too: bool = True,
+    word_share: float = 0.5,
+    idf_power: float = 1.0,
 ) -> TextMatrix:
-    """:func:`text_matrix` of texts already split into their content words."""
+    """:func:`text_matrix` of texts already split into their content words.
+
+    ``idf_power`` raises the inverse document frequency: at 2 a term that few texts share
+    weighs more steeply against one that most of them use than at 1.
+    """
     indices, indptr, vocabulary = coded_words(rows)
     n_docs, n_words = len(rows), len(vocabulary)
     counts = sp.csr_matrix(
@@ -840,7 +920,9 @@ def words_matrix(
         counts = sp.csr_matrix(counts @ _spelling_matrix(words))  # no repeated entries
     else:
         counts.sum_duplicates()
-    matrix = _sublinear_tfidf(counts, n_words, word_share if char_ngrams_too else 1.0)
+    matrix = _sublinear_tfidf(
+        counts, n_words, word_share if char_ngrams_too else 1.0, idf_power
+    )
     frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
     order = np.argsort(-frequency, kind="stable")  # new column k holds old column order[k]
     new_column = np.empty_like(order)
@@ -870,11 +952,13 @@ def row_blocks(indptr: np.ndarray, entries: int = _ROW_BLOCK_ENTRIES) -> list[tu
     return blocks
 
 
-def _sublinear_tfidf(counts: sp.csr_matrix, n_words: int, word_share: float) -> sp.csr_matrix:
+def _sublinear_tfidf(
+    counts: sp.csr_matrix, n_words: int, word_share: float, idf_power: float = 1.0
+) -> sp.csr_matrix:
     """Weight counts in place; columns below ``n_words`` and the rest are normalised apart."""
     n_docs = counts.shape[0]
     frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = 1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))
+    idf = (1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))) ** idf_power
     word_weight, rest_weight = math.sqrt(word_share), math.sqrt(1.0 - word_share)
     indptr = counts.indptr
     for first, last in row_blocks(indptr):
@@ -909,24 +993,28 @@ def rowwise_dot(matrix: sp.csr_matrix, rows_a: np.ndarray, rows_b: np.ndarray) -
 
 
 def binary_matrix(
-    sets: Sequence[Iterable[str]], values: Sequence[str] | None = None
+    sets: Sequence[Collection[str]], values: Sequence[str] | None = None
 ) -> tuple[sp.csr_matrix, list[str]]:
     """Rows of 0/1 indicators for a list of sets, and the column values.
 
     The columns are ``values`` when given (items outside them are ignored), else the sorted
     union of the sets.
     """
-    columns = list(values) if values is not None else sorted(set().union(*sets)) if sets else []
-    column = {v: i for i, v in enumerate(columns)}
-    indptr = [0]
-    indices: list[int] = []
-    for items in sets:
-        indices.extend(sorted(column[v] for v in items if v in column))
-        indptr.append(len(indices))
+    present = set().union(*sets) if sets else set()
+    columns = list(values) if values is not None else sorted(present)
+    lookup = dict.fromkeys(present, -1)  # items outside the columns
+    lookup.update((v, i) for i, v in enumerate(columns))
+    lengths = np.fromiter(map(len, sets), np.int64, len(sets))
+    codes = np.fromiter(
+        map(lookup.__getitem__, chain.from_iterable(sets)), np.int64, int(lengths.sum())
+    )
+    keep = codes >= 0
+    kept = np.bincount(np.repeat(np.arange(len(sets)), lengths)[keep], minlength=len(sets))
     matrix = sp.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        (np.ones(int(keep.sum())), codes[keep], np.concatenate(([0], np.cumsum(kept)))),
         shape=(len(sets), len(columns)),
     )
+    matrix.sort_indices()
     return matrix, columns
 
 

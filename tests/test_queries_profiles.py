@@ -5,6 +5,7 @@ Also home of :class:`GraphBuilder`, the small hand-built graphs the query tests 
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from queries.profiles import (
     territory_overlap_names,
     text_matrix,
     texts_content_words,
+    with_prefixes,
+    words_matrix,
 )
 
 
@@ -88,6 +91,10 @@ def test_fold_and_content_words_drop_accents_case_and_function_words() -> None:
         "region",
     ]
     assert content_words("Adultos mayores") == ["adultos", "mayores"]
+    # a number tells instruments apart, one digit long too; a single letter says nothing
+    assert content_words("Decreto con fuerza de ley N° 1, letra b") == [
+        "decreto", "fuerza", "ley", "1", "letra",
+    ]
 
 
 def test_texts_content_words_reads_each_text_as_content_words_does() -> None:
@@ -125,6 +132,35 @@ def test_tfidf_cosines_match_scikit_learn_word_and_char_wb_vectorizers() -> None
     expected = 0.5 * (words @ words.T).toarray() + 0.5 * (chars @ chars.T).toarray()
     np.testing.assert_allclose(cosine, expected, atol=1e-12)
     assert cosine[4].sum() == 0.0
+
+
+def test_words_opening_with_a_prefix_of_field_also_count_as_that_prefix() -> None:
+    rows = [["talleres", "ciberseguridad"], ["combate", "ciberdelincuencia", "microempresas"],
+            ["comercio", "electronico", "autoridad", "ciber"]]
+    assert with_prefixes(rows) == [
+        ["talleres", "ciberseguridad", "ciber"],
+        ["combate", "ciberdelincuencia", "microempresas", "ciber", "micro"],
+        # electro- leaves four letters; auto- is no prefix of field; a bare prefix adds nothing
+        ["comercio", "electronico", "autoridad", "ciber"],
+    ]
+    text = words_matrix([*with_prefixes(rows[:2]), ["becas"]])
+    assert "ciber" in text.shared_terms(0, 1)
+
+
+def test_a_squared_idf_weighs_a_rare_shared_word_more_against_a_common_one() -> None:
+    rows = [["apoyo", "pesca", "artesanal"], ["apoyo", "pesca", "ribereña"],
+            ["apoyo", "becas"], ["apoyo", "vivienda"], ["apoyo", "salud"]]
+
+    def cosine(power: float, i: int, j: int) -> float:
+        matrix = words_matrix(rows, char_ngrams_too=False, idf_power=power).matrix
+        return float((matrix[i] @ matrix[j].T).toarray()[0, 0])
+
+    assert words_matrix(rows, idf_power=1.0).matrix.toarray() == pytest.approx(
+        words_matrix(rows).matrix.toarray()
+    )
+    # sharing "pesca" (two rows) against sharing only "apoyo" (every row)
+    assert cosine(2.0, 0, 1) / cosine(2.0, 2, 3) > cosine(1.0, 0, 1) / cosine(1.0, 2, 3)
+    assert cosine(2.0, 2, 3) < cosine(1.0, 2, 3)
 
 
 def test_text_matrix_orders_columns_commonest_first_and_names_shared_terms() -> None:
@@ -320,3 +356,29 @@ def test_remembered_answers_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     calls: list[int] = []
     assert profiles.remembered(g, 0, lambda: calls.append(1) or 0) == 0
     assert calls == [1]
+
+
+def test_the_collector_is_paused_while_indexes_build_and_resumes_after() -> None:
+    graph = project([], [])
+    seen: list[tuple[str, bool]] = []
+
+    def inner() -> int:
+        seen.append(("inner", gc.isenabled()))
+        return 1
+
+    def outer() -> int:
+        seen.append(("outer", gc.isenabled()))
+        graph_index(graph, "inner", inner)
+        seen.append(("after inner", gc.isenabled()))
+        return 2
+
+    assert gc.isenabled()
+    assert graph_index(graph, "outer", outer) == 2
+    assert seen == [("outer", False), ("inner", False), ("after inner", False)]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        graph_index(graph, "third", lambda: 3)
+        assert not gc.isenabled()  # off before the build: stays off
+    finally:
+        gc.enable()
