@@ -730,8 +730,12 @@ def fold(text: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning: folded, stop words and single letters out."""
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOP_WORDS]
+    """The words of ``text`` that carry meaning: folded, stop words and single letters out.
+    Numbers stay, one digit long too: they tell instruments apart (decreto N° 1, N° 7)."""
+    return [
+        w for w in _WORD.findall(fold(text))
+        if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS
+    ]
 
 
 # White space that folds to nothing would join the words on either side of it: a text holding

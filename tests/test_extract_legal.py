@@ -586,3 +586,81 @@ def test_an_undersecretariat_joins_only_the_ministry_of_its_field(lexicon: Lexic
     part_of = relations(extract(text, lexicon), "PART_OF")
     assert ("Subsecretaría de Educación Superior", "Ministerio de Educación") in part_of
     assert not any(child.startswith("Subsecretaría de Desarrollo") for child, _ in part_of)
+
+
+AGENCY_ORDINANCE = """# Ordenanza Regional N° 100-2022-GRX/CR
+
+Que, el grupo impulsor solicitó la creación de la Agencia Regional de Desarrollo para el
+Departamento de Puno (ARD), mecanismo de articulación con el sector privado.
+
+ARTÍCULO PRIMERO. - CREAR la Agencia Regional de Desarrollo de la Región de Puno.
+
+{article_two}
+El Gobernador Regional de Puno, quien lo preside.
+El presidente de la Cámara de Comercio de Puno, como secretaría técnica.
+El Rector de la Universidad Nacional de Puno.
+ARTÍCULO TERCERO. - ENCARGAR al Comité Directivo la elaboración de su Reglamento Interno.
+""".format(
+    article_two="ARTÍCULO SEGUNDO. - RECONOCER al Comité Directivo de la Agencia Regional de "
+    "Desarrollo de la Región de Puno, el cual está integrado por:"
+)
+
+
+def test_members_of_an_organ_named_with_its_body_join_the_body(lexicon: Lexicon) -> None:
+    ex = extract(AGENCY_ORDINANCE, lexicon)
+    agencies = [e for e in ex.entities if e.name.startswith("Agencia Regional de Desarrollo")]
+    # the agency named three ways (its place said with "para el Departamento de", "de la
+    # Región de" and inside its committee's name) is one institution
+    assert len(agencies) == 1
+    agency = agencies[0].name
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == agency}
+    assert {"Gobierno Regional de Puno", "Cámara de Comercio de Puno",
+            "Universidad Nacional de Puno"} <= members
+    part_of = relations(ex, "PART_OF")
+    committee = "Comité Directivo de la Agencia Regional de Desarrollo de la Región de Puno"
+    assert (committee, agency) in part_of
+    # a member is never the body its fellow members join
+    assert not any(parent == "Cámara de Comercio de Puno" for _, parent in part_of)
+
+
+
+TASKS_BY_LIST = """LEY PARA EL FOMENTO DE LA INNOVACIÓN REGIONAL
+
+Artículo 11. Corresponde a la Secretaría de Economía:
+I. Elaborar el Programa Especial para la Innovación Regional, en coordinación con la Secretaría
+de Hacienda y Crédito Público;
+II. Ejercer las atribuciones que le confiere el artículo 34 de la Ley Orgánica de la
+Administración Pública Federal.
+"""
+
+
+def test_tasks_listed_after_corresponde_a_and_the_partners_of_each(lexicon: Lexicon) -> None:
+    ex = extract(TASKS_BY_LIST, lexicon)
+    programme = "Programa Especial para la Innovación Regional"
+    secretariat, treasury = "Secretaría de Economía", "Secretaría de Hacienda y Crédito Público"
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert (secretariat, programme) in responsible
+    assert (treasury, programme) in relations(ex, "CO_RESPONSIBLE_FOR")
+    coordinated = relations(ex, "COORDINATES_WITH")
+    assert (secretariat, treasury) in coordinated or (treasury, secretariat) in coordinated
+    # a law cited as the basis of a task is not something the body runs
+    assert not any(what.startswith("Ley") for _, what in responsible)
+
+
+def test_a_unit_named_after_an_institution_of_the_document_is_part_of_it(
+    lexicon: Lexicon,
+) -> None:
+    text = (
+        "Artículo 4.- El Consejo de Ministros de la Comisión Nacional de Regadío aprobará las "
+        "bases. La Comisión Nacional de Regadío publicará los resultados. El Servicio "
+        "Administrativo del Gobierno Regional de la Región de Valle Alto apoyará al Gobierno "
+        "Regional de Valle Alto. El Ministerio de Desarrollo Social y Familia informará.\n"
+    )
+    part_of = relations(extract(text, lexicon), "PART_OF")
+    assert ("Consejo de Ministros de la Comisión Nacional de Regadío",
+            "Comisión Nacional de Regadío") in part_of
+    # the owner's place said another way ("de la Región de Valle Alto") is still the owner
+    assert ("Servicio Administrativo del Gobierno Regional de la Región de Valle Alto",
+            "Gobierno Regional de Valle Alto") in part_of
+    # a ministry's field is no owner
+    assert not any(child.startswith("Ministerio") for child, _ in part_of)

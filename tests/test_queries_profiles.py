@@ -91,6 +91,10 @@ def test_fold_and_content_words_drop_accents_case_and_function_words() -> None:
         "region",
     ]
     assert content_words("Adultos mayores") == ["adultos", "mayores"]
+    # a number tells instruments apart, one digit long too; a single letter says nothing
+    assert content_words("Decreto con fuerza de ley N° 1, letra b") == [
+        "decreto", "fuerza", "ley", "1", "letra",
+    ]
 
 
 def test_texts_content_words_reads_each_text_as_content_words_does() -> None:

@@ -38,6 +38,7 @@ from loaders.extract.legal_units import (
     article_end,
     list_units,
 )
+from loaders.extract.patterns import head_info
 
 MEMBERSHIP = re.compile(
     r"\b(?:integrad[oa]s?|conformad[oa]s?|compuest[oa]s?|constituid[oa]s?)[ \t]+"
@@ -121,13 +122,24 @@ def _new_candidate(
 # --- the body a membership list is about -----------------------------------------------------
 
 
-def _parent_of_organ(ctx: ExtractionContext, index: _Index, organ: Candidate) -> str | None:
-    """ "Comité Directivo de la ARD-PUNO" → the ARD: the institution named right after it."""
+def _parent_of_organ(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, organ: Candidate
+) -> str | None:
+    """ "Comité Directivo de la ARD-PUNO" → the ARD: the institution named right after it,
+    or inside its name ("Comité Directivo de la Agencia Regional de Desarrollo de X": the
+    agency becomes an entity of its own)."""
     named = re.match(r"^.+?\s(?:de\s+la|del|de)\s+(?P<rest>.+)$", organ.name)
     if named is not None:
-        key = ctx.alias_keys.get(f"Institution|{normalize_name(named.group('rest'))}")
+        rest = named.group("rest")
+        key = ctx.alias_keys.get(f"Institution|{normalize_name(rest)}")
         if key and key != organ.key:
             return key
+        info = head_info(rest)
+        at = ctx.text.find(rest, organ.start, organ.end)
+        if info is not None and info.label == "Institution" and not is_organ(rest) and at >= 0:
+            parent = Candidate(at, at + len(rest), "Institution", rest, "pattern", kind=info.kind,
+                               confidence=0.7)
+            return _new_candidate(ctx, base, index, parent)
     follow = re.match(r"[ \t]*(?:de[ \t]+la|del|de)[ \t]+", ctx.text[organ.end : organ.end + 12])
     if follow is None:
         return None
@@ -138,7 +150,8 @@ def _parent_of_organ(ctx: ExtractionContext, index: _Index, organ: Candidate) ->
 
 
 def _membership_body(
-    ctx: ExtractionContext, index: _Index, trigger: re.Match[str], scope_start: int
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, trigger: re.Match[str],
+    scope_start: int,
 ) -> tuple[str | None, list[str]]:
     """The body whose members a list names, and the organs named with it.
 
@@ -154,16 +167,18 @@ def _membership_body(
     for cand in reversed(named):
         if not is_organ(cand.name):
             return cand.key, organs
-        parent = _parent_of_organ(ctx, index, cand)
+        parent = _parent_of_organ(ctx, base, index, cand)
         if parent:
             return parent, organs
+    if organs:  # an organ of no body the document names has members of its own
+        return organs[-1], organs[:-1]
     key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
     if key:
         return key, organs
     # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
     after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
-        parent = _parent_of_organ(ctx, index, cand) if is_organ(cand.name) else cand.key
+        parent = _parent_of_organ(ctx, base, index, cand) if is_organ(cand.name) else cand.key
         if parent:
             return parent, organs
     return None, organs
@@ -322,7 +337,7 @@ def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Inde
         if not units:
             continue
         _organ_candidates(ctx, base, index, trigger.end(), units[-1].end)
-        body, organs = _membership_body(ctx, index, trigger, scope_start)
+        body, organs = _membership_body(ctx, base, index, trigger, scope_start)
         if body is None:
             continue
         for organ in organs:

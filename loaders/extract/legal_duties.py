@@ -41,7 +41,11 @@ COMMISSION = re.compile(
 FUNCTIONS = re.compile(
     r"\b(?:tendr[áa]n?|tiene|tienen|cumple|cumplir[áa]|ejercer[áa]|ejerce)[ \t]+"
     r"(?:las[ \t]+)?(?:siguientes[ \t]+)?(?:funciones|atribuciones|competencias|tareas)\b"
-    r"|\b(?:son|ser[áa]n)[ \t]+(?:funciones|atribuciones|competencias)[ \t]+(?:de|del)\b",
+    r"|\b(?:son|ser[áa]n)[ \t]+(?:funciones|atribuciones|competencias)[ \t]+(?:de|del)\b"
+    # "Corresponde a la Secretaría de Economía:" and a list, the way federal laws of Mexico
+    # give a body its tasks
+    r"|\b(?:le[ \t]+)?(?:corresponde(?:r[áa])?|compete(?:r[áa])?)[ \t]+(?:a|al)\b"
+    r"(?=[^.:;\n]{3,160}:[ \t]*\n)",
     re.IGNORECASE,
 )
 THROUGH = re.compile(
@@ -249,7 +253,7 @@ def commissions(legal: LegalText) -> None:
 
 
 def _function_holder(legal: LegalText, trigger: re.Match[str]) -> Candidate | None:
-    if trigger.group().lower().rstrip().endswith(("de", "del")):
+    if trigger.group().lower().rstrip().endswith((" de", " del", " a", " al")):
         return _first_institution(legal, trigger.end(), trigger.end() + 120)
     start = legal.sentence_start(trigger.start())
     before = legal.between(start, trigger.start(), "Institution")
@@ -270,9 +274,19 @@ def functions(legal: LegalText) -> None:
             continue
         stop = article_end(legal.articles, trigger.end(), len(text))
         for unit in list_units(text, trigger.end(), stop):
+            partners = [k for k in _coordinated(legal, unit.body_start, unit.end)
+                        if k != holder.key]
             for obj in legal.objects(unit.body_start, unit.end):
+                if obj != legal.own_instrument and ctx.builders[obj].kind == "law":
+                    continue  # "conforme al artículo 15 de la Ley N° 27867": a basis, not a task
                 ctx.relate(holder.key, "RESPONSIBLE_FOR", obj, unit.start, unit.end,
                            "legal functions", 0.65)
+                for partner in partners:  # "Elaborar el Programa X, en coordinación con Y"
+                    ctx.relate(partner, "CO_RESPONSIBLE_FOR", obj, unit.start, unit.end,
+                               "legal functions", 0.6)
+            for partner in partners:
+                ctx.relate(holder.key, "COORDINATES_WITH", partner, unit.start, unit.end,
+                           "legal functions", 0.6)
             for liaison in _LIAISON.finditer(text, unit.body_start, unit.end):
                 other = _first_institution(legal, liaison.end(), min(unit.end, liaison.end() + 60))
                 if other is not None and other.key and other.key != holder.key:

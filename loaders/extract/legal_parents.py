@@ -10,7 +10,10 @@
 - a council's "Comisión Ordinaria" is PART_OF that council (344 files);
 - "Subsecretaría del Trabajo" is PART_OF the "Ministerio del Trabajo y Previsión Social" the
   document names: the words after "Subsecretaría de" begin the ministry's, or the other way
-  round (136 files of ``../shared/bulk`` name a subsecretaría; "Viceministerio de" likewise).
+  round (136 files of ``../shared/bulk`` name a subsecretaría; "Viceministerio de" likewise);
+- a unit whose name ends with the name of another institution of the document ("Consejo de
+  Ministros de la Comisión Nacional de Riego", "Servicio Administrativo del Gobierno Regional de
+  la Región de Ñuble" beside "Gobierno Regional de Ñuble") is PART_OF it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import re
 
 from graph.normalize import normalize_name
 from loaders.extract.context import Builder, ExtractionContext
+from loaders.extract.patterns import head_info
+from loaders.extract.referents import variant_key
 
 _GENERIC_UNIT_OF = re.compile(
     r"^(?:Secretar[íi]a (?:T[ée]cnica|Ejecutiva|General)|Direcci[óo]n Ejecutiva|"
@@ -133,8 +138,33 @@ def undersecretariats(ctx: ExtractionContext) -> None:
             _relate_by_name(ctx, builder, parents[0])
 
 
+_OWNER_LINK = re.compile(r" (?:de la|de los|de las|del|de) ")
+
+
+def owners_in_names(ctx: ExtractionContext) -> None:
+    """ "Consejo de Ministros de la Comisión Nacional de Riego" is PART_OF the "Comisión
+    Nacional de Riego" the document names: the owner's name, said in any of its ways
+    (:func:`loaders.extract.referents.variant_key`), ends the unit's name."""
+    institutions = _institutions(ctx)
+    by_name: dict[str, Builder] = {}
+    for builder in institutions:
+        for name in builder.names | {builder.name}:
+            by_name.setdefault(variant_key(name), builder)
+    for builder in institutions:
+        for link in _OWNER_LINK.finditer(builder.name):
+            owner_name = builder.name[link.end():]
+            info = head_info(owner_name)
+            owner = by_name.get(variant_key(owner_name)) if info is not None else None
+            if info is None or info.label != "Institution" or owner is None:
+                continue
+            if owner is not builder:
+                _relate_by_name(ctx, builder, owner)
+            break
+
+
 def unit_parents(ctx: ExtractionContext) -> None:
     """Every parent this module reads from names."""
     generic_units(ctx)
     undersecretariats(ctx)
+    owners_in_names(ctx)
     regional_structure(ctx)

@@ -213,6 +213,34 @@ _INSTRUMENT_RE = re.compile(
     rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])"
     rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
 )
+_NOT_AFTER_WORD = rf"(?<![\w{UPPER}])"
+_WORD_CHAR = re.compile(rf"[\w{UPPER}]")
+
+
+def _without_lookbehind(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` less its leading ``(?<![\\w...])``: a pattern that starts with its heads'
+    alternation lets the search skip to their first letters instead of trying every position
+    (:func:`_search_head` checks the lookbehind)."""
+    if not regex.pattern.startswith(_NOT_AFTER_WORD):
+        raise ValueError(f"{regex.pattern[:40]!r} does not start with {_NOT_AFTER_WORD!r}")
+    return re.compile(regex.pattern[len(_NOT_AFTER_WORD):], regex.flags)
+
+
+_HEAD_SCANS = (
+    (_without_lookbehind(_INSTITUTION_RE), True),
+    (_without_lookbehind(_INSTRUMENT_RE), False),
+)
+
+
+def _search_head(scan: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+    """What the full head pattern's ``search(text, pos)`` finds, searched with ``scan`` (that
+    pattern :func:`_without_lookbehind`): the first match not preceded by a word character."""
+    while (m := scan.search(text, pos)) is not None:
+        start = m.start()
+        if start == 0 or not _WORD_CHAR.match(text, start - 1):
+            return m
+        pos = start + 1
+    return None
 # Legal instruments with their number: "Ley N° 27867", "ley Nº 18.834", "Decreto Supremo N°
 # 029-2018-PCM", "Ordenanza Regional N.° 005-2010-GRLL/CR", "DFL N° 1-19.175", "Resolución
 # Ministerial N° 123-2020-PRODUCE". The head may be lower case ("la ley N° 19.880"); the number
@@ -395,9 +423,9 @@ def find_head_names(text: str) -> Iterator[Candidate]:
     After a name is trimmed (a second head noun starts another name), the search resumes
     at the end of the trimmed name, so "Unidad X División Y (DDPE)" yields both.
     """
-    for regex, is_institution in ((_INSTITUTION_RE, True), (_INSTRUMENT_RE, False)):
+    for scan, is_institution in _HEAD_SCANS:
         pos = 0
-        while (m := regex.search(text, pos)) is not None:
+        while (m := _search_head(scan, text, pos)) is not None:
             pos = m.end()
             head = re.sub(r"\s+", " ", m.group("head"))
             tail = m.group("tail")

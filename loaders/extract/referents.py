@@ -112,10 +112,24 @@ def _is_singular(name: str) -> bool:
     return singular_key(first) == first
 
 
-def number_variants(ctx: ExtractionContext) -> dict[str, str]:
-    """``{key: key of the same name in the other number}``: "Consejos Estatales X" and
-    "Consejo Estatal X" of one document are one institution (the one written more often
-    keeps its name); names of three words or more only, gazetteer entries left alone."""
+_PLACE_PHRASE = re.compile(
+    r" (?:para|de|en) (?:el |la )?(?:departamento|region|provincia|estado)(?: de| del)? "
+    r"(?P<place>\w.*)$"
+)
+
+
+def variant_key(name: str) -> str:
+    """:func:`singular_key` with the place said one way: "Agencia Regional de Desarrollo para
+    el Departamento de Huancavelica", "... de la Región de Huancavelica" and "... de la Región
+    Huancavelica" → "agencia regional de desarrollo de huancavelica"."""
+    return _PLACE_PHRASE.sub(r" de \g<place>", singular_key(name))
+
+
+def name_variants(ctx: ExtractionContext) -> dict[str, str]:
+    """``{key: key of the same name written another way}``: "Consejos Estatales X" and
+    "Consejo Estatal X" of one document are one institution, and so are one name with its
+    place said two ways (:func:`variant_key`); the one written more often keeps its name.
+    Names of three words or more only, gazetteer entries left alone."""
     groups: dict[tuple[str, str], list[Builder]] = {}
     for b in ctx.builders.values():
         if b.label == "Territory" or b.label == "Person" or b.from_gazetteer:
@@ -123,7 +137,7 @@ def number_variants(ctx: ExtractionContext) -> dict[str, str]:
         if len(b.name.split()) < 3:
             continue
         family = "Institution" if b.label == "Institution" else "Instrument"
-        groups.setdefault((family, singular_key(b.name)), []).append(b)
+        groups.setdefault((family, variant_key(b.name)), []).append(b)
     redirect: dict[str, str] = {}
     for group in groups.values():
         if len(group) < 2:

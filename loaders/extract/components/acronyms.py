@@ -74,6 +74,11 @@ def acronyms(state: ExtractionState) -> None:
             replacement = candidate_from_entry(long_cand, entry)
             state.base[state.base.index(long_cand)] = replacement
             long_cand = replacement
+        first = defined.get(d.short)
+        if first is not None and label_family(first.label) != label_family(long_cand.label):
+            # "... de la Región de Huancavelica (ARD)" after "Agencia Regional de Desarrollo
+            # (ARD)": the place before the second "(ARD)" is not the agency
+            continue
         long_cand.acronym = long_cand.acronym or d.short
         long_cand.aliases = [*long_cand.aliases, d.short]
         first = defined.setdefault(d.short, long_cand)

@@ -4,7 +4,7 @@ body of that kind (see :mod:`loaders.extract.referents`)."""
 from __future__ import annotations
 
 from loaders.extract.finish import apply_redirects
-from loaders.extract.referents import generic_referents, number_variants
+from loaders.extract.referents import generic_referents, name_variants
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -13,7 +13,7 @@ from loaders.extract.state import ExtractionState
 def referents(state: ExtractionState) -> None:
     """Merge one name written in both numbers, then "Consejo regional" into "Consejo
     Regional del Gobierno Regional de X"."""
-    apply_redirects(state.ctx, state.base, number_variants(state.ctx))
+    apply_redirects(state.ctx, state.base, name_variants(state.ctx))
     generic, same_body = generic_referents(state.ctx)
     apply_redirects(state.ctx, state.base, same_body)
     # the generic entry's names ("consejos regionales", "CORE") stay out of the specific body
