@@ -923,7 +923,7 @@ def words_matrix(
     matrix = _sublinear_tfidf(
         counts, n_words, word_share if char_ngrams_too else 1.0, idf_power
     )
-    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    frequency = column_counts(matrix)
     order = np.argsort(-frequency, kind="stable")  # new column k holds old column order[k]
     new_column = np.empty_like(order)
     new_column[order] = np.arange(len(order))
@@ -937,6 +937,17 @@ def words_matrix(
 
 
 _ROW_BLOCK_ENTRIES = 2_000_000  # entries per block of in-place work (keeps temporaries small)
+
+
+def column_counts(matrix: sp.csr_matrix) -> np.ndarray:
+    """Entries per column, counted block by block (one count over all the indices would
+    copy them into a 64-bit array as large as the matrix)."""
+    out = np.zeros(matrix.shape[1], dtype=np.int64)
+    for first, last in row_blocks(matrix.indptr):
+        out += np.bincount(
+            matrix.indices[matrix.indptr[first] : matrix.indptr[last]], minlength=matrix.shape[1]
+        )
+    return out
 
 
 def row_blocks(indptr: np.ndarray, entries: int = _ROW_BLOCK_ENTRIES) -> list[tuple[int, int]]:
@@ -957,7 +968,7 @@ def _sublinear_tfidf(
 ) -> sp.csr_matrix:
     """Weight counts in place; columns below ``n_words`` and the rest are normalised apart."""
     n_docs = counts.shape[0]
-    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    frequency = column_counts(counts)
     idf = (1.0 + np.log((1.0 + n_docs) / (1.0 + frequency))) ** idf_power
     word_weight, rest_weight = math.sqrt(word_share), math.sqrt(1.0 - word_share)
     indptr = counts.indptr

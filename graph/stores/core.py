@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import networkx as nx
@@ -259,17 +260,22 @@ class ProjectionCache:
     def get(
         self,
         revision: Callable[[], int],
-        load: Callable[[], tuple[int, Iterable[Entity], Iterable[Relation],
-                                 Iterable[PairVerdict]]],
+        load: Callable[[], AbstractContextManager[tuple[
+            int, Iterable[Entity], Iterable[Relation], Iterable[PairVerdict]
+        ]]],
     ) -> nx.MultiDiGraph:
-        """The projection at the current ``revision()``, carrying the reviewers' verdicts;
-        ``load`` reads the revision, the entities, the relations and the verdicts (of one
-        snapshot where the store has them)."""
+        """The projection at the current ``revision()``, carrying the reviewers' verdicts.
+
+        ``load`` opens a read of the revision, the entities, the relations and the verdicts
+        (of one snapshot where the store has them); entities and relations may be read
+        while they are projected, one at a time, so that the store's whole content is never
+        held as models beside the graph.
+        """
         with self._lock:
             if self._view is not None and self._view[0] == revision():
                 return self._view[1]
-            at, entities, relations, verdicts = load()
-            graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
+            with load() as (at, entities, relations, verdicts):
+                graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
             self._view = (at, graph)
             return graph
 

@@ -21,6 +21,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -624,9 +625,9 @@ class Neo4jStore:
         """The networkx projection of the entity layer, rebuilt only when the revision moves
         (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
-            return (self.revision(), list(self.entities()), list(self.relations()),
-                    self.verdicts())
+        def load() -> nullcontext[tuple[int, list[Entity], list[Relation], list[PairVerdict]]]:
+            return nullcontext((self.revision(), list(self.entities()), list(self.relations()),
+                                self.verdicts()))
 
         return self._projection.get(self.revision, load)
 

@@ -596,11 +596,25 @@ class SQLiteStore:
             return iter(self._all_relations(conn))
 
     def _all_relations(self, conn: sqlite3.Connection) -> list[Relation]:
-        rows = conn.execute(f"SELECT {_RELATION_COLUMNS} FROM relations ORDER BY id").fetchall()
+        return list(self._stream_relations(conn))
+
+    @staticmethod
+    def _stream_relations(conn: sqlite3.Connection) -> Iterator[Relation]:
+        """Every relation with its evidence, by id, read as it is consumed: the relations and
+        the evidence come in the same order and are joined as they go."""
+        rows = conn.execute(f"SELECT {_RELATION_COLUMNS} FROM relations ORDER BY id")
         evidence_rows = conn.execute(
             f"SELECT {_EVIDENCE_COLUMNS} FROM evidence ORDER BY relation_id, rid"
-        ).fetchall()
-        return self._build_relations(rows, evidence_rows)
+        )
+        pending = next(evidence_rows, None)
+        for row in rows:
+            while pending is not None and pending[0] < row[0]:  # evidence of no relation
+                pending = next(evidence_rows, None)
+            evidence: list[tuple] = []
+            while pending is not None and pending[0] == row[0]:
+                evidence.append(pending)
+                pending = next(evidence_rows, None)
+            yield from SQLiteStore._build_relations([row], evidence)
 
     def relations_of(self, entity_id: str) -> list[Relation]:
         """Relations where the entity is source or target, with evidence."""
@@ -724,13 +738,16 @@ class SQLiteStore:
         """The networkx projection of the entity layer, rebuilt only when the revision moves
         (shared and frozen: ``graph.copy()`` to modify it)."""
 
-        def load() -> tuple[int, list[Entity], list[Relation], list[PairVerdict]]:
+        @contextmanager
+        def load() -> Iterator[
+            tuple[int, Iterator[Entity], Iterator[Relation], list[PairVerdict]]
+        ]:
             with self._transaction() as conn:
-                entities = [Entity.model_validate_json(row[0]) for row in conn.execute(
+                entities = (Entity.model_validate_json(row[0]) for row in conn.execute(
                     "SELECT data FROM entities ORDER BY rid"
-                )]
-                return (self._revision(conn), entities, self._all_relations(conn),
-                        self._verdicts(conn))
+                ))
+                yield (self._revision(conn), entities, self._stream_relations(conn),
+                       self._verdicts(conn))
 
         return self._projection.get(self.revision, load)
 
