@@ -347,6 +347,16 @@ def test_legal_identifiers_keep_their_suffixes(text: str, name: str, alias: str)
     assert text[found[0].start : found[0].end].rstrip(".;,") == text[found[0].start : found[0].end]
 
 
+def test_a_year_written_after_the_number_names_the_instrument_too() -> None:
+    found = list(find_laws("el artículo 30 de la Ley 1454 de 2011 y el Decreto 1082 de 2015."))
+    assert [c.name for c in found] == ["Ley 1454", "Decreto 1082"]
+    assert "Ley 1454 de 2011" in found[0].aliases
+    assert "Decreto 1082 de 2015" in found[1].aliases
+    # a number that goes on is no year: "de 2011.500" is not written after a law
+    (law,) = find_laws("la Ley 1454 de 2011.500 pesos")
+    assert not any("de 2011" in a for a in law.aliases)
+
+
 def test_an_acronym_the_document_defines_is_not_the_gazetteer_entry_of_its_letters() -> None:
     raw = (
         "# Decreto Regional N° 002-2022-GRX/GR\n\n"

@@ -556,6 +556,9 @@ def _law_head(head: str) -> str:
     return " ".join(w if w in small else w[:1].upper() + w[1:].lower() for w in head.split())
 
 
+_LAW_YEAR = re.compile(r"[ \t]+de[ \t]+((?:19|20)\d\d)\b(?![.,]?\d)", re.IGNORECASE)
+
+
 def find_laws(text: str) -> Iterator[Candidate]:
     """Laws, decrees, ordinances and resolutions with their number, suffixes kept whole;
     the canonical name drops ``N°`` (kept as an alias, so both spellings resolve to one)."""
@@ -570,6 +573,9 @@ def find_laws(text: str) -> Iterator[Candidate]:
             aliases.append(f"{head} {num.replace('.', '')}")
         elif re.fullmatch(r"\d{4,6}", num):
             aliases.append(f"{head} {int(num):,}".replace(",", "."))
+        year = _LAW_YEAR.match(text, m.end())
+        if year is not None:  # "Ley 1454 de 2011", "Decreto 1082 de 2015": the year names it too
+            aliases += [f"{head} {num} de {year.group(1)}", f"{head} N° {num} de {year.group(1)}"]
         aliases = list(dict.fromkeys(aliases))
         kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
