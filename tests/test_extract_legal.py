@@ -664,3 +664,21 @@ def test_a_unit_named_after_an_institution_of_the_document_is_part_of_it(
             "Gobierno Regional de Valle Alto") in part_of
     # a ministry's field is no owner
     assert not any(child.startswith("Ministerio") for child, _ in part_of)
+
+
+def test_a_body_attached_to_another_is_part_of_it(lexicon: Lexicon) -> None:
+    text = (
+        "# Ordenanza Regional N° 101-2022-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- CREAR la Agencia Regional de Desarrollo de Valle Alto, adscrita a "
+        "la Gerencia Regional de Desarrollo Económico.\nEl Programa Regional de Riego, "
+        "dependiente de la Gerencia Regional de Agricultura, ejecutará las obras. La Gerencia "
+        "Regional de Turismo informará a la Gerencia Regional de Comercio.\n"
+    )
+    ex = extract(text, lexicon)
+    assert ("Agencia Regional de Desarrollo de Valle Alto",
+            "Gerencia Regional de Desarrollo Económico") in relations(ex, "PART_OF")
+    assert ("Gerencia Regional de Agricultura",
+            "Programa Regional de Riego") in relations(ex, "RESPONSIBLE_FOR")
+    # two bodies in one sentence without a word of attachment are not parent and child
+    assert ("Gerencia Regional de Turismo",
+            "Gerencia Regional de Comercio") not in relations(ex, "PART_OF")
