@@ -618,24 +618,28 @@ def _text_candidates(
     low = threshold - _SLACK
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, text.shape[0], _PROBE_ROWS):
+        # rows and columns in 32 bits, products in single precision as computed: half the
+        # memory of the pairs held until they are matched
         partial = sp.coo_matrix(probe[start : start + _PROBE_ROWS] @ transposed)
-        i = partial.row.astype(np.int64) + start
-        j = partial.col.astype(np.int64)
-        q = partial.data.astype(np.float64)
-        keep = (i != j) & (q + bound[i] >= low)
-        found.append((i[keep], j[keep], q[keep]))
+        i = partial.row.astype(np.int32) + np.int32(start)
+        j = partial.col.astype(np.int32)
+        keep = (i != j) & (partial.data.astype(np.float64) + bound[i] >= low)
+        found.append((i[keep], j[keep], partial.data[keep]))
     if not found:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     i, j, q = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    del found
     n = text.shape[0]
-    first, second = np.minimum(i, j), np.maximum(i, j)
-    order = np.lexsort((i, first * n + second))
-    first, second, i, q = first[order], second[order], i[order], q[order]
-    code = first * n + second
+    code = np.minimum(i, j).astype(np.int64) * n + np.maximum(i, j)
+    del j
+    order = np.lexsort((i, code))
+    code, q = code[order], q[order]
+    del i, order
     both = np.flatnonzero(code[1:] == code[:-1])  # seen from both rows: i < j, then j > i
-    a, b = first[both], second[both]
-    q_ab, q_ba = q[both], q[both + 1]  # sorted by i within a code: row a's probe comes first
+    a, b = code[both] // n, code[both] % n
+    # sorted by i within a code: row a's probe comes first
+    q_ab, q_ba = q[both].astype(np.float64), q[both + 1].astype(np.float64)
     ceiling = np.minimum(
         np.minimum(q_ab + bound[a], q_ba + bound[b]), q_ab + q_ba + np.minimum(bound[a], bound[b])
     )
