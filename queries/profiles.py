@@ -544,6 +544,13 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
     facets: dict[str, list[frozenset[str]]] = {facet: [] for facet in FACETS}
     territories: list[frozenset[str]] = []
     stated: list[frozenset[str]] = []
+    seen: dict[frozenset[str], frozenset[str]] = {}
+
+    def one(values: frozenset[str]) -> frozenset[str]:
+        """The first equal set met: rows share a few thousand distinct sets (a level, a
+        country, a state), held once instead of once per row."""
+        return seen.setdefault(values, values)
+
     for node in ids:
         data = nodes[node]
         names.append(data.get("name") or node)
@@ -553,27 +560,27 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         owners = tuple(sorted(responsible_of.get(node, ())))
         responsible.append(owners)
         own_level = data.get("level")
-        levels.append(
+        levels.append(one(
             frozenset({own_level})
             if own_level
             else frozenset(nodes[o]["level"] for o in owners if nodes[o].get("level"))
-        )
+        ))
         own_country = index.country_code(data.get("country"))
-        countries.append(
+        countries.append(one(
             frozenset({own_country})
             if own_country
             else frozenset(
                 c for c in (index.country_code(nodes[o].get("country")) for o in owners) if c
             )
-        )
+        ))
         for facet in FACETS:
-            facets[facet].append(frozenset(facet_key(v) for v in data.get(facet) or () if v))
+            facets[facet].append(one(frozenset(facet_key(v) for v in data.get(facet) or () if v)))
         covered = {t for t in covers.get(node, ()) if nodes[t].get("label") == TERRITORY}
         place = index.resolve(data.get("territory"), graph)
         if place:
             place_parent(index, place, data.get("country"))
             covered.add(place)
-        stated.append(frozenset(covered))
+        stated.append(one(frozenset(covered)))
         if not covered:
             covered = {
                 t for o in owners for t in operates.get(o, ()) if nodes[t].get("label") == TERRITORY
@@ -581,7 +588,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         if not covered and own_level in (None, "national"):
             for country in countries[-1]:
                 covered.add(index.country_territory(country))
-        territories.append(frozenset(covered))
+        territories.append(one(frozenset(covered)))
     part_of_pairs: set[tuple[int, int]] = set()
     for source, target in relation_pairs(graph).get("PART_OF", ()):
         if source in position and target in position:
