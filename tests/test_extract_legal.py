@@ -682,3 +682,18 @@ def test_a_body_attached_to_another_is_part_of_it(lexicon: Lexicon) -> None:
     # two bodies in one sentence without a word of attachment are not parent and child
     assert ("Gerencia Regional de Turismo",
             "Gerencia Regional de Comercio") not in relations(ex, "PART_OF")
+
+
+def test_a_council_integrated_as_follows_with_items_opening_with_con(lexicon: Lexicon) -> None:
+    text = (
+        "# Ley 99002\n\nArtículo 63.- El Consejo Consultivo de la Artesanía se integrará como "
+        "sigue:\na) Con el Director Nacional del Servicio Nacional del Patrimonio Cultural, quien "
+        "lo presidirá.\nb) Con un representante del Ministerio de Economía, Fomento y Turismo.\n"
+    )
+    ex = extract(text, lexicon)
+    council = "Consejo Consultivo de la Artesanía"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert members == {"Servicio Nacional del Patrimonio Cultural",
+                       "Ministerio de Economía, Fomento y Turismo"}
+    assert ("Servicio Nacional del Patrimonio Cultural", council) in relations(
+        ex, "RESPONSIBLE_FOR")
