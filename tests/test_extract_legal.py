@@ -697,3 +697,21 @@ def test_a_council_integrated_as_follows_with_items_opening_with_con(lexicon: Le
                        "Ministerio de Economía, Fomento y Turismo"}
     assert ("Servicio Nacional del Patrimonio Cultural", council) in relations(
         ex, "RESPONSIBLE_FOR")
+
+
+def test_an_instrument_named_as_the_basis_of_a_duty_is_not_its_object(lexicon: Lexicon) -> None:
+    text = (
+        "# Ordenanza Regional N° 102-2022-GRX/CR\n\n"
+        "ARTÍCULO SEGUNDO.- ENCARGAR a la Gerencia Regional de Infraestructura, en el marco de "
+        "la Ley N° 27293, la formulación del Plan Regional de Caminos Vecinales.\n"
+        "ARTÍCULO TERCERO.- ENCARGAR a la Gerencia Regional de Agricultura, conforme a lo "
+        "dispuesto en el artículo 5 de la Ley N° 29337, la ejecución de la Ley N° 29337.\n"
+    )
+    responsible = relations(extract(text, lexicon), "RESPONSIBLE_FOR")
+    assert ("Gerencia Regional de Infraestructura",
+            "Plan Regional de Caminos Vecinales") in responsible
+    assert not any(body == "Gerencia Regional de Infraestructura" and what.startswith("Ley")
+                   for body, what in responsible)
+    # the same law named again as what is to be carried out is the object
+    assert any(body == "Gerencia Regional de Agricultura" and "29337" in what
+               for body, what in responsible)

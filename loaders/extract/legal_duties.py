@@ -176,7 +176,8 @@ class LegalText:
         first."""
         named = [
             c for c in self.between(start, end, "Instrument", "Program")
-            if c.key and c.key != self.own_instrument
+            if c.key and c.key != self.own_instrument and not _BASIS.search(
+                self.text, max(start, c.start - 80), c.start)
         ]
         own = _THIS_INSTRUMENT.search(self.text, start, end) if self.own_instrument else None
         if own is not None and (not named or own.start() < named[0].start):
@@ -190,6 +191,16 @@ class LegalText:
         return list(dict.fromkeys(k for k in found if k))
 
 
+# "en el marco de la Ley N° 27293", "conforme a lo dispuesto en el artículo 5 del Decreto": an
+# instrument named as the basis of a duty, not its object
+_BASIS = re.compile(
+    r"\b(?:en[ \t]+el[ \t]+marco|conforme|de[ \t]+conformidad|de[ \t]+acuerdo|seg[úu]n|"
+    r"en[ \t]+virtud|al[ \t]+amparo|en[ \t]+aplicaci[óo]n|establecid[oa]s?[ \t]+en|"
+    r"previst[oa]s?[ \t]+en|se[ñn]alad[oa]s?[ \t]+en|regulad[oa]s?[ \t]+(?:en|por))"
+    r"(?:[ \t]+(?:a|al|con|de|del|en|lo|la|el|dispuesto|establecido|por|los|las|"
+    r"art[íi]culos?|numeral(?:es)?|inciso|literal|[\d°º.,]+))*[ \t]*$",
+    re.IGNORECASE,
+)
 _JOINED_OBJECT = re.compile(
     r"[ \t\n]*(?:\([^()]{0,120}\))?[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:el|la|los|las)[ \t]+)?"
 )
