@@ -664,3 +664,54 @@ def test_a_unit_named_after_an_institution_of_the_document_is_part_of_it(
             "Gobierno Regional de Valle Alto") in part_of
     # a ministry's field is no owner
     assert not any(child.startswith("Ministerio") for child, _ in part_of)
+
+
+def test_a_body_attached_to_another_is_part_of_it(lexicon: Lexicon) -> None:
+    text = (
+        "# Ordenanza Regional N° 101-2022-GRX/CR\n\n"
+        "ARTÍCULO PRIMERO.- CREAR la Agencia Regional de Desarrollo de Valle Alto, adscrita a "
+        "la Gerencia Regional de Desarrollo Económico.\nEl Programa Regional de Riego, "
+        "dependiente de la Gerencia Regional de Agricultura, ejecutará las obras. La Gerencia "
+        "Regional de Turismo informará a la Gerencia Regional de Comercio.\n"
+    )
+    ex = extract(text, lexicon)
+    assert ("Agencia Regional de Desarrollo de Valle Alto",
+            "Gerencia Regional de Desarrollo Económico") in relations(ex, "PART_OF")
+    assert ("Gerencia Regional de Agricultura",
+            "Programa Regional de Riego") in relations(ex, "RESPONSIBLE_FOR")
+    # two bodies in one sentence without a word of attachment are not parent and child
+    assert ("Gerencia Regional de Turismo",
+            "Gerencia Regional de Comercio") not in relations(ex, "PART_OF")
+
+
+def test_a_council_integrated_as_follows_with_items_opening_with_con(lexicon: Lexicon) -> None:
+    text = (
+        "# Ley 99002\n\nArtículo 63.- El Consejo Consultivo de la Artesanía se integrará como "
+        "sigue:\na) Con el Director Nacional del Servicio Nacional del Patrimonio Cultural, quien "
+        "lo presidirá.\nb) Con un representante del Ministerio de Economía, Fomento y Turismo.\n"
+    )
+    ex = extract(text, lexicon)
+    council = "Consejo Consultivo de la Artesanía"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert members == {"Servicio Nacional del Patrimonio Cultural",
+                       "Ministerio de Economía, Fomento y Turismo"}
+    assert ("Servicio Nacional del Patrimonio Cultural", council) in relations(
+        ex, "RESPONSIBLE_FOR")
+
+
+def test_an_instrument_named_as_the_basis_of_a_duty_is_not_its_object(lexicon: Lexicon) -> None:
+    text = (
+        "# Ordenanza Regional N° 102-2022-GRX/CR\n\n"
+        "ARTÍCULO SEGUNDO.- ENCARGAR a la Gerencia Regional de Infraestructura, en el marco de "
+        "la Ley N° 27293, la formulación del Plan Regional de Caminos Vecinales.\n"
+        "ARTÍCULO TERCERO.- ENCARGAR a la Gerencia Regional de Agricultura, conforme a lo "
+        "dispuesto en el artículo 5 de la Ley N° 29337, la ejecución de la Ley N° 29337.\n"
+    )
+    responsible = relations(extract(text, lexicon), "RESPONSIBLE_FOR")
+    assert ("Gerencia Regional de Infraestructura",
+            "Plan Regional de Caminos Vecinales") in responsible
+    assert not any(body == "Gerencia Regional de Infraestructura" and what.startswith("Ley")
+                   for body, what in responsible)
+    # the same law named again as what is to be carried out is the object
+    assert any(body == "Gerencia Regional de Agricultura" and "29337" in what
+               for body, what in responsible)

@@ -46,6 +46,10 @@ MEMBERSHIP = re.compile(
     r"[ \t]+siguiente|por)\b"
     r"|\bcompuest[oa]s?[ \t]+de\b"
     r"|\bse[ \t]+(?:integra(?:r[áa])?n?|conforma(?:r[áa])?n?)[ \t]+(?:por|con)\b"
+    # "se integrará como sigue:", "estará integrado de la siguiente forma:" (15 in the bulk
+    # corpus), each item then opening with "Con el ..."
+    r"|\bse[ \t]+(?:integra(?:r[áa])?n?|conforma(?:r[áa])?n?|compondr[áa]n?)[ \t]+"
+    r"(?:como[ \t]+sigue|de[ \t]+la[ \t]+siguiente[ \t]+(?:manera|forma))\b"
     r"|\bse[ \t]+compon(?:e|en|dr[áa]n?)[ \t]+(?:de|por)\b"
     r"|\b(?:son|ser[áa]n)[ \t]+(?:sus[ \t]+)?(?:miembros|integrantes)\b"
     r"|\b(?:lo|la)[ \t]+(?:integran|integrarán|conforman|conformarán|componen)\b",

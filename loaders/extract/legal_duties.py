@@ -10,6 +10,9 @@ parent, and the document's own instrument.
   functions name, and COORDINATES_WITH the institutions they tell it to coordinate with,
   convene, report or propose to;
 - "X, a través de Y": Y is PART_OF X;
+- "X, adscrita a Y", "X, dependiente de Y", "X, órgano desconcentrado de Y": X is PART_OF Y
+  (RESPONSIBLE_FOR when X is a programme or an instrument); 145 "adscrito/a a" and 447
+  "depende/dependiente/bajo la dependencia de" in ``../shared/bulk``;
 - "la autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the law;
 - the council that "HA APROBADO" a regional or municipal ordinance is RESPONSIBLE_FOR it;
 - "decreto con fuerza de ley N° 2, de 1998, del Ministerio de Educación": the body that issued
@@ -173,7 +176,8 @@ class LegalText:
         first."""
         named = [
             c for c in self.between(start, end, "Instrument", "Program")
-            if c.key and c.key != self.own_instrument
+            if c.key and c.key != self.own_instrument and not _BASIS.search(
+                self.text, max(start, c.start - 80), c.start)
         ]
         own = _THIS_INSTRUMENT.search(self.text, start, end) if self.own_instrument else None
         if own is not None and (not named or own.start() < named[0].start):
@@ -187,6 +191,16 @@ class LegalText:
         return list(dict.fromkeys(k for k in found if k))
 
 
+# "en el marco de la Ley N° 27293", "conforme a lo dispuesto en el artículo 5 del Decreto": an
+# instrument named as the basis of a duty, not its object
+_BASIS = re.compile(
+    r"\b(?:en[ \t]+el[ \t]+marco|conforme|de[ \t]+conformidad|de[ \t]+acuerdo|seg[úu]n|"
+    r"en[ \t]+virtud|al[ \t]+amparo|en[ \t]+aplicaci[óo]n|establecid[oa]s?[ \t]+en|"
+    r"previst[oa]s?[ \t]+en|se[ñn]alad[oa]s?[ \t]+en|regulad[oa]s?[ \t]+(?:en|por))"
+    r"(?:[ \t]+(?:a|al|con|de|del|en|lo|la|el|dispuesto|establecido|por|los|las|"
+    r"art[íi]culos?|numeral(?:es)?|inciso|literal|[\d°º.,]+))*[ \t]*$",
+    re.IGNORECASE,
+)
 _JOINED_OBJECT = re.compile(
     r"[ \t\n]*(?:\([^()]{0,120}\))?[ \t\n]*(?:,|y|e)[ \t\n]*(?:(?:el|la|los|las)[ \t]+)?"
 )
@@ -312,6 +326,41 @@ def acting_units(legal: LegalText) -> None:
             ctx.relate(unit.key, "PART_OF", parent.key, parent.start, unit.end, "legal through", 0.7)
 
 
+SUBORDINATE = re.compile(
+    r"\b(?:adscrit[oa]s?|dependiente|depende(?:r[áa])?|bajo[ \t]+la[ \t]+dependencia|"
+    r"(?:[óo]rgano|organismo|unidad)[ \t]+(?:desconcentrad|descentralizad|ejecut)[oa]r?)"
+    r"[ \t]+(?:a[ \t]+la|al|a|de[ \t]+la|del|de)[ \t]+",
+    re.IGNORECASE,
+)
+_APPOSITION = re.compile(r"[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*,?[ \t\n]*(?:(?:que[ \t]+)?"
+                         r"(?:est[áa]|estar[áa]|es|ser[áa]|se[ \t]+encuentra)[ \t]+)?"
+                         r"(?:[a-záéíóúñ]+[ \t]+){0,4}")
+
+
+def subordinates(legal: LegalText) -> None:
+    """ "la Agencia Regional de Desarrollo, adscrita a la Gerencia Regional de Desarrollo
+    Económico": the body (or programme) named right before is PART_OF (run by) the one
+    named right after."""
+    ctx, text = legal.ctx, legal.text
+    for m in SUBORDINATE.finditer(text):
+        after = legal.between(m.end(), m.end() + 200, "Institution")
+        if not after or after[0].start != m.end() or not after[0].key:
+            continue
+        s = legal.sentence_start(m.start())
+        before = legal.between(s, m.start(), "Institution", "Program", "Instrument")
+        if not before or not before[-1].key or before[-1].key == after[0].key:
+            continue
+        child = before[-1]
+        if not _APPOSITION.fullmatch(text, child.end, m.start()):
+            continue
+        if child.label == "Institution":
+            ctx.relate(child.key, "PART_OF", after[0].key, child.start, after[0].end,
+                       "legal subordination", 0.7)
+        elif not (child.kind == "law" or child.key == legal.own_instrument):
+            ctx.relate(after[0].key, "RESPONSIBLE_FOR", child.key, child.start, after[0].end,
+                       "legal subordination", 0.65)
+
+
 def charged_authorities(legal: LegalText) -> None:
     """ "La autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the
     instrument (or the document's own)."""
@@ -413,6 +462,7 @@ def duties(ctx: ExtractionContext, base: list[Candidate]) -> None:
     commissions(legal)
     functions(legal)
     acting_units(legal)
+    subordinates(legal)
     charged_authorities(legal)
     funders(legal)
     issuing_council(legal)
