@@ -715,3 +715,16 @@ def test_an_instrument_named_as_the_basis_of_a_duty_is_not_its_object(lexicon: L
     # the same law named again as what is to be carried out is the object
     assert any(body == "Gerencia Regional de Agricultura" and "29337" in what
                for body, what in responsible)
+
+
+def test_populated_places_named_by_their_kind_are_territories(lexicon: Lexicon) -> None:
+    text = (
+        "# Informe\n\nEl proyecto llegó a la comunidad de Dos Aguas, en el corregimiento de El "
+        "Harino, y a la localidad de Acobamba del departamento de Antioquia. El Departamento de "
+        "Recursos Humanos del Ministerio de Energía informó.\n"
+    )
+    kinds = {e.name: e.kind for e in extract(text, lexicon).entities if e.label == "Territory"}
+    assert {"Dos Aguas", "El Harino", "Acobamba", "Antioquia"} <= kinds.keys()
+    assert kinds["Acobamba"] == "city"
+    # an office called "Departamento de ..." is no department: only known departments are read
+    assert "Recursos Humanos" not in kinds

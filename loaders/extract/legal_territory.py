@@ -21,7 +21,9 @@ DIVISION_LIST = re.compile(
     re.IGNORECASE,
 )
 ONE_DIVISION = re.compile(
-    r"\b(?:la|el)[ \t]+(?P<kind>(?i:comuna|provincia|distrito|municipio|cant[óo]n))[ \t]+de[ \t]+"
+    r"\b(?:la|el)[ \t]+(?P<kind>(?i:comuna|provincia|distrito|municipio|cant[óo]n|departamento|"
+    r"localidad|centro[ \t]+poblado|comunidad|corregimiento|vereda|caser[íi]o|parroquia))"
+    r"[ \t]+de[ \t]+"
     r"(?P<name>[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*(?:[ \t]+(?:de[ \t]+|del[ \t]+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*)"
     r"{0,3})"
 )
@@ -43,6 +45,20 @@ _KIND = {
     "cantón": ("commune", None),
     "canton": ("commune", None),
     "provincia": ("province", "Provincia de"),
+    # the populated places below a district: "la localidad de Acobamba" (62 in the bulk
+    # corpus), "el centro poblado de X" (16), "la comunidad de X", Panama's and Colombia's
+    # "corregimiento" and "vereda", Ecuador's and Venezuela's "parroquia"
+    "localidad": ("city", None),
+    "centro poblado": ("city", None),
+    "comunidad": ("city", None),
+    "vereda": ("city", None),
+    "caserío": ("city", None),
+    "caserio": ("city", None),
+    "corregimiento": ("commune", None),
+    "parroquia": ("commune", None),
+    # "el departamento de Antioquia" is the region itself; "el Departamento de Recursos
+    # Humanos" is an office, so only a department the gazetteer knows is read
+    "departamento": ("region", None),
     "provincias": ("province", "Provincia de"),
     "departamentos": ("region", "Departamento de"),
     "regiones": ("region", "Región de"),
@@ -115,4 +131,9 @@ def territorial_divisions(ctx: ExtractionContext) -> None:
                 ctx.relate(child.key, "PART_OF", parent.key, m.start(), end, "legal division",
                            0.7)
     for m in ONE_DIVISION.finditer(text):
-        _division(ctx, m.group("kind"), m.start("name"), m.group("name"), None)
+        kind_word = " ".join(m.group("kind").lower().split())
+        if kind_word == "departamento" and not any(
+            entry.label == "Territory" for entry in ctx.lexicon.lookup_all(m.group("name"))
+        ):
+            continue
+        _division(ctx, kind_word, m.start("name"), m.group("name"), None)
