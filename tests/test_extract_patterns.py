@@ -381,3 +381,22 @@ def test_a_commission_named_by_a_long_comma_series_is_one_name() -> None:
     assert ("Comisión Ordinaria de Desarrollo Económico, Asuntos Agropecuarios, Energía, Minas, "
             "Comercio Exterior y Turismo") in names
     assert not any(name.startswith("Decreto,") for name in names)
+
+
+def test_subnational_bodies_of_colombia_and_mexico_are_named_by_their_heads() -> None:
+    raw = (
+        "LEY 9999 DE 2019\n\nArtículo 1. La Región Administrativa y de Planificación del "
+        "Pacífico, la Región Administrativa y de Planificación Especial y la RAP Eje Cafetero "
+        "podrán asociarse con la Asamblea Departamental del Valle del Cauca, el Concejo Municipal "
+        "de Cali, el Ayuntamiento de Zapopan y el Área Metropolitana del Valle de Aburrá.\n"
+    )
+    info = DocumentInfo(id="rap" * 10, title="t", path="t.txt", format="txt")
+    found = {e.name: e.level for e in extract_text(info, raw, default_lexicon()).entities
+             if e.label == "Institution"}
+    assert found["Región Administrativa y de Planificación del Pacífico"] == "regional"
+    # an article and an acronym after "y" start another name
+    assert "Región Administrativa y de Planificación Especial" in found
+    assert found["Asamblea Departamental del Valle del Cauca"] == "regional"
+    assert found["Concejo Municipal de Cali"] == "local"
+    assert found["Ayuntamiento de Zapopan"] == "local"
+    assert found["Área Metropolitana del Valle de Aburrá"] == "regional"

@@ -46,7 +46,8 @@ _REGIONAL = re.compile(
     r"departamental|departamentales|gobiernos? estatal(?:es)?|gobiernos? provincial(?:es)?|"
     r"gobierno del estado|congreso del estado|poder ejecutivo del estado|estado de|"
     r"delegacion presidencial|delegaciones presidenciales|intendencia regional|"
-    r"provincia de|region de|region del|regional de)\b"
+    r"provincia de|region de|region del|regional de|"
+    r"region administrativa|regiones administrativas|areas? metropolitanas?)\b"
 )
 _SUPRANATIONAL = re.compile(
     r"\b(?:latinoamerican\w*|iberoamerican\w*|interamerican\w*|internacional(?:es)?|mundial|"

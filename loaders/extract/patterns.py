@@ -74,6 +74,13 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Municipio": "municipality",
     "Alcaldía": "municipality",
     "Intendencia": "regional_government",
+    # Colombia's and Peru's municipal councils, departmental and national assemblies, Mexico's
+    # ayuntamientos, Colombia's metropolitan areas and administrative planning regions
+    "Concejo": "council",
+    "Asamblea": "council",
+    "Ayuntamiento": "municipality",
+    "Área Metropolitana": "regional_government",
+    "Región Administrativa": "regional_government",
     "Prefectura": "municipality",
     "Asociación": "association",
     "Cámara": "association",
@@ -373,6 +380,9 @@ _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
     rf"(?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
+    # "... de Planificación Especial y la RAP Eje Cafetero": an article and an acronym start
+    # another name
+    r"|(?:\s+(?:y|e)|,)\s+(?:la|el|los|las)\s+(?=[A-ZÁÉÍÓÚÑ]{2,}\b)"
 )
 
 
