@@ -161,7 +161,7 @@ def _membership_body(
 
     The body is the last institution named before the trigger in its sentence that is not
     one of the body's organs (Consejo Directivo, Secretaría Técnica...); an organ "de X"
-    stands for X. "El Consejo estará integrado" names the last Consejo named before.
+    stands for X, and an organ of no body the document names is the body itself. "El Consejo estará integrado" names the last Consejo named before.
     """
     text = ctx.text
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)

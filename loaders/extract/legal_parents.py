@@ -154,8 +154,10 @@ def owners_in_names(ctx: ExtractionContext) -> None:
         for link in _OWNER_LINK.finditer(builder.name):
             owner_name = builder.name[link.end():]
             info = head_info(owner_name)
-            owner = by_name.get(variant_key(owner_name)) if info is not None else None
-            if info is None or info.label != "Institution" or owner is None:
+            if info is None or info.label != "Institution":
+                continue
+            owner = by_name.get(variant_key(owner_name))
+            if owner is None:
                 continue
             if owner is not builder:
                 _relate_by_name(ctx, builder, owner)

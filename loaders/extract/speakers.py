@@ -127,6 +127,7 @@ def _speaker(m: re.Match[str], *, whole_line: bool = True) -> SpeakerLine:
 def _is_person_name(name: str) -> bool:
     return (
         _NOT_A_PERSON.search(name.title() if name.isupper() else name) is None
+        # "Jefa de Exploración, Laboratorio X": a role, not a name
         and ROLE_WORDS.match(name) is None
         and not (name.isupper() and _NOT_IN_A_NAME.intersection(name.split()))
     )
@@ -174,7 +175,7 @@ def _author_blocks(text: str) -> list[SpeakerLine]:
 
 # A signature inside a line: "Santiago, 4 de octubre de 2022.- GABRIEL BORIC FONT, Presidente
 # de la República.- Esteban Valenzuela van Treek, Ministro de Agricultura." Each signer follows
-# ".-", a comma or "Saluda atentamente a Ud.," and the office comes first after the name, so
+# ".-", a semicolon or "Saluda atentamente a Ud.," and the office comes first after the name, so
 # the office is what the signer stands for. 2,251 such signatures in the 630 Chilean laws of
 # ../shared/bulk; the role word first keeps places and dates out.
 _SIGNATURE_ROLE = (
@@ -209,8 +210,6 @@ def find_speaker_lines(text: str) -> list[SpeakerLine]:
         rest = m.group("rest")
         if "\t" in rest or len(rest) > 400:
             continue
-        if ROLE_WORDS.match(m.group("name")):
-            continue  # "Jefa de Exploración, Laboratorio X": a role, not a name
         if not _is_person_name(m.group("name")):
             continue
         if m.start("name") in taken:
