@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Self
 
 import psutil
 
@@ -18,16 +19,39 @@ def load_average() -> list[float] | None:
         return None
 
 
-class MemorySampler:
+class BackgroundSampler:
+    """Runs :meth:`_run` in a daemon thread while used as a context manager; :meth:`_run`
+    returns once :attr:`_stop` is set, and :meth:`_finish` runs after the thread ends."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """What to do once the thread has stopped (nothing by default)."""
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._finish()
+
+
+class MemorySampler(BackgroundSampler):
     """Samples this process's RSS in a background thread while used as a context manager;
     ``peak`` is the peak of the current phase (:meth:`reset_peak`), ``overall_peak`` of the
     whole run."""
 
     def __init__(self, interval: float = 0.01) -> None:
+        super().__init__()
         self._process = psutil.Process()
         self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
         self.peak = 0
         self.overall_peak = 0
 
@@ -47,11 +71,18 @@ class MemorySampler:
         """Start a new phase: its peak is the current RSS."""
         self.peak = self.sample()
 
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    def _finish(self) -> None:
         self.sample()
+
+
+class MachineLoad(BackgroundSampler):
+    """The share of the whole machine's CPU that was busy, sampled every second."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.samples: list[float] = []
+
+    def _run(self) -> None:
+        psutil.cpu_percent(None)
+        while not self._stop.wait(1.0):
+            self.samples.append(psutil.cpu_percent(None))

@@ -43,7 +43,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -54,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.machine import load_average  # noqa: E402
+from bench.machine import MachineLoad, load_average  # noqa: E402
 
 SHARED = Path(os.environ.get("TEJIDO_SHARED", ROOT / ".." / "shared"))
 LAUNCHER = ROOT / "tests" / "neo4j" / "with-neo4j.sh"
@@ -120,34 +119,6 @@ class TimedStore:
                 self.calls[name] += 1
 
         return timed
-
-
-class MachineLoad:
-    """The share of the whole machine's CPU that was busy, sampled every second."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self._psutil = psutil
-        self.samples: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        self._psutil.cpu_percent(None)
-        while not self._stop.wait(1.0):
-            self.samples.append(self._psutil.cpu_percent(None))
-
-    def __enter__(self) -> MachineLoad:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-
 
 
 def server_process() -> Any:
