@@ -34,6 +34,7 @@ from loaders.extract.legal_names import (
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
+    ITEM_MARKER,
     Unit,
     article_end,
     list_units,
@@ -184,6 +185,9 @@ def _membership_body(
     # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
     after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
+        line_start = text.rfind("\n", trigger.end(), cand.start) + 1 or trigger.end()
+        if cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start):
+            break  # "integrado por: a) El Ministro de ...": a member, not the body
         parent = _parent_of_organ(ctx, base, index, cand) if is_organ(cand.name) else cand.key
         if parent:
             return parent, organs, None
