@@ -67,6 +67,7 @@ from queries.profiles import (
     graph_index,
     instrument_table,
     remembered,
+    restore_place_parents,
     row_blocks,
     rowwise_dot,
     territory_index,
@@ -78,6 +79,17 @@ from queries.profiles import (
     words_matrix,
 )
 from queries.results import DuplicatePair, DuplicationResult
+from queries.saved_indexes import (
+    csr_arrays,
+    csr_from,
+    from_json_array,
+    json_array,
+    saved_or_built,
+    table_arrays,
+    table_from,
+    text_arrays,
+    text_from,
+)
 
 WEIGHTS: dict[str, float] = {
     "text": 0.5,
@@ -139,8 +151,62 @@ class DuplicationIndex:
 
 
 def duplication_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
-    """The duplication index of ``graph`` (cached per graph)."""
-    return graph_index(graph, "duplication", lambda: _build_index(graph))
+    """The duplication index of ``graph`` (cached per graph; read from the folder beside
+    the store when saved there for this content, else built and saved there:
+    :mod:`queries.saved_indexes`)."""
+    return graph_index(graph, "duplication", lambda: saved_or_built(
+        graph, "duplication", lambda: _build_index(graph), _index_arrays,
+        lambda arrays: _index_from(graph, arrays),
+    ))
+
+
+_MATRICES = ("covered", "closure", "owners")
+
+
+def _index_arrays(index: DuplicationIndex) -> dict[str, np.ndarray]:
+    """The index as arrays (the reviewers' verdicts are read from the graph again)."""
+    levels = sorted(index.level_masks)
+    out = {
+        **table_arrays(index.table),
+        **text_arrays("text", index.text),
+        "has_owner": index.has_owner,
+        "has_territory": index.has_territory,
+        "excluded": index.excluded,
+        "level_names": json_array(levels),
+        "level_masks": np.array([index.level_masks[level] for level in levels], dtype=bool)
+        .reshape(len(levels), index.size),
+    }
+    for facet in FACETS:
+        out.update(csr_arrays(f"facet:{facet}", index.facets[facet]))
+        out[f"facet_size:{facet}"] = index.facet_sizes[facet]
+    for name in _MATRICES:
+        out.update(csr_arrays(name, getattr(index, name)))
+    return out
+
+
+def _index_from(graph: nx.MultiDiGraph, arrays: dict[str, np.ndarray]) -> DuplicationIndex:
+    """The index :func:`_index_arrays` saved, on ``graph``: the instrument table becomes the
+    graph's (unless it has one) and the places it resolved are placed again."""
+    saved = table_from(arrays)
+    if any(node not in graph for node in saved.ids):
+        raise ValueError("the saved instruments are not those of the graph")
+    restore_place_parents(graph, saved.place_parents)
+    table = graph_index(graph, "instruments", lambda: saved)
+    levels = from_json_array(arrays["level_names"])
+    return DuplicationIndex(
+        table=table,
+        text=text_from(arrays, "text"),
+        facets={facet: csr_from(arrays, f"facet:{facet}") for facet in FACETS},
+        facet_sizes={facet: arrays[f"facet_size:{facet}"] for facet in FACETS},
+        covered=csr_from(arrays, "covered"),
+        closure=csr_from(arrays, "closure"),
+        owners=csr_from(arrays, "owners"),
+        has_owner=arrays["has_owner"],
+        has_territory=arrays["has_territory"],
+        level_masks=dict(zip(levels, arrays["level_masks"], strict=True)),
+        excluded=arrays["excluded"],
+        reviewed=_reviewed_codes(graph, table.ids),
+    )
 
 
 def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:

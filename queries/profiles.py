@@ -428,11 +428,23 @@ def _build_territory_index(graph: nx.MultiDiGraph) -> TerritoryIndex:
     return index
 
 
-def place_parent(index: TerritoryIndex, place: str, country: str | None) -> None:
-    """Record that an unresolved place named by an entity lies in that entity's country."""
+def place_parent(index: TerritoryIndex, place: str, country: str | None) -> str | None:
+    """Record that an unresolved place named by an entity lies in that entity's country;
+    returns the country's territory when it was recorded."""
     country_territory = index.country_territory(country)
     if place.startswith("place:") and country_territory:
         index.parents.setdefault(place, set()).add(country_territory)
+        index._closures.pop(place, None)
+        return country_territory
+    return None
+
+
+def restore_place_parents(graph: nx.MultiDiGraph, parents: Mapping[str, Iterable[str]]) -> None:
+    """Record again in the territory index of ``graph`` the countries of unresolved places
+    a table built elsewhere recorded (:attr:`InstrumentTable.place_parents`)."""
+    index = territory_index(graph)
+    for place, countries in parents.items():
+        index.parents.setdefault(place, set()).update(countries)
         index._closures.pop(place, None)
 
 
@@ -502,6 +514,8 @@ class InstrumentTable:
     territories: list[frozenset[str]]
     stated_territories: list[frozenset[str]]  # COVERS and the territory field only
     part_of_pairs: set[tuple[int, int]]
+    # the country territory each unresolved place was put in (:func:`place_parent`)
+    place_parents: dict[str, set[str]] = field(default_factory=dict)
 
 
 def instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
@@ -545,6 +559,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
     territories: list[frozenset[str]] = []
     stated: list[frozenset[str]] = []
     seen: dict[frozenset[str], frozenset[str]] = {}
+    placed: dict[str, set[str]] = {}
 
     def one(values: frozenset[str]) -> frozenset[str]:
         """The first equal set met: rows share a few thousand distinct sets (a level, a
@@ -578,7 +593,9 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         covered = {t for t in covers.get(node, ()) if nodes[t].get("label") == TERRITORY}
         place = index.resolve(data.get("territory"), graph)
         if place:
-            place_parent(index, place, data.get("country"))
+            parent = place_parent(index, place, data.get("country"))
+            if parent is not None:
+                placed.setdefault(place, set()).add(parent)
             covered.add(place)
         stated.append(one(frozenset(covered)))
         if not covered:
@@ -613,6 +630,7 @@ def _build_instrument_table(graph: nx.MultiDiGraph) -> InstrumentTable:
         territories,
         stated,
         part_of_pairs,
+        placed,
     )
 
 

@@ -12,6 +12,7 @@ what they said (:mod:`graph.stores.support`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -83,6 +84,25 @@ class MergeCandidate(BaseModel):
 VERDICTS: tuple[str, ...] = ("duplicate", "not_duplicate")
 # The graph attribute under which a store's view carries its verdicts, keyed by sorted pair.
 VERDICTS_ATTRIBUTE = "verdicts"
+
+
+# The graph attribute under which a store's view says where indexes computed on it may be
+# saved and which content it holds (:class:`SavedIndexes`); a store without local files
+# leaves it out, and its indexes are built in each process.
+SAVED_INDEXES_ATTRIBUTE = "saved_indexes"
+
+
+@dataclass(frozen=True)
+class SavedIndexes:
+    """Where the indexes of a store's projection may be saved, and what they were built on.
+
+    ``content`` changes with every change of the store's content (a write, a deletion, a
+    merge, a verdict) and differs between two stores: an index saved under one ``content``
+    is valid for that projection only.
+    """
+
+    folder: str
+    content: str
 
 
 class PairVerdict(BaseModel):

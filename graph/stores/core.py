@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -263,19 +263,23 @@ class ProjectionCache:
         load: Callable[[], AbstractContextManager[tuple[
             int, Iterable[Entity], Iterable[Relation], Iterable[PairVerdict]
         ]]],
+        attributes: Callable[[int], Mapping[str, Any]] | None = None,
     ) -> nx.MultiDiGraph:
         """The projection at the current ``revision()``, carrying the reviewers' verdicts.
 
         ``load`` opens a read of the revision, the entities, the relations and the verdicts
         (of one snapshot where the store has them); entities and relations may be read
         while they are projected, one at a time, so that the store's whole content is never
-        held as models beside the graph.
+        held as models beside the graph. ``attributes(revision)`` gives graph attributes
+        the projection of that revision carries besides.
         """
         with self._lock:
             if self._view is not None and self._view[0] == revision():
                 return self._view[1]
             with load() as (at, entities, relations, verdicts):
-                graph = nx.freeze(with_verdicts(project(entities, relations), verdicts))
+                graph = with_verdicts(project(entities, relations), verdicts)
+                graph.graph.update(attributes(at) if attributes else {})
+                graph = nx.freeze(graph)
             self._view = (at, graph)
             return graph
 

@@ -26,10 +26,12 @@ from graph.model import DocumentInfo, Entity, Evidence, Extraction, Mention, Pas
 from graph.normalize import normalize_name, strip_accents
 from graph.stores import core
 from graph.stores.base import (
+    SAVED_INDEXES_ATTRIBUTE,
     DeleteResult,
     MergeCandidate,
     MergeRecord,
     PairVerdict,
+    SavedIndexes,
     StoreError,
     StoreStats,
     StoreUnavailable,
@@ -43,7 +45,7 @@ from graph.stores.support import SupportRecord
 from graph.vocab import check_label
 
 SQLITE_PREFIX = "sqlite:///"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on variables
 _WORD = re.compile(r"\w+")
@@ -73,6 +75,13 @@ _SUPPORT_FROM_CONTENT: tuple[str, ...] = (
         JOIN documents d ON d.id = ev.document_id""",
 )
 
+# Version 5: a random number that tells this store from any other (the revision alone does
+# not: a new store at the same path counts its revisions from 0 again).
+_IDENTITY = (
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', random() & 9223372036854775807)"
+)
+INDEX_FOLDER_SUFFIX = ".indexes"  # saved query indexes go to the folder <store file>.indexes
+
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 2\""
 # Reviewers' verdicts on pairs (kept by sorted pair, apart from documents and entities).
 _VERDICTS_TABLE = """CREATE TABLE verdicts (
@@ -82,6 +91,7 @@ _VERDICTS_TABLE = """CREATE TABLE verdicts (
 _SCHEMA: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT INTO meta (key, value) VALUES ('revision', 0)",
+    _IDENTITY,
     """CREATE TABLE documents (
         id TEXT PRIMARY KEY, title TEXT NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,
         publisher TEXT, date TEXT, language TEXT NOT NULL, text TEXT NOT NULL,
@@ -191,6 +201,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     _SUPPORT_FROM_CONTENT,  # 3: support records (graph.stores.support)
     (_VERDICTS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1),),  # 4: verdicts
+    (_IDENTITY,),  # 5: the store's identity
 )
 _MENTION_COLUMNS = 'passage_id, entity_id, start, "end", text'
 
@@ -749,7 +760,16 @@ class SQLiteStore:
                 yield (self._revision(conn), entities, self._stream_relations(conn),
                        self._verdicts(conn))
 
-        return self._projection.get(self.revision, load)
+        return self._projection.get(self.revision, load, self._saved_indexes)
+
+    def _saved_indexes(self, revision: int) -> dict[str, SavedIndexes]:
+        """Where indexes of the projection at ``revision`` are saved: a folder beside the
+        file, under the store's identity and that revision."""
+        identity = self._conn().execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+        if identity is None:
+            return {}
+        folder = self.path.with_name(self.path.name + INDEX_FOLDER_SUFFIX)
+        return {SAVED_INDEXES_ATTRIBUTE: SavedIndexes(str(folder), f"{identity[0]:x}-{revision}")}
 
     def neighbourhood_graph(
         self, entity_id: str, depth: int = 1, opened: Sequence[str] = ()

@@ -1,0 +1,268 @@
+"""Indexes saved beside the store, so that a new process reads them instead of building them.
+
+A store that keeps its content in a local file (SQLite) says on its view where indexes may
+be saved and which content the view holds (:class:`graph.stores.base.SavedIndexes`). An
+index is saved in a folder named by that content key and by a digest of the code that
+builds it (:func:`code_digest`): any write to the store moves its revision, another store
+has another identity and a change of that code another digest, so a saved index is read
+only for the very content and code it was built from, never for a later one. Only the
+last saved version of each index is kept.
+
+Files are numpy arrays (``.npy``, no pickled objects); lists of strings and sets go as
+JSON inside one of them. A folder that cannot be read is removed and the index built and
+saved again; a folder that cannot be written leaves the index in memory only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from graph.stores.base import SAVED_INDEXES_ATTRIBUTE, SavedIndexes
+from queries.profiles import InstrumentTable, TextMatrix
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+# The code that decides what a saved index holds: a change to any of it makes saved indexes
+# of earlier code unread.
+CODE = (
+    "queries/boilerplate.py",
+    "queries/duplication.py",
+    "queries/profiles.py",
+    "queries/saved_indexes.py",
+    "graph/gazetteer.py",
+    "graph/normalize.py",
+    "graph/vocab.py",
+    "graph/data",
+)
+
+Arrays = dict[str, np.ndarray]
+H = TypeVar("H", bound=Hashable)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the files of :data:`CODE` (folders: every file in them)."""
+    digest = hashlib.sha256()
+    for name in CODE:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix == ".pyc":
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def saved_folder(graph: nx.Graph, name: str) -> Path | None:
+    """Where the index ``name`` of ``graph`` is saved (None when its store saves none)."""
+    saved = graph.graph.get(SAVED_INDEXES_ATTRIBUTE)
+    if not isinstance(saved, SavedIndexes):
+        return None
+    return Path(saved.folder) / f"{name}-{saved.content}-{code_digest()}"
+
+
+def load_arrays(graph: nx.Graph, name: str) -> Arrays | None:
+    """The arrays of the index ``name`` saved for ``graph``, or None (none saved, or not
+    readable)."""
+    folder = saved_folder(graph, name)
+    if folder is None or not folder.is_dir():
+        return None
+    try:
+        return {path.stem: np.load(path, allow_pickle=False) for path in folder.glob("*.npy")}
+    except (OSError, ValueError) as exc:
+        log.warning("%s: saved index not readable, building it again (%s)", folder, exc)
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+
+
+def save_arrays(graph: nx.Graph, name: str, arrays: Arrays) -> Path | None:
+    """Save ``arrays`` as the index ``name`` of ``graph``; drop its other saved versions.
+
+    The folder is written under a temporary name and renamed: a reader sees all of it or
+    nothing. Returns the folder, or None when ``graph`` has no place for it or the write
+    failed (logged).
+    """
+    target = saved_folder(graph, name)
+    if target is None:
+        return None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+        try:
+            for key, values in arrays.items():
+                np.save(partial / f"{key}.npy", values, allow_pickle=False)
+            os.rename(partial, target)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+            if not target.is_dir():  # not saved by another process meanwhile
+                raise
+        for old in target.parent.glob(f"{name}-*"):
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        log.warning("%s: cannot save the index (%s)", target, exc)
+        return None
+    return target
+
+
+def saved_or_built(
+    graph: nx.Graph,
+    name: str,
+    build: Callable[[], Any],
+    encode: Callable[[Any], Arrays],
+    decode: Callable[[Arrays], Any],
+) -> Any:
+    """The index ``name`` of ``graph`` decoded from its saved arrays, or built and saved."""
+    arrays = load_arrays(graph, name)
+    if arrays is not None:
+        try:
+            return decode(arrays)
+        except (KeyError, ValueError, IndexError) as exc:
+            folder = saved_folder(graph, name)
+            log.warning("%s: saved index not usable, building it again (%s)", folder, exc)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+    value = build()
+    if graph.graph.get(SAVED_INDEXES_ATTRIBUTE) is not None:
+        save_arrays(graph, name, encode(value))
+    return value
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def json_array(value: Any) -> np.ndarray:
+    """``value`` as the bytes of its JSON."""
+    return np.frombuffer(json.dumps(value, ensure_ascii=False).encode(), dtype=np.uint8)
+
+
+def from_json_array(array: np.ndarray) -> Any:
+    """The value :func:`json_array` encoded."""
+    return json.loads(array.tobytes().decode())
+
+
+def csr_arrays(prefix: str, matrix: sp.csr_matrix) -> Arrays:
+    """The arrays of a CSR matrix, under names starting with ``prefix``."""
+    return {
+        f"{prefix}.data": matrix.data,
+        f"{prefix}.indices": matrix.indices,
+        f"{prefix}.indptr": matrix.indptr,
+        f"{prefix}.shape": np.array(
+            [*matrix.shape, int(matrix.has_sorted_indices)], dtype=np.int64
+        ),
+    }
+
+
+def csr_from(arrays: Arrays, prefix: str) -> sp.csr_matrix:
+    """The CSR matrix :func:`csr_arrays` saved under ``prefix``."""
+    rows, columns, ordered = arrays[f"{prefix}.shape"].tolist()
+    matrix = sp.csr_matrix(
+        (arrays[f"{prefix}.data"], arrays[f"{prefix}.indices"], arrays[f"{prefix}.indptr"]),
+        shape=(rows, columns),
+        copy=False,
+    )
+    if ordered:
+        matrix.has_sorted_indices = True
+    return matrix
+
+
+def _distinct(rows: Sequence[H]) -> tuple[list[H], np.ndarray]:
+    """The distinct values of ``rows`` and each row's position among them."""
+    position: dict[H, int] = {}
+    codes = np.fromiter(
+        (position.setdefault(row, len(position)) for row in rows), np.int32, len(rows)
+    )
+    return list(position), codes
+
+
+_SET_COLUMNS = ("levels", "countries", "territories", "stated_territories")
+
+
+def table_arrays(table: InstrumentTable) -> Arrays:
+    """The instrument table as arrays: strings in JSON, sets as codes into their distinct
+    values (rows share a few thousand distinct sets)."""
+    columns = {name: getattr(table, name) for name in _SET_COLUMNS}
+    columns.update({f"facet:{facet}": rows for facet, rows in table.facets.items()})
+    columns["responsible"] = table.responsible
+    distinct: dict[str, list[list[str]]] = {}
+    out: Arrays = {}
+    for name, rows in columns.items():
+        values, codes = _distinct(rows)
+        distinct[name] = [sorted(value) if name != "responsible" else list(value)
+                          for value in values]
+        out[f"table.{name}"] = codes
+    out["table.json"] = json_array({
+        "ids": table.ids,
+        "names": table.names,
+        "texts": table.texts,
+        "distinct": distinct,
+        "place_parents": {place: sorted(c) for place, c in table.place_parents.items()},
+    })
+    out["table.part_of"] = np.array(sorted(table.part_of_pairs), dtype=np.int64).reshape(-1, 2)
+    return out
+
+
+def table_from(arrays: Arrays) -> InstrumentTable:
+    """The instrument table :func:`table_arrays` encoded."""
+    text = from_json_array(arrays["table.json"])
+
+    def column(name: str) -> list[Any]:
+        kind = tuple if name == "responsible" else frozenset
+        values = [kind(value) for value in text["distinct"][name]]
+        return [values[k] for k in arrays[f"table.{name}"].tolist()]
+
+    ids = text["ids"]
+    facets = {
+        key.split(":", 1)[1]: column(key) for key in text["distinct"] if key.startswith("facet:")
+    }
+    return InstrumentTable(
+        ids=ids,
+        position={node: i for i, node in enumerate(ids)},
+        names=text["names"],
+        texts=text["texts"],
+        responsible=column("responsible"),
+        levels=column("levels"),
+        countries=column("countries"),
+        facets=facets,
+        territories=column("territories"),
+        stated_territories=column("stated_territories"),
+        part_of_pairs={(i, j) for i, j in arrays["table.part_of"].tolist()},
+        place_parents={place: set(c) for place, c in text["place_parents"].items()},
+    )
+
+
+def text_arrays(prefix: str, text: TextMatrix) -> Arrays:
+    """A TF-IDF text matrix with its word columns and document frequencies."""
+    columns = sorted(text.words)
+    return {
+        **csr_arrays(prefix, text.matrix),
+        f"{prefix}.word_columns": np.array(columns, dtype=np.int64),
+        f"{prefix}.words": json_array([text.words[c] for c in columns]),
+        f"{prefix}.frequency": text.document_frequency,
+    }
+
+
+def text_from(arrays: Arrays, prefix: str) -> TextMatrix:
+    """The text matrix :func:`text_arrays` encoded."""
+    words = from_json_array(arrays[f"{prefix}.words"])
+    columns = arrays[f"{prefix}.word_columns"].tolist()
+    return TextMatrix(
+        csr_from(arrays, prefix),
+        dict(zip(columns, words, strict=True)),
+        arrays[f"{prefix}.frequency"],
+    )
