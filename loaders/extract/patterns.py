@@ -379,9 +379,13 @@ _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _
 
 # "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
 # joins two names, it does not continue one.
+# plural heads that start another name in a series but name no body of their own:
+# "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
+# Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
+_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos")
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
-    rf"(?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"
     # "... de Planificación Especial y la RAP Eje Cafetero": an article and an acronym start
     # another name
     r"|(?:\s+(?:y|e)|,)\s+(?:la|el|los|las)\s+(?=[A-ZÁÉÍÓÚÑ]{2,}\b)"
