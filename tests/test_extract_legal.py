@@ -798,3 +798,33 @@ def test_members_of_an_organ_sit_in_the_organ_and_in_its_body(lexicon: Lexicon) 
     assert any(m == chamber and body.startswith("Comité Directivo") for m, body in part)
     # a list whose subject is no known body never makes its first member the body
     assert not any(body.startswith("Dirección Regional de la Producción") for _m, body in part)
+
+
+PROGRAMME_POST = """# Energía solar para comunidades rurales
+
+Más de 300 familias cuentan desde hoy con energía limpia gracias al proyecto "Luz para el
+Valle", implementado por el Programa de las Naciones Unidas para el Desarrollo (PNUD) con
+financiamiento del Fondo para el Medio Ambiente Mundial (FMAM).
+
+La iniciativa se desarrolló en alianza con la Secretaría Nacional de Energía (SNE) y la
+Oficina de Electrificación Rural (OER).
+
+El proyecto forma parte de la Estrategia Nacional de Electrificación Rural.
+
+El Plan Regional de Turismo, junto con las Agendas Locales, ordena los proyectos.
+"""
+
+
+def test_a_sentence_about_the_programme_named_before_gives_its_partners(
+    lexicon: Lexicon,
+) -> None:
+    """"La iniciativa se desarrolló en alianza con X y Y" makes X and Y co-responsible for
+    the project the post is about; "El proyecto forma parte de Z" makes it part of Z; a
+    programme named before "junto con" without a participle of its own has no partners."""
+    ex = extract(PROGRAMME_POST, lexicon)
+    project = "Luz para el Valle"
+    co = relations(ex, "CO_RESPONSIBLE_FOR")
+    assert ("Secretaría Nacional de Energía", project) in co
+    assert ("Oficina de Electrificación Rural", project) in co
+    assert (project, "Estrategia Nacional de Electrificación Rural") in relations(ex, "PART_OF")
+    assert not any(target.startswith("Plan Regional de Turismo") for _s, target in co)
