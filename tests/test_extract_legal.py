@@ -828,3 +828,24 @@ def test_a_sentence_about_the_programme_named_before_gives_its_partners(
     assert ("Oficina de Electrificación Rural", project) in co
     assert (project, "Estrategia Nacional de Electrificación Rural") in relations(ex, "PART_OF")
     assert not any(target.startswith("Plan Regional de Turismo") for _s, target in co)
+
+
+def test_the_member_presiding_a_body_takes_part_in_it_and_is_responsible_for_it(
+    lexicon: Lexicon,
+) -> None:
+    """"El Comité ... será presidido por el Titular del Ejecutivo Federal" (92 bulk texts
+    write "presidido por"); a government is never read as a presided body."""
+    text = (
+        "LEY PARA EL FOMENTO DE LA PRUEBA\n\nArtículo 10. El Comité Nacional de la Prueba será "
+        "presidido por el Secretario de Economía y estará integrado por los titulares de las "
+        "Secretarías de Hacienda y Crédito Público y de Educación Pública.\n\nArtículo 11. El "
+        "Gobierno Regional de Laguna Verde, presidido por el Gobernador Regional, aprobará el "
+        "Plan Regional de Pruebas.\n"
+    )
+    ex = extract(text, lexicon)
+    committee = "Comité Nacional de la Prueba"
+    assert ("Secretaría de Economía", committee) in relations(ex, "RESPONSIBLE_FOR")
+    part = relations(ex, "PARTICIPATES_IN")
+    assert ("Secretaría de Economía", committee) in part
+    assert ("Secretaría de Educación Pública", committee) in part
+    assert not any(body.startswith("Gobierno Regional") for _m, body in part)
