@@ -433,6 +433,15 @@ def _trim_tail(text: str) -> str:
     return " ".join(words)
 
 
+# what a text calls itself while it is being passed, not an instrument of its own: every
+# Chilean law "ha dado su aprobación al siguiente Proyecto de ley" and is promulgated "como
+# Ley de la República" (630 bulk texts each)
+_NOT_A_NAME = re.compile(
+    r"(?i)(?:proyectos?[ ]de[ ](?:ley|ordenanza|acuerdo|decreto|resoluci[óo]n)"
+    r"(?:[ ](?:regional|municipal|ministerial|supremo))?|ley(?:es)?[ ]de[ ]la[ ]rep[úu]blica)$"
+)
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -456,7 +465,7 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 name = re.sub(r"\s+", " ", text[start:end])
             if end < m.end():
                 pos = max(end, m.start() + 1)
-            if name == head or len(name.split()) < 2:
+            if name == head or len(name.split()) < 2 or _NOT_A_NAME.match(name):
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
