@@ -849,3 +849,16 @@ def test_the_member_presiding_a_body_takes_part_in_it_and_is_responsible_for_it(
     assert ("Secretaría de Economía", committee) in part
     assert ("Secretaría de Educación Pública", committee) in part
     assert not any(body.startswith("Gobierno Regional") for _m, body in part)
+
+
+def test_an_organ_every_body_has_is_named_with_its_body(lexicon: Lexicon) -> None:
+    """"el Consejo de Ministros de la Comisión Nacional de Riego": another commission has a
+    Consejo de Ministros too, so the organ keeps its body in its name and is part of it."""
+    text = (
+        "LEY NÚM. 21.901\n\nArtículo 3°.- Las normas serán aprobadas por el Consejo de "
+        "Ministros de la Comisión Nacional de Riego.\n"
+    )
+    ex = extract(text, lexicon)
+    organ = "Consejo de Ministros de la Comisión Nacional de Riego"
+    assert organ in {e.name for e in ex.entities}
+    assert (organ, "Comisión Nacional de Riego") in relations(ex, "PART_OF")
