@@ -855,8 +855,9 @@ def test_an_organ_every_body_has_is_named_with_its_body(lexicon: Lexicon) -> Non
     """"el Consejo de Ministros de la Comisión Nacional de Riego": another commission has a
     Consejo de Ministros too, so the organ keeps its body in its name and is part of it."""
     text = (
-        "LEY NÚM. 21.901\n\nArtículo 3°.- Las normas serán aprobadas por el Consejo de "
-        "Ministros de la Comisión Nacional de Riego.\n"
+        "LEY NÚM. 21.901\n\nArtículo 2°.- La Comisión Nacional de Riego llamará a concursos."
+        "\n\nArtículo 3°.- Las normas serán aprobadas por el Consejo de Ministros de la "
+        "Comisión Nacional de Riego.\n"
     )
     ex = extract(text, lexicon)
     organ = "Consejo de Ministros de la Comisión Nacional de Riego"
