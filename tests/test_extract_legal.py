@@ -728,3 +728,73 @@ def test_populated_places_named_by_their_kind_are_territories(lexicon: Lexicon) 
     assert kinds["Acobamba"] == "city"
     # an office called "Departamento de ..." is no department: only known departments are read
     assert "Recursos Humanos" not in kinds
+
+
+PLURAL_HEADS_LAW = """LEY NÚM. 21.900
+CREA EL CONSEJO NACIONAL DE LA MIEL
+
+Artículo 1o.- Créase el Consejo Nacional de la Miel, el que estará integrado por:
+a) Los Ministros de Agricultura y de Economía, Fomento y Turismo.
+b) El Presidente de la República o su delegado.
+c) Un representante de las organizaciones de apicultores.
+
+Artículo 2o.- Un reglamento expedido por los Ministerios de Minería, de Hacienda y del Trabajo
+y Previsión Social fijará las normas del Consejo.
+"""
+
+
+def test_a_plural_head_names_one_body_per_complement(lexicon: Lexicon) -> None:
+    """"los Ministerios de Minería, de Hacienda y del Trabajo y Previsión Social" are three
+    ministries (42 bulk texts write several bodies under one plural head)."""
+    from loaders.extract.plural_heads import find_plural_heads
+
+    text = "suscrito por los Ministerios de Minería, de Hacienda y del Trabajo y Previsión Social."
+    assert [c.name for c in find_plural_heads(text)] == [
+        "Ministerio de Minería",
+        "Ministerio de Hacienda",
+        "Ministerio del Trabajo y Previsión Social",
+    ]
+    # without a repeated preposition the complement may be one name: left alone
+    assert list(find_plural_heads("los Ministerios de Hacienda y Economía")) == []
+    names = {e.name for e in extract(PLURAL_HEADS_LAW, lexicon).entities}
+    assert {"Ministerio de Minería", "Ministerio de Hacienda"} <= names
+    assert not any(n.startswith("Ministerios") for n in names)
+
+
+def test_each_lettered_item_is_a_member_and_the_head_of_state_is_not_the_republic(
+    lexicon: Lexicon,
+) -> None:
+    """Items "a) ... b) ..." on consecutive lines stay apart, an item naming two ministries
+    under one plural head gives both, and "el Presidente de la República" is the head of
+    state, not "República"."""
+    ex = extract(PLURAL_HEADS_LAW, lexicon)
+    council = "Consejo Nacional de la Miel"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == council}
+    assert {"Ministerio de Agricultura", "Presidente de la República"} <= members
+    assert any(m.startswith("Ministerio de Economía") for m in members)
+    assert "República" not in {e.name for e in ex.entities}
+
+
+ORGAN_LIST = """ORDENANZA REGIONAL N° 003-2021-GRX/CR
+
+ARTÍCULO PRIMERO.- CREAR la Agencia Regional de Desarrollo de Laguna Verde.
+
+ARTÍCULO SEGUNDO.- El Comité Directivo de la Agencia Regional de Desarrollo de Laguna Verde
+está conformado por:
+a) El Gerente Regional de Desarrollo Económico, quien lo preside.
+b) Un representante de la Cámara de Comercio de Laguna Verde.
+
+ARTÍCULO TERCERO.- El Equipo Técnico queda conformado por las siguientes instituciones:
+a) El Director Regional de la Producción.
+b) Un representante de la Universidad Nacional de Laguna Verde.
+"""
+
+
+def test_members_of_an_organ_sit_in_the_organ_and_in_its_body(lexicon: Lexicon) -> None:
+    ex = extract(ORGAN_LIST, lexicon)
+    part = relations(ex, "PARTICIPATES_IN")
+    chamber = "Cámara de Comercio de Laguna Verde"
+    assert (chamber, "Agencia Regional de Desarrollo de Laguna Verde") in part
+    assert any(m == chamber and body.startswith("Comité Directivo") for m, body in part)
+    # a list whose subject is no known body never makes its first member the body
+    assert not any(body.startswith("Dirección Regional de la Producción") for _m, body in part)

@@ -137,12 +137,13 @@ class ExtractionContext:
 
     def add(self, cand: Candidate) -> Builder:
         """Add a candidate to the entity its key names (created on first sight) and return it."""
+        given = cand
         if cand.source != "gazetteer":
             entry = self.entry_for(cand.name)
             if entry is not None and label_family(entry.label) == label_family(cand.label):
                 cand = candidate_from_entry(cand, entry)
         key = cand.key or self.key_for(cand)
-        cand.key = key
+        cand.key = given.key = key  # the caller's candidate names the entity too
         builder = self.builders.get(key)
         if builder is None:
             builder = Builder(key=key, label=cand.label, name=cand.name)

@@ -67,6 +67,8 @@ _STRUCTURAL_START = re.compile(
       | [-•·▪►*–—]\s                               # bullet
       | \d{1,3}(?:\.\d{1,3})*[.)]\s                # 1.  1.2.  3)
       | [A-H][.)]\s                                # A.  B)
+      | [a-zñ]{1,2}\)\s                            # a)  b)  aa) (16,313 such item lines
+                                                   # follow a text line in 633 bulk texts)
       | [IVX]{1,5}(?:\.\d{1,3})*[.)]?\s            # I.  II.1
       | (?:ACTIVIDAD|Actividad|PROYECTO|Proyecto|AREA|ÁREA|Área|Area|CAPÍTULO|Capítulo|ANEXO|Anexo)\b
       | [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."

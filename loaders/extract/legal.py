@@ -34,6 +34,7 @@ from loaders.extract.legal_names import (
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
+    ITEM_MARKER,
     Unit,
     article_end,
     list_units,
@@ -156,8 +157,9 @@ def _parent_of_organ(
 def _membership_body(
     ctx: ExtractionContext, base: list[Candidate], index: _Index, trigger: re.Match[str],
     scope_start: int,
-) -> tuple[str | None, list[str]]:
-    """The body whose members a list names, and the organs named with it.
+) -> tuple[str | None, list[str], str | None]:
+    """The body whose members a list names, the organs named with it, and the organ of the
+    body the list is literally about ("El Consejo Directivo de la ARD está integrado por").
 
     The body is the last institution named before the trigger in its sentence that is not
     one of the body's organs (Consejo Directivo, Secretaría Técnica...); an organ "de X"
@@ -170,22 +172,26 @@ def _membership_body(
     organs = [c.key for c in named if is_organ(c.name) and c.key]
     for cand in reversed(named):
         if not is_organ(cand.name):
-            return cand.key, organs
+            return cand.key, organs, None
         parent = _parent_of_organ(ctx, base, index, cand)
         if parent:
-            return parent, organs
+            # the list names the organ's members: they sit in the organ and so in its parent
+            return parent, [o for o in organs if o != cand.key], cand.key
     if organs:  # an organ of no body the document names has members of its own
-        return organs[-1], organs[:-1]
+        return organs[-1], organs[:-1], None
     key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
     if key:
-        return key, organs
+        return key, organs, None
     # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
     after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
+        line_start = text.rfind("\n", trigger.end(), cand.start) + 1 or trigger.end()
+        if cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start):
+            break  # "integrado por: a) El Ministro de ...": a member, not the body
         parent = _parent_of_organ(ctx, base, index, cand) if is_organ(cand.name) else cand.key
         if parent:
-            return parent, organs
-    return None, organs
+            return parent, organs, None
+    return None, organs, None
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -209,6 +215,10 @@ _CO_MEMBER = re.compile(
 )
 
 
+# what joins two members named in one item: "de Hacienda, de Economía y del Trabajo"
+_JOINED_MEMBER = re.compile(r"[ \t]*(?:,[ \t]*(?:y[ \t]+|e[ \t]+)?|[ \t]+(?:y|e)[ \t]+)")
+
+
 def _phrase_members(
     ctx: ExtractionContext, base: list[Candidate], index: _Index, start: int, end: int
 ) -> list[str]:
@@ -219,11 +229,16 @@ def _phrase_members(
     named = _institutions(index, start, end)
     if named:
         first = named[0]
+        members = [first]
         for other in named[1:]:
-            gap = text[first.end : other.start]
+            gap = text[members[-1].end : other.start]
             if re.fullmatch(r"[ \t]*[—–-][ \t]*", gap):
                 ctx.relate(first.key, "PART_OF", other.key, start, end, "legal list", 0.7)
-        return [first.key] if first.key else []
+            elif _JOINED_MEMBER.fullmatch(gap):
+                members.append(other)  # "los Ministros de Hacienda y de Economía"
+            else:
+                break
+        return [m.key for m in members if m.key]
     phrase = text[start:end]
     found = body_of_title(phrase) or collective_member(phrase)
     if found is None:
@@ -341,16 +356,18 @@ def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Inde
         if not units:
             continue
         _organ_candidates(ctx, base, index, trigger.end(), units[-1].end)
-        body, organs = _membership_body(ctx, base, index, trigger, scope_start)
+        body, organs, listed_organ = _membership_body(ctx, base, index, trigger, scope_start)
         if body is None:
             continue
-        for organ in organs:
-            if organ != body:
+        for organ in [*organs, listed_organ]:
+            if organ is not None and organ != body:
                 ctx.relate(organ, "PART_OF", body, trigger.start(), trigger.end(), "legal list", 0.6)
         members: list[_Member] = []
         for unit in units:
             members += _unit_members(ctx, base, index, unit)
         _record_members(ctx, base, index, body, members)
+        if listed_organ is not None:
+            _record_members(ctx, base, index, listed_organ, members)
 
 
 def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:

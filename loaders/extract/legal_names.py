@@ -160,7 +160,10 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
         rest = rest[: cut.start()]
     rest = _trim(rest)
     named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
-    info = head_info(named) if named else None
+    if title.startswith("president") and re.fullmatch(r"(?i)rep[úu]blica|naci[óo]n", named):
+        # "El Presidente de la República": the head of state, an entity of its own
+        return m.start("title"), "Presidente de la República", "head_of_state"
+    info = head_info(named) if len(named.split()) > 1 else None  # "del Departamento": no body
     if info is not None and info.label == "Institution" and title not in _HEAD_OF:
         # "Director Nacional del Servicio Agrícola y Ganadero": the service itself
         return m.start("rest") + m.group("rest").index(named[:8]), named, info.kind

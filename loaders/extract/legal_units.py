@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 ARTICLE_HEADING = re.compile(
     r"(?im)^[ \t>#*_]*(?:art[ií]culo|art\.)[ \t]*"
-    r"(?:\d+[ \t]*(?:[°º]|bis|ter)?|[a-záéíóúñ]+(?:[ \t]+[a-záéíóúñ]+)?)[ \t]*[.:\-–]"
+    # "Artículo 3°.-", "ARTÍCULO 1o." (Colombia, Mexico), "Artículo 152 quáter E.-", "Artículo primero.-"
+    r"(?:\d+[ \t]*(?:[°º]|o\b|bis|ter|qu[áa]ter|quinquies)?(?:[ \t]+(?:bis|ter|qu[áa]ter))?"
+    r"(?:[ \t]+[A-Z]\b)?|[a-záéíóúñ]+(?:[ \t]+[a-záéíóúñ]+)?)[ \t]*[.:\-–]"
 )
 ITEM_MARKER = re.compile(
     r"[ \t]*(?:[a-zñ]\)|\d{1,2}[.)](?!\d)|[IVXLC]{1,6}[.)]-?|\(\w{1,4}\)|[•·▪●◦\-–—+*>])[ \t]*"

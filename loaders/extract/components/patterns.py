@@ -11,6 +11,7 @@ from loaders.extract.patterns import (
     find_trigger_objects,
     head_info,
 )
+from loaders.extract.plural_heads import replace_plural_heads
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 from loaders.extract.structure import (
@@ -51,6 +52,7 @@ def patterns(state: ExtractionState) -> None:
     state.laws = list(find_laws(text))
     state.quoted = list(find_quoted_names(text))
     heads = [strip_country_suffix(c, lexicon) for c in find_head_names(text)]
+    heads = replace_plural_heads(text, heads)
     state.patterns, state.owners = split_units(
         text, heads, [*state.gazetteer, *state.laws], lexicon
     )
