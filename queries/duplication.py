@@ -40,6 +40,7 @@ both generators and repeated runs return the same list.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -141,6 +142,11 @@ class DuplicationIndex:
     excluded: np.ndarray  # sorted codes i * n + j of PART_OF pairs (i < j)
     reviewed: dict[int, PairVerdict] = field(default_factory=dict)  # verdicts by code i * n + j
 
+    # per facet, "owners" and "territories": a code per row, equal for rows whose row of that
+    # matrix is equal (they hold the same set)
+    kinds: dict[str, np.ndarray] = field(default_factory=dict)
+    # the text bounds of every row (:func:`_text_totals`): built and saved with the index
+    text_totals: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     pool: CandidatePool | None = None  # the widest candidate pool over all instruments
     search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -161,6 +167,7 @@ def duplication_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
 
 
 _MATRICES = ("covered", "closure", "owners")
+_TOTALS = ("text.max_weight", "text.weighted_total", "text.square_total")
 
 
 def _index_arrays(index: DuplicationIndex) -> dict[str, np.ndarray]:
@@ -181,6 +188,9 @@ def _index_arrays(index: DuplicationIndex) -> dict[str, np.ndarray]:
         out[f"facet_size:{facet}"] = index.facet_sizes[facet]
     for name in _MATRICES:
         out.update(csr_arrays(name, getattr(index, name)))
+    if index.text_totals is not None:
+        out.update(zip(_TOTALS, index.text_totals, strict=True))
+    out.update({f"kind:{name}": kinds for name, kinds in index.kinds.items()})
     return out
 
 
@@ -206,6 +216,8 @@ def _index_from(graph: nx.MultiDiGraph, arrays: dict[str, np.ndarray]) -> Duplic
         level_masks=dict(zip(levels, arrays["level_masks"], strict=True)),
         excluded=arrays["excluded"],
         reviewed=_reviewed_codes(graph, table.ids),
+        text_totals=tuple(arrays[name] for name in _TOTALS) if _TOTALS[0] in arrays else None,
+        kinds={key.split(":", 1)[1]: arrays[key] for key in arrays if key.startswith("kind:")},
     )
 
 
@@ -231,9 +243,10 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         for level in {lv for levels in table.levels for lv in levels}
     }
     excluded = np.array(sorted(i * n + j for i, j in table.part_of_pairs), dtype=np.int64)
+    text = words_matrix(_distinctive_words(table), idf_power=TEXT_IDF_POWER)
     return DuplicationIndex(
         table=table,
-        text=words_matrix(_distinctive_words(table), idf_power=TEXT_IDF_POWER),
+        text=text,
         facets=facets,
         facet_sizes=sizes,
         covered=covered,
@@ -244,7 +257,24 @@ def _build_index(graph: nx.MultiDiGraph) -> DuplicationIndex:
         level_masks=level_masks,
         excluded=excluded,
         reviewed=_reviewed_codes(graph, table.ids),
+        text_totals=_text_totals(text.matrix),
+        kinds=_kinds(table),
     )
+
+
+def _kinds(table: InstrumentTable) -> dict[str, np.ndarray]:
+    """The kinds of the rows of the facet, owner and territory matrices (rows holding the
+    same set are equal rows)."""
+    columns: dict[str, Sequence[Hashable]] = {
+        **table.facets, "owners": table.responsible, "territories": table.territories
+    }
+    out = {}
+    for name, rows in columns.items():
+        position: dict[Hashable, int] = {}
+        out[name] = np.fromiter(
+            (position.setdefault(row, len(position)) for row in rows), np.int32, len(rows)
+        )
+    return out
 
 
 def _reviewed_codes(graph: nx.MultiDiGraph, ids: list[str]) -> dict[int, PairVerdict]:
@@ -326,16 +356,46 @@ def facet_components(
     out: dict[str, np.ndarray] = {}
     for facet in FACETS:
         sizes = index.facet_sizes[facet]
-        out[facet] = np.minimum(rowwise_dot(index.facets[facet], rows_a, rows_b), 1.0)
+        out[facet] = np.minimum(
+            _by_kind(index.kinds.get(facet), rowwise_dot, index.facets[facet], rows_a, rows_b),
+            1.0,
+        )
         out[_known_key(facet)] = ((sizes[rows_a] > 0) & (sizes[rows_b] > 0)).astype(np.float64)
-    meet = _rowwise_dot_cross(index.covered, index.closure, rows_a, rows_b)
+    meet = _by_kind(
+        index.kinds.get("territories"), lambda _, a, b: _rowwise_dot_cross(
+            index.covered, index.closure, a, b
+        ), index.covered, rows_a, rows_b,
+    )
     out["territory"] = (meet > 0).astype(np.float64)
     placed = index.has_territory
     out[_known_key("territory")] = (placed[rows_a] & placed[rows_b]).astype(np.float64)
-    shared_owner = rowwise_dot(index.owners, rows_a, rows_b)
+    shared_owner = _by_kind(index.kinds.get("owners"), rowwise_dot, index.owners, rows_a, rows_b)
     known = index.has_owner[rows_a] & index.has_owner[rows_b]
     out["different_institutions"] = _institution_component(shared_owner, known)
     return out
+
+
+_KIND_MIN_PAIRS = 4096  # pairs from which grouping them by kind pays
+
+
+def _by_kind(
+    kinds: np.ndarray | None,
+    dot: Callable[[sp.csr_matrix, np.ndarray, np.ndarray], np.ndarray],
+    matrix: sp.csr_matrix,
+    rows_a: np.ndarray,
+    rows_b: np.ndarray,
+) -> np.ndarray:
+    """``dot(matrix, rows_a, rows_b)``, computed once per distinct pair of kinds.
+
+    Rows of one kind (:attr:`DuplicationIndex.kinds`) are equal rows: the value of a pair
+    of kinds is that of any pair of rows of those kinds, to the last bit. Candidate pairs
+    fall into far fewer pairs of kinds (a few thousand facet sets, agencies, coverages).
+    """
+    if kinds is None or len(rows_a) < _KIND_MIN_PAIRS:
+        return dot(matrix, rows_a, rows_b)
+    codes = kinds[rows_a].astype(np.int64) * (int(kinds.max()) + 1) + kinds[rows_b]
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return dot(matrix, rows_a[first], rows_b[first])[inverse.ravel()]
 
 
 def pair_components(
@@ -517,7 +577,17 @@ class _Compared:
 
 
 def _compared(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Compared:
-    text = index.text.matrix if whole else index.text.matrix[rows]
+    if whole:
+        if index.text_totals is None:
+            index.text_totals = _text_totals(index.text.matrix)
+        return _Compared(rows, index.text.matrix, *index.text_totals)
+    text = index.text.matrix[rows]
+    return _Compared(rows, text, *_text_totals(text))
+
+
+def _text_totals(text: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The largest weight of each feature and, per row, the totals of ``x_f * max_f`` and
+    ``x_f²`` (what the prefix filter bounds cosines with)."""
     max_weight = _column_max(text)
     weighted = np.zeros(text.shape[0])
     squares = np.zeros(text.shape[0])
@@ -530,7 +600,7 @@ def _compared(index: DuplicationIndex, rows: np.ndarray, whole: bool) -> _Compar
             row_of, values * max_weight[text.indices[low:high]], minlength=last - first
         )
         squares[first:last] = np.bincount(row_of, values * values, minlength=last - first)
-    return _Compared(rows, text, max_weight, weighted, squares)
+    return max_weight, weighted, squares
 
 
 _TAIL = 16  # entries per row the probe split looks at first, from the end

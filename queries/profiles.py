@@ -933,6 +933,7 @@ def words_matrix(
     """
     indices, indptr, vocabulary = coded_words(rows)
     n_docs, n_words = len(rows), len(vocabulary)
+    del rows  # lists made for the call go here, before the matrices (50 MB at 100,000 texts)
     counts = sp.csr_matrix(
         (np.ones(len(indices)), indices.astype(np.int32), indptr), shape=(n_docs, n_words)
     )

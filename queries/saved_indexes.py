@@ -9,7 +9,9 @@ only for the very content and code it was built from, never for a later one. Onl
 last saved version of each index is kept.
 
 Files are numpy arrays (``.npy``, no pickled objects); lists of strings and sets go as
-JSON inside one of them. A folder that cannot be read is removed and the index built and
+JSON inside one of them. Arrays are mapped from their files (copy on write), not read: the
+operating system pages in what a query touches, and a saved folder is never written again,
+only replaced by a new one. A folder that cannot be read is removed and the index built and
 saved again; a folder that cannot be written leaves the index in memory only.
 """
 
@@ -83,7 +85,10 @@ def load_arrays(graph: nx.Graph, name: str) -> Arrays | None:
     if folder is None or not folder.is_dir():
         return None
     try:
-        return {path.stem: np.load(path, allow_pickle=False) for path in folder.glob("*.npy")}
+        return {
+            path.stem: np.load(path, mmap_mode="c", allow_pickle=False)
+            for path in folder.glob("*.npy")
+        }
     except (OSError, ValueError) as exc:
         log.warning("%s: saved index not readable, building it again (%s)", folder, exc)
         shutil.rmtree(folder, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from itertools import pairwise
 
 import networkx as nx
@@ -400,3 +401,14 @@ def test_the_institutions_filter_separates_agencies_from_variants_inside_one() -
     }
     with pytest.raises(ValueError):
         find_duplicates(graph, institutions="others")
+
+
+def test_components_computed_once_per_kind_of_row_are_those_of_every_pair() -> None:
+    index = duplication.duplication_index(_generated(320))
+    a, b = np.triu_indices(index.size, 1)
+    assert len(a) >= duplication._KIND_MIN_PAIRS and index.kinds
+    grouped = duplication.facet_components(index, a, b)
+    pair_by_pair = duplication.facet_components(replace(index, kinds={}), a, b)
+    assert grouped.keys() == pair_by_pair.keys()
+    for name, values in grouped.items():
+        assert np.array_equal(values, pair_by_pair[name]), name
