@@ -111,7 +111,10 @@ def programme_relations(
 ) -> None:
     """Partners, funders, implementers and the larger programme of the programme a sentence
     is about (see the module docstring). ``earlier`` are the candidates before the sentence."""
-    referent = _referent(ctx, earlier) if _BARE_PROGRAMME.match(passage.text) else None
+    bare = _BARE_PROGRAMME.match(passage.text) is not None
+    if not bare and not any(_is_programme(ctx, c) for c in inside):
+        return  # neither names nor refers to a programme: most sentences of a law
+    referent = _referent(ctx, earlier) if bare else None
     s, e = passage.start, passage.end
     for pattern, rel_type in (
         (_PARTNERS, "CO_RESPONSIBLE_FOR"),
