@@ -863,3 +863,16 @@ def test_an_organ_every_body_has_is_named_with_its_body(lexicon: Lexicon) -> Non
     organ = "Consejo de Ministros de la Comisión Nacional de Riego"
     assert organ in {e.name for e in ex.entities}
     assert (organ, "Comisión Nacional de Riego") in relations(ex, "PART_OF")
+
+
+def test_listed_communities_are_places_and_a_list_ends_with_its_names(lexicon: Lexicon) -> None:
+    """"las comunidades de Cerro Alto y Loma Verde" names two places; in "las comunidades de
+    Pasco en la consolidación ... e O" the names end at "en la": no place "O" (OCR debris)."""
+    text = (
+        "# Energía para el campo\n\nMás de 300 familias de las comunidades de Cerro Alto y "
+        "Loma Verde, en el distrito de Río Claro, tienen energía.\n\n"
+        "Año de la participación de las comunidades de Pasco en la Yo e O consolidación.\n"
+    )
+    places = {e.name for e in extract(text, lexicon).entities if e.label == "Territory"}
+    assert {"Cerro Alto", "Loma Verde", "Río Claro"} <= places
+    assert "O" not in places and "Yo" not in places

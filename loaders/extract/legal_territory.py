@@ -17,7 +17,8 @@ from loaders.extract.context import Builder, ExtractionContext
 DIVISION_LIST = re.compile(
     r"\b(?P<whole>(?:comprende(?:r[áa])?|abarca(?:r[áa])?|(?:integrad|conformad|compuest)[oa]"
     r"[ \t]+por)[ \t]+)?(?:las|los)[ \t]+(?P<kind>comunas|provincias|distritos|municipios|"
-    r"cantones|departamentos|regiones)[ \t]+de[ \t]*:?[ \t]*(?=[A-ZÁÉÍÓÚÑ])",
+    r"cantones|departamentos|regiones|comunidades|localidades|corregimientos|veredas|"
+    r"centros[ \t]+poblados|caser[íi]os|parroquias)[ \t]+de[ \t]*:?[ \t]*(?=[A-ZÁÉÍÓÚÑ])",
     re.IGNORECASE,
 )
 ONE_DIVISION = re.compile(
@@ -61,6 +62,15 @@ _KIND = {
     "departamento": ("region", None),
     "provincias": ("province", "Provincia de"),
     "departamentos": ("region", "Departamento de"),
+    # "las comunidades de Cerro Pelado y Alto Caballero", "las localidades de X, Y y Z"
+    "comunidades": ("city", None),
+    "localidades": ("city", None),
+    "corregimientos": ("commune", None),
+    "veredas": ("city", None),
+    "centros poblados": ("city", None),
+    "caseríos": ("city", None),
+    "caserios": ("city", None),
+    "parroquias": ("commune", None),
     "regiones": ("region", "Región de"),
 }
 
@@ -90,8 +100,9 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, str]]:
         if sep is None:  # the last item ends where the names do: "y Cabrero hasta que ..."
             head = _PLACE_NAME.match(name)
             name = head.group() if head and _AFTER_LAST.match(name, head.end()) else name
-        if _PLACE_NAME.fullmatch(name):
-            out.append((cursor + offset, name))
+        if len(name) < 3 or not _PLACE_NAME.fullmatch(name):
+            break  # the names have ended: "las comunidades de Pasco en la ... e O" is prose
+        out.append((cursor + offset, name))
         if sep is not None:
             cursor = sep.end()
     return out
@@ -105,7 +116,7 @@ _AFTER_LAST = re.compile(r"[ \t]+[a-záéíóúñ]|[ \t]*[,(]")
 
 def _division(ctx: ExtractionContext, kind_word: str, offset: int, name: str,
               country: str | None) -> Builder:
-    kind, prefix = _KIND[kind_word.lower()]
+    kind, prefix = _KIND[" ".join(kind_word.lower().split())]
     one_line = " ".join(name.split())  # "San\nSalvador" broken over two lines
     full = f"{prefix} {one_line}" if prefix else one_line
     return ctx.add(Candidate(offset, offset + len(name), "Territory", full, "pattern", kind=kind,
