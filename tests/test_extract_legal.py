@@ -876,3 +876,39 @@ def test_listed_communities_are_places_and_a_list_ends_with_its_names(lexicon: L
     places = {e.name for e in extract(text, lexicon).entities if e.label == "Territory"}
     assert {"Cerro Alto", "Loma Verde", "Río Claro"} <= places
     assert "O" not in places and "Yo" not in places
+
+
+SAN_ALTO_ORDINANCE = """ORDENANZA REGIONAL N° 007-2021-GRSA/CR
+
+Que, el Consejo Regional del Gobierno Regional de San Alto, en Sesión Ordinaria llevada a cabo
+el día 14 de junio de 2021, aprobó por UNANIMIDAD la siguiente:
+
+ORDENANZA REGIONAL:
+
+ARTÍCULO PRIMERO: APROBAR el Plan Regional de Competitividad de San Alto al 2030.
+
+ARTICULO SEGUNDO: ENCARGAR a la Gerencia Regional de
+Planeamiento y Presupuesto, la implementación del Plan Regional de Competitividad de San Alto.
+
+ARTÍCULO TERCERO: REMITIR el Plan Operativo Institucional a la Gerencia Regional de Desarrollo
+Económico.
+"""
+
+
+def test_a_council_that_approved_by_vote_issues_the_ordinance_and_a_broken_line_keeps_a_name(
+    lexicon: Lexicon,
+) -> None:
+    """"aprobó por UNANIMIDAD la siguiente" (84 bulk texts) names the issuing council; a line
+    ending on "de" continues on the next ("Gerencia Regional de" + "Planeamiento y
+    Presupuesto"); a name ends before "a la" and another head noun."""
+    ex = extract(SAN_ALTO_ORDINANCE, lexicon)
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert any(
+        s == "Consejo Regional del Gobierno Regional de San Alto" and t.startswith("Ordenanza")
+        for s, t in responsible
+    )
+    assert any(s == "Gerencia Regional de Planeamiento y Presupuesto" and t.startswith(
+        "Plan Regional de Competitividad") for s, t in responsible)
+    names = {e.name for e in ex.entities}
+    assert "Plan Operativo Institucional" in names
+    assert not any(n.startswith("Plan Operativo Institucional a la") for n in names)

@@ -343,6 +343,9 @@ def _join_lines(lines: list[str]) -> list[str]:
         elif can_join and (
             stripped[:1].islower()
             or (not _SENTENCE_END.search(tail) and not (short_line and stripped[:1].isupper()))
+            # "ENCARGAR a la Gerencia Regional de" + "Planeamiento y Presupuesto, ...": a line
+            # ending on a preposition or article is continued, however short
+            or _ends_on(_ENDS_ON_CONNECTOR, tail)
         ):
             prev.rstrip()
             prev.add(" " + stripped)

@@ -86,7 +86,9 @@ FUNDED = re.compile(
 )
 _APPROVED = re.compile(
     r"\b(?:HA[ \t]+APROBADO|ha[ \t]+aprobado|APROB[OÓ]|aprobaron|APROBARON|ACORD[OÓ]|"
-    r"ha[ \t]+acordado|HA[ \t]+DADO[ \t]+SU[ \t]+APROBACI[OÓ]N)\b"
+    r"ha[ \t]+acordado|HA[ \t]+DADO[ \t]+SU[ \t]+APROBACI[OÓ]N|"
+    # "aprobó por UNANIMIDAD la siguiente:" (84 bulk texts)
+    r"aprob[oó](?=[ \t]+(?:por[ \t]+\w+[ \t]+)?(?:la|el)[ \t]+siguiente))\b"
 )
 _ISSUING_COUNCIL = re.compile(r"^(?:Consejo Regional|Concejo Municipal|Concejo)\b", re.IGNORECASE)
 _TITLE_LINE = re.compile(

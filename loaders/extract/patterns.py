@@ -28,7 +28,12 @@ _STOP_CAPS = (
     r"Coordinador|Coordinadora|Consultor|Consultora|Subsecretario|Subsecretaria|Embajador|"
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
-    r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones)"
+    r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones|"
+    # the verbs that open an article or a paragraph: a name never runs into them
+    # ("... Gerencia Regional de Planeamiento y Presupuesto Informar ...")
+    r"Informar|Encargar|Encárguese|Disponer|Dispóngase|Aprobar|Apruébese|Publicar|Remitir|"
+    r"Notificar|Derogar|Establecer|Declarar|Autorizar|Designar|Conformar|Reconocer|Exhortar|"
+    r"Solicitar|Precisar|Modificar|Incorporar|Priorizar|Dispensar|Institucionalizar|Oficializar)"
 )
 CAP_WORD = (
     rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
@@ -389,6 +394,10 @@ _JOINED_HEAD = re.compile(
     # "... de Planificación Especial y la RAP Eje Cafetero": an article and an acronym start
     # another name
     r"|(?:\s+(?:y|e)|,)\s+(?:la|el|los|las)\s+(?=[A-ZÁÉÍÓÚÑ]{2,}\b)"
+    # "Plan Operativo Institucional a la Gerencia Regional ...", "Consejo Nacional de la
+    # Competitividad por el Consejo Nacional ...": a preposition before a head ends the name
+    rf"|\s+(?:a|al|por|ante|mediante|hacia)\s+(?:(?:la|el|los|las)\s+)?"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in INSTITUTION_HEADS)})\b)"
 )
 
 
