@@ -15,7 +15,12 @@ import pytest
 
 from graph.model import DocumentInfo, Extraction
 from loaders.extract.candidates import Candidate
-from loaders.extract.countries import DocumentCountry, document_country, settle_countries
+from loaders.extract.countries import (
+    DocumentCountry,
+    declared_country,
+    document_country,
+    settle_countries,
+)
 from loaders.extract.lexicon import Lexicon, default_lexicon, make_doc
 from loaders.extract.pipeline import extract_text
 
@@ -216,3 +221,27 @@ def test_a_long_text_is_matched_a_piece_at_a_time_as_if_whole(lexicon: Lexicon) 
     for chunk_chars in (150, 1_000, 4_000):
         assert found(lexicon.match_text(text, chunk_chars)) == whole
     assert all(text[start:end] for start, end, _ in whole)
+
+
+def test_the_country_a_document_declares_is_its_country() -> None:
+    """A front-matter "country:" field, the country-code domain of the source address, or a
+    country named in that address's path declares where a document is from."""
+    assert declared_country("---\ntitle: x\ncountry: pe\n---\nTexto") == "PE"
+    assert declared_country("---\nsource_url: https://nuevo.leychile.cl/x?id=1\n---\n") == "CL"
+    assert declared_country("---\nsource: >-\n  https://www.gob.pe/institucion/x\n---\n") == "PE"
+    assert declared_country("# T\n\n[[source:https://www.undp.org/es/paraguay/blog/x]]\n") == "PY"
+    assert declared_country("# Un informe\n\nsin metadatos") is None
+    # far into the body an address is a citation, not the document's own
+    assert declared_country("# T\n" + "x " * 3000 + "\nsource: https://www.gob.mx/a\n") is None
+
+
+def test_a_declared_country_drops_places_of_other_countries(lexicon: Lexicon) -> None:
+    """A Chilean law naming the commune San Pablo does not name the Brazilian state."""
+    raw = (
+        "---\nsource_url: https://nuevo.leychile.cl/servicios/x\n---\n\nLEY NÚM. 19.000\n\n"
+        "Artículo 1°.- Créase un Juzgado de Letras con asiento en la comuna de Osorno y "
+        "jurisdicción sobre las comunas de Osorno y San Pablo.\n"
+    )
+    info = DocumentInfo(id="d" * 64, title="t", path="t.md", format="md")
+    names = {e.name for e in extract_text(info, raw, lexicon).entities}
+    assert "São Paulo" not in names

@@ -798,3 +798,68 @@ def test_members_of_an_organ_sit_in_the_organ_and_in_its_body(lexicon: Lexicon) 
     assert any(m == chamber and body.startswith("Comité Directivo") for m, body in part)
     # a list whose subject is no known body never makes its first member the body
     assert not any(body.startswith("Dirección Regional de la Producción") for _m, body in part)
+
+
+PROGRAMME_POST = """# Energía solar para comunidades rurales
+
+Más de 300 familias cuentan desde hoy con energía limpia gracias al proyecto "Luz para el
+Valle", implementado por el Programa de las Naciones Unidas para el Desarrollo (PNUD) con
+financiamiento del Fondo para el Medio Ambiente Mundial (FMAM).
+
+La iniciativa se desarrolló en alianza con la Secretaría Nacional de Energía (SNE) y la
+Oficina de Electrificación Rural (OER).
+
+El proyecto forma parte de la Estrategia Nacional de Electrificación Rural.
+
+El Plan Regional de Turismo, junto con las Agendas Locales, ordena los proyectos.
+"""
+
+
+def test_a_sentence_about_the_programme_named_before_gives_its_partners(
+    lexicon: Lexicon,
+) -> None:
+    """"La iniciativa se desarrolló en alianza con X y Y" makes X and Y co-responsible for
+    the project the post is about; "El proyecto forma parte de Z" makes it part of Z; a
+    programme named before "junto con" without a participle of its own has no partners."""
+    ex = extract(PROGRAMME_POST, lexicon)
+    project = "Luz para el Valle"
+    co = relations(ex, "CO_RESPONSIBLE_FOR")
+    assert ("Secretaría Nacional de Energía", project) in co
+    assert ("Oficina de Electrificación Rural", project) in co
+    assert (project, "Estrategia Nacional de Electrificación Rural") in relations(ex, "PART_OF")
+    assert not any(target.startswith("Plan Regional de Turismo") for _s, target in co)
+
+
+def test_the_member_presiding_a_body_takes_part_in_it_and_is_responsible_for_it(
+    lexicon: Lexicon,
+) -> None:
+    """"El Comité ... será presidido por el Titular del Ejecutivo Federal" (92 bulk texts
+    write "presidido por"); a government is never read as a presided body."""
+    text = (
+        "LEY PARA EL FOMENTO DE LA PRUEBA\n\nArtículo 10. El Comité Nacional de la Prueba será "
+        "presidido por el Secretario de Economía y estará integrado por los titulares de las "
+        "Secretarías de Hacienda y Crédito Público y de Educación Pública.\n\nArtículo 11. El "
+        "Gobierno Regional de Laguna Verde, presidido por el Gobernador Regional, aprobará el "
+        "Plan Regional de Pruebas.\n"
+    )
+    ex = extract(text, lexicon)
+    committee = "Comité Nacional de la Prueba"
+    assert ("Secretaría de Economía", committee) in relations(ex, "RESPONSIBLE_FOR")
+    part = relations(ex, "PARTICIPATES_IN")
+    assert ("Secretaría de Economía", committee) in part
+    assert ("Secretaría de Educación Pública", committee) in part
+    assert not any(body.startswith("Gobierno Regional") for _m, body in part)
+
+
+def test_an_organ_every_body_has_is_named_with_its_body(lexicon: Lexicon) -> None:
+    """"el Consejo de Ministros de la Comisión Nacional de Riego": another commission has a
+    Consejo de Ministros too, so the organ keeps its body in its name and is part of it."""
+    text = (
+        "LEY NÚM. 21.901\n\nArtículo 2°.- La Comisión Nacional de Riego llamará a concursos."
+        "\n\nArtículo 3°.- Las normas serán aprobadas por el Consejo de Ministros de la "
+        "Comisión Nacional de Riego.\n"
+    )
+    ex = extract(text, lexicon)
+    organ = "Consejo de Ministros de la Comisión Nacional de Riego"
+    assert organ in {e.name for e in ex.entities}
+    assert (organ, "Comisión Nacional de Riego") in relations(ex, "PART_OF")

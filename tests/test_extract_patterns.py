@@ -400,3 +400,16 @@ def test_subnational_bodies_of_colombia_and_mexico_are_named_by_their_heads() ->
     assert found["Concejo Municipal de Cali"] == "local"
     assert found["Ayuntamiento de Zapopan"] == "local"
     assert found["Área Metropolitana del Valle de Aburrá"] == "regional"
+
+
+def test_a_text_naming_itself_while_being_passed_is_no_instrument() -> None:
+    """"el siguiente Proyecto de ley" and "como Ley de la República" (every Chilean law) are
+    the law being passed, not instruments of their own; a named project stays."""
+    text = (
+        "Teniendo presente que el H. Congreso Nacional ha dado su aprobación al siguiente "
+        "Proyecto de ley: ... promúlguese y llévese a efecto como Ley de la República. "
+        "El Proyecto de Riego Andino seguirá."
+    )
+    names = {c.name for c in find_head_names(text)}
+    assert "Proyecto de Riego Andino" in names
+    assert not any(n.lower() in ("proyecto de ley", "ley de la república") for n in names)

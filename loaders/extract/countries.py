@@ -21,11 +21,14 @@ report) keeps every match as it is.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
 
+from graph.gazetteer import country_code
 from loaders.extract.candidates import Candidate
 
 
@@ -169,9 +172,47 @@ def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
     )
 
 
+# A document's metadata may say where it is from: a front-matter "country: pe" (1,463 bulk
+# ordinances), or the address it was taken from ("source_url: https://nuevo.leychile.cl/...",
+# "[[source:https://www.undp.org/es/paraguay/blog/...]]").
+_DECLARED = re.compile(
+    r"(?mi)^[ \t>*_\[]*(?:country|pa[ií]s)[ \t]*:[ \t]*[\"']?(?P<value>[^\W\d_][\w ]{1,29}?)[\"']?[ \t]*$"
+)
+_SOURCE = re.compile(
+    r"(?mi)^[ \t>*_\[]*(?:source(?:_url)?|url|fuente|enlace)[ \t]*:[ \t]*(?:>-?[ \t]*\n[ \t]*)?"
+    r"(?P<url>https?://[^\s\]>)\"']+)"
+)
+_METADATA_SPAN = 4000  # front matter and title block
+
+
+def declared_country(text: str) -> str | None:
+    """The country the document's metadata states: a "country:" / "país:" field, else the
+    country-code domain of its source address, else a country named as a path segment of
+    that address ("/es/paraguay/blog/")."""
+    head = text[:_METADATA_SPAN]
+    declared = _DECLARED.search(head)
+    if declared is not None and (code := country_code(declared.group("value"))):
+        return code
+    source = _SOURCE.search(head)
+    if source is None:
+        return None
+    parts = urlsplit(source.group("url"))
+    tld = (parts.hostname or "").rsplit(".", 1)[-1]
+    if len(tld) == 2 and (code := country_code(tld)):
+        return code
+    for segment in parts.path.split("/"):
+        if len(segment) >= 4 and (code := country_code(segment.replace("-", " "))):
+            return code
+    return None
+
+
 def settle_countries(cands: list[Candidate], text: str) -> tuple[list[Candidate], DocumentCountry]:
-    """Gazetteer matches ``cands`` of ``text`` read in the document's country (module doc)."""
+    """Gazetteer matches ``cands`` of ``text`` read in the document's country (module doc):
+    the country its metadata declares, else the one its matches point to."""
     where = document_country(cands, text)
+    declared = declared_country(text)
+    if declared is not None:
+        where = DocumentCountry(declared, where.named | {declared})
     if where.code is None:
         return cands, where
     out: list[Candidate] = []

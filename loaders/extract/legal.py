@@ -370,6 +370,42 @@ def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Inde
             _record_members(ctx, base, index, listed_organ, members)
 
 
+# "El Comité será presidido por el Titular del Ejecutivo Federal" (92 bulk texts write
+# "presidido/a por")
+PRESIDED_BY = re.compile(r"\bpresidid[oa]s?[ \t]+por[ \t]+", re.IGNORECASE)
+_PRESIDED_HEAD = re.compile(
+    r"(?:Comit[ée]|Comisi[óo]n|Consejo|Mesa|Grupo|Junta|Directorio|Equipo|Gabinete|Foro|"
+    r"Red|Sistema|Instancia|Plataforma|Centro de Coordinaci[óo]n)\b",
+    re.IGNORECASE,
+)
+_PHRASE_END = re.compile(r"[,;:.]|[ \t]+(?:y|e)[ \t]+(?:estar|ser|se|contar|tendr)", re.IGNORECASE)
+
+
+def presided_bodies(ctx: ExtractionContext, base: list[Candidate], index: _Index) -> None:
+    """"X será presidido por Y": Y takes part in X and is responsible for it."""
+    text = ctx.text
+    articles = [m.start() for m in ARTICLE_HEADING.finditer(text)]
+    for trigger in PRESIDED_BY.finditer(text):
+        i = bisect.bisect_right(articles, trigger.start()) - 1
+        body, _organs, listed_organ = _membership_body(
+            ctx, base, index, trigger, articles[i] if i >= 0 else 0
+        )
+        if body is None or not _PRESIDED_HEAD.match(ctx.builders[body].name):
+            continue  # a government or an office is not presided over: a body unnamed here
+        end = _PHRASE_END.search(text, trigger.end(), min(len(text), trigger.end() + 200))
+        stop = end.start() if end else min(len(text), trigger.end() + 200)
+        members = _phrase_members(ctx, base, index, trigger.end(), stop)
+        for target in dict.fromkeys(k for k in (listed_organ, body) if k):
+            for member in members[:1]:
+                if member != target:
+                    ctx.relate(member, "PARTICIPATES_IN", target, trigger.start(), stop,
+                               "legal list", 0.7)
+                    ctx.relate(member, "RESPONSIBLE_FOR", target, trigger.start(), stop,
+                               "legal list", 0.7)
+
+
 def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
-    """Membership lists of one document (see the module docstring)."""
-    membership_lists(ctx, base, _Index(base))
+    """Membership lists and presiding members of one document (see the module docstring)."""
+    index = _Index(base)
+    membership_lists(ctx, base, index)
+    presided_bodies(ctx, base, index)

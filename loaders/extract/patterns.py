@@ -379,9 +379,13 @@ _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _
 
 # "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
 # joins two names, it does not continue one.
+# plural heads that start another name in a series but name no body of their own:
+# "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
+# Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
+_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos")
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
-    rf"(?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"
     # "... de Planificación Especial y la RAP Eje Cafetero": an article and an acronym start
     # another name
     r"|(?:\s+(?:y|e)|,)\s+(?:la|el|los|las)\s+(?=[A-ZÁÉÍÓÚÑ]{2,}\b)"
@@ -429,6 +433,15 @@ def _trim_tail(text: str) -> str:
     return " ".join(words)
 
 
+# what a text calls itself while it is being passed, not an instrument of its own: every
+# Chilean law "ha dado su aprobación al siguiente Proyecto de ley" and is promulgated "como
+# Ley de la República" (630 bulk texts each)
+_NOT_A_NAME = re.compile(
+    r"(?i)(?:proyectos?[ ]de[ ](?:ley|ordenanza|acuerdo|decreto|resoluci[óo]n)"
+    r"(?:[ ](?:regional|municipal|ministerial|supremo))?|ley(?:es)?[ ]de[ ]la[ ]rep[úu]blica)$"
+)
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -452,7 +465,7 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 name = re.sub(r"\s+", " ", text[start:end])
             if end < m.end():
                 pos = max(end, m.start() + 1)
-            if name == head or len(name.split()) < 2:
+            if name == head or len(name.split()) < 2 or _NOT_A_NAME.match(name):
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue

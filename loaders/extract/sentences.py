@@ -14,6 +14,7 @@ from loaders.extract import triggers
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import UNIT_KINDS, ExtractionContext
 from loaders.extract.levels import level_from_name
+from loaders.extract.programme_refs import programme_relations
 
 _LIST_WORDS = (
     "el|la|los|las|y|e|de|del|a|al|otros|otras|sus|su|distintos|distintas|diversos|diversas|"
@@ -230,6 +231,7 @@ def sentence_relations(
         lo = bisect.bisect_left(cstarts, passage.start)
         hi = bisect.bisect_left(cstarts, passage.end)
         inside = [c for c in cands_sorted[lo:hi] if c.end <= passage.end and c.key]
+        programme_relations(ctx, passage, inside, cands_sorted[max(0, lo - 40) : lo])
         insts = list(dict.fromkeys(c.key for c in inside if c.label == "Institution"))
         if not insts:
             continue  # every relation below has an institution of the sentence at one end

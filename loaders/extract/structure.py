@@ -41,6 +41,15 @@ _GENERIC_UNIT = re.compile(
 )
 
 
+# an organ every body of its kind has: "Consejo de Ministros de la Comisión Nacional de Riego",
+# "Secretaría Técnica del Consejo Nacional de Competitividad" are named with their body
+_OWNED_ORGAN = re.compile(
+    r"(?:Consejo[ \t]+de[ \t]+Ministros|Secretar[íi]a[ \t]+(?:T[ée]cnica|Ejecutiva)|"
+    r"Consejo[ \t]+(?:Directivo|Consultivo)|Comit[ée][ \t]+(?:Directivo|Ejecutivo|T[ée]cnico)|"
+    r"Direcci[óo]n[ \t]+Ejecutiva|Junta[ \t]+Directiva)$"
+)
+
+
 def split_units(
     text: str, pattern_cands: list[Candidate], anchors: list[Candidate], lexicon: Lexicon
 ) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
@@ -79,7 +88,11 @@ def split_units(
                     confidence=cand.confidence,
                 )
                 if len(head.name.split()) >= 2 and lexicon.lookup(cand.name) is None:
-                    if _ACRONYM_AFTER.match(text, cand.end) or _GENERIC_UNIT.fullmatch(head.name):
+                    if (
+                        _ACRONYM_AFTER.match(text, cand.end)
+                        or _GENERIC_UNIT.fullmatch(head.name)
+                        or _OWNED_ORGAN.match(head.name)
+                    ):
                         # "Secretaría Permanente del SELA (SP-SELA)": the whole name is defined;
                         # "Consejo Regional del Gobierno Regional de Apurímac": a generic unit
                         # is named by its parent, so the whole name is the unit's
