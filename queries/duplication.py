@@ -67,6 +67,7 @@ from queries.profiles import (
     facet_key,
     graph_index,
     instrument_table,
+    release_freed_memory,
     remembered,
     restore_place_parents,
     row_blocks,
@@ -299,7 +300,11 @@ def _distinctive_words(table: InstrumentTable) -> list[list[str]]:
     )
     names = texts_content_words(table.names)
     stripped, _ = distinctive_words(rests, table.stated_territories, names)
-    return with_prefixes([name + rest for name, rest in zip(names, stripped, strict=True)])
+    del rests
+    words = with_prefixes([name + rest for name, rest in zip(names, stripped, strict=True)])
+    del names, stripped
+    release_freed_memory()  # what the boilerplate step freed, before the text matrix is made
+    return words
 
 
 # --------------------------------------------------------------------------- scoring

@@ -10,6 +10,8 @@ treated as fixed once queried: the cache entry is dropped when its node count or
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import math
 import re
@@ -104,6 +106,28 @@ def collector_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _resume:
                 gc.enable()
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Give the pages of the heap that freed objects left empty back to the operating system.
+
+    Index builds free hundreds of megabytes of small objects (word lists) just before they
+    allocate their largest matrices; the C allocator keeps freed memory for reuse, but not
+    in a form those matrices can use, so the process would hold both. On other C libraries
+    than glibc this does nothing.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _cached(

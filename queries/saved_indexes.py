@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,23 +34,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.stores.base import SAVED_INDEXES_ATTRIBUTE, SavedIndexes
-from queries.profiles import InstrumentTable, TextMatrix
+from queries.profiles import InstrumentTable, TextMatrix, release_freed_memory
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-# The code that decides what a saved index holds: a change to any of it makes saved indexes
-# of earlier code unread.
-CODE = (
-    "queries/boilerplate.py",
-    "queries/duplication.py",
-    "queries/profiles.py",
-    "queries/saved_indexes.py",
-    "graph/gazetteer.py",
-    "graph/normalize.py",
-    "graph/vocab.py",
-    "graph/data",
-)
+# The code that decides what a saved index holds, and what the graph it is built on holds
+# (projection, stores, model, gazetteer): a change to any file of these packages makes the
+# indexes saved by earlier code unread.
+CODE = ("graph", "queries")
 
 Arrays = dict[str, np.ndarray]
 H = TypeVar("H", bound=Hashable)
@@ -57,13 +50,11 @@ H = TypeVar("H", bound=Hashable)
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of the files of :data:`CODE` (folders: every file in them)."""
+    """A digest of every file of the folders :data:`CODE` (compiled files aside)."""
     digest = hashlib.sha256()
     for name in CODE:
-        path = ROOT / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if file.suffix == ".pyc":
+        for file in sorted((ROOT / name).rglob("*")):
+            if not file.is_file() or file.suffix == ".pyc":
                 continue
             digest.update(str(file.relative_to(ROOT)).encode())
             digest.update(file.read_bytes())
@@ -132,20 +123,40 @@ def saved_or_built(
     encode: Callable[[Any], Arrays],
     decode: Callable[[Arrays], Any],
 ) -> Any:
-    """The index ``name`` of ``graph`` decoded from its saved arrays, or built and saved."""
-    arrays = load_arrays(graph, name)
-    if arrays is not None:
-        try:
-            return decode(arrays)
-        except (KeyError, ValueError, IndexError) as exc:
-            folder = saved_folder(graph, name)
-            log.warning("%s: saved index not usable, building it again (%s)", folder, exc)
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+    """The index ``name`` of ``graph`` decoded from its saved arrays, or built and saved.
+
+    A freshly saved index is read back from its files like any later process reads it: the
+    memory of the built copy goes back to the system, and a query pages in only what it
+    touches.
+    """
+    saved = _decoded(graph, name, decode)
+    if saved is not None:
+        return saved
     value = build()
-    if graph.graph.get(SAVED_INDEXES_ATTRIBUTE) is not None:
-        save_arrays(graph, name, encode(value))
-    return value
+    if graph.graph.get(SAVED_INDEXES_ATTRIBUTE) is None:
+        return value
+    if save_arrays(graph, name, encode(value)) is None:
+        return value
+    saved = _decoded(graph, name, decode)
+    if saved is None:
+        return value
+    del value
+    release_freed_memory()  # the built copy and what building it left in the heap
+    return saved
+
+
+def _decoded(graph: nx.Graph, name: str, decode: Callable[[Arrays], Any]) -> Any:
+    arrays = load_arrays(graph, name)
+    if arrays is None:
+        return None
+    try:
+        return decode(arrays)
+    except (KeyError, ValueError, IndexError) as exc:
+        folder = saved_folder(graph, name)
+        log.warning("%s: saved index not usable, building it again (%s)", folder, exc)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        return None
 
 
 # --------------------------------------------------------------------------- encoding
@@ -159,6 +170,23 @@ def json_array(value: Any) -> np.ndarray:
 def from_json_array(array: np.ndarray) -> Any:
     """The value :func:`json_array` encoded."""
     return json.loads(array.tobytes().decode())
+
+
+def strings_arrays(prefix: str, values: Sequence[str]) -> Arrays:
+    """Strings as their UTF-8 bytes one after another and where each ends (leaner than
+    JSON for long lists: no escaping, no list of pieces)."""
+    encoded = [value.encode() for value in values]
+    ends = np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)))
+    joined = b"".join(encoded)
+    del encoded
+    return {f"{prefix}.bytes": np.frombuffer(joined, dtype=np.uint8), f"{prefix}.ends": ends}
+
+
+def strings_from(arrays: Arrays, prefix: str) -> list[str]:
+    """The strings :func:`strings_arrays` encoded."""
+    raw = arrays[f"{prefix}.bytes"].tobytes()
+    ends = arrays[f"{prefix}.ends"].tolist()
+    return [raw[start:end].decode() for start, end in pairwise([0, *ends])]
 
 
 def csr_arrays(prefix: str, matrix: sp.csr_matrix) -> Arrays:
@@ -195,6 +223,7 @@ def _distinct(rows: Sequence[H]) -> tuple[list[H], np.ndarray]:
     return list(position), codes
 
 
+_STRING_COLUMNS = ("ids", "names", "texts")
 _SET_COLUMNS = ("levels", "countries", "territories", "stated_territories")
 
 
@@ -211,10 +240,9 @@ def table_arrays(table: InstrumentTable) -> Arrays:
         distinct[name] = [sorted(value) if name != "responsible" else list(value)
                           for value in values]
         out[f"table.{name}"] = codes
+    for name in _STRING_COLUMNS:
+        out.update(strings_arrays(f"table.{name}", getattr(table, name)))
     out["table.json"] = json_array({
-        "ids": table.ids,
-        "names": table.names,
-        "texts": table.texts,
         "distinct": distinct,
         "place_parents": {place: sorted(c) for place, c in table.place_parents.items()},
     })
@@ -231,15 +259,15 @@ def table_from(arrays: Arrays) -> InstrumentTable:
         values = [kind(value) for value in text["distinct"][name]]
         return [values[k] for k in arrays[f"table.{name}"].tolist()]
 
-    ids = text["ids"]
+    ids, names, texts = (strings_from(arrays, f"table.{name}") for name in _STRING_COLUMNS)
     facets = {
         key.split(":", 1)[1]: column(key) for key in text["distinct"] if key.startswith("facet:")
     }
     return InstrumentTable(
         ids=ids,
         position={node: i for i, node in enumerate(ids)},
-        names=text["names"],
-        texts=text["texts"],
+        names=names,
+        texts=texts,
         responsible=column("responsible"),
         levels=column("levels"),
         countries=column("countries"),
