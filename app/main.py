@@ -42,6 +42,7 @@ from app.routers import (
     views,
 )
 from app.security import RequestBodyLimit, request_body_limit
+from app.services.index_warmup import IndexWarmer
 from app.settings import Settings
 from app.views.assets import STATIC_DIR
 from graph.stores import StoreError, StoreUnavailable
@@ -257,13 +258,16 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     if store_url:
         settings = settings.model_copy(update={"store": store_url})
     holder = StoreHolder(settings.store)
+    warmer = IndexWarmer(holder.get, enabled=settings.warm_indexes)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         holder.try_open()
+        warmer.start()  # the saved duplication index, in the background
         try:
             yield
         finally:
+            warmer.stop()
             holder.close()
 
     app = FastAPI(
@@ -276,6 +280,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     )
     app.state.settings = settings
     app.state.store_holder = holder
+    app.state.index_warmer = warmer
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(StoreError, store_error)

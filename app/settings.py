@@ -6,7 +6,8 @@ the pages and the command line, ``TEJIDO_PUBLIC_URL`` the base URL of embed snip
 token: the API is read-only), ``TEJIDO_CORS_ORIGINS`` lists the origins allowed to call the
 API from a browser (comma-separated; empty: CORS off), ``TEJIDO_GAZETTEER`` (or
 ``TEJIDO_GAZETTEER_PATHS``) lists extra gazetteer YAML files separated by the OS path
-separator, as the command line reads them.
+separator, as the command line reads them. ``TEJIDO_WARM_INDEXES=0`` stops the server from
+building the saved duplication index in the background (:mod:`app.services.index_warmup`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ class Settings(BaseSettings):
         default=None, max_length=1000,
         description="SQLite file where the processes of one server share their answers "
         "(set by tejido serve)",
+    )
+    warm_indexes: bool = Field(
+        default=True,
+        description="build the duplication index saved beside a SQLite store in the "
+        "background when the server starts and after it records verdicts (0: off)",
     )
     max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD_BYTES, gt=0)
     max_view_nodes: int = Field(default=DEFAULT_MAX_VIEW_NODES, ge=1, le=100_000)

@@ -12,18 +12,22 @@ Files are numpy arrays (``.npy``, no pickled objects); lists of strings and sets
 JSON inside one of them. Arrays are mapped from their files (copy on write), not read: the
 operating system pages in what a query touches, and a saved folder is never written again,
 only replaced by a new one. A folder that cannot be read is removed and the index built and
-saved again; a folder that cannot be written leaves the index in memory only.
+saved again; a folder that cannot be written leaves the index in memory only. Builds of one
+index beside one store take turns, across processes too (a lock file in the folder): a
+process that finds a build in progress waits for it and reads what it saved.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -66,7 +70,41 @@ def saved_folder(graph: nx.Graph, name: str) -> Path | None:
     saved = graph.graph.get(SAVED_INDEXES_ATTRIBUTE)
     if not isinstance(saved, SavedIndexes):
         return None
+    return folder_of(saved, name)
+
+
+def folder_of(saved: SavedIndexes, name: str) -> Path:
+    """Where the index ``name`` of the content ``saved`` names is saved by this code."""
     return Path(saved.folder) / f"{name}-{saved.content}-{code_digest()}"
+
+
+def build_lock_path(saved: SavedIndexes, name: str) -> Path:
+    """The lock file that builds of the index ``name`` beside one store take in turn."""
+    return Path(saved.folder) / f".{name}.lock"
+
+
+@contextlib.contextmanager
+def _build_turn(graph: nx.Graph, name: str) -> Iterator[None]:
+    """Hold the build lock of the index ``name`` beside ``graph``'s store (waiting for a
+    build in progress in any process); nothing to hold when the store saves no index or
+    its folder cannot be written."""
+    saved = graph.graph.get(SAVED_INDEXES_ATTRIBUTE)
+    if not isinstance(saved, SavedIndexes):
+        yield
+        return
+    path = build_lock_path(saved, name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def load_arrays(graph: nx.Graph, name: str) -> Arrays | None:
@@ -127,16 +165,20 @@ def saved_or_built(
 
     A freshly saved index is read back from its files like any later process reads it: the
     memory of the built copy goes back to the system, and a query pages in only what it
-    touches.
+    touches. A build in progress in another process is waited for, then read.
     """
     saved = _decoded(graph, name, decode)
     if saved is not None:
         return saved
-    value = build()
-    if graph.graph.get(SAVED_INDEXES_ATTRIBUTE) is None:
-        return value
-    if save_arrays(graph, name, encode(value)) is None:
-        return value
+    with _build_turn(graph, name):
+        saved = _decoded(graph, name, decode)  # saved meanwhile by another process
+        if saved is not None:
+            return saved
+        value = build()
+        if graph.graph.get(SAVED_INDEXES_ATTRIBUTE) is None:
+            return value
+        if save_arrays(graph, name, encode(value)) is None:
+            return value
     saved = _decoded(graph, name, decode)
     if saved is None:
         return value

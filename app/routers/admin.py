@@ -327,7 +327,8 @@ def unmerge_entities(
     },
 )
 def record_verdict(
-    request: Annotated[VerdictRequest, Body()], store: Store = Depends(get_store)
+    request: Annotated[VerdictRequest, Body()], http: Request,
+    store: Store = Depends(get_store),
 ) -> list[PairVerdict]:
     """Mark a pair or a cluster of programmes as duplicate or not, with a note (``none``
     forgets the verdict). Verdicts survive re-ingestion and filter the duplication list
@@ -336,8 +337,10 @@ def record_verdict(
         if store.get_entity(entity_id) is None:
             raise HTTPException(status_code=404, detail=f"no entity with id {entity_id!r}")
     try:
-        return judge(store, request.members, request.verdict, request.note)
+        recorded = judge(store, request.members, request.verdict, request.note)
     except StoreUnavailable:
         raise
     except StoreError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
+    http.app.state.index_warmer.start()  # a verdict moves the revision: index it again
+    return recorded

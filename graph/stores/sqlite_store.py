@@ -762,6 +762,11 @@ class SQLiteStore:
 
         return self._projection.get(self.revision, load, self._saved_indexes)
 
+    def saved_indexes(self) -> SavedIndexes | None:
+        """Where indexes of the store's current content are saved, and under which content
+        key (None for a store file without an identity)."""
+        return self._saved_indexes(self.revision()).get(SAVED_INDEXES_ATTRIBUTE)
+
     def _saved_indexes(self, revision: int) -> dict[str, SavedIndexes]:
         """Where indexes of the projection at ``revision`` are saved: a folder beside the
         file, under the store's identity and that revision."""

@@ -1,0 +1,134 @@
+"""The server builds the saved duplication index in the background when it starts: through
+HTTP on a real `tejido serve`, its answers equal those of the store queried directly."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph.stores.sqlite_store import SQLiteStore
+from queries.duplication import find_duplicates
+from queries.saved_indexes import build_lock_path
+from tests.browser.server import free_port
+from tests.test_saved_indexes import _another_document, _extraction, _folders
+
+QUERY = "/analysis/duplication?top=40&institutions=any"
+TIMEOUT = 300.0  # seconds; generous: the machine is shared
+
+
+def _wait(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        return json.loads(response.read())
+
+
+def _direct(url: str) -> list[dict]:
+    """The duplication answer of the store at ``url``, queried in this process."""
+    store = SQLiteStore(url)
+    try:
+        result = find_duplicates(store.view(), top=40, institutions="any")
+        return [json.loads(pair.model_dump_json()) for pair in result.pairs]
+    finally:
+        store.close()
+
+
+@contextmanager
+def _serve(url: str, *, warm: bool = True) -> Iterator[tuple[str, Path]]:
+    """`tejido serve` with one worker on ``url``; yields its base URL and its log file."""
+    port = free_port()
+    log = Path(url.removeprefix("sqlite:///")).with_name("serve.log")
+    env = {**os.environ, "TEJIDO_LANGUAGE": "en", "TEJIDO_WARM_INDEXES": "1" if warm else "0"}
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--store", url, "--port", str(port),
+             "--workers", "1"], stdout=sink, stderr=subprocess.STDOUT, env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert process.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=5):
+                return True
+        except OSError:
+            return False
+
+    try:
+        _wait(answers, "the server to start")
+        yield base, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_server_saves_the_index_at_start_and_answers_as_the_store(
+    sqlite_store_url: str,
+) -> None:
+    store = SQLiteStore(sqlite_store_url)
+    store.write(_extraction(60))
+    store.close()
+    assert _folders(sqlite_store_url) == []
+    with _serve(sqlite_store_url) as (base, log):
+        _wait(lambda: len(_folders(sqlite_store_url)) == 1, "the saved index")
+        _wait(lambda: "ready" in log.read_text(), "the line saying the index is ready")
+        served = _get(base + QUERY)["pairs"]
+    assert served and served == _direct(sqlite_store_url)
+    lines = [line for line in log.read_text().splitlines() if "duplication index" in line]
+    assert len(lines) == 2 and "background" in lines[0] and " s" in lines[1], lines
+
+
+def test_off_leaves_the_index_to_the_first_query(sqlite_store_url: str) -> None:
+    store = SQLiteStore(sqlite_store_url)
+    store.write(_extraction(30))
+    store.close()
+    with _serve(sqlite_store_url, warm=False) as (base, _):
+        time.sleep(1.0)  # time enough to start a build that should not start
+        assert _folders(sqlite_store_url) == []
+        served = _get(base + QUERY)["pairs"]
+        assert len(_folders(sqlite_store_url)) == 1  # built by the request
+    assert served == _direct(sqlite_store_url)
+
+
+def test_a_request_during_the_build_gets_the_current_content(sqlite_store_url: str) -> None:
+    """The background build is held at its lock (as by a build in another process) while
+    the store changes: the request must answer for the new content, not the old."""
+    store = SQLiteStore(sqlite_store_url)
+    extraction = _extraction(40)
+    store.write(extraction)
+    saved = store.saved_indexes()
+    assert saved is not None
+    lock = build_lock_path(saved, "duplication")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    answer: dict = {}
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with _serve(sqlite_store_url) as (base, log):
+            _wait(lambda: "background" in log.read_text(), "the background build to start")
+            store.write(_another_document(_extraction(40, seed=5)))  # the content moves on
+            request = threading.Thread(target=lambda: answer.update(_get(base + QUERY)))
+            request.start()
+            time.sleep(0.5)
+            assert not answer  # it waits for the build in progress
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            request.join(TIMEOUT)
+            _wait(lambda: "ready" in log.read_text(), "the background build to end")
+    store.close()
+    assert answer["pairs"] and answer["pairs"] == _direct(sqlite_store_url)
+    assert answer["revision"] == SQLiteStore(sqlite_store_url).revision()
+    assert len(_folders(sqlite_store_url)) == 1  # the older content's index is gone
