@@ -47,6 +47,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.duplication
+	$(BIN)/python -m bench.first_request --instruments 100000
 	$(BIN)/python -m bench.views
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.cli_start

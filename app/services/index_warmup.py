@@ -19,7 +19,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 
 from graph.stores import Store
 from queries.duplication import duplication_index
@@ -49,20 +50,32 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
-def warm(store: Store) -> float | None:
-    """Build and save the duplication index of ``store``'s current content unless it is
-    saved already; returns the seconds it took, or None when there was nothing to do."""
-    locate = getattr(store, "saved_indexes", None)
-    saved = locate() if callable(locate) else None
-    if saved is None or folder_of(saved, INDEX).is_dir():
-        return None
-    log.info("building the %s index of %s in the background", INDEX, saved.folder)
-    started = time.perf_counter()
-    index = duplication_index(store.view())
+def warm(store: Callable[[], Store],
+         guard: Callable[[], AbstractContextManager[object]] = nullcontext) -> float | None:
+    """Build and save the duplication index of the current content of the store ``store()``
+    gives, unless it is saved already; returns the seconds it took, or None when there was
+    nothing to do.
+
+    The store is used only inside ``guard()`` (the build itself reads the graph in memory),
+    so that whoever closes the store can wait for that, not for the build."""
+    with guard():
+        db = store()
+        locate = getattr(db, "saved_indexes", None)
+        saved = locate() if callable(locate) else None
+        if saved is None or folder_of(saved, INDEX).is_dir():
+            return None
+        log.info("building the %s index of %s in the background", INDEX, saved.folder)
+        started = time.perf_counter()
+        graph = db.view()
+    index = duplication_index(graph)
     took = time.perf_counter() - started
     log.info("%s index of %s ready (%d instruments) in %.1f s",
              INDEX, saved.folder, index.size, took)
     return took
+
+
+class _Stopped(Exception):
+    """The server is stopping: its store must not be used any more."""
 
 
 class IndexWarmer:
@@ -73,6 +86,7 @@ class IndexWarmer:
         self._store = store
         self.enabled = enabled
         self._lock = threading.Lock()
+        self._using = threading.Lock()  # held while the thread uses the store
         self._thread: threading.Thread | None = None
         self._again = False
         self._stopped = False
@@ -93,10 +107,19 @@ class IndexWarmer:
             self._thread.start()
 
     def stop(self) -> None:
-        """Start nothing more (a build in progress ends on its own)."""
-        with self._lock:
+        """Start nothing more and stop using the store (waits while the thread reads it,
+        not for a build in progress, which ends on its own): the store may then be
+        closed."""
+        with self._using, self._lock:
             self._stopped = True
             self._again = False
+
+    @contextlib.contextmanager
+    def _store_use(self) -> Iterator[None]:
+        with self._using:
+            if self._stopped:
+                raise _Stopped
+            yield
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the thread in progress, if any."""
@@ -108,7 +131,9 @@ class IndexWarmer:
         _lower_priority()
         while True:
             try:
-                warm(self._store())
+                warm(self._store, self._store_use)
+            except _Stopped:
+                pass
             except Exception as exc:  # a store that went away, a full disk: requests build
                 log.warning("the %s index was not built in the background: %s", INDEX, exc)
             with self._lock:
@@ -116,3 +141,4 @@ class IndexWarmer:
                     self._thread = None
                     return
                 self._again = False
+
