@@ -52,6 +52,10 @@ class StoreHolder:
                 self._error = None
             return self._store
 
+    def opened(self) -> Store | None:
+        """The store if it is open, else None (it never tries to open it)."""
+        return self._store
+
     def revision(self) -> int | None:
         """The open store's revision, or None when it is not open or cannot be reached now.
 

@@ -258,7 +258,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None) -
     if store_url:
         settings = settings.model_copy(update={"store": store_url})
     holder = StoreHolder(settings.store)
-    warmer = IndexWarmer(holder.get, enabled=settings.warm_indexes)
+    warmer = IndexWarmer(holder.opened, enabled=settings.warm_indexes)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -49,11 +49,12 @@ def _direct(url: str) -> list[dict]:
 
 
 @contextmanager
-def _serve(url: str, *, warm: bool = True) -> Iterator[tuple[str, Path]]:
+def _serve(url: str, *, warm: bool = True, token: str = "") -> Iterator[tuple[str, Path]]:
     """`tejido serve` with one worker on ``url``; yields its base URL and its log file."""
     port = free_port()
     log = Path(url.removeprefix("sqlite:///")).with_name("serve.log")
-    env = {**os.environ, "TEJIDO_LANGUAGE": "en", "TEJIDO_WARM_INDEXES": "1" if warm else "0"}
+    env = {**os.environ, "TEJIDO_LANGUAGE": "en", "TEJIDO_WARM_INDEXES": "1" if warm else "0",
+           "TEJIDO_API_TOKEN": token}
     with log.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--store", url, "--port", str(port),
@@ -97,11 +98,11 @@ def test_off_leaves_the_index_to_the_first_query(sqlite_store_url: str) -> None:
     store = SQLiteStore(sqlite_store_url)
     store.write(_extraction(30))
     store.close()
-    with _serve(sqlite_store_url, warm=False) as (base, _):
-        time.sleep(1.0)  # time enough to start a build that should not start
-        assert _folders(sqlite_store_url) == []
+    with _serve(sqlite_store_url, warm=False) as (base, log):
         served = _get(base + QUERY)["pairs"]
         assert len(_folders(sqlite_store_url)) == 1  # built by the request
+    # a background build says so when it starts, before the graph a request needs is read
+    assert "background" not in log.read_text()
     assert served == _direct(sqlite_store_url)
 
 
@@ -132,3 +133,29 @@ def test_a_request_during_the_build_gets_the_current_content(sqlite_store_url: s
     assert answer["pairs"] and answer["pairs"] == _direct(sqlite_store_url)
     assert answer["revision"] == SQLiteStore(sqlite_store_url).revision()
     assert len(_folders(sqlite_store_url)) == 1  # the older content's index is gone
+
+
+def test_a_verdict_recorded_by_the_server_is_indexed_in_the_background(
+    sqlite_store_url: str,
+) -> None:
+    store = SQLiteStore(sqlite_store_url)
+    store.write(_extraction(40))
+    store.close()
+    with _serve(sqlite_store_url, token="clave-de-prueba") as (base, log):
+        _wait(lambda: log.read_text().count("ready") == 1, "the index of the start")
+        [first] = _folders(sqlite_store_url)
+        pair = _get(base + QUERY)["pairs"][0]
+        body = json.dumps({"members": [pair["a"], pair["b"]], "verdict": "duplicate",
+                           "note": "mismo programa"}).encode()
+        post = urllib.request.Request(
+            base + "/verdicts", data=body, method="POST",
+            headers={"Authorization": "Bearer clave-de-prueba",
+                     "Content-Type": "application/json"})
+        with urllib.request.urlopen(post, timeout=TIMEOUT) as response:
+            assert response.status == 200
+        _wait(lambda: log.read_text().count("ready") == 2, "the index after the verdict")
+        assert _folders(sqlite_store_url) not in ([], [first])
+        served = _get(base + QUERY)
+    assert served["pairs"] == _direct(sqlite_store_url)
+    assert any(p["a"] == pair["a"] and p["b"] == pair["b"] and p["verdict"] == "duplicate"
+               for p in served["pairs"]), "the verdict shows in the answer"

@@ -50,16 +50,18 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
-def warm(store: Callable[[], Store],
+def warm(store: Callable[[], Store | None],
          guard: Callable[[], AbstractContextManager[object]] = nullcontext) -> float | None:
     """Build and save the duplication index of the current content of the store ``store()``
     gives, unless it is saved already; returns the seconds it took, or None when there was
-    nothing to do.
+    nothing to do (no open store, a store that saves no index, an index saved already).
 
     The store is used only inside ``guard()`` (the build itself reads the graph in memory),
     so that whoever closes the store can wait for that, not for the build."""
     with guard():
         db = store()
+        if db is None:  # not open: the first request that needs it opens it
+            return None
         locate = getattr(db, "saved_indexes", None)
         saved = locate() if callable(locate) else None
         if saved is None or folder_of(saved, INDEX).is_dir():
@@ -82,7 +84,7 @@ class IndexWarmer:
     """Runs :func:`warm` in one background thread at a time; a call to :meth:`start` while
     it runs makes it check again when it ends (the store may have changed since)."""
 
-    def __init__(self, store: Callable[[], Store], enabled: bool = True) -> None:
+    def __init__(self, store: Callable[[], Store | None], enabled: bool = True) -> None:
         self._store = store
         self.enabled = enabled
         self._lock = threading.Lock()
