@@ -387,7 +387,8 @@ _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _
 # plural heads that start another name in a series but name no body of their own:
 # "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
 # Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
-_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos")
+_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos",
+                 "Municipalidades", "Universidades", "Gobiernos Locales")
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
     rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"
