@@ -29,6 +29,8 @@ _STOP_CAPS = (
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
     r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones|"
+    # the year's motto of Peruvian headers: "Consejo Regional Puno Año de la Unidad, la Paz"
+    r"Año|"
     # the verbs that open an article or a paragraph: a name never runs into them
     # ("... Gerencia Regional de Planeamiento y Presupuesto Informar ...")
     r"Informar|Encargar|Encárguese|Disponer|Dispóngase|Aprobar|Apruébese|Publicar|Remitir|"
