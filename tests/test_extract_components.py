@@ -332,3 +332,17 @@ def test_finish_gives_stable_ids_and_mentions_inside_passages(lexicon: Lexicon) 
     passages = {p.id: p for p in state.result.passages}
     for m in state.result.mentions:
         assert passages[m.passage_id].start <= m.start < m.end <= passages[m.passage_id].end
+
+
+def test_a_regional_office_named_by_its_holder_keeps_the_title_as_alias(lexicon: Lexicon) -> None:
+    """"el Intendente de la Región de Ñuble" and "el Secretario Regional Ministerial de Salud"
+    are the offices they head, found also under the title."""
+    raw = (
+        "Artículo 7.- El Intendente de la Región de Ñuble designará al personal. El Secretario "
+        "Regional Ministerial de Salud informará.\n"
+    )
+    entities = {e.name: e for e in extract(raw, lexicon).entities}
+    intendencia = entities["Intendencia de la Región de Ñuble"]
+    assert "Intendente de la Región de Ñuble" in intendencia.aliases
+    assert intendencia.level == "regional"
+    assert "Secretaría Regional Ministerial de Salud" in entities
