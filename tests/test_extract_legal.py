@@ -912,3 +912,21 @@ def test_a_council_that_approved_by_vote_issues_the_ordinance_and_a_broken_line_
     names = {e.name for e in ex.entities}
     assert "Plan Operativo Institucional" in names
     assert not any(n.startswith("Plan Operativo Institucional a la") for n in names)
+
+
+def test_a_body_that_must_draw_up_or_keep_an_instrument_is_responsible_for_it(
+    lexicon: Lexicon,
+) -> None:
+    """"deberá elaborar el Plan X", "llevará el Registro Y"; a law's title ("Ley N° 29230,
+    Ley que impulsa la inversión ... de los Gobiernos Regionales") makes nobody responsible."""
+    text = (
+        "Artículo 4.- El Ministerio de Agricultura deberá elaborar el Plan Nacional Apícola. "
+        "El Servicio Agrícola y Ganadero llevará el Registro Nacional de Apicultores.\n\n"
+        "Que, la Ley N° 29230, Ley que impulsa la inversión pública regional y local con "
+        "participación del sector privado, faculta a los Gobiernos Regionales, Municipalidades "
+        "y Universidades Públicas a suscribir convenios.\n"
+    )
+    responsible = relations(extract(text, lexicon), "RESPONSIBLE_FOR")
+    assert ("Ministerio de Agricultura", "Plan Nacional Apícola") in responsible
+    assert ("Servicio Agrícola y Ganadero", "Registro Nacional de Apicultores") in responsible
+    assert not any(t.startswith("Ley N° 29230") for _s, t in responsible)

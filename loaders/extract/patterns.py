@@ -29,6 +29,8 @@ _STOP_CAPS = (
     r"Embajadora|Intendente|Asesor|Asesora|Encargado|Encargada|Profesor|Profesora|Rector|Rectora|"
     r"Representante|Representantes|Vicepresidente|Vicepresidenta|Delegado|Delegada|Titular|"
     r"Alterno|Alterna|Decano|Decana|Sesión|Sesiones|"
+    # the year's motto of Peruvian headers: "Consejo Regional Puno Año de la Unidad, la Paz"
+    r"Año|"
     # the verbs that open an article or a paragraph: a name never runs into them
     # ("... Gerencia Regional de Planeamiento y Presupuesto Informar ...")
     r"Informar|Encargar|Encárguese|Disponer|Dispóngase|Aprobar|Apruébese|Publicar|Remitir|"
@@ -387,7 +389,8 @@ _INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _
 # plural heads that start another name in a series but name no body of their own:
 # "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
 # Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
-_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos")
+_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos",
+                 "Municipalidades", "Universidades", "Gobiernos Locales")
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
     rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"

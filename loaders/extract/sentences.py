@@ -35,6 +35,14 @@ _CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)"
 BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
 
+_LAW_KINDS = frozenset({"law", "decree", "ordinance", "regulation", "resolution"})
+
+
+def _is_law(ctx: ExtractionContext, cand: Candidate) -> bool:
+    """Whether a candidate is a legal norm, whose title may hold a trigger phrase."""
+    return cand.label == "Instrument" and (ctx.builders[cand.key].kind or "") in _LAW_KINDS
+
+
 def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
     return list(
         dict.fromkeys(
@@ -269,6 +277,8 @@ def sentence_relations(
                         )
                     )
                 ]
+                if before and rel_type == "RESPONSIBLE_FOR" and _is_law(ctx, before[-1]):
+                    before = []  # "Ley N° 29230, Ley que impulsa la inversión ...": its title
                 if after and before and after[0].key != before[-1].key:
                     ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
                     if rel_type == "RESPONSIBLE_FOR":

@@ -99,6 +99,9 @@ def split_units(
                         out.append(cand)
                         owners.append((cand, anchor))
                     else:
+                        # the name with its owner stays an alias: "Dirección de Presupuestos
+                        # del Ministerio de Hacienda" is how a reader may look it up
+                        head.aliases = [re.sub(r"\s+", " ", text[cand.start : cand.end])]
                         out.append(head)
                         owners.append((head, anchor))
                     cut_done = True

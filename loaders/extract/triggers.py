@@ -22,9 +22,12 @@ RESPONSIBILITY = re.compile(
 # "X conduce la Política Nacional ...", "X administrará el Fondo ...": the subject runs what
 # the verb's object names
 ACTIVE_RESPONSIBILITY = re.compile(
-    r"\b(?:conduc(?:e|en|ir[aá]n?)|lider(?:a|an|ar[aá]n?)|administr(?:a|an|ar[aá]n?)|"
-    r"ejecut(?:a|an|ar[aá]n?)|implement(?:a|an|ar[aá]n?)|gestion(?:a|an|ar[aá]n?)|"
-    r"formul(?:a|an|ar[aá]n?)|elabor(?:a|an|ar[aá]n?))\b"
+    r"\b(?:conduc(?:e|en|ir[aá]n?|ir)|lider(?:a|an|ar[aá]n?|ar)|administr(?:a|an|ar[aá]n?|ar)|"
+    r"ejecut(?:a|an|ar[aá]n?|ar)|implement(?:a|an|ar[aá]n?|ar)|gestion(?:a|an|ar[aá]n?|ar)|"
+    r"formul(?:a|an|ar[aá]n?|ar)|elabor(?:a|an|ar[aá]n?|ar)|"
+    # "El Servicio llevará el Registro Nacional", "deberá diseñar el Programa X" (the
+    # infinitive after "deberá"/"podrá": 55 times in the bulk corpus before a named instrument)
+    r"llev(?:a|an|ar[aá]n?|ar)|dise[ñn](?:a|an|ar[aá]n?|ar))\b"
 )
 FUNDING = re.compile(
     r"\b(?:financiad[oa]s? por|cofinanciad[oa]s? por|con (?:el )?financiamiento (?:de|del)|"

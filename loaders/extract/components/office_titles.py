@@ -4,8 +4,9 @@ as gold annotations and readers take them. 570 of the 2,093 texts of ../shared/b
 "Ministro de" or "Ministra de", most of them Chilean laws, whose signatures name every
 ministry that countersigns.
 
-Only ministers and vice- and under-secretaries: their titles name one body each. Titles
-inside a name already found are left alone.
+Only ministers, vice- and under-secretaries, Chile's intendentes and regional ministerial
+secretaries: their titles name one body each, which keeps the title as an alias. Titles inside
+a name already found are left alone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
 _MINISTER = re.compile(
-    r"\b(?:(?:el|la)[ \t]+)?(?:Vice)?(?:Ministr[oa]|Subsecretari[oa])[ \t]+(?:de|del)[ \t]+"
+    r"\b(?:(?:el|la)[ \t]+)?(?:(?:Vice)?(?:Ministr[oa]|Subsecretari[oa])|"
+    # Chile's regional executives and ministries' regional secretaries: "el Intendente de la
+    # Región de Ñuble", "el Secretario Regional Ministerial de Salud"
+    r"Intendente|Secretari[oa][ \t]+Regional[ \t]+Ministerial)[ \t]+(?:de|del)[ \t]+"
     r"(?:(?:la|las|los)[ \t]+)?[A-ZÁÉÍÓÚÑ][^\n.;:()\"“”«»]{2,120}"
 )
 
@@ -43,6 +47,9 @@ def office_titles(state: ExtractionState) -> None:
             continue
         end = m.start() + found_rest + len(rest)
         cand = Candidate(start, end, "Institution", name, "role", kind=kind, confidence=0.7)
+        # the office as the text names it is an alias: "Intendente de la Región de Ñuble"
+        cand.aliases = [re.sub(r"^(?:el|la)\s+", "", " ".join(text[m.start():end].split()),
+                               flags=re.IGNORECASE)]
         ctx.add(cand)
         added.append(cand)
     state.base.extend(added)
