@@ -937,6 +937,7 @@ def test_a_channel_to_a_body_is_not_a_unit_acting_for_it(lexicon: Lexicon) -> No
     the channel to the office, not a unit of it; "el Ministerio, a través de la Dirección Y"
     still makes Y part of the ministry."""
     text = (
+        "---\nsource_url: https://www.leychile.cl/x\n---\n\n"
         "Artículo 2.- Las propuestas serán presentadas ante la Oficina de Autorizaciones "
         "Sectoriales, por intermedio del Ministro de Salud.\n\nArtículo 3.- El Ministerio de "
         "Hacienda, a través de la Dirección de Presupuestos, fijará los montos.\n"
