@@ -930,3 +930,19 @@ def test_a_body_that_must_draw_up_or_keep_an_instrument_is_responsible_for_it(
     assert ("Ministerio de Agricultura", "Plan Nacional Apícola") in responsible
     assert ("Servicio Agrícola y Ganadero", "Registro Nacional de Apicultores") in responsible
     assert not any(t.startswith("Ley N° 29230") for _s, t in responsible)
+
+
+def test_a_channel_to_a_body_is_not_a_unit_acting_for_it(lexicon: Lexicon) -> None:
+    """"presentadas ante la Oficina X, por intermedio del Ministro de Salud": the ministry is
+    the channel to the office, not a unit of it; "el Ministerio, a través de la Dirección Y"
+    still makes Y part of the ministry."""
+    text = (
+        "---\nsource_url: https://www.leychile.cl/x\n---\n\n"
+        "Artículo 2.- Las propuestas serán presentadas ante la Oficina de Autorizaciones "
+        "Sectoriales, por intermedio del Ministro de Salud.\n\nArtículo 3.- El Ministerio de "
+        "Hacienda, a través de la Dirección de Presupuestos, fijará los montos.\n"
+    )
+    parts = relations(extract(text, lexicon), "PART_OF")
+    assert not any(s == "Ministerio de Salud" for s, _t in parts)
+    assert any(s.startswith("Dirección de Presupuestos") and t == "Ministerio de Hacienda"
+               for s, t in parts)

@@ -310,6 +310,10 @@ def functions(legal: LegalText) -> None:
                                "legal functions", 0.6)
 
 
+# a body something is brought to, not one acting: "ante la Oficina X", "a la Oficina X"
+_ADDRESSEE = re.compile(r"\b(?:ante|hacia)[ \t]+(?:el|la|los|las)?[ \t]*$", re.IGNORECASE)
+
+
 def acting_units(legal: LegalText) -> None:
     """ "el Ministerio de Hacienda, a través de la Dirección de Presupuestos": the unit acting
     for an institution is PART_OF it."""
@@ -323,6 +327,8 @@ def acting_units(legal: LegalText) -> None:
         gap = text[parent.end : m.start()]
         if not re.fullmatch(r"[ \t\n]*(?:\([^()\n]{1,20}\))?[ \t\n]*(?:,?[ \t]*para[ \t]+que)?", gap):
             continue
+        if _ADDRESSEE.search(text, max(0, parent.start - 16), parent.start):
+            continue  # "presentadas ante la Oficina X, por intermedio del Ministro Y": a channel
         unit = after[0]
         if parent.key and unit.key and parent.key != unit.key:
             ctx.relate(unit.key, "PART_OF", parent.key, parent.start, unit.end, "legal through", 0.7)
