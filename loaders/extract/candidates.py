@@ -32,6 +32,21 @@ class Candidate:
         return self.end - self.start
 
 
+# Instrument kinds of legal norms: a law or decree is a text's basis or subject, never a
+# programme somebody runs
+LAW_KINDS = frozenset({"law", "decree", "ordinance", "regulation", "resolution"})
+
+
+def institution_keys_between(cands: list[Candidate], start: int, end: int) -> list[str]:
+    """The keys of the institutions among ``cands`` that start in ``[start, end)``, once each,
+    in text order."""
+    return list(
+        dict.fromkeys(
+            c.key for c in cands if c.label == "Institution" and c.key and start <= c.start < end
+        )
+    )
+
+
 # Higher wins when two candidates cover the same span.
 SOURCE_PRIORITY = {
     "table": 6,

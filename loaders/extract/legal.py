@@ -344,14 +344,21 @@ def _organ_candidates(
         _new_candidate(ctx, base, index, cand)
 
 
-def membership_lists(ctx: ExtractionContext, base: list[Candidate], index: _Index) -> None:
+def _article_start(articles: list[int], offset: int) -> int:
+    """Where the article holding ``offset`` starts (0 before the first article heading)."""
+    i = bisect.bisect_right(articles, offset) - 1
+    return articles[i] if i >= 0 else 0
+
+
+def membership_lists(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, articles: list[int]
+) -> None:
     """PARTICIPATES_IN (and the roles of presiding and of technical secretariat) for every
-    member of every membership list; organs listed as parts become PART_OF the body."""
+    member of every membership list; organs listed as parts become PART_OF the body.
+    ``articles`` are the offsets of the document's article headings."""
     text = ctx.text
-    articles = [m.start() for m in ARTICLE_HEADING.finditer(text)]
     for trigger in MEMBERSHIP.finditer(text):
-        i = bisect.bisect_right(articles, trigger.start()) - 1
-        scope_start = articles[i] if i >= 0 else 0
+        scope_start = _article_start(articles, trigger.start())
         units = list_units(text, trigger.end(), article_end(articles, trigger.end(), len(text)))
         if not units:
             continue
@@ -381,14 +388,14 @@ _PRESIDED_HEAD = re.compile(
 _PHRASE_END = re.compile(r"[,;:.]|[ \t]+(?:y|e)[ \t]+(?:estar|ser|se|contar|tendr)", re.IGNORECASE)
 
 
-def presided_bodies(ctx: ExtractionContext, base: list[Candidate], index: _Index) -> None:
+def presided_bodies(
+    ctx: ExtractionContext, base: list[Candidate], index: _Index, articles: list[int]
+) -> None:
     """"X será presidido por Y": Y takes part in X and is responsible for it."""
     text = ctx.text
-    articles = [m.start() for m in ARTICLE_HEADING.finditer(text)]
     for trigger in PRESIDED_BY.finditer(text):
-        i = bisect.bisect_right(articles, trigger.start()) - 1
         body, _organs, listed_organ = _membership_body(
-            ctx, base, index, trigger, articles[i] if i >= 0 else 0
+            ctx, base, index, trigger, _article_start(articles, trigger.start())
         )
         if body is None or not _PRESIDED_HEAD.match(ctx.builders[body].name):
             continue  # a government or an office is not presided over: a body unnamed here
@@ -407,5 +414,6 @@ def presided_bodies(ctx: ExtractionContext, base: list[Candidate], index: _Index
 def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Membership lists and presiding members of one document (see the module docstring)."""
     index = _Index(base)
-    membership_lists(ctx, base, index)
-    presided_bodies(ctx, base, index)
+    articles = [m.start() for m in ARTICLE_HEADING.finditer(ctx.text)]
+    membership_lists(ctx, base, index, articles)
+    presided_bodies(ctx, base, index, articles)

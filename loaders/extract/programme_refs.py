@@ -28,7 +28,7 @@ import re
 
 from graph.model import Passage
 from loaders.extract import triggers
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import LAW_KINDS, Candidate, institution_keys_between
 from loaders.extract.context import ExtractionContext
 
 _BARE_PROGRAMME = re.compile(
@@ -47,7 +47,7 @@ _SUPPORTERS = re.compile(
 )
 _PART_OF = re.compile(r"\b(?:forma(?:n|r[áa])? parte de(?:l)?|se enmarca(?:n)? en)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\b[a-záéíóúñ]+(?:ad|id)[oa]s?\b|\bse (?:desarroll|ejecut|implement)")
-_LEGAL_KINDS = frozenset({"law", "decree", "ordinance", "regulation", "resolution", "agreement"})
+_LEGAL_KINDS = LAW_KINDS | {"agreement"}
 _PROGRAMME_LABELS = ("Program", "Instrument")
 
 
@@ -86,14 +86,6 @@ def _subject(
     return referent
 
 
-def _institutions_after(inside: list[Candidate], start: int, stop: int) -> list[str]:
-    return list(
-        dict.fromkeys(
-            c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < stop
-        )
-    )
-
-
 # the end of the clause that names a programme's partners: "..., y contó con el apoyo de"
 _CLAUSE_STOP = re.compile(
     r"[;.:]|,\s+(?:que|para|donde|mientras)\b"
@@ -128,7 +120,7 @@ def programme_relations(
             named_here = referent is None or subject != referent
             if subject is None or (named_here and rel_type in ("FUNDS", "RESPONSIBLE_FOR")):
                 continue  # a programme named in the sentence: the trigger rules read it
-            actors = _institutions_after(inside, after, _clause_stop(passage, after))
+            actors = institution_keys_between(inside, after, _clause_stop(passage, after))
             if rel_type in ("FUNDS", "RESPONSIBLE_FOR"):
                 actors = actors[:1]
             for actor in actors:

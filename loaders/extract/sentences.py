@@ -11,7 +11,7 @@ from graph.model import (
     Passage,
 )
 from loaders.extract import triggers
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import LAW_KINDS, Candidate, institution_keys_between
 from loaders.extract.context import UNIT_KINDS, ExtractionContext
 from loaders.extract.levels import level_from_name
 from loaders.extract.programme_refs import programme_relations
@@ -35,20 +35,9 @@ _CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)"
 BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
 
 
-_LAW_KINDS = frozenset({"law", "decree", "ordinance", "regulation", "resolution"})
-
-
 def _is_law(ctx: ExtractionContext, cand: Candidate) -> bool:
     """Whether a candidate is a legal norm, whose title may hold a trigger phrase."""
-    return cand.label == "Instrument" and (ctx.builders[cand.key].kind or "") in _LAW_KINDS
-
-
-def _insts_between(inside: list[Candidate], start: int, end: int) -> list[str]:
-    return list(
-        dict.fromkeys(
-            c.key for c in inside if c.label == "Institution" and c.key and start <= c.start < end
-        )
-    )
+    return cand.label == "Instrument" and (ctx.builders[cand.key].kind or "") in LAW_KINDS
 
 
 _GENITIVE_GAP = re.compile(r"\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?")
@@ -68,7 +57,7 @@ def _allies(passage: Passage, inside: list[Candidate], lead: Candidate) -> list[
         return []
     start = passage.start + alliance.end()
     stop = _clause_end(passage, start)
-    return _insts_between(_parties(passage.text, passage.start, inside), start, stop)
+    return institution_keys_between(_parties(passage.text, passage.start, inside), start, stop)
 
 
 def _parties(text: str, offset: int, inside: list[Candidate]) -> list[Candidate]:
@@ -116,7 +105,7 @@ def _coordination_pairs(
                 word = follow.group(1).lower()
                 t_end = passage.start + follow.end()
         stop = _clause_end(passage, t_end)
-        after = _insts_between(parties, t_end, stop)
+        after = institution_keys_between(parties, t_end, stop)
         if word == "entre":
             group = after if len(after) >= 2 else after + [k for k in context[:1] if k not in after]
             if 2 <= len(group) <= 5:
@@ -124,11 +113,11 @@ def _coordination_pairs(
         elif word in ("con", "a") and after:
             clause = _CLAUSE_END_BEFORE.search(passage.text[: m.start()])
             clause_start = passage.start + (clause.end() if clause else 0)
-            before = _insts_between(parties, clause_start, passage.start + m.start())
+            before = institution_keys_between(parties, clause_start, passage.start + m.start())
             left = before[-3:] or context[:1]
             pairs += [(a, b) for a in left for b in after if a != b]
         elif word in ("conjunto", "conjunta", "coordinadamente", "articulado"):
-            insts = _insts_between(parties, passage.start, passage.end)
+            insts = institution_keys_between(parties, passage.start, passage.end)
             if 2 <= len(insts) <= 3:
                 pairs += list(combinations(insts, 2))
     return pairs
@@ -177,7 +166,7 @@ def _participation_pairs(
     pairs: list[tuple[str, str]] = []
     is_body = {
         k
-        for k in _insts_between(inside, passage.start, passage.end)
+        for k in institution_keys_between(inside, passage.start, passage.end)
         if (ctx.builders[k].kind or "") in BODY_KINDS
     }
     for m in triggers.PARTICIPATION.finditer(passage.text):
@@ -185,8 +174,8 @@ def _participation_pairs(
         phrase = m.group().lower()
         body_after = bool(re.search(r"\b(?:en|de|del)$", phrase)) and "participaci" not in phrase
         stop = _clause_end(passage, t_end)
-        after = _insts_between(inside, t_end, stop)
-        before = _insts_between(inside, passage.start, t_start)
+        after = institution_keys_between(inside, t_end, stop)
+        before = institution_keys_between(inside, passage.start, t_start)
         if body_after:
             bodies = [k for k in after if k in is_body][:2]
             members = [k for k in before if k not in is_body][-2:] or context[:1]
