@@ -18,6 +18,7 @@ from pathlib import Path
 from graph.stores.sqlite_store import SQLiteStore
 from queries.duplication import find_duplicates
 from queries.saved_indexes import build_lock_path
+from tests.browser.chromium import wait_for
 from tests.browser.server import free_port
 from tests.test_saved_indexes import _another_document, _extraction, _folders
 
@@ -25,12 +26,15 @@ QUERY = "/analysis/duplication?top=40&institutions=any"
 TIMEOUT = 300.0  # seconds; generous: the machine is shared
 
 
-def _wait(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+def _wait(condition: Callable[[], bool], what: str) -> None:
+    wait_for(condition, TIMEOUT, what)
+
+
+def _store_with(url: str, instruments: int) -> None:
+    """A SQLite store at ``url`` holding one extraction of ``instruments`` instruments."""
+    store = SQLiteStore(url)
+    store.write(_extraction(instruments))
+    store.close()
 
 
 def _get(url: str) -> dict:
@@ -81,9 +85,7 @@ def _serve(url: str, *, warm: bool = True, token: str = "") -> Iterator[tuple[st
 def test_the_server_saves_the_index_at_start_and_answers_as_the_store(
     sqlite_store_url: str,
 ) -> None:
-    store = SQLiteStore(sqlite_store_url)
-    store.write(_extraction(60))
-    store.close()
+    _store_with(sqlite_store_url, 60)
     assert _folders(sqlite_store_url) == []
     with _serve(sqlite_store_url) as (base, log):
         _wait(lambda: len(_folders(sqlite_store_url)) == 1, "the saved index")
@@ -95,9 +97,7 @@ def test_the_server_saves_the_index_at_start_and_answers_as_the_store(
 
 
 def test_off_leaves_the_index_to_the_first_query(sqlite_store_url: str) -> None:
-    store = SQLiteStore(sqlite_store_url)
-    store.write(_extraction(30))
-    store.close()
+    _store_with(sqlite_store_url, 30)
     with _serve(sqlite_store_url, warm=False) as (base, log):
         served = _get(base + QUERY)["pairs"]
         assert len(_folders(sqlite_store_url)) == 1  # built by the request
@@ -138,9 +138,7 @@ def test_a_request_during_the_build_gets_the_current_content(sqlite_store_url: s
 def test_a_verdict_recorded_by_the_server_is_indexed_in_the_background(
     sqlite_store_url: str,
 ) -> None:
-    store = SQLiteStore(sqlite_store_url)
-    store.write(_extraction(40))
-    store.close()
+    _store_with(sqlite_store_url, 40)
     with _serve(sqlite_store_url, token="clave-de-prueba") as (base, log):
         _wait(lambda: log.read_text().count("ready") == 1, "the index of the start")
         [first] = _folders(sqlite_store_url)
