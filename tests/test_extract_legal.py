@@ -946,3 +946,119 @@ def test_a_channel_to_a_body_is_not_a_unit_acting_for_it(lexicon: Lexicon) -> No
     assert not any(s == "Ministerio de Salud" for s, _t in parts)
     assert any(s.startswith("Dirección de Presupuestos") and t == "Ministerio de Hacienda"
                for s, t in parts)
+
+
+INLINE_MARKED = """Artículo 7. Se crea el Comité Nacional de la Miel, el cual estará integrado \
+por: I. El Titular de la Secretaría de Economía, quien lo presidirá; II. El Titular de la \
+Secretaría de Agricultura y Desarrollo Rural; III. Un representante del Consejo Mexicano \
+Apícola, y IV. Un representante de la Comisión Federal para la Protección contra Riesgos \
+Sanitarios. El Comité sesionará dos veces al año con la Secretaría de Turismo como invitada.
+
+Artículo 8. Corresponde a la Secretaría de Economía: I. Elaborar el Programa Nacional de Fomento \
+Apícola; II. Llevar el Registro Nacional de Productores Apícolas.
+"""
+
+
+def test_a_list_whose_marked_items_follow_the_colon_on_the_same_line(lexicon: Lexicon) -> None:
+    ex = extract(INLINE_MARKED, lexicon)
+    committee = "Comité Nacional de la Miel"
+    members = {who for who, body in relations(ex, "PARTICIPATES_IN") if body == committee}
+    assert members == {
+        "Secretaría de Economía",
+        "Secretaría de Agricultura y Desarrollo Rural",
+        "Consejo Mexicano Apícola",
+        "Comisión Federal para la Protección contra Riesgos Sanitarios",
+    }  # the list ends with its sentence: the guest named after it is no member
+    assert ("Secretaría de Economía", committee) in relations(ex, "RESPONSIBLE_FOR")
+    assert ("Secretaría de Economía", "Programa Nacional de Fomento Apícola") in relations(
+        ex, "RESPONSIBLE_FOR"
+    )
+
+
+DASHED_ITEMS = """Artículo 10.- El Consejo Consultivo Apícola estará integrado por:
+I.- El Secretario de Economía;
+II.- El Director General del Servicio de Administración Tributaria, y
+III.- Un representante de la Comisión Nacional Forestal.
+"""
+
+
+def test_an_item_ending_on_y_does_not_swallow_the_next_dashed_item(lexicon: Lexicon) -> None:
+    members = {who for who, _ in relations(extract(DASHED_ITEMS, lexicon), "PARTICIPATES_IN")}
+    assert {"Servicio de Administración Tributaria", "Comisión Nacional Forestal"} <= members
+
+
+@pytest.mark.parametrize(
+    "name", ["Consejo Asesor de Fomento Apícola", "Comisión Asesora Presidencial de Riego",
+             "Comité Coordinador Regional de Turismo"]
+)
+def test_an_advisory_or_coordinating_body_keeps_its_adjective(name: str, lexicon: Lexicon) -> None:
+    ex = extract(f"Artículo 4º.- Créase el {name}, que estará integrado por representantes.\n",
+                 lexicon)
+    assert name in {e.name for e in ex.entities}
+
+
+OWN_GOVERNMENT = """ORDENANZA REGIONAL N° 012-2022-GRLV/CR
+
+Que, el Gobierno Regional de Laguna Verde promueve la competitividad de la región;
+
+ARTÍCULO PRIMERO.- CONFORMAR el Consejo Regional de Competitividad de Laguna Verde, el cual \
+está conformado por: 1. El Gobernador Regional, quien lo preside. 2. Los Alcaldes Provinciales \
+de la Región. 3. Un representante de los alcaldes distritales. 4. Los representantes de la \
+sociedad civil.
+
+ARTÍCULO SEGUNDO.- La Mesa Técnica de Turismo estará integrada por los alcaldes provinciales y \
+por representantes de la sociedad civil.
+"""
+
+
+def test_offices_named_alone_are_the_documents_own_bodies_and_their_collectives(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(OWN_GOVERNMENT, lexicon)
+    council, table = "Consejo Regional de Competitividad de Laguna Verde", "Mesa Técnica de Turismo"
+    taking_part = relations(ex, "PARTICIPATES_IN")
+    assert {who for who, body in taking_part if body == council} == {
+        "Gobierno Regional de Laguna Verde",
+        "Municipalidades provinciales",
+        "Municipalidades distritales",
+        "Sociedad civil",
+    }
+    assert ("Gobierno Regional de Laguna Verde", council) in relations(ex, "RESPONSIBLE_FOR")
+    assert {who for who, body in taking_part if body == table} == {
+        "Municipalidades provinciales",
+        "Sociedad civil",
+    }
+    collectives = {e.name for e in ex.entities if e.kind == "collective"}
+    assert {"Municipalidades provinciales", "Sociedad civil"} <= collectives
+
+
+def test_an_office_named_alone_with_no_body_of_its_kind_in_the_document_is_no_member(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract("Artículo 3.- El Comité Técnico de Riego estará integrado por: a) El Gobernador "
+                 "Regional; b) El Director Regional de Agricultura.\n", lexicon)
+    assert {who for who, _ in relations(ex, "PARTICIPATES_IN")} == {
+        "Dirección Regional de Agricultura"
+    }
+
+
+DIVISION_CHAINS = """Que, la obra beneficia al Centro Poblado de Concepción, distrito de Echarati, \
+provincia de La Convención, departamento de Cusco; y al DISTRITO DE COCACHACRA DE LA PROVINCIA DE \
+ISLAY DEL DEPARTAMENTO DE AREQUIPA. Se atendió al distrito de Ocobamba, en la provincia de La \
+Convención Sr. Presidente. Los distritos de Santa Rosa, distrito de Lima y distrito de Ate \
+firmaron el acta.
+"""
+
+
+def test_a_chain_of_divisions_makes_each_part_of_the_next(lexicon: Lexicon) -> None:
+    part_of = relations(extract(DIVISION_CHAINS, lexicon), "PART_OF")
+    assert {
+        ("Concepción", "Echarati"),
+        ("Echarati", "Provincia de La Convención"),
+        ("Provincia de La Convención", "Cusco"),
+        ("Cocachacra", "Provincia de Islay"),
+        ("Provincia de Islay", "Arequipa"),
+        ("Ocobamba", "Provincia de La Convención"),
+    } <= part_of
+    # divisions of one rank side by side are siblings, not parts of each other
+    assert not {(a, b) for a, b in part_of if {a, b} & {"Santa Rosa", "Lima", "Ate"}}

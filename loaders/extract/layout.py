@@ -65,11 +65,11 @@ _STRUCTURAL_START = re.compile(
         \#{1,6}\s                                  # markdown heading
       | >>                                         # speaker marker
       | [-•·▪►*–—]\s                               # bullet
-      | \d{1,3}(?:\.\d{1,3})*[.)]\s                # 1.  1.2.  3)
+      | \d{1,3}(?:\.\d{1,3})*[.)][-–]?\s           # 1.  1.2.  3)  1.-
       | [A-H][.)]\s                                # A.  B)
       | [a-zñ]{1,2}\)\s                            # a)  b)  aa) (16,313 such item lines
                                                    # follow a text line in 633 bulk texts)
-      | [IVX]{1,5}(?:\.\d{1,3})*[.)]?\s            # I.  II.1
+      | [IVX]{1,5}(?:\.\d{1,3})*[.)]?[-–]?\s       # I.  II.1  IV.-
       | (?:ACTIVIDAD|Actividad|PROYECTO|Proyecto|AREA|ÁREA|Área|Area|CAPÍTULO|Capítulo|ANEXO|Anexo)\b
       | [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."
     )""",

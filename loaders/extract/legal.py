@@ -30,6 +30,7 @@ from loaders.extract.legal_names import (
     body_of_title,
     collective_member,
     is_organ,
+    own_body_head,
 )
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
@@ -241,13 +242,37 @@ def _phrase_members(
         return [m.key for m in members if m.key]
     phrase = text[start:end]
     found = body_of_title(phrase) or collective_member(phrase)
-    if found is None:
-        return []
+    # "El Gobernador Regional", "un representante del Gobierno Regional": the document's own
+    own = _own_body(index, own_body_head(phrase) if found is None else found[1], start)
+    if own is not None or found is None:
+        return [own] if own else []
     offset, name, kind = found
     s = start + offset
     e = min(end, s + len(name))
     cand = Candidate(s, e, "Institution", name, "role", kind=kind, confidence=0.65)
     return [_new_candidate(ctx, base, index, cand)]
+
+
+_OWN_BODY_HEADS = {"Gobierno Regional", "Gobierno del Estado", "Municipalidad Provincial",
+                   "Municipalidad Distrital", "Municipalidad"}
+
+
+def _own_body(index: _Index, head: str | None, at: int) -> str | None:
+    """The body of kind ``head`` ("Gobierno Regional") the document means when it names the
+    office alone: of the bodies whose names begin with the head and say more, the one the
+    document names most often (the nearest before ``at`` among equals)."""
+    if head not in _OWN_BODY_HEADS:
+        return None
+    counts: dict[str, int] = {}
+    nearest: dict[str, int] = {}
+    for c in index.cands:
+        if (c.label == "Institution" and c.key and c.name.startswith(head)
+                and len(c.name) > len(head) and c.kind != "collective" and not is_organ(c.name)):
+            counts[c.key] = counts.get(c.key, 0) + 1
+            nearest[c.key] = -abs(at - c.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], nearest[k]))
 
 
 def _unit_members(

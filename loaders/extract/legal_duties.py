@@ -33,7 +33,7 @@ from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
 from loaders.extract.legal_parents import government_place, is_council_of
 from loaders.extract.legal_refs import bare_reference
-from loaders.extract.legal_units import ARTICLE_HEADING, article_end, list_units
+from loaders.extract.legal_units import ARTICLE_HEADING, MARKER_AHEAD, article_end, list_units
 
 COMMISSION = re.compile(
     r"\b(?:encargar|enc[aá]rg(?:u|ú)?ese|enc[aá]rgase|delegar|del[eé]g(?:u|ú)?ese|encomendar|"
@@ -48,7 +48,7 @@ FUNCTIONS = re.compile(
     # "Corresponde a la Secretaría de Economía:" and a list, the way federal laws of Mexico
     # give a body its tasks
     r"|\b(?:le[ \t]+)?(?:corresponde(?:r[áa])?|compete(?:r[áa])?)[ \t]+(?:a|al)\b"
-    r"(?=[^.:;\n]{3,160}:[ \t]*\n)",
+    r"(?=[^.:;\n]{3,160}:[ \t]*(?:\n|" + MARKER_AHEAD + "))",
     re.IGNORECASE,
 )
 THROUGH = re.compile(

@@ -87,7 +87,7 @@ _REST_END = re.compile(
     re.IGNORECASE,
 )
 _COLLECTIVE = re.compile(
-    rf"^\W*(?:(?:{_NUMBER_WORDS})[ \t]+(?:\(\d+\)[ \t]+)?)?(?:vicepresidente[ \t]+)?"
+    rf"^\W*(?:por[ \t]+)?(?:(?:{_NUMBER_WORDS}|los|las)[ \t]+(?:\(\d+\)[ \t]+)?)?(?:vicepresidente[ \t]+)?"
     r"(?:representantes?|delegad[oa]s?|miembros?)(?:[ \t]+(?:titular(?:es)?|acreditad[oa]s?))?"
     r"[ \t]+(?:de|del)[ \t]+(?:cada[ \t]+una?[ \t]+de[ \t]+)?(?:(?:la|las|los|el)[ \t]+)?"
     r"(?P<name>[^,;:()]+)",
@@ -110,6 +110,7 @@ _COLLECTIVE_HEADS = {
     "productores", "usuarios", "pueblos", "federaciones", "centrales", "sindicatos",
     "entidades", "institutos", "centros", "alcaldes", "estudiantes", "jovenes", "mujeres",
     "agricultores", "pescadores", "artesanos", "regiones", "provincias", "servicios",
+    "sociedad",  # "representantes de la sociedad civil" (66 bulk texts)
 }
 
 
@@ -186,9 +187,61 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
     return m.start("title"), name, kind
 
 
+# the head of the document's own government named by office alone: "El Gobernador Regional,
+# quien lo preside", "El Presidente del Gobierno Regional" (30 bulk texts list one as a
+# member), "El Alcalde Provincial"; the body is the one of that kind the document names
+_OWN_HEAD = re.compile(
+    r"^\W*(?:(?:el|la)[ \t]+)?(?:"
+    r"(?P<regional>gobernador(?:a)?[ \t]+regional|president[ea][ \t]+(?:del[ \t]+gobierno[ \t]+)?regional)"
+    r"|(?P<state>gobernador(?:a)?[ \t]+(?:constitucional[ \t]+)?del[ \t]+estado)"
+    r"|alcalde(?:sa)?(?P<municipal>[ \t]+(?:provincial|distrital|municipal))?"
+    r")(?![ \t]+(?:de|del)[ \t]+(?!la[ \t]+regi[óo]n\b)\w)",
+    re.IGNORECASE,
+)
+
+
+def own_body_head(phrase: str) -> str | None:
+    """The head noun of the body an office named alone at the start of ``phrase`` stands
+    for: "El Gobernador Regional" → "Gobierno Regional"; None when the office names its
+    body ("Gobernador Regional de Puno", which :func:`body_of_title` reads)."""
+    m = _OWN_HEAD.match(phrase)
+    if m is None:
+        return None
+    if m.group("regional"):
+        return "Gobierno Regional"
+    if m.group("state"):
+        return "Gobierno del Estado"
+    qualifier = (m.group("municipal") or "").strip().lower()
+    return {"provincial": "Municipalidad Provincial",
+            "distrital": "Municipalidad Distrital"}.get(qualifier, "Municipalidad")
+
+
+# heads of a kind of government named together: "Los Alcaldes Provinciales de la Región"
+# (46 bulk texts), "los gobernadores regionales"
+_OFFICE_COLLECTIVE = re.compile(
+    r"^\W*(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<office>alcaldes|gobernadores)(?:[ \t]+y[ \t]+\w+)?[ \t]+"
+    r"(?P<qual>provinciales|distritales|regionales|municipales)\b",
+    re.IGNORECASE,
+)
+_OFFICE_COLLECTIVE_BODY = {
+    ("alcaldes", "provinciales"): "Municipalidades provinciales",
+    ("alcaldes", "distritales"): "Municipalidades distritales",
+    ("alcaldes", "municipales"): "Municipalidades",
+    ("gobernadores", "regionales"): "Gobiernos regionales",
+}
+
+
 def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
     """The member a representation names: "Cuatro representantes de los Gremios de las MYPE"
-    → Gremios de las MYPE (a collective when plural)."""
+    → Gremios de las MYPE (a collective when plural); "Los Alcaldes Provinciales" →
+    Municipalidades provinciales."""
+    office = _OFFICE_COLLECTIVE.match(phrase)
+    if office is not None:
+        body = _OFFICE_COLLECTIVE_BODY.get(
+            (office.group("office").lower(), office.group("qual").lower())
+        )
+        if body is not None:
+            return office.start("office"), body, "collective"
     m = _COLLECTIVE.match(phrase)
     if m is None:
         return None
@@ -197,11 +250,21 @@ def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
     if cut:
         name = name[: cut.start()]
     name = _trim(name)
+    # "un representante de los alcaldes provinciales (de la región)"
+    office = _OFFICE_COLLECTIVE.match(name)
+    if office is not None and re.fullmatch(
+        r"(?:[ \t]+de[ \t]+(?:la|el|los|las)[ \t]+\w+)?", name[office.end():], re.IGNORECASE
+    ):
+        found = collective_member(name)
+        if found is not None:
+            return m.start("name") + found[0], found[1], found[2]
     words = name.split()
     if not words or len(words) > 14 or not re.search(r"[A-Za-zÁÉÍÓÚáéíóú]{3}", name):
         return None
     if name[:1].islower() and strip_accents(words[0]).lower() not in _COLLECTIVE_HEADS:
         return None  # "miembros de reconocida idoneidad": a quality, not a member
-    kind = "collective" if re.search(r"[a-záéíóú]s$", words[0], re.IGNORECASE) else None
+    plural = re.search(r"[a-záéíóú]s$", words[0], re.IGNORECASE) is not None
+    # the civil society, the academy: many bodies, one seat
+    kind = "collective" if plural or words[0].lower() in ("sociedad", "academia") else None
     offset = m.start("name")
     return offset, _capitalised(name) if kind == "collective" else name, kind

@@ -25,6 +25,8 @@ _INLINE_SPLIT = re.compile(
     r"[ \t]*(?:,|;|[ \t]y[ \t]|[ \t]e[ \t])[ \t]*"
     r"(?=(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|el|la|los|las|\(|[A-ZÁÉÍÓÚÑ]|"
     r"[a-zñ]\)|\d{1,2}\)))"
+    # "integrado por los alcaldes provinciales y por representantes de la sociedad civil"
+    r"|[ \t]+y[ \t]+por[ \t]+(?=(?:un|una|dos|tres|cuatro|cinco|el|la|los|las|representantes)\b)"
 )
 # a paragraph of prose ends a list: a finite verb of a rule, in a long line
 _PROSE = re.compile(
@@ -83,8 +85,18 @@ def _inline_units(text: str, start: int, end: int) -> list[Unit]:
     return units
 
 
-# an item marker inside a joined paragraph: "... a) Presidencia. b) Vicepresidencia."
-_INLINE_MARKER = re.compile(r"(?<=[.;:])[ \t]+(?=(?:[a-zñ]|\d{1,2})\)[ \t]|[IVXL]{1,5}\.[ \t])")
+# an item marker inside a joined paragraph: "... a) Presidencia. b) Vicepresidencia.",
+# "...; IV. El Director General ..., y V. Un representante ..."
+MARKER_AHEAD = r"(?=(?:[a-zñ]|\d{1,2})\)[ \t]|[IVXL]{1,5}\.[-–]?[ \t]|\d{1,2}\.[-–]?[ \t]+[A-ZÁÉÍÓÚÑ])"
+_INLINE_MARKER = re.compile(r"(?:(?<=[.;:])|(?<=[.;:,][ \t][ye])|(?<=[.;:,][ \t]y[ \t]))[ \t]*" + MARKER_AHEAD)
+# a colon followed on its own line by the first item: "integrado por: I. El Secretario ...;"
+_MARKED_INLINE_OPENING = re.compile(r"[^.;:\n]{0,300}?:[ \t]*" + MARKER_AHEAD)
+# the end of such a list: a full stop that is no item marker ("II.") and is followed by a
+# sentence, or a blank line
+_MARKED_INLINE_END = re.compile(
+    r"(?<![ \t;:,(][IVXL])(?<![ \t;:,(][IVXL]{2})(?<![ \t;:,(][IVXL]{3})(?<![ \t;:,(]\d)"
+    r"(?<![ \t;:,(]\d\d)\.(?=[ \t]*\n|[ \t]+[A-ZÁÉÍÓÚÑ¿\"“]|$)|\n[ \t]*\n"
+)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -207,4 +219,8 @@ def list_units(text: str, start: int, end: int) -> list[Unit]:
     opening = _LIST_OPENING.match(text, start, end)
     if opening is not None:
         return _list_units(text, opening.end(), end)
+    marked = _MARKED_INLINE_OPENING.match(text, start, end)
+    if marked is not None:
+        stop = _MARKED_INLINE_END.search(text, marked.end(), end)
+        return _list_units(text, marked.end(), stop.end() if stop else end)
     return _inline_units(text, start, end)

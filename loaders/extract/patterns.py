@@ -221,9 +221,12 @@ def _alternation(words: list[str]) -> str:
     )
 
 
+# office words that are also adjectives of a body right after its head: "Consejo Asesor",
+# "Comisión Asesora", "Comité Coordinador", "Equipo Consultor" (otherwise a name stops there)
+_BODY_ADJECTIVE = r"(?:[ ](?:Asesor|Asesora|Asesores|Asesoras|Coordinador|Coordinadora|Consultor|Consultora)\b)?"
 _INSTITUTION_RE = re.compile(
     rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTITUTION_HEADS))})(?![\w])"
-    rf"(?P<tail>{_TAIL}{_COMMA_TAIL})"
+    rf"(?P<tail>{_BODY_ADJECTIVE}{_TAIL}{_COMMA_TAIL})"
 )
 _INSTRUMENT_RE = re.compile(
     rf"(?<![\w{UPPER}])(?P<head>{_alternation(list(INSTRUMENT_HEADS))})(?![\w])"
