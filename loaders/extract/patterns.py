@@ -142,6 +142,18 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Viceministerio": "ministry",
     "Autoridad": "agency",
     "Cancillería": "ministry",
+    # courts, police, the treasury, heads' offices and social-security funds (in
+    # ../shared/bulk: "Corte de Apelaciones" 138, "Policía Nacional del Perú" 58, "Tesorería
+    # General de la República" 43, "Caja Nacional de Empleados Públicos" 32; a bare "Caja de la
+    # Entidad", 1,803 times in Peruvian budget text, is no body; "Empresa" ends too many names,
+    # "Micro, Pequeña y Mediana Empresa", to be a head)
+    "Corte": "agency",
+    "Policía": "agency",
+    "Tesorería": "agency",
+    "Jefatura": "division",
+    "Caja Nacional": "agency",
+    "Caja de Compensación": "agency",
+    "Caja de Previsión": "agency",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Programa": ("Program", "programme"),
