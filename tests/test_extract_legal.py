@@ -1062,3 +1062,19 @@ def test_a_chain_of_divisions_makes_each_part_of_the_next(lexicon: Lexicon) -> N
     } <= part_of
     # divisions of one rank side by side are siblings, not parts of each other
     assert not {(a, b) for a, b in part_of if {a, b} & {"Santa Rosa", "Lima", "Ate"}}
+
+
+def test_an_instrument_named_after_its_owner_is_the_owners(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Que, el Consejo Regional de Laguna Verde aprobó el Reglamento Interno del Consejo "
+        "Regional de Laguna Verde y la Gerencia Regional de Turismo su Manual de Operaciones de "
+        "la Gerencia Regional de Turismo, conforme a la Ley Orgánica de Gobiernos Regionales.\n",
+        lexicon,
+    )
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Consejo Regional de Laguna Verde",
+            "Reglamento Interno del Consejo Regional de Laguna Verde") in responsible
+    assert ("Gerencia Regional de Turismo",
+            "Manual de Operaciones de la Gerencia Regional de Turismo") in responsible
+    # a law named after a kind of body belongs to no body of the document
+    assert not any(what.startswith("Ley") for _, what in responsible)

@@ -141,27 +141,42 @@ def undersecretariats(ctx: ExtractionContext) -> None:
 _OWNER_LINK = re.compile(r" (?:de la|de los|de las|del|de) ")
 
 
+def _named_owner(name: str, by_name: dict[str, Builder]) -> Builder | None:
+    """The institution of the document whose name, said in any of its ways
+    (:func:`loaders.extract.referents.variant_key`), ends ``name`` after "de"/"del"."""
+    for link in _OWNER_LINK.finditer(name):
+        owner_name = name[link.end():]
+        info = head_info(owner_name)
+        if info is None or info.label != "Institution":
+            continue
+        owner = by_name.get(variant_key(owner_name))
+        if owner is not None:
+            return owner
+    return None
+
+
 def owners_in_names(ctx: ExtractionContext) -> None:
     """ "Consejo de Ministros de la Comisión Nacional de Riego" is PART_OF the "Comisión
-    Nacional de Riego" the document names: the owner's name, said in any of its ways
-    (:func:`loaders.extract.referents.variant_key`), ends the unit's name."""
+    Nacional de Riego" the document names; an instrument named after its owner ("Reglamento
+    de Organización y Funciones del Consejo Regional", "Plan Estratégico Institucional de la
+    Municipalidad Provincial de Tacna", "catastro público de aguas de la Dirección General de
+    Aguas") is that owner's: RESPONSIBLE_FOR."""
     institutions = _institutions(ctx)
     by_name: dict[str, Builder] = {}
     for builder in institutions:
         for name in builder.names | {builder.name}:
             by_name.setdefault(variant_key(name), builder)
     for builder in institutions:
-        for link in _OWNER_LINK.finditer(builder.name):
-            owner_name = builder.name[link.end():]
-            info = head_info(owner_name)
-            if info is None or info.label != "Institution":
-                continue
-            owner = by_name.get(variant_key(owner_name))
-            if owner is None:
-                continue
-            if owner is not builder:
-                _relate_by_name(ctx, builder, owner)
-            break
+        owner = _named_owner(builder.name, by_name)
+        if owner is not None and owner is not builder:
+            _relate_by_name(ctx, builder, owner)
+    for builder in ctx.builders.values():
+        if builder.label not in ("Instrument", "Program") or builder.kind == "law":
+            continue
+        owner = _named_owner(builder.name, by_name)
+        if owner is not None:
+            start, end, _ = builder.spans[0]
+            ctx.relate(owner.key, "RESPONSIBLE_FOR", builder.key, start, end, "owner name", 0.6)
 
 
 def unit_parents(ctx: ExtractionContext) -> None:
