@@ -145,6 +145,14 @@ _CHAIN_KIND = (
     r"municipio|corregimiento|parroquia|cant[óo]n|provincia|departamento|regi[óo]n|estado))"
 )
 _CHAIN_LINK = re.compile(rf"\b{_CHAIN_KIND}[ \t]+(?i:de|del)[ \t]+{DIVISION_NAME}")
+# where a chain goes on: a separator and a division of district rank or wider (a fast scan,
+# since it starts with punctuation)
+_CHAIN_JOINT = re.compile(
+    r"(?:[,–—-][ \t]*(?:(?i:en|de)[ \t]+)?|[ \t](?:de|del|en|DE|DEL|EN)[ \t]+)"
+    r"(?:(?i:la|el|del)[ \t]+)?"
+    r"(?i:provincia|departamento|regi[óo]n|estado|distrito|municipio|comuna|cant[óo]n|"
+    r"corregimiento)[ \t]+(?i:de|del)[ \t]"
+)
 _CHAIN_SEP = re.compile(
     r"[ \t]*(?:[,–—-][ \t]*)?(?:(?i:en|de)[ \t]+)?(?:(?i:la|el|del)[ \t]+)?(?=[A-Za-zÁÉÍÓÚ])"
 )
@@ -163,8 +171,15 @@ def division_chains(ctx: ExtractionContext) -> None:
     """Territories named by a chain of divisions, each PART_OF the next."""
     text = ctx.text
     pos = 0
-    while (m := _CHAIN_LINK.search(text, pos)) is not None:
-        links = [m]
+    for joint in _CHAIN_JOINT.finditer(text):
+        if joint.start() < pos:
+            continue
+        # the first link ends right at the separator (a search from the separator back)
+        first = [m for m in _CHAIN_LINK.finditer(text, max(pos, joint.start() - 120), joint.start())
+                 if m.end() == joint.start()]
+        if not first:
+            continue
+        links = [first[-1]]
         while (sep := _CHAIN_SEP.match(text, links[-1].end())) is not None and (
             nxt := _CHAIN_LINK.match(text, sep.end())
         ) is not None:
