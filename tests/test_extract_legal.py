@@ -1078,3 +1078,21 @@ def test_an_instrument_named_after_its_owner_is_the_owners(lexicon: Lexicon) -> 
             "Manual de Operaciones de la Gerencia Regional de Turismo") in responsible
     # a law named after a kind of body belongs to no body of the document
     assert not any(what.startswith("Ley") for _, what in responsible)
+
+
+def test_the_heading_names_the_own_agreement_and_a_cited_law_is_no_object(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(
+        "# Acuerdo de Consejo Regional N.° 089-2025\n\nEl Consejo Regional del Gobierno Regional "
+        "de Laguna Verde, en uso de las facultades conferidas por la Ley N° 27867, Ley Orgánica "
+        "de Gobiernos Regionales;\n\nACUERDA:\n\nENCARGAR a la Secretaría del Consejo Regional, "
+        "notificar el presente Acuerdo de Consejo Regional.\n\nENCARGAR a la Gerencia Regional de "
+        "Turismo difundir la Ley Orgánica de Gobiernos Regionales.\n",
+        lexicon,
+    )
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Secretaría del Consejo Regional", "Acuerdo de Consejo Regional N° 089-2025") in (
+        responsible
+    )
+    assert not any(what.startswith("Ley") for _, what in responsible)

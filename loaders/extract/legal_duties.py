@@ -96,6 +96,7 @@ _TITLE_LINE = re.compile(
     r"[ \t]+[A-ZÁÉÍÓÚÑ ,.°º\-]{8,200}?)[ \t]*$"
 )
 _HEADING_LINE = re.compile(r"(?m)^#{1,3}[ \t]+\S[^\n]*$")
+_OWN_KINDS = ("law", "regulation", "ordinance", "agreement", "decree", "resolution")
 _FRONT_MATTER = re.compile(r"---[ \t]*\n.{0,3000}?[ \t\n]---[ \t]*\n", re.DOTALL)
 
 
@@ -155,8 +156,10 @@ class LegalText:
         begin = _front_matter_end(self.text)
         heading = _HEADING_LINE.search(self.text, begin, min(len(self.text), begin + 2000))
         if heading is not None:
+            # the heading is the title: "# Acuerdo de Consejo Regional N.° 089-2025" names the
+            # document's own agreement, however the instrument is called
             for cand in self.between(heading.start(), heading.end(), "Instrument"):
-                if cand.source == "law" or cand.kind in ("law", "regulation", "ordinance"):
+                if cand.source == "law" or cand.kind in _OWN_KINDS:
                     return cand.key
         title = _TITLE_LINE.search(self.text, begin, min(len(self.text), begin + 800))
         limit = title.end() if title else min(len(self.text), begin + 1500)
@@ -176,10 +179,13 @@ class LegalText:
         """What a clause is about: its first instrument or programme (with those joined to
         it by "y"), or the document's own instrument when it says "la presente ordenanza"
         first."""
+        # a law other than the document's own is the frame of a duty, never its object ("notificar
+        # el presente Acuerdo ... conforme a la Ley Orgánica de Gobiernos Regionales")
         named = [
             c for c in self.between(start, end, "Instrument", "Program")
-            if c.key and c.key != self.own_instrument and not _BASIS.search(
-                self.text, max(start, c.start - 80), c.start)
+            if c.key and c.key != self.own_instrument
+            and self.ctx.builders[c.key].kind != "law"
+            and not _BASIS.search(self.text, max(start, c.start - 80), c.start)
         ]
         own = _THIS_INSTRUMENT.search(self.text, start, end) if self.own_instrument else None
         if own is not None and (not named or own.start() < named[0].start):

@@ -149,7 +149,8 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     # "Micro, Pequeña y Mediana Empresa", to be a head)
     "Corte": "agency",
     "Policía": "agency",
-    "Tesorería": "agency",
+    "Tesorería General": "agency",  # a bare "Tesorería" is a unit's field ("Oficina de
+    # Contabilidad, Tesorería y Gestión de Recursos Humanos")
     "Jefatura": "division",
     "Caja Nacional": "agency",
     "Caja de Compensación": "agency",
@@ -283,7 +284,7 @@ _LAW_HEAD = (
     r"resoluci[óo]n(?:[ ]ministerial|[ ]ejecutiva[ ]regional|[ ]suprema|[ ]directoral|"
     r"[ ]exenta|[ ]de[ ]alcald[íi]a|[ ]gerencial(?:[ ]regional|[ ]general[ ]regional)?|"
     r"[ ]presidencial|[ ]jefatural|[ ]legislativa)?|"
-    r"ordenanza(?:[ ]regional|[ ]municipal)?|acuerdo(?:[ ]regional|[ ]de[ ]concejo)|"
+    r"ordenanza(?:[ ]regional|[ ]municipal)?|acuerdo(?:[ ]regional|[ ]de[ ]concejo|[ ]de[ ]consejo[ ]regional)|"
     r"decisi[óo]n|dictamen|D\.?F\.?L\.?|D\.[ ]?S\.|R\.[ ]?M\.)"
 )
 _LAW_RE = re.compile(
