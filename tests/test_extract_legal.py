@@ -1080,15 +1080,14 @@ def test_an_instrument_named_after_its_owner_is_the_owners(lexicon: Lexicon) -> 
     assert not any(what.startswith("Ley") for _, what in responsible)
 
 
-def test_the_heading_names_the_own_agreement_and_a_cited_law_is_no_object(
+def test_the_heading_names_the_own_agreement_not_the_law_its_preamble_cites(
     lexicon: Lexicon,
 ) -> None:
     ex = extract(
         "# Acuerdo de Consejo Regional N.° 089-2025\n\nEl Consejo Regional del Gobierno Regional "
         "de Laguna Verde, en uso de las facultades conferidas por la Ley N° 27867, Ley Orgánica "
         "de Gobiernos Regionales;\n\nACUERDA:\n\nENCARGAR a la Secretaría del Consejo Regional, "
-        "notificar el presente Acuerdo de Consejo Regional.\n\nENCARGAR a la Gerencia Regional de "
-        "Turismo difundir la Ley Orgánica de Gobiernos Regionales.\n",
+        "notificar el presente Acuerdo de Consejo Regional.\n",
         lexicon,
     )
     responsible = relations(ex, "RESPONSIBLE_FOR")

@@ -179,13 +179,10 @@ class LegalText:
         """What a clause is about: its first instrument or programme (with those joined to
         it by "y"), or the document's own instrument when it says "la presente ordenanza"
         first."""
-        # a law other than the document's own is the frame of a duty, never its object ("notificar
-        # el presente Acuerdo ... conforme a la Ley Orgánica de Gobiernos Regionales")
         named = [
             c for c in self.between(start, end, "Instrument", "Program")
-            if c.key and c.key != self.own_instrument
-            and self.ctx.builders[c.key].kind != "law"
-            and not _BASIS.search(self.text, max(start, c.start - 80), c.start)
+            if c.key and c.key != self.own_instrument and not _BASIS.search(
+                self.text, max(start, c.start - 80), c.start)
         ]
         own = _THIS_INSTRUMENT.search(self.text, start, end) if self.own_instrument else None
         if own is not None and (not named or own.start() < named[0].start):
