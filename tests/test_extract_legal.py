@@ -1095,3 +1095,16 @@ def test_the_heading_names_the_own_agreement_not_the_law_its_preamble_cites(
         responsible
     )
     assert not any(what.startswith("Ley") for _, what in responsible)
+
+
+def test_an_instrument_named_after_a_territory_covers_it(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Que, el Plan de Desarrollo Regional Concertado de Cusco al 2030 y el Reglamento Interno "
+        "del Consejo Regional del Cusco fueron aprobados por el Gobierno Regional del Cusco.\n",
+        lexicon,
+    )
+    covers = relations(ex, "COVERS")
+    assert ("Plan de Desarrollo Regional Concertado de Cusco", "Cusco") in covers
+    # a council's regulation is placed by the council's name, not by what it covers
+    assert not any(what.startswith("Reglamento") for what, _ in covers)
+    assert ("Gobierno Regional del Cusco", "Cusco") in relations(ex, "OPERATES_IN")

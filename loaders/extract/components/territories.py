@@ -1,5 +1,6 @@
-"""Component ``territories``: territories named inside institution names
-("Gobierno Regional del Bío-Bío" OPERATES_IN Bío-Bío)."""
+"""Component ``territories``: territories named inside institution, instrument and programme
+names ("Gobierno Regional del Bío-Bío" OPERATES_IN Bío-Bío, "Plan de Desarrollo Regional
+Concertado de Cusco" COVERS Cusco)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from loaders.extract.candidates import Candidate
+from loaders.extract.patterns import head_info
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -28,25 +30,47 @@ def ending_at(index: dict[int, list[Candidate]], end: int) -> list[Candidate]:
     return [*index.get(end - 1, ()), *index.get(end, ()), *index.get(end + 1, ())]
 
 
+# what a name ending "de <territory>" says: an institution works there, an instrument or a
+# programme covers it ("Plan de Desarrollo Regional Concertado de Cusco" COVERS Cusco)
+_PLACED_BY_NAME = {"Institution": "OPERATES_IN", "Instrument": "COVERS", "Program": "COVERS"}
+
+
+_OF = re.compile(r" (?:de la|de los|de las|del|de) ")
+
+
+def _names_an_institution(name: str) -> bool:
+    """Whether an instrument's name holds an institution's ("... del Consejo Regional del
+    Cusco"), whose place the final territory is."""
+    for link in _OF.finditer(name):
+        info = head_info(name[link.end():])
+        if info is not None and info.label == "Institution":
+            return True
+    return False
+
+
 @component("territories")
 def territories(state: ExtractionState) -> None:
     """An institution whose name ends "de <region, province, commune or city>" OPERATES_IN
-    that territory and takes its country when it has none."""
+    that territory and takes its country when it has none; an instrument or programme
+    named so COVERS it."""
     ctx, text = state.ctx, state.text
     index = by_end(
         c
         for c in state.gazetteer
         if c.label == "Territory" and (c.kind or "") in _SUBNATIONAL
     )
-    for inst in state.base:
-        if inst.label != "Institution" or not inst.key or inst.level == "supranational":
+    for named in state.base:
+        rel_type = _PLACED_BY_NAME.get(named.label)
+        if rel_type is None or not named.key or named.level == "supranational":
             continue
-        for t in ending_at(index, inst.end):
-            if inst.start < t.start and _OF_BEFORE.search(text[inst.start : t.start]):
+        if rel_type == "COVERS" and _names_an_institution(named.name):
+            continue  # "Reglamento Interno del Consejo Regional del Cusco": the council's place
+        for t in ending_at(index, named.end):
+            if named.start < t.start and _OF_BEFORE.search(text[named.start : t.start]):
                 territory = ctx.add(t)
                 ctx.relate(
-                    inst.key, "OPERATES_IN", territory.key, inst.start, inst.end, "name", 0.7
+                    named.key, rel_type, territory.key, named.start, named.end, "name", 0.7
                 )
-                if ctx.builders[inst.key].country is None and t.country:
-                    ctx.builders[inst.key].country = t.country
+                if ctx.builders[named.key].country is None and t.country:
+                    ctx.builders[named.key].country = t.country
                 break
