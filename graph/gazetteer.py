@@ -136,6 +136,9 @@ class GazetteerEntry(_Named):
     they match only as written, in upper case. ``shared`` allows this entry to share a
     normalised name or acronym with another entry of the same country on purpose.
     ``responsible`` (instruments, programmes) and ``territory`` name other entries.
+    ``legal_codes`` are the codes the country's legal identifiers end with when this body
+    issues them (Peru's "Decreto Supremo N° 029-2018-PCM", "Resolución Ministerial N°
+    123-2020-PRODUCE").
     """
 
     acronyms: list[SurfaceForm] = Field(default_factory=list)
@@ -147,6 +150,7 @@ class GazetteerEntry(_Named):
     territory: SurfaceForm | None = None
     case_sensitive: bool = False
     shared: bool = False
+    legal_codes: list[SurfaceForm] = Field(default_factory=list)
 
     @field_validator("acronyms", mode="after")
     @classmethod

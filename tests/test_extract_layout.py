@@ -251,3 +251,9 @@ def test_repeated_lines_still_make_one_paragraph() -> None:
     cleaned = clean_layout(REPEATED * 5_000).text
     assert cleaned.count("\n") == 1
     assert cleaned.count("Ministerio de Economía") == 5_000
+
+
+def test_the_fence_of_front_matter_stays_on_its_own_line() -> None:
+    raw = "---\ncountry: pe\n---\nQue, el Consejo Regional aprobó la ordenanza.\n"
+    text = clean_layout(raw).text
+    assert text.startswith("---\ncountry: pe\n---\n")

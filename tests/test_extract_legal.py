@@ -1108,3 +1108,19 @@ def test_an_instrument_named_after_a_territory_covers_it(lexicon: Lexicon) -> No
     # a council's regulation is placed by the council's name, not by what it covers
     assert not any(what.startswith("Reglamento") for what, _ in covers)
     assert ("Gobierno Regional del Cusco", "Cusco") in relations(ex, "OPERATES_IN")
+
+
+def test_the_code_ending_a_peruvian_identifier_names_its_issuer(lexicon: Lexicon) -> None:
+    ex = extract(
+        "---\ncountry: pe\n---\nQue, la Presidencia del Consejo de Ministros aprobó el Decreto "
+        "Supremo N° 029-2018-PCM; el Ministerio de la Producción, mediante Resolución Ministerial "
+        "N° 123-2020-PRODUCE/DM, y el Decreto Supremo N° 345-2018-EF dispusieron lo mismo.\n",
+        lexicon,
+    )
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Presidencia del Consejo de Ministros",
+            "Decreto Supremo N° 029-2018-PCM") in responsible
+    assert ("Ministerio de la Producción",
+            "Resolución Ministerial N° 123-2020-PRODUCE/DM") in responsible
+    # an issuer the document does not name is not brought in
+    assert "Ministerio de Economía y Finanzas" not in {e.name for e in ex.entities}

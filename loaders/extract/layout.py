@@ -63,6 +63,7 @@ _PAGE_NUMBER = re.compile(
 _STRUCTURAL_START = re.compile(
     r"""^\s*(?:
         \#{1,6}\s                                  # markdown heading
+      | -{3,}[ \t]*$                               # a rule, the fence of YAML front matter
       | >>                                         # speaker marker
       | [-•·▪►*–—]\s                               # bullet
       | \d{1,3}(?:\.\d{1,3})*[.)][-–]?\s           # 1.  1.2.  3)  1.-
@@ -217,6 +218,7 @@ def _is_structural(line: str) -> bool:
     return "\t" in line or bool(_STRUCTURAL_START.match(line))
 
 
+_FENCE = re.compile(r"^[ \t]*-{3,}[ \t]*$")
 _ENDS_ON_CONNECTOR = re.compile(
     r"\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre|entre)$", re.IGNORECASE
 )
@@ -328,6 +330,7 @@ def _join_lines(lines: list[str]) -> list[str]:
             and not prev.tabbed
             and not _is_structural(line)
             and not prev.head().lstrip().startswith("#")
+            and not _FENCE.match(prev.tail())
             and not (tail.rstrip().endswith(":") and prev.length < 80)
         )
         # a short line before a full-width one ends its paragraph; short lines in a row are a

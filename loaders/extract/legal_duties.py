@@ -28,6 +28,7 @@ import bisect
 import re
 from collections import Counter
 
+from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
@@ -467,6 +468,29 @@ def cited_issuers(legal: LegalText) -> None:
                              "legal issuer", 0.65)
 
 
+# the code that ends a numbered identifier, after its year: "029-2018-PCM", "123-2020-PRODUCE/DM"
+_ISSUER_CODE = re.compile(r"-(?:19|20)\d\d-(?P<code>[A-Z]{2,10})(?![A-Za-z])")
+
+
+def coded_issuers(legal: LegalText) -> None:
+    """ "Decreto Supremo N° 029-2018-PCM": the body whose code ends the identifier (the
+    gazetteer's ``legal_codes`` of the document's country) is RESPONSIBLE_FOR the instrument,
+    when the document names that body (604 of the 1,463 Peruvian bulk texts cite such a
+    decree or resolution)."""
+    ctx = legal.ctx
+    for cand in legal.between(0, len(legal.text), "Instrument"):
+        m = _ISSUER_CODE.search(cand.name)
+        if m is None or not cand.key:
+            continue
+        entry = ctx.lexicon.issuer_of_code(m.group("code"), ctx.country.code)
+        if entry is None:
+            continue
+        issuer = ctx.alias_keys.get(f"Institution|{normalize_name(entry.name)}")
+        if issuer is not None:
+            ctx.relate(issuer, "RESPONSIBLE_FOR", cand.key, cand.start, cand.end,
+                       "legal issuer", 0.65)
+
+
 def duties(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Every duty reader of this module over one document."""
     legal = LegalText(ctx, base)
@@ -479,3 +503,4 @@ def duties(ctx: ExtractionContext, base: list[Candidate]) -> None:
     issuing_council(legal)
     front_matter_issuer(legal)
     cited_issuers(legal)
+    coded_issuers(legal)

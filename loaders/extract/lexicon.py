@@ -36,6 +36,7 @@ class LexEntry:
     sector: str | None = None
     parent: str | None = None
     case_sensitive: bool = False
+    legal_codes: list[str] = field(default_factory=list)
 
 
 # Whitespace-separated chunks whose tokens the tokenizer keeps (spaCy keeps 10,000 by default).
@@ -187,6 +188,7 @@ class Lexicon:
         self.all_by_name: dict[str, list[LexEntry]] = {}
         self.all_by_key: dict[str, list[LexEntry]] = {}
         self.acronyms: dict[str, list[LexEntry]] = {}
+        self.legal_codes: dict[tuple[str | None, str], LexEntry] = {}
         self._norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._surface: dict[int, tuple[LexEntry, str]] = {}
@@ -199,6 +201,8 @@ class Lexicon:
         self.entries.append(entry)
         for acronym in entry.acronyms:
             self.acronyms.setdefault(acronym, []).append(entry)
+        for code in entry.legal_codes:
+            self.legal_codes.setdefault((entry.country, code), entry)
         for name in (entry.name, *entry.aliases, *entry.acronyms):
             norm = normalize_name(name)
             self.by_name.setdefault(norm, entry)
@@ -215,6 +219,10 @@ class Lexicon:
             self._norm.add(f"e{index}:{int(_needs_capital(form))}", [make_doc(form)])
         if exact_forms:
             self._exact.add(f"e{index}:0", [_nlp().make_doc(n) for n in exact_forms])
+
+    def issuer_of_code(self, code: str, country: str | None) -> LexEntry | None:
+        """The body of ``country`` whose legal identifiers end with ``code`` ("PCM")."""
+        return self.legal_codes.get((country, code))
 
     def match(self, doc: Doc) -> list[Candidate]:
         """Every gazetteer span in ``doc`` as a candidate (overlaps are resolved later)."""
@@ -332,6 +340,7 @@ def lexicon_from_gazetteer(gazetteer) -> Lexicon:  # type: ignore[no-untyped-def
             sector=e.sector,
             parent=e.parent,
             case_sensitive=e.case_sensitive,
+            legal_codes=list(e.legal_codes),
         )
         for e in gazetteer.entries
     ]
