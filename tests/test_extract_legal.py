@@ -1124,3 +1124,19 @@ def test_the_code_ending_a_peruvian_identifier_names_its_issuer(lexicon: Lexicon
             "Resolución Ministerial N° 123-2020-PRODUCE/DM") in responsible
     # an issuer the document does not name is not brought in
     assert "Ministerio de Economía y Finanzas" not in {e.name for e in ex.entities}
+
+
+def test_a_government_is_made_of_organs_and_a_listed_law_is_no_member(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Que, el Gobierno Regional de Laguna Verde, cuya estructura orgánica está conformada "
+        "por:\n1. El Consejo Regional de Laguna Verde.\n2. La Gerencia Regional de Turismo.\n"
+        "3. La Cámara de Comercio de Laguna Verde.\n• Decreto Supremo N° 097-2009-EF, que "
+        "precisa criterios del Consejo Nacional de Competitividad.\n",
+        lexicon,
+    )
+    government = "Gobierno Regional de Laguna Verde"
+    part_of = relations(ex, "PART_OF")
+    assert {("Consejo Regional de Laguna Verde", government),
+            ("Gerencia Regional de Turismo", government)} <= part_of
+    members = {who for who, body in relations(ex, "PARTICIPATES_IN") if body == government}
+    assert members == {"Cámara de Comercio de Laguna Verde"}

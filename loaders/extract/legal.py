@@ -280,6 +280,11 @@ def _unit_members(
 ) -> list[_Member]:
     """The members a list item names, with the role the item (or its heading) gives them."""
     text = ctx.text
+    opening = index.between(unit.body_start, min(unit.end, unit.body_start + 200))
+    if opening and opening[0].label == "Instrument" and not text[
+        unit.body_start : opening[0].start
+    ].strip(" \t•·-–—*"):
+        return []  # "• Decreto Legislativo N° 1252, que crea el Sistema ...": a basis, no seat
     if unit.end - unit.body_start > _LONG_UNIT:
         # a table of members flattened into one paragraph: each institution is a seat
         return [
@@ -329,6 +334,10 @@ def _secretariat(
     return _new_candidate(ctx, base, index, cand)
 
 
+_GOVERNMENTS = {"regional_government", "municipality", "government"}
+_ORGAN_KINDS = {"council", "division", "committee", "secretariat"}
+
+
 def _record_members(
     ctx: ExtractionContext,
     base: list[Candidate],
@@ -336,11 +345,16 @@ def _record_members(
     body: str,
     members: list[_Member],
 ) -> None:
+    governs = ctx.builders[body].kind in _GOVERNMENTS
     for member in members:
         if member.key == body:
             continue
         s, e = member.start, member.end
-        if is_organ(ctx.builders[member.key].name):
+        # a government is made of organs, not members: "la estructura orgánica del Gobierno
+        # Regional la conforman el Consejo Regional, la Gobernación ..."
+        if is_organ(ctx.builders[member.key].name) or (
+            governs and ctx.builders[member.key].kind in _ORGAN_KINDS
+        ):
             ctx.relate(member.key, "PART_OF", body, s, e, "legal list", 0.7)
             continue
         ctx.relate(member.key, "PARTICIPATES_IN", body, s, e, "legal list", 0.75)
