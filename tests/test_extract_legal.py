@@ -1140,3 +1140,18 @@ def test_a_government_is_made_of_organs_and_a_listed_law_is_no_member(lexicon: L
             ("Gerencia Regional de Turismo", government)} <= part_of
     members = {who for who, body in relations(ex, "PARTICIPATES_IN") if body == government}
     assert members == {"Cámara de Comercio de Laguna Verde"}
+
+
+def test_what_is_in_the_charge_of_a_body_is_its_responsibility(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Artículo 6.- La Secretaría Técnica del Consejo estará a cargo de la Gerencia Regional de "
+        "Desarrollo Económico.\n\nArtículo 8.- La administración del Fondo Mixto de Apoyo Social "
+        "estará a cargo del Ministerio de Planificación y Cooperación.\n",
+        lexicon,
+    )
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Gerencia Regional de Desarrollo Económico",
+            "Secretaría Técnica del Consejo") in responsible
+    assert ("Ministerio de Planificación y Cooperación", "Fondo Mixto de Apoyo Social") in (
+        responsible
+    )

@@ -32,7 +32,7 @@ _PARTNER_WORD = re.compile(r"[^.;:\n]{0,80}?\b(con|entre)\b", re.IGNORECASE)
 _CLAUSE_END_BEFORE = re.compile(r"(?s:.*)(?:[;.:]|,\s+(?:que|donde|mientras)\b)")
 
 
-BODY_KINDS = {"committee", "council", "forum", "network", "working_group"}
+BODY_KINDS = {"committee", "council", "forum", "network", "working_group", "secretariat"}
 
 
 def _is_law(ctx: ExtractionContext, cand: Candidate) -> bool:

@@ -13,10 +13,12 @@ COORDINATION = re.compile(
     re.IGNORECASE,
 )
 RESPONSIBILITY = re.compile(
-    r"\b(?:ejecutad[oa]s? por|administrad[oa]s? por|implementad[oa]s? por|a cargo de|"
+    # "a cargo del Ministerio" as well as "a cargo de la Gerencia" (111 "estará a cargo de/del"
+    # in the bulk corpus)
+    r"\b(?:ejecutad[oa]s? por|administrad[oa]s? por|implementad[oa]s? por|a cargo del?|"
     r"liderad[oa]s? por|coordinad[oa]s? por|gestionad[oa]s? por|operad[oa]s? por|"
-    r"impulsad[oa]s? por|desarrollad[oa]s? por|organizad[oa]s? por|de responsabilidad de|"
-    r"bajo la responsabilidad de|que (?:impulsa|ejecuta|administra|lidera|coordina|gestiona))\b",
+    r"impulsad[oa]s? por|desarrollad[oa]s? por|organizad[oa]s? por|de responsabilidad del?|"
+    r"bajo la responsabilidad del?|que (?:impulsa|ejecuta|administra|lidera|coordina|gestiona))\b",
     re.IGNORECASE,
 )
 # "X conduce la Política Nacional ...", "X administrará el Fondo ...": the subject runs what
