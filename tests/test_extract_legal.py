@@ -1155,3 +1155,20 @@ def test_what_is_in_the_charge_of_a_body_is_its_responsibility(lexicon: Lexicon)
     assert ("Ministerio de Planificación y Cooperación", "Fondo Mixto de Apoyo Social") in (
         responsible
     )
+
+
+def test_in_articled_text_a_place_comes_from_a_bodys_name_only(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Artículo 1.- El Ministerio de Hacienda transferirá recursos a la región de Cajamarca.\n"
+        "Artículo 2.- La Dirección Regional de Comercio Exterior y Turismo Cajamarca y el "
+        "Gobierno Regional Puno suscriben el convenio.\n"
+        "Artículo 3.- El Comité Innova Cajamarca evaluará los proyectos.\n",
+        lexicon,
+    )
+    operates = relations(ex, "OPERATES_IN")
+    assert ("Dirección Regional de Comercio Exterior y Turismo Cajamarca", "Cajamarca") in operates
+    assert ("Gobierno Regional de Puno", "Puno") in operates  # the gazetteer's name
+    # a ministry named beside a region in a sentence of a law is not placed there, nor is a body
+    # whose name does not say it is regional
+    placed = {body for body, _ in operates}
+    assert not placed & {"Ministerio de Hacienda", "Comité Innova Cajamarca"}

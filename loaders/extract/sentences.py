@@ -13,6 +13,7 @@ from graph.model import (
 from loaders.extract import triggers
 from loaders.extract.candidates import LAW_KINDS, Candidate, institution_keys_between
 from loaders.extract.context import UNIT_KINDS, ExtractionContext
+from loaders.extract.legal_units import ARTICLE_HEADING
 from loaders.extract.levels import level_from_name
 from loaders.extract.programme_refs import programme_relations
 
@@ -222,6 +223,10 @@ def sentence_relations(
     ci = 0
     cands_sorted = sorted(base, key=lambda c: c.start)
     cstarts = [c.start for c in cands_sorted]
+    # in articled legal text a sentence names bodies and places side by side without placing
+    # one in the other ("el Ministerio de Hacienda ... la Región de Ñuble"): there a place
+    # comes only from a body's name (component ``territories``)
+    legal = len(ARTICLE_HEADING.findall(ctx.text)) >= 3
     for passage in ctx.passages:
         if "\t" in passage.text:
             continue
@@ -282,7 +287,7 @@ def sentence_relations(
         sub_territories = [
             t for t in territories if (t.kind or "") not in ("country", "supranational_region")
         ]
-        if sub_territories and insts and triggers.TERRITORIAL.search(sentence):
+        if sub_territories and insts and not legal and triggers.TERRITORIAL.search(sentence):
             t_key = sub_territories[0].key
             for k in insts[:6]:
                 if (

@@ -14,7 +14,19 @@ from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
 _SUBNATIONAL = ("region", "province", "commune", "city")
+# "Gobierno Regional de Puno"; and, for a body whose name says it is regional or
+# decentralised, the Peruvian way without "de": "Gobierno Regional Puno", "Dirección Regional
+# de Comercio Exterior y Turismo Cajamarca", "Dirección Desconcentrada de Cultura Cajamarca"
 _OF_BEFORE = re.compile(r"\b(?:de|del|de la)\s+$")
+_REGIONAL_BODY = re.compile(r"\b(?:Regional|Desconcentrad[oa]|Sub[ ]?[Rr]egional)\b")
+_WORD_BEFORE = re.compile(r"[^\W\d_][ \t]+$")
+
+
+def _placed_before(name_part: str) -> bool:
+    """Whether the words of a name before a territory place the body there."""
+    if _OF_BEFORE.search(name_part):
+        return True
+    return _WORD_BEFORE.search(name_part) is not None and _REGIONAL_BODY.search(name_part) is not None
 
 
 def by_end(cands: Iterable[Candidate]) -> dict[int, list[Candidate]]:
@@ -66,7 +78,7 @@ def territories(state: ExtractionState) -> None:
         if rel_type == "COVERS" and _names_an_institution(named.name):
             continue  # "Reglamento Interno del Consejo Regional del Cusco": the council's place
         for t in ending_at(index, named.end):
-            if named.start < t.start and _OF_BEFORE.search(text[named.start : t.start]):
+            if named.start < t.start and _placed_before(text[named.start : t.start]):
                 territory = ctx.add(t)
                 ctx.relate(
                     named.key, rel_type, territory.key, named.start, named.end, "name", 0.7
