@@ -1172,3 +1172,16 @@ def test_in_articled_text_a_place_comes_from_a_bodys_name_only(lexicon: Lexicon)
     # whose name does not say it is regional
     placed = {body for body, _ in operates}
     assert not placed & {"Ministerio de Hacienda", "Comité Innova Cajamarca"}
+
+
+def test_a_body_that_will_coordinate_with_another(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Artículo 5.- El Ministerio de Economía coordinará con la Agencia Nacional de Desarrollo "
+        "las acciones de fomento.\n\nArtículo 6.- La Secretaría de Economía deberá coordinar con "
+        "la Secretaría de Hacienda y Crédito Público la elaboración del programa.\n",
+        lexicon,
+    )
+    pairs = {frozenset(p) for p in relations(ex, "COORDINATES_WITH")}
+    assert frozenset({"Ministerio de Economía", "Agencia Nacional de Desarrollo"}) in pairs
+    treasury = "Secretaría de Hacienda y Crédito Público"
+    assert frozenset({"Secretaría de Economía", treasury}) in pairs

@@ -6,6 +6,8 @@ import re
 
 COORDINATION = re.compile(
     r"\b(?:en coordinaci[oó]n (?:con|entre)|coordinar(?:[aá]n?)? (?:acciones|actividades|esfuerzos)|coordinaci[oó]n(?: y \w+)? (?:con|entre)|coordinarse con|"
+    # "El Ministerio coordinará con los gobiernos regionales", "deberá coordinar con X"
+    r"coordina(?:n|r|r[aá]n?)? con|"
     r"se coordina(?:n|r[aá]n?)? con|en conjunto (?:con|entre)|conjuntamente (?:con|entre)|"
     r"junto (?:a|con)|en colaboraci[oó]n con|colaboraci[oó]n entre|en alianza con|alianzas? (?:con|entre)|"
     r"trabajo conjunto|trabajo articulado con|articulaci[oó]n (?:con|entre)|convenios? (?:con|entre|de colaboraci[oó]n)|"
