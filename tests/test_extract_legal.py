@@ -1185,3 +1185,13 @@ def test_a_body_that_will_coordinate_with_another(lexicon: Lexicon) -> None:
     assert frozenset({"Ministerio de Economía", "Agencia Nacional de Desarrollo"}) in pairs
     treasury = "Secretaría de Hacienda y Crédito Público"
     assert frozenset({"Secretaría de Economía", treasury}) in pairs
+
+
+def test_a_body_that_is_responsible_for_a_named_programme(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Artículo 3.- La Dirección Regional de la Producción es responsable del Programa Regional "
+        "de Cadenas Productivas.\n",
+        lexicon,
+    )
+    assert ("Dirección Regional de la Producción",
+            "Programa Regional de Cadenas Productivas") in relations(ex, "RESPONSIBLE_FOR")

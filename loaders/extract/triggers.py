@@ -31,7 +31,9 @@ ACTIVE_RESPONSIBILITY = re.compile(
     r"formul(?:a|an|ar[aá]n?|ar)|elabor(?:a|an|ar[aá]n?|ar)|"
     # "El Servicio llevará el Registro Nacional", "deberá diseñar el Programa X" (the
     # infinitive after "deberá"/"podrá": 55 times in the bulk corpus before a named instrument)
-    r"llev(?:a|an|ar[aá]n?|ar)|dise[ñn](?:a|an|ar[aá]n?|ar))\b"
+    r"llev(?:a|an|ar[aá]n?|ar)|dise[ñn](?:a|an|ar[aá]n?|ar)|"
+    # "La Dirección Regional es responsable del Programa X" (403 in the bulk corpus)
+    r"(?:es|son|ser[aá]n?)[ \t]+responsables?[ \t]+de(?:l|[ \t]+la|[ \t]+los|[ \t]+las)?)\b"
 )
 FUNDING = re.compile(
     r"\b(?:financiad[oa]s? por|cofinanciad[oa]s? por|con (?:el )?financiamiento (?:de|del)|"
