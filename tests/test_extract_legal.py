@@ -1019,17 +1019,17 @@ def test_offices_named_alone_are_the_documents_own_bodies_and_their_collectives(
     taking_part = relations(ex, "PARTICIPATES_IN")
     assert {who for who, body in taking_part if body == council} == {
         "Gobierno Regional de Laguna Verde",
-        "Municipalidades provinciales",
-        "Municipalidades distritales",
+        "Alcaldes provinciales",
+        "Alcaldes distritales",
         "Sociedad civil",
     }
     assert ("Gobierno Regional de Laguna Verde", council) in relations(ex, "RESPONSIBLE_FOR")
     assert {who for who, body in taking_part if body == table} == {
-        "Municipalidades provinciales",
+        "Alcaldes provinciales",
         "Sociedad civil",
     }
     collectives = {e.name for e in ex.entities if e.kind == "collective"}
-    assert {"Municipalidades provinciales", "Sociedad civil"} <= collectives
+    assert {"Alcaldes provinciales", "Sociedad civil"} <= collectives
 
 
 def test_an_office_named_alone_with_no_body_of_its_kind_in_the_document_is_no_member(

@@ -217,31 +217,22 @@ def own_body_head(phrase: str) -> str | None:
 
 
 # heads of a kind of government named together: "Los Alcaldes Provinciales de la Región"
-# (46 bulk texts), "los gobernadores regionales"
+# (46 bulk texts), "los gobernadores regionales": a collective named as the text names it
 _OFFICE_COLLECTIVE = re.compile(
-    r"^\W*(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<office>alcaldes|gobernadores)(?:[ \t]+y[ \t]+\w+)?[ \t]+"
-    r"(?P<qual>provinciales|distritales|regionales|municipales)\b",
+    r"^\W*(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<name>(?:alcaldes|gobernadores)"
+    r"(?:[ \t]+y[ \t]+\w+)?[ \t]+(?:provinciales|distritales|regionales|municipales))\b",
     re.IGNORECASE,
 )
-_OFFICE_COLLECTIVE_BODY = {
-    ("alcaldes", "provinciales"): "Municipalidades provinciales",
-    ("alcaldes", "distritales"): "Municipalidades distritales",
-    ("alcaldes", "municipales"): "Municipalidades",
-    ("gobernadores", "regionales"): "Gobiernos regionales",
-}
 
 
 def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
     """The member a representation names: "Cuatro representantes de los Gremios de las MYPE"
     → Gremios de las MYPE (a collective when plural); "Los Alcaldes Provinciales" →
-    Municipalidades provinciales."""
+    Alcaldes provinciales."""
     office = _OFFICE_COLLECTIVE.match(phrase)
     if office is not None:
-        body = _OFFICE_COLLECTIVE_BODY.get(
-            (office.group("office").lower(), office.group("qual").lower())
-        )
-        if body is not None:
-            return office.start("office"), body, "collective"
+        name = re.sub(r"\s+", " ", office.group("name"))
+        return office.start("name"), _capitalised(name.lower()), "collective"
     m = _COLLECTIVE.match(phrase)
     if m is None:
         return None
@@ -250,14 +241,6 @@ def collective_member(phrase: str) -> tuple[int, str, str | None] | None:
     if cut:
         name = name[: cut.start()]
     name = _trim(name)
-    # "un representante de los alcaldes provinciales (de la región)"
-    office = _OFFICE_COLLECTIVE.match(name)
-    if office is not None and re.fullmatch(
-        r"(?:[ \t]+de[ \t]+(?:la|el|los|las)[ \t]+\w+)?", name[office.end():], re.IGNORECASE
-    ):
-        found = collective_member(name)
-        if found is not None:
-            return m.start("name") + found[0], found[1], found[2]
     words = name.split()
     if not words or len(words) > 14 or not re.search(r"[A-Za-zÁÉÍÓÚáéíóú]{3}", name):
         return None
