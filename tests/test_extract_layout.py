@@ -257,3 +257,13 @@ def test_the_fence_of_front_matter_stays_on_its_own_line() -> None:
     raw = "---\ncountry: pe\n---\nQue, el Consejo Regional aprobó la ordenanza.\n"
     text = clean_layout(raw).text
     assert text.startswith("---\ncountry: pe\n---\n")
+
+
+def test_a_sentence_broken_by_a_blank_line_before_a_preposition_is_joined() -> None:
+    raw = (
+        "ARTÍCULO PRIMERO.- CREAR el Consejo Regional\n\nde Fomento Artesanal de Laguna Verde, "
+        "como instancia.\n\nGobierno Regional de Lima\n\nde universidades y empresas.\n"
+    )
+    text = clean_layout(raw).text
+    assert "CREAR el Consejo Regional de Fomento Artesanal de Laguna Verde" in text
+    assert "Gobierno Regional de Lima de universidades" not in text  # a running header stays

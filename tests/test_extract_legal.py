@@ -1195,3 +1195,26 @@ def test_a_body_that_is_responsible_for_a_named_programme(lexicon: Lexicon) -> N
     )
     assert ("Dirección Regional de la Producción",
             "Programa Regional de Cadenas Productivas") in relations(ex, "RESPONSIBLE_FOR")
+
+
+def test_the_list_belongs_to_the_body_created_not_to_the_one_it_is_attached_to(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(
+        "ARTÍCULO PRIMERO.- CREAR el Consejo Regional de Fomento Artesanal de Laguna Verde, como "
+        "instancia concertadora, adscrito a la Gerencia Regional de Desarrollo Económico; el "
+        "mismo que estará integrado por:\na) Un representante de la Dirección Regional de la "
+        "Producción.\nb) Un representante de la Cámara de Comercio de Laguna Verde.\n\n"
+        "ARTÍCULO SEGUNDO.- La Gerencia Regional de Planeamiento propone el Comité Directivo del "
+        "Marco Institucional de la Estrategia Nodo Sur, el cual estará conformado por:\n"
+        "a) Un representante de la Municipalidad Provincial de Laguna Verde.\n",
+        lexicon,
+    )
+    taking_part = relations(ex, "PARTICIPATES_IN")
+    council = "Consejo Regional de Fomento Artesanal de Laguna Verde"
+    assert {("Dirección Regional de la Producción", council),
+            ("Cámara de Comercio de Laguna Verde", council)} <= taking_part
+    # a committee named with a complement is a body of its own, not an organ of the gerencia
+    assert ("Municipalidad Provincial de Laguna Verde",
+            "Comité Directivo del Marco Institucional de la Estrategia Nodo Sur") in taking_part
+    assert not any(body.startswith("Gerencia") for _, body in taking_part)

@@ -218,6 +218,8 @@ def _is_structural(line: str) -> bool:
     return "\t" in line or bool(_STRUCTURAL_START.match(line))
 
 
+# a line that can only continue a sentence: it opens with a lower-case preposition
+_CONTINUATION = re.compile(r"(?:de|del|y|e|para|con)[ \t]+\S")
 _FENCE = re.compile(r"^[ \t]*-{3,}[ \t]*$")
 _ENDS_ON_CONNECTOR = re.compile(
     r"\b(?:de|del|la|las|el|los|y|e|en|para|con|a|al|por|sobre|entre)$", re.IGNORECASE
@@ -314,6 +316,19 @@ def _join_lines(lines: list[str]) -> list[str]:
                 blank_after_connector = True
                 continue
             out.append(_Line())
+            continue
+        if (
+            len(out) >= 2
+            and not out[-1].length
+            and out[-2].stripped_length() >= 40  # not a running header ("Gobierno Regional de X")
+            and not out[-2].head().lstrip().startswith("#")
+            and _CONTINUATION.match(stripped)
+            and not out[-2].tabbed
+            and not _SENTENCE_END.search(out[-2].tail())
+        ):
+            out.pop()  # "CREAR el Consejo Regional" / (page break) / "de Fomento Artesanal ..."
+            out[-1].rstrip()
+            out[-1].add(" " + stripped)
             continue
         prev = out[-1] if out else _Line()
         if blank_after_connector:

@@ -155,6 +155,14 @@ def _parent_of_organ(
     return None
 
 
+# the verbs that create a body in an ordinance or a law
+_CREATES = re.compile(
+    r"\b(?:CREAR|[Cc]rear|Cr[ée]a(?:n)?se|CONFORMAR|[Cc]onformar|Conf[óo]rme(?:n)?se|CONSTITUIR|"
+    r"[Cc]onstituir|Constit[úu]ya(?:n)?se|INSTITUCIONALIZAR|[Ii]nstitucionalizar|INSTALAR|"
+    r"[Ii]nstalar)\b"
+)
+
+
 def _membership_body(
     ctx: ExtractionContext, base: list[Candidate], index: _Index, trigger: re.Match[str],
     scope_start: int,
@@ -170,6 +178,14 @@ def _membership_body(
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
     named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"]
+    created = list(_CREATES.finditer(text, start, trigger.start()))
+    if created:
+        # "CREAR el Consejo X, adscrito a la Gerencia Y, el mismo que estará integrado por":
+        # the body created, not the last one named before the list
+        after_verb = [c for c in named if c.start >= created[-1].end()]
+        if after_verb:
+            first = min(after_verb, key=lambda c: (c.start, c.start - c.end))  # the longest
+            named = [c for c in named if c.start < created[-1].end()] + [first]
     organs = [c.key for c in named if is_organ(c.name) and c.key]
     for cand in reversed(named):
         if not is_organ(cand.name):
@@ -178,6 +194,10 @@ def _membership_body(
         if parent:
             # the list names the organ's members: they sit in the organ and so in its parent
             return parent, [o for o in organs if o != cand.key], cand.key
+        if re.search(r"\s(?:de|del)\s", cand.name):
+            # "Comité Directivo del Marco Institucional y Operativo de la Estrategia X": a body
+            # of its own, not the organ of one named earlier in the sentence
+            return cand.key, [o for o in organs if o != cand.key], None
     if organs:  # an organ of no body the document names has members of its own
         return organs[-1], organs[:-1], None
     key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
