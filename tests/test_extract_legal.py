@@ -1218,3 +1218,18 @@ def test_the_list_belongs_to_the_body_created_not_to_the_one_it_is_attached_to(
     assert ("Municipalidad Provincial de Laguna Verde",
             "Comité Directivo del Marco Institucional de la Estrategia Nodo Sur") in taking_part
     assert not any(body.startswith("Gerencia") for _, body in taking_part)
+
+
+def test_a_list_in_the_sentence_after_the_creation_belongs_to_the_created_team(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(
+        "ARTÍCULO PRIMERO.- CONFORMAR el Equipo Técnico de Articulación Multisectorial, de "
+        "carácter técnico. Estará constituido por:\n1. La Gerencia Regional de Desarrollo Social.\n"
+        "2. La Dirección Regional de Salud del Callao.\n",
+        lexicon,
+    )
+    team = "Equipo Técnico de Articulación Multisectorial"
+    assert {who for who, body in relations(ex, "PARTICIPATES_IN") if body == team} == {
+        "Gerencia Regional de Desarrollo Social", "Dirección Regional de Salud del Callao"
+    }

@@ -179,6 +179,14 @@ def _membership_body(
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
     named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"]
     created = list(_CREATES.finditer(text, start, trigger.start()))
+    if not named and not created:
+        # "CONFORMAR el Equipo Técnico X, de carácter técnico. Estará constituido por:": the
+        # body created earlier in the article
+        created = list(_CREATES.finditer(text, scope_start, trigger.start()))
+        if created:
+            start = created[-1].start()
+            named = [c for c in _institutions(index, start, trigger.start())
+                     if c.kind != "collective"]
     if created:
         # "CREAR el Consejo X, adscrito a la Gerencia Y, el mismo que estará integrado por":
         # the body created, not the last one named before the list

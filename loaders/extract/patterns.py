@@ -97,6 +97,10 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Unión": "association",
     "Red": "network",
     "Grupo de Trabajo": "working_group",
+    # "Equipo Técnico de Articulación Multisectorial" (484 "Equipo Técnico/de Trabajo" in bulk;
+    # a bare "Equipo Técnico" names no body: a name needs a capitalised word after the head)
+    "Equipo Técnico": "working_group",
+    "Equipo de Trabajo": "working_group",
     "Grupos de Trabajo": "working_group",
     "Subgrupo": "working_group",
     "Mesa": "committee",
@@ -206,6 +210,8 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
 _WEAK_HEADS = {
+    "Equipo Técnico",
+    "Equipo de Trabajo",
     "Gobierno",
     "Centro",
     "Laboratorio",
