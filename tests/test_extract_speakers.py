@@ -261,3 +261,10 @@ def test_author_blocks_are_those_of_the_pattern_tried_at_every_line(text: str) -
 def test_author_blocks_are_found_where_the_full_pattern_finds_them() -> None:
     names = [line.name for line in find_speaker_lines(AUTHOR_BLOCKS * 3)]
     assert names == ["Andrea Figueredo", "Cristhian Parra"] * 3
+
+
+def test_a_part_of_a_document_is_no_person() -> None:
+    text = ("Tercera Parte, trata de la situación de las 13 Agencias Agrarias de la región.\n"
+            "María Quispe Mamani, Directora Regional de Agricultura\n")
+    names = [line.name for line in find_speaker_lines(text)]
+    assert names == ["María Quispe Mamani"]

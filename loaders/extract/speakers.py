@@ -97,6 +97,9 @@ _NOT_A_PERSON = re.compile(
     r"Servicio|Agencia|Instituto|Consejo|Comisión|Comité|Municipalidad|Asociación|Cámara|Red|"
     r"Banco|Fondo|Programa|Proyecto|Plan|Universidad|Fundación|Corporación|Dirección|"
     r"División|Departamento|Oficina|Unidad|Grupo|Organización|Centro|Región|Ley)\b"
+    # the parts of a document: "Tercera Parte, trata de ...", "Primera Etapa, ..."
+    r"|^(?:Primer[ao]?|Segund[ao]|Tercer[ao]?|Cuart[ao]|Quint[ao]|Sext[ao]|Séptim[ao]|Octav[ao]|"
+    r"Noven[ao]|Décim[ao]|Últim[ao])\b|\b(?:Parte|Etapa|Fase|Sección|Disposición)$"
 )
 
 
