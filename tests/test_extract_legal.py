@@ -1233,3 +1233,20 @@ def test_a_list_in_the_sentence_after_the_creation_belongs_to_the_created_team(
     assert {who for who, body in relations(ex, "PARTICIPATES_IN") if body == team} == {
         "Gerencia Regional de Desarrollo Social", "Dirección Regional de Salud del Callao"
     }
+
+
+def test_the_organs_of_a_structure_are_no_members(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Que, el artículo 191 de la Constitución establece que la estructura orgánica básica de "
+        "estos gobiernos la conforman el Consejo Regional de Laguna Verde como órgano normativo, "
+        "el Gobernador Regional como órgano ejecutivo, y el Consejo de Coordinación Regional "
+        "integrado por los alcaldes provinciales y por representantes de la sociedad civil.\n\n"
+        "Que, la estructura orgánica de la Agencia Regional de Desarrollo está conformada por:\n"
+        "a) El Consejo Directivo.\nb) La Gerencia de Promoción de Inversiones.\n",
+        lexicon,
+    )
+    taking_part = relations(ex, "PARTICIPATES_IN")
+    assert not any(body.startswith("Consejo Regional de Laguna") for _, body in taking_part)
+    assert ("Alcaldes provinciales", "Consejo de Coordinación Regional") in taking_part
+    assert ("Gerencia de Promoción de Inversiones",
+            "Agencia Regional de Desarrollo") in relations(ex, "PART_OF")

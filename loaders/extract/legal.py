@@ -155,6 +155,16 @@ def _parent_of_organ(
     return None
 
 
+# a list of a body's organs: "la estructura orgánica (básica) de X la conforman / está
+# conformada por"
+_STRUCTURE = re.compile(
+    r"\bestructura[ \t]+org[áa]nica(?:[ \t]+b[áa]sica)?[ \t]+(?:de|del)[ \t]+(?P<what>[^,.;:]{3,120}?)"
+    r"[ \t,]+(?:(?:la|lo)[ \t]+(?:conforman|integran|componen)|(?:est[áa]|estar[áa]|es)[ \t]+"
+    r"(?:conformad|integrad|compuest|constituid)[oa][ \t]+(?:por|de))\b",
+    re.IGNORECASE,
+)
+
+
 # the verbs that create a body in an ordinance or a law
 _CREATES = re.compile(
     r"\b(?:CREAR|[Cc]rear|Cr[ée]a(?:n)?se|CONFORMAR|[Cc]onformar|Conf[óo]rme(?:n)?se|CONSTITUIR|"
@@ -431,6 +441,19 @@ def membership_lists(
             continue
         _organ_candidates(ctx, base, index, trigger.end(), units[-1].end)
         body, organs, listed_organ = _membership_body(ctx, base, index, trigger, scope_start)
+        structure = _STRUCTURE.search(text, max(scope_start, trigger.start() - 200), trigger.end())
+        if structure is not None:
+            # "la estructura orgánica básica de estos gobiernos la conforman el Consejo Regional,
+            # ..." (the Constitution, cited in 100 bulk texts): organs of the body it names
+            named = _institutions(index, structure.start("what"), structure.end("what"))
+            body = named[-1].key if named else None
+            if body is not None:
+                for unit in units:
+                    for member in _unit_members(ctx, base, index, unit):
+                        if member.key != body:
+                            ctx.relate(member.key, "PART_OF", body, member.start, member.end,
+                                       "legal list", 0.65)
+            continue
         if body is None:
             continue
         for organ in [*organs, listed_organ]:
