@@ -1250,3 +1250,16 @@ def test_the_organs_of_a_structure_are_no_members(lexicon: Lexicon) -> None:
     assert ("Alcaldes provinciales", "Consejo de Coordinación Regional") in taking_part
     assert ("Gerencia de Promoción de Inversiones",
             "Agencia Regional de Desarrollo") in relations(ex, "PART_OF")
+
+
+def test_what_a_task_serves_or_obeys_is_not_what_the_body_runs(lexicon: Lexicon) -> None:
+    ex = extract(
+        "Artículo 5.- La Sub Gerencia de Gestión Ambiental tendrá las siguientes funciones:\n"
+        "a) Reportar la información de áreas degradadas para el Inventario Nacional de Áreas "
+        "Degradadas.\nb) Cumplir con el Reglamento Nacional de Edificaciones.\n"
+        "c) Formular el Plan Regional de Gestión Ambiental.\n",
+        lexicon,
+    )
+    responsible = {what for who, what in relations(ex, "RESPONSIBLE_FOR")
+                   if who == "Sub Gerencia de Gestión Ambiental"}
+    assert responsible == {"Plan Regional de Gestión Ambiental"}

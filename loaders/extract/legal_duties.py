@@ -202,7 +202,10 @@ class LegalText:
 _BASIS = re.compile(
     r"\b(?:en[ \t]+el[ \t]+marco|conforme|de[ \t]+conformidad|de[ \t]+acuerdo|seg[úu]n|"
     r"en[ \t]+virtud|al[ \t]+amparo|en[ \t]+aplicaci[óo]n|establecid[oa]s?[ \t]+en|"
-    r"previst[oa]s?[ \t]+en|se[ñn]alad[oa]s?[ \t]+en|regulad[oa]s?[ \t]+(?:en|por))"
+    r"previst[oa]s?[ \t]+en|se[ñn]alad[oa]s?[ \t]+en|regulad[oa]s?[ \t]+(?:en|por)|"
+    # what a task serves or obeys is not what the body runs: "Reportar ... para el Inventario
+    # Nacional", "cumplir con el Reglamento Nacional de Construcción"
+    r"para|cumplir[ \t]+con|observar|acatar)"
     r"(?:[ \t]+(?:a|al|con|de|del|en|lo|la|el|dispuesto|establecido|por|los|las|"
     r"art[íi]culos?|numeral(?:es)?|inciso|literal|[\d°º.,]+))*[ \t]*$",
     re.IGNORECASE,
