@@ -1207,10 +1207,14 @@ def test_the_list_belongs_to_the_body_created_not_to_the_one_it_is_attached_to(
         "Producción.\nb) Un representante de la Cámara de Comercio de Laguna Verde.\n\n"
         "ARTÍCULO SEGUNDO.- La Gerencia Regional de Planeamiento propone el Comité Directivo del "
         "Marco Institucional de la Estrategia Nodo Sur, el cual estará conformado por:\n"
-        "a) Un representante de la Municipalidad Provincial de Laguna Verde.\n",
+        "a) Un representante de la Municipalidad Provincial de Laguna Verde.\n\n"
+        "ARTÍCULO TERCERO.- NOMBRAR una Comisión Especial Regional, para la aplicación del "
+        "Convenio 169 de la Organización Internacional del Trabajo, la misma que estará integrada "
+        "por:\na) Un representante de la Autoridad Regional Ambiental.\n",
         lexicon,
     )
     taking_part = relations(ex, "PARTICIPATES_IN")
+    assert ("Autoridad Regional Ambiental", "Comisión Especial Regional") in taking_part
     council = "Consejo Regional de Fomento Artesanal de Laguna Verde"
     assert {("Dirección Regional de la Producción", council),
             ("Cámara de Comercio de Laguna Verde", council)} <= taking_part

@@ -169,7 +169,8 @@ _STRUCTURE = re.compile(
 _CREATES = re.compile(
     r"\b(?:CREAR|[Cc]rear|Cr[ée]a(?:n)?se|CONFORMAR|[Cc]onformar|Conf[óo]rme(?:n)?se|CONSTITUIR|"
     r"[Cc]onstituir|Constit[úu]ya(?:n)?se|INSTITUCIONALIZAR|[Ii]nstitucionalizar|INSTALAR|"
-    r"[Ii]nstalar)\b"
+    r"[Ii]nstalar|NOMBRAR|[Nn]ombrar|N[óo]mbra(?:n)?se|ESTABLECER|Estab[lh]?[ée]zca(?:n)?se|"
+    r"FORMAR|F[óo]rme(?:n)?se)\b"
 )
 
 
