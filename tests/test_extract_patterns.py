@@ -413,3 +413,12 @@ def test_a_text_naming_itself_while_being_passed_is_no_instrument() -> None:
     names = {c.name for c in find_head_names(text)}
     assert "Proyecto de Riego Andino" in names
     assert not any(n.lower() in ("proyecto de ley", "ley de la república") for n in names)
+
+
+def test_the_service_a_project_improves_is_no_institution() -> None:
+    from loaders.extract.patterns import find_head_names
+
+    text = ("el proyecto Mejoramiento del Servicio de Agua Potable de Acobamba, priorizado por el "
+            "Servicio Nacional de Sanidad Agraria")
+    names = {c.name for c in find_head_names(text) if c.label == "Institution"}
+    assert names == {"Servicio Nacional de Sanidad Agraria"}

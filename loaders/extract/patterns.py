@@ -476,6 +476,16 @@ _NOT_A_NAME = re.compile(
 )
 
 
+# the works a Peruvian investment project's name begins with ("Mejoramiento del Servicio de
+# Agua Potable", "Creación de los Servicios de ...": 259 in bulk): the service is no body
+_PROJECT_BEFORE = re.compile(
+    r"\b(?:Mejoramiento|Creaci[óo]n|Ampliaci[óo]n|Recuperaci[óo]n|Instalaci[óo]n|"
+    r"Rehabilitaci[óo]n|Renovaci[óo]n|Optimizaci[óo]n)(?:[ ]y[ ]\w+)?[ ]"
+    r"(?:del|de[ ]los|de[ ]las|de[ ]la|de)[ ]$",
+    re.IGNORECASE,
+)
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -503,6 +513,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
+            if is_institution and _PROJECT_BEFORE.search(text, max(0, start - 60), start):
+                continue  # "Mejoramiento del Servicio de Agua Potable ...": a project's name
             if is_institution:
                 yield Candidate(
                     start,
