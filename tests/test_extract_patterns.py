@@ -419,6 +419,7 @@ def test_the_service_a_project_improves_is_no_institution() -> None:
     from loaders.extract.patterns import find_head_names
 
     text = ("el proyecto Mejoramiento del Servicio de Agua Potable de Acobamba, priorizado por el "
-            "Servicio Nacional de Sanidad Agraria")
+            "Servicio Nacional de Sanidad Agraria. Beneficia al Centro Poblado de Concepción y al "
+            "Centro Histórico de Lima.")
     names = {c.name for c in find_head_names(text) if c.label == "Institution"}
     assert names == {"Servicio Nacional de Sanidad Agraria"}

@@ -486,6 +486,10 @@ _PROJECT_BEFORE = re.compile(
 )
 
 
+# places named like a body: "Centro Poblado de X" (113 in bulk), "Centro Histórico de Lima" (314)
+_PLACE_NAMED_AS_CENTRE = re.compile(r"Centro[ ](?:Poblado|Hist[óo]rico|Urbano)\b")
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -515,6 +519,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 continue
             if is_institution and _PROJECT_BEFORE.search(text, max(0, start - 60), start):
                 continue  # "Mejoramiento del Servicio de Agua Potable ...": a project's name
+            if is_institution and _PLACE_NAMED_AS_CENTRE.match(name):
+                continue
             if is_institution:
                 yield Candidate(
                     start,
