@@ -1045,7 +1045,8 @@ def test_an_office_named_alone_with_no_body_of_its_kind_in_the_document_is_no_me
 DIVISION_CHAINS = """Que, la obra beneficia al Centro Poblado de Concepción, distrito de Echarati, \
 provincia de La Convención, departamento de Cusco; y al DISTRITO DE COCACHACRA DE LA PROVINCIA DE \
 ISLAY DEL DEPARTAMENTO DE AREQUIPA. Se atendió al distrito de Ocobamba, en la provincia de La \
-Convención Sr. Presidente. Los distritos de Santa Rosa, distrito de Lima y distrito de Ate \
+Convención Sr. Presidente. En el DISTRITO DE AHUAYCHA, PROVINCIA DE TAYACAJA DEP. HUANCAVELICA. \
+Los distritos de Santa Rosa, distrito de Lima y distrito de Ate \
 firmaron el acta.
 """
 
@@ -1059,6 +1060,7 @@ def test_a_chain_of_divisions_makes_each_part_of_the_next(lexicon: Lexicon) -> N
         ("Cocachacra", "Provincia de Islay"),
         ("Provincia de Islay", "Arequipa"),
         ("Ocobamba", "Provincia de La Convención"),
+        ("Ahuaycha", "Provincia de Tayacaja"),
     } <= part_of
     # divisions of one rank side by side are siblings, not parts of each other
     assert not {(a, b) for a, b in part_of if {a, b} & {"Santa Rosa", "Lima", "Ate"}}

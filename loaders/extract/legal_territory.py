@@ -27,7 +27,7 @@ DIVISION_LIST = re.compile(
 _KIND_AHEAD = r"(?i:(?:de|del|de[ \t]+la|en[ \t]+la)[ \t]+)?(?i:provincia|departamento|regi[óo]n|distrito)\b"
 DIVISION_NAME = (
     r"(?P<name>(?!" + _KIND_AHEAD + r")[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*"
-    r"(?:(?![ \t]+" + _KIND_AHEAD + r"|[ \t]+(?:Sr|Sra|Dr|Dra|Ing|Lic)\b)"
+    r"(?:(?![ \t]+" + _KIND_AHEAD + r"|[ \t]+(?:Sr|Sra|Dr|Dra|Ing|Lic|Dep|DEP|Dpto|DPTO)\b)"
     r"[ \t]+(?:de[ \t]+|del[ \t]+|DE[ \t]+|DEL[ \t]+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ'’-]*){0,3})"
 )
 ONE_DIVISION = re.compile(
