@@ -1269,3 +1269,16 @@ def test_what_a_task_serves_or_obeys_is_not_what_the_body_runs(lexicon: Lexicon)
     responsible = {what for who, what in relations(ex, "RESPONSIBLE_FOR")
                    if who == "Sub Gerencia de Gestión Ambiental"}
     assert responsible == {"Plan Regional de Gestión Ambiental"}
+
+
+def test_a_unit_of_the_regional_government_named_bare_is_part_of_the_documents_own(
+    lexicon: Lexicon,
+) -> None:
+    ex = extract(
+        "Que, el Gobierno Regional de Laguna Verde aprobó su plan; la Gerencia General Regional "
+        "del Gobierno Regional supervisa al Gobierno Regional de Laguna Verde.\n",
+        lexicon,
+    )
+    parents = {parent for unit, parent in relations(ex, "PART_OF")
+               if unit.startswith("Gerencia General Regional")}
+    assert parents == {"Gobierno Regional de Laguna Verde"}

@@ -420,6 +420,7 @@ def test_the_service_a_project_improves_is_no_institution() -> None:
 
     text = ("el proyecto Mejoramiento del Servicio de Agua Potable de Acobamba, priorizado por el "
             "Servicio Nacional de Sanidad Agraria. Beneficia al Centro Poblado de Concepción y al "
-            "Centro Histórico de Lima.")
+            "Centro Histórico de Lima. Ordenanza de Creación del Consejo Regional de Fomento.")
     names = {c.name for c in find_head_names(text) if c.label == "Institution"}
-    assert names == {"Servicio Nacional de Sanidad Agraria"}
+    # a body created is a body: only a service improved by a project is not
+    assert names == {"Servicio Nacional de Sanidad Agraria", "Consejo Regional de Fomento"}

@@ -32,6 +32,7 @@ from loaders.extract.legal_names import (
     is_organ,
     own_body_head,
 )
+from loaders.extract.legal_parents import own_body_named
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
     ARTICLE_HEADING,
@@ -282,7 +283,7 @@ def _phrase_members(
     phrase = text[start:end]
     found = body_of_title(phrase) or collective_member(phrase)
     # "El Gobernador Regional", "un representante del Gobierno Regional": the document's own
-    own = _own_body(index, own_body_head(phrase) if found is None else found[1], start)
+    own = _own_body(ctx, own_body_head(phrase) if found is None else found[1])
     if own is not None or found is None:
         return [own] if own else []
     offset, name, kind = found
@@ -296,22 +297,13 @@ _OWN_BODY_HEADS = {"Gobierno Regional", "Gobierno del Estado", "Municipalidad Pr
                    "Municipalidad Distrital", "Municipalidad"}
 
 
-def _own_body(index: _Index, head: str | None, at: int) -> str | None:
+def _own_body(ctx: ExtractionContext, head: str | None) -> str | None:
     """The body of kind ``head`` ("Gobierno Regional") the document means when it names the
-    office alone: of the bodies whose names begin with the head and say more, the one the
-    document names most often (the nearest before ``at`` among equals)."""
+    office alone (:func:`loaders.extract.legal_parents.own_body_named`)."""
     if head not in _OWN_BODY_HEADS:
         return None
-    counts: dict[str, int] = {}
-    nearest: dict[str, int] = {}
-    for c in index.cands:
-        if (c.label == "Institution" and c.key and c.name.startswith(head)
-                and len(c.name) > len(head) and c.kind != "collective" and not is_organ(c.name)):
-            counts[c.key] = counts.get(c.key, 0) + 1
-            nearest[c.key] = -abs(at - c.start)
-    if not counts:
-        return None
-    return max(counts, key=lambda k: (counts[k], nearest[k]))
+    body = own_body_named(ctx, head)
+    return body.key if body else None
 
 
 def _unit_members(

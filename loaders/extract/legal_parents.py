@@ -22,6 +22,7 @@ import re
 
 from graph.normalize import normalize_name
 from loaders.extract.context import Builder, ExtractionContext
+from loaders.extract.legal_names import is_organ
 from loaders.extract.patterns import head_info
 from loaders.extract.referents import variant_key
 
@@ -62,6 +63,16 @@ def generic_units(ctx: ExtractionContext) -> None:
 
 def _single(builders: list[Builder]) -> Builder | None:
     return builders[0] if len(builders) == 1 else None
+
+
+def own_body_named(ctx: ExtractionContext, head: str) -> Builder | None:
+    """The body of kind ``head`` ("Gobierno Regional") a document means when it names the kind
+    alone: of the institutions whose names begin with the head and say more, the one named
+    most often (none when the document names none)."""
+    named = [b for b in ctx.builders.values()
+             if b.label == "Institution" and b.name.startswith(head) and len(b.name) > len(head)
+             and b.kind != "collective" and not is_organ(b.name)]
+    return max(named, key=lambda b: len(b.spans)) if named else None
 
 
 def government_place(ctx: ExtractionContext) -> str:

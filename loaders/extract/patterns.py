@@ -517,7 +517,9 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
-            if is_institution and _PROJECT_BEFORE.search(text, max(0, start - 60), start):
+            if head.startswith("Servicio") and _PROJECT_BEFORE.search(
+                text, max(0, start - 60), start
+            ):
                 continue  # "Mejoramiento del Servicio de Agua Potable ...": a project's name
             if is_institution and _PLACE_NAMED_AS_CENTRE.match(name):
                 continue

@@ -4,6 +4,7 @@ and gazetteer parents named in the same passage."""
 from __future__ import annotations
 
 from graph.normalize import normalize_name
+from loaders.extract.legal_parents import own_body_named
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -13,6 +14,11 @@ def split_owners(state: ExtractionState) -> None:
     ctx = state.ctx
     for head, anchor in state.owners:
         h_key, a_key = ctx.key_for(head), anchor.key or ctx.key_for(anchor)
+        if a_key in ctx.builders and ctx.builders[a_key].kind == "collective":
+            # "Gerencia General Regional del Gobierno Regional": the document's own government,
+            # not every regional government
+            own = own_body_named(ctx, anchor.name[:1].upper() + anchor.name[1:])
+            a_key = own.key if own is not None else ""
         if h_key in ctx.builders and a_key in ctx.builders:
             rel = "PART_OF" if head.label == "Institution" else "RESPONSIBLE_FOR"
             src, dst = (h_key, a_key) if rel == "PART_OF" else (a_key, h_key)
