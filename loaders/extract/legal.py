@@ -7,6 +7,10 @@ counted in the 2,093 texts of ``../shared/bulk`` before it was written down here
   whose items name members directly, through their heads ("el Secretario de Economía") or
   as collectives ("un representante de las universidades de la región"); the roles "quien lo
   preside" (87) and "asumirá la Secretaría Técnica" (280 files name a Secretaría Técnica);
+- whose list it is: the body the sentence creates ("CREAR el Consejo X, adscrito a la Gerencia
+  Y, el mismo que estará integrado por"), else the last body named before the list; a list of
+  a body's organs ("la estructura orgánica de X la conforman", 100 files cite the
+  Constitution's) gives PART_OF, not members; a government's listed organs are its parts;
 - commissions, "ENCARGAR a X" / "encárguese" (909 files), "Corresponde a X" (182),
   "X tendrá las siguientes funciones" (119), with "en coordinación con" (319) naming the
   co-responsible and "a través de" (637) the unit that acts for X.
