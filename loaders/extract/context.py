@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from graph.model import (
     DocumentInfo,
@@ -20,6 +21,7 @@ from graph.model import (
 from graph.normalize import name_key, normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.countries import DocumentCountry
+from loaders.extract.legal_units import ARTICLE_HEADING
 from loaders.extract.lexicon import LexEntry, Lexicon
 from loaders.extract.segment import segment
 
@@ -74,6 +76,11 @@ class ExtractionContext:
         self.alias_keys: dict[str, str] = {}
         self.relations: dict[str, Relation] = {}
         self.country = DocumentCountry()  # set once the gazetteer matches are read
+
+    @cached_property
+    def article_starts(self) -> list[int]:
+        """Where the document's article headings start ("Artículo 3.-"), found once."""
+        return [m.start() for m in ARTICLE_HEADING.finditer(self.text)]
 
     # --- passages and evidence
     def set_passages(self) -> None:

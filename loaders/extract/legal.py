@@ -39,7 +39,6 @@ from loaders.extract.legal_names import (
 from loaders.extract.legal_parents import own_body_named
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import (
-    ARTICLE_HEADING,
     ITEM_MARKER,
     Unit,
     article_end,
@@ -437,7 +436,6 @@ def membership_lists(
         if not units:
             continue
         _organ_candidates(ctx, base, index, trigger.end(), units[-1].end)
-        body, organs, listed_organ = _membership_body(ctx, base, index, trigger, scope_start)
         structure = _STRUCTURE.search(text, max(scope_start, trigger.start() - 200), trigger.end())
         if structure is not None:
             # "la estructura orgánica básica de estos gobiernos la conforman el Consejo Regional,
@@ -451,6 +449,7 @@ def membership_lists(
                             ctx.relate(member.key, "PART_OF", body, member.start, member.end,
                                        "legal list", 0.65)
             continue
+        body, organs, listed_organ = _membership_body(ctx, base, index, trigger, scope_start)
         if body is None:
             continue
         for organ in [*organs, listed_organ]:
@@ -501,6 +500,6 @@ def presided_bodies(
 def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Membership lists and presiding members of one document (see the module docstring)."""
     index = _Index(base)
-    articles = [m.start() for m in ARTICLE_HEADING.finditer(ctx.text)]
+    articles = ctx.article_starts
     membership_lists(ctx, base, index, articles)
     presided_bodies(ctx, base, index, articles)

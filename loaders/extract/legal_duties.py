@@ -34,7 +34,7 @@ from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
 from loaders.extract.legal_parents import government_place, is_council_of
 from loaders.extract.legal_refs import bare_reference
-from loaders.extract.legal_units import ARTICLE_HEADING, MARKER_AHEAD, article_end, list_units
+from loaders.extract.legal_units import MARKER_AHEAD, article_end, list_units
 
 COMMISSION = re.compile(
     r"\b(?:encargar|enc[aá]rg(?:u|ú)?ese|enc[aá]rgase|delegar|del[eé]g(?:u|ú)?ese|encomendar|"
@@ -130,7 +130,7 @@ class LegalText:
         self.text = ctx.text
         self.cands = sorted((c for c in base if c.key), key=lambda c: c.start)
         self.starts = [c.start for c in self.cands]
-        self.articles = [m.start() for m in ARTICLE_HEADING.finditer(self.text)]
+        self.articles = ctx.article_starts
         self.own_instrument = self._own_instrument()
 
     def between(self, start: int, end: int, *labels: str) -> list[Candidate]:

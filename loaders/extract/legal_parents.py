@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from graph.normalize import normalize_name
 from loaders.extract.context import Builder, ExtractionContext
@@ -152,14 +153,20 @@ def undersecretariats(ctx: ExtractionContext) -> None:
 _OWNER_LINK = re.compile(r" (?:de la|de los|de las|del|de) ")
 
 
-def _named_owner(name: str, by_name: dict[str, Builder]) -> Builder | None:
-    """The institution of the document whose name, said in any of its ways
-    (:func:`loaders.extract.referents.variant_key`), ends ``name`` after "de"/"del"."""
+def owner_names(name: str) -> Iterator[str]:
+    """The institution names that end ``name`` after "de"/"del", longest first: "Reglamento
+    Interno del Consejo Regional del Cusco" → "Consejo Regional del Cusco"."""
     for link in _OWNER_LINK.finditer(name):
         owner_name = name[link.end():]
         info = head_info(owner_name)
-        if info is None or info.label != "Institution":
-            continue
+        if info is not None and info.label == "Institution":
+            yield owner_name
+
+
+def _named_owner(name: str, by_name: dict[str, Builder]) -> Builder | None:
+    """The institution of the document whose name, said in any of its ways
+    (:func:`loaders.extract.referents.variant_key`), ends ``name`` after "de"/"del"."""
+    for owner_name in owner_names(name):
         owner = by_name.get(variant_key(owner_name))
         if owner is not None:
             return owner

@@ -13,7 +13,6 @@ from graph.model import (
 from loaders.extract import triggers
 from loaders.extract.candidates import LAW_KINDS, Candidate, institution_keys_between
 from loaders.extract.context import UNIT_KINDS, ExtractionContext
-from loaders.extract.legal_units import ARTICLE_HEADING
 from loaders.extract.levels import level_from_name
 from loaders.extract.programme_refs import programme_relations
 
@@ -226,7 +225,7 @@ def sentence_relations(
     # in articled legal text a sentence names bodies and places side by side without placing
     # one in the other ("el Ministerio de Hacienda ... la Región de Ñuble"): there a place
     # comes only from a body's name (component ``territories``)
-    legal = len(ARTICLE_HEADING.findall(ctx.text)) >= 3
+    legal = len(ctx.article_starts) >= 3
     for passage in ctx.passages:
         if "\t" in passage.text:
             continue

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from loaders.extract.candidates import Candidate
-from loaders.extract.patterns import head_info
+from loaders.extract.legal_parents import owner_names
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -47,19 +47,6 @@ def ending_at(index: dict[int, list[Candidate]], end: int) -> list[Candidate]:
 _PLACED_BY_NAME = {"Institution": "OPERATES_IN", "Instrument": "COVERS", "Program": "COVERS"}
 
 
-_OF = re.compile(r" (?:de la|de los|de las|del|de) ")
-
-
-def _names_an_institution(name: str) -> bool:
-    """Whether an instrument's name holds an institution's ("... del Consejo Regional del
-    Cusco"), whose place the final territory is."""
-    for link in _OF.finditer(name):
-        info = head_info(name[link.end():])
-        if info is not None and info.label == "Institution":
-            return True
-    return False
-
-
 @component("territories")
 def territories(state: ExtractionState) -> None:
     """An institution whose name ends "de <region, province, commune or city>" OPERATES_IN
@@ -75,8 +62,9 @@ def territories(state: ExtractionState) -> None:
         rel_type = _PLACED_BY_NAME.get(named.label)
         if rel_type is None or not named.key or named.level == "supranational":
             continue
-        if rel_type == "COVERS" and _names_an_institution(named.name):
-            continue  # "Reglamento Interno del Consejo Regional del Cusco": the council's place
+        if rel_type == "COVERS" and next(owner_names(named.name), None) is not None:
+            # "Reglamento Interno del Consejo Regional del Cusco": the council's place
+            continue
         for t in ending_at(index, named.end):
             if named.start < t.start and _placed_before(text[named.start : t.start]):
                 territory = ctx.add(t)
