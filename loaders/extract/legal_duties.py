@@ -29,7 +29,7 @@ import re
 from collections import Counter
 
 from graph.normalize import normalize_name
-from loaders.extract.candidates import Candidate
+from loaders.extract.candidates import LAW_KINDS, Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
 from loaders.extract.legal_parents import government_place, is_council_of
@@ -97,7 +97,7 @@ _TITLE_LINE = re.compile(
     r"[ \t]+[A-ZÁÉÍÓÚÑ ,.°º\-]{8,200}?)[ \t]*$"
 )
 _HEADING_LINE = re.compile(r"(?m)^#{1,3}[ \t]+\S[^\n]*$")
-_OWN_KINDS = ("law", "regulation", "ordinance", "agreement", "decree", "resolution")
+_OWN_KINDS = LAW_KINDS | {"agreement"}  # what a document's heading may call itself
 _FRONT_MATTER = re.compile(r"---[ \t]*\n.{0,3000}?[ \t\n]---[ \t]*\n", re.DOTALL)
 
 
