@@ -245,3 +245,35 @@ def test_a_declared_country_drops_places_of_other_countries(lexicon: Lexicon) ->
     info = DocumentInfo(id="d" * 64, title="t", path="t.md", format="md")
     names = {e.name for e in extract_text(info, raw, lexicon).entities}
     assert "São Paulo" not in names
+
+
+def test_another_countrys_term_naming_its_own_places_is_not_read_as_the_documents(
+    lexicon: Lexicon,
+) -> None:
+    """"Demarcación territorial" is an alias of Mexico City's "Demarcaciones territoriales de
+    la Ciudad de México"; in a Peruvian decree it is the end of an office's name (40 of the
+    bulk texts name the "Sub Gerencia de Planeamiento, Ordenamiento y Demarcación
+    Territorial"), not a Mexican or Peruvian collective. A generic term without a proper
+    name ("Ayuntamientos") is still read as the document's own."""
+    raw = (
+        "---\ncountry: pe\n---\n\nDECRETO REGIONAL N° 011-2021-GR CUSCO/GR\n\n"
+        "Visto el informe de la Sub Gerencia de Planeamiento, Ordenamiento y Demarcación "
+        "Territorial y el oficio de los Ayuntamientos.\n"
+    )
+    names = {e.name for e in extract(raw, lexicon).entities}
+    assert not {n for n in names if "México" in n}
+    assert "Ayuntamientos" in names
+
+
+def test_the_years_motto_names_nothing(lexicon: Lexicon) -> None:
+    """The motto of the year heads each page of 737 Peruvian bulk texts; its "Unidad" is no
+    unit. The same words in the body's own sentence are read as usual."""
+    raw = (
+        "GOBIERNO REGIONAL DEL CUSCO\n\n“Año de la Unidad, la Paz y el Desarrollo”\n"
+        "DECENIO DE LA IGUALDAD DE OPORTUNIDADES PARA MUJERES Y HOMBRES\n\n"
+        "Consejo Regional Puno “Año de la Unidad, la Paz y el Desarrollo”\n\n"
+        "Artículo 1.- ENCARGAR a la Unidad de Asesoría Legal la publicación.\n"
+    )
+    names = {e.name for e in extract(raw, lexicon).entities}
+    assert "Unidad de Asesoría Legal" in names
+    assert not {n for n in names if n.startswith("Unidad,") or "Igualdad" in n or "Paz" in n}

@@ -160,6 +160,13 @@ def _is_acronym(cand: Candidate, text: str) -> bool:
     return " " not in text[cand.start : cand.end].strip()
 
 
+def _names_a_place(cand: Candidate) -> bool:
+    """Whether a generic entry's name holds a proper name after its first word ("Demarcaciones
+    territoriales de la Ciudad de México"): a term of that one country, which another
+    country's document never means ("Ordenamiento y Demarcación Territorial" in Peru)."""
+    return _generic(cand) and any(w[:1].isupper() for w in cand.name.split()[1:])
+
+
 def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
     """Another country's entry read as the document's own body of that name: a generic term
     ("Consejo regional") keeps its forms, kind and level; a proper name keeps only its words,
@@ -222,7 +229,7 @@ def settle_countries(cands: list[Candidate], text: str) -> tuple[list[Candidate]
             out += fitting
             continue
         first = group[0]
-        if first.label != "Territory" and not _is_acronym(first, text):
+        if first.label != "Territory" and not _is_acronym(first, text) and not _names_a_place(first):
             out.append(_as_own(first, text, where.code))
     out.sort(key=lambda c: c.start)
     return out, where
