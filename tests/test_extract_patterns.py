@@ -50,6 +50,16 @@ def names(text: str) -> list[str]:
          ["Consejo Regional de Los Lagos"]),
         ("Asistió la Agencia de Fomento Costero Presidente Pérez.", ["Agencia de Fomento Costero"]),
         ("Lo aprobó la Subsecretaría de Pesca de la", ["Subsecretaría de Pesca"]),
+        # a heading joined to the line above (34 bulk texts): the ordinance is no part of it
+        ("Gobierno Regional de Lima Ordenanza Regional N° 01-2021-CR/GRL",
+         ["Gobierno Regional de Lima"]),
+        # an article after a capitalised word starts another phrase
+        ("es atribución del Consejo Regional la Ordenanza Regional que apruebe",
+         ["Consejo Regional"]),
+        ("Jefatura de la Oficina de Asesoría Jurídica",
+         ["Jefatura de la Oficina de Asesoría Jurídica"]),
+        # nor does a name run into an address (13 bulk texts)
+        ("en el auditorio del Consejo Regional en el Jr. Apurímac N° 460", ["Consejo Regional"]),
     ],
 )
 def test_institution_names_stop_at_verbs_dates_roles_and_connectors(

@@ -359,6 +359,7 @@ _BAD_TAIL_WORDS = {
     "N",
     "Nº",
     "Nro",
+    "Presente",  # "Reglamento de la Presente Ordenanza": the document itself, cut at its kind
 }
 
 
@@ -403,7 +404,18 @@ def find_places_with_country(text: str) -> Iterator[tuple[Candidate, str]]:
 
 
 _ALL_HEADS = sorted([*INSTITUTION_HEADS, *INSTRUMENT_HEADS], key=len, reverse=True)
-_INNER_HEAD = re.compile(rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in _ALL_HEADS)})\b)")
+# the legal kinds no name holds after a word of its own ("Gobierno Regional de Lima Ordenanza
+# Regional N° 01-2021-CR/GRL": a heading joined to the line above, 34 bulk texts)
+_LEGAL_KIND_HEADS = ("Ordenanzas", "Ordenanza", "Resoluciones", "Resolución", "Resolucion")
+_INNER_HEAD = re.compile(
+    rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS])})\b)"
+)
+# an article between a name's capitalised word and a head noun starts a new phrase: "atribución
+# del Consejo Regional la aprobación", "Consejo Regional la Ordenanza Regional"
+_ARTICLE_HEAD = re.compile(
+    rf"\b[{UPPER}][\w)]*(?P<cut>)[ ](?:la|el|los|las)[ ]"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS])})\b)"
+)
 
 
 # "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
@@ -430,7 +442,9 @@ _JOINED_HEAD = re.compile(
 # SE RESUELVE", "Servicios Parlamentarios LEY PARA EL DESARROLLO"
 _HEADING_WORD = re.compile(
     r"[ ](?:Art[íi]culos?|ART[ÍI]CULOS?|Cap[íi]tulo|CAP[ÍI]TULO|T[íi]tulo|T[ÍI]TULO|Secci[óo]n|"
-    r"SECCI[ÓO]N|Considerando|CONSIDERANDO|Visto|VISTO|Resuelve|Decreta|Acuerda)\b"
+    r"SECCI[ÓO]N|Considerando|CONSIDERANDO|Visto|VISTO|Resuelve|Decreta|Acuerda|"
+    # nor into an address: "sesión del Consejo Regional en el Jr. Apurímac N° 460"
+    r"Jr|Av|Jir[óo]n)\b"
 )
 _CAPS_RUN = re.compile(rf"[ ][{UPPER}]{{2,}}\b[ ,]+[{UPPER}]{{2,}}\b")
 
@@ -459,6 +473,9 @@ def _trim_tail(text: str) -> str:
         joined = _JOINED_HEAD.search(text, first_space)
         if joined:
             text = text[: joined.start()]
+        article = _ARTICLE_HEAD.search(text, first_space)
+        if article:
+            text = text[: article.start("cut")]
     words = text.split()
     while len(words) > 1 and (
         words[-1] in _BAD_TAIL_WORDS or re.fullmatch(CONNECTOR, words[-1]) is not None
