@@ -1282,3 +1282,29 @@ def test_a_unit_of_the_regional_government_named_bare_is_part_of_the_documents_o
     parents = {parent for unit, parent in relations(ex, "PART_OF")
                if unit.startswith("Gerencia General Regional")}
     assert parents == {"Gobierno Regional de Laguna Verde"}
+
+
+def test_an_organ_described_as_the_organ_of_a_body_is_part_of_it(lexicon: Lexicon) -> None:
+    """"X es el órgano de línea del Gobierno Regional Y" (1,113 "es el órgano" in 690 bulk
+    texts): X is PART_OF Y; the cited law's bare "del Gobierno Regional" is the document's own
+    government, never the collective of all; an organ "encargado de" a task names no parent,
+    and a plan named before "es un órgano" is not one."""
+    raw = (
+        "# Ordenanza Regional N° 012-2023-GRX/CR\n\n"
+        "EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE LAGUNA VERDE\n\n"
+        "CONSIDERANDO: Que, el Consejo Regional es el órgano normativo y fiscalizador del "
+        "Gobierno Regional, conforme a la Ley N° 27867;\n\n"
+        "Que, la Dirección Regional de Pesca Lacustre es un órgano de línea del Gobierno "
+        "Regional de Laguna Verde; la Unidad Operativa de Riego es el órgano de línea "
+        "dependiente de la Gerencia Sub Regional de Altura; la Oficina de Planeamiento es el "
+        "órgano encargado de la Gerencia de Presupuesto; el Plan Anual de Pesca es el órgano "
+        "rector del Gobierno Regional de Laguna Verde.\n"
+    )
+    ex = extract(raw, lexicon)
+    part_of = relations(ex, "PART_OF")
+    assert ("Dirección Regional de Pesca Lacustre", "Gobierno Regional de Laguna Verde") in part_of
+    assert ("Unidad Operativa de Riego", "Gerencia Sub Regional de Altura") in part_of
+    council_parents = {p for c, p in part_of if c.lower().startswith("consejo regional")}
+    assert council_parents == {"Gobierno Regional de Laguna Verde"}
+    assert not {(c, p) for c, p in part_of if c == "Oficina de Planeamiento"}
+    assert not {(i, p) for i, p in relations(ex, "RESPONSIBLE_FOR") if p == "Plan Anual de Pesca"}

@@ -32,7 +32,7 @@ from graph.normalize import normalize_name
 from loaders.extract.candidates import LAW_KINDS, Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import is_organ
-from loaders.extract.legal_parents import government_place, is_council_of
+from loaders.extract.legal_parents import government_place, is_council_of, own_body_named
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import MARKER_AHEAD, article_end, list_units
 
@@ -352,28 +352,59 @@ _APPOSITION = re.compile(r"[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*,?[ \t\n]*(?:(?:que
                          r"(?:[a-záéíóúñ]+[ \t]+){0,4}")
 
 
+# "La Unidad Operativa Agraria es el órgano de línea de la Gerencia Regional ...", "es el
+# órgano desconcentrado especializado del Gobierno Regional de Ucayali": what an organ belongs
+# to, in the words that describe it (a few adjectives, then "de"). 1,113 "es el órgano" in 690
+# bulk texts, most of them "el Consejo Regional es el órgano normativo y fiscalizador del
+# Gobierno Regional"; an organ "encargado de" or "responsable de" a task names no parent.
+ORGAN_OF = re.compile(
+    r"\b(?:[Ee]s|[Ss]er[áa]|[Cc]onstituye)[ \t]+(?:el|un)[ \t]+"
+    r"(?:[ÓóOo]rgano|ÓRGANO|[Oo]rganismo|[Uu]nidad[ \t]+[Oo]rg[áa]nica)"
+    r"(?:[ \t,]+(?:y|e|(?i:de[ \t]+(?:l[íi]nea|apoyo|asesoramiento|control|direcci[óo]n|gobierno))"
+    r"|(?!encargad|responsable|que\b|para\b)[a-záéíóúñ]{3,})){0,6}"
+    r"[ \t]+(?:de[ \t]+la|del|de)[ \t]+"
+)
+
+
 def subordinates(legal: LegalText) -> None:
     """ "la Agencia Regional de Desarrollo, adscrita a la Gerencia Regional de Desarrollo
-    Económico": the body (or programme) named right before is PART_OF (run by) the one
-    named right after."""
+    Económico", "la Oficina X es el órgano de apoyo del Gobierno Regional Y": the body (or
+    programme) named right before is PART_OF (run by) the one named right after."""
     ctx, text = legal.ctx, legal.text
-    for m in SUBORDINATE.finditer(text):
+    for m in (*SUBORDINATE.finditer(text), *ORGAN_OF.finditer(text)):
         after = legal.between(m.end(), m.end() + 200, "Institution")
         if not after or after[0].start != m.end() or not after[0].key:
             continue
+        parent = _singular_parent(legal, after[0])
         s = legal.sentence_start(m.start())
-        before = legal.between(s, m.start(), "Institution", "Program", "Instrument")
-        if not before or not before[-1].key or before[-1].key == after[0].key:
+        # only a body is an organ; a programme may be attached to one
+        labels = ("Institution",) if m.re is ORGAN_OF else ("Institution", "Program", "Instrument")
+        before = legal.between(s, m.start(), *labels)
+        if parent is None or not before or not before[-1].key or before[-1].key == parent:
             continue
         child = before[-1]
         if not _APPOSITION.fullmatch(text, child.end, m.start()):
             continue
         if child.label == "Institution":
-            ctx.relate(child.key, "PART_OF", after[0].key, child.start, after[0].end,
+            ctx.relate(child.key, "PART_OF", parent, child.start, after[0].end,
                        "legal subordination", 0.7)
         elif not (child.kind == "law" or child.key == legal.own_instrument):
-            ctx.relate(after[0].key, "RESPONSIBLE_FOR", child.key, child.start, after[0].end,
+            ctx.relate(parent, "RESPONSIBLE_FOR", child.key, child.start, after[0].end,
                        "legal subordination", 0.65)
+
+
+def _singular_parent(legal: LegalText, cand: Candidate) -> str | None:
+    """The key of the body a parent stands for: itself, or, for a kind named alone in the
+    singular ("del Gobierno Regional", a collective entry), the document's own body of that
+    kind (none when the document names none: the law's statement is about them all)."""
+    built = legal.ctx.builders.get(cand.key or "")
+    if built is None or built.kind != "collective":
+        return cand.key
+    words = legal.text[cand.start : cand.end].split()
+    if not words or words[0].lower().endswith("s"):
+        return cand.key  # "adscritos a los Gobiernos Regionales": the plural is the collective
+    own = own_body_named(legal.ctx, " ".join(w.capitalize() for w in words))
+    return own.key if own is not None else None
 
 
 def charged_authorities(legal: LegalText) -> None:
