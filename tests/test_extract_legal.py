@@ -1308,3 +1308,22 @@ def test_an_organ_described_as_the_organ_of_a_body_is_part_of_it(lexicon: Lexico
     assert council_parents == {"Gobierno Regional de Laguna Verde"}
     assert not {(c, p) for c, p in part_of if c == "Oficina de Planeamiento"}
     assert not {(i, p) for i, p in relations(ex, "RESPONSIBLE_FOR") if p == "Plan Anual de Pesca"}
+
+
+def test_a_colombian_law_names_its_collectives_and_its_finance_ministry(lexicon: Lexicon) -> None:
+    """Colombia's departmental governments are "las gobernaciones" and its municipal
+    executives "las alcaldías"; "el Ministro de Hacienda y Crédito Público" (who countersigns
+    Colombian laws) stands for the ministry, and its "Crédito Público" is no credit
+    instrument."""
+    raw = (
+        "LEY 2000 DE 2020\n\nEL CONGRESO DE COLOMBIA\n\nDECRETA:\n\n"
+        "ARTÍCULO 5o. Las alcaldías y las gobernaciones podrán celebrar convenios con el "
+        "Departamento Nacional de Planeación.\n\n"
+        "El Ministro de Hacienda y Crédito Público,\nJUAN PÉREZ GÓMEZ.\n"
+    )
+    ex = extract(raw, lexicon)
+    names = {e.name: e for e in ex.entities}
+    assert {"Alcaldías", "Gobiernos departamentales"} <= set(names)
+    assert names["Gobiernos departamentales"].country == "CO"
+    assert "Ministerio de Hacienda y Crédito Público" in names
+    assert not [n for n, e in names.items() if e.label != "Institution" and "Crédito" in n]

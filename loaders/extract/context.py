@@ -171,6 +171,13 @@ class ExtractionContext:
                 self.alias_keys.setdefault(f"{family}|~{name_key(norm)}", key)
         return builder
 
+    def forget(self, key: str) -> None:
+        """Drop the entity ``key`` and the names that lead to it (a candidate read before a
+        longer name covering all of its mentions was found)."""
+        self.builders.pop(key, None)
+        for alias in [a for a, k in self.alias_keys.items() if k == key]:
+            del self.alias_keys[alias]
+
     def relate(
         self,
         source: str,

@@ -52,5 +52,23 @@ def office_titles(state: ExtractionState) -> None:
                                flags=re.IGNORECASE)]
         ctx.add(cand)
         added.append(cand)
+    if added:
+        _drop_inside(state, added)
     state.base.extend(added)
     state.base.sort(key=lambda c: c.start)
+
+
+def _drop_inside(state: ExtractionState, titles: list[Candidate]) -> None:
+    """What was read inside a title is part of it, not a name of its own: "Crédito Público"
+    in "el Ministro de Hacienda y Crédito Público", who signs every Colombian law."""
+    inside = TakenSpans(titles)
+    nested = [c for c in state.base if c.label != "Institution" and inside.covers(c.start)
+              and inside.covers(c.end - 1)]
+    if not nested:
+        return
+    dropped = {id(c) for c in nested}
+    state.base = [c for c in state.base if id(c) not in dropped]
+    for cand in nested:
+        built = state.ctx.builders.get(cand.key or "")
+        if built is not None and all(inside.covers(s) for s, _e, _src in built.spans):
+            state.ctx.forget(built.key)
