@@ -1327,3 +1327,22 @@ def test_a_colombian_law_names_its_collectives_and_its_finance_ministry(lexicon:
     assert names["Gobiernos departamentales"].country == "CO"
     assert "Ministerio de Hacienda y Crédito Público" in names
     assert not [n for n, e in names.items() if e.label != "Institution" and "Crédito" in n]
+
+
+def test_a_law_that_names_an_agency_once_then_writes_its_head_alone_means_it(
+    lexicon: Lexicon,
+) -> None:
+    """"el Instituto", "el Servicio" after the agency's full name are that agency (Chilean
+    laws write about 2,900 bare "el Servicio" and 4,100 bare "el Ministerio" in
+    ../shared/bulk), so the duties written with them reach it."""
+    raw = (
+        "LEY NÚM. 20.999\n\nArtículo 1°.- Créase el Fondo de Fomento Lechero, que será "
+        "administrado por el Instituto de Desarrollo Agropecuario.\n\n"
+        "Artículo 2°.- Corresponderá al Instituto elaborar el Programa Nacional de Praderas, "
+        "en coordinación con el Servicio Agrícola y Ganadero.\n\n"
+        "Artículo 3°.- El Servicio elaborará el Plan de Sanidad Lechera.\n"
+    )
+    ex = extract(raw, lexicon)
+    responsible = relations(ex, "RESPONSIBLE_FOR")
+    assert ("Instituto de Desarrollo Agropecuario", "Programa Nacional de Praderas") in responsible
+    assert ("Servicio Agrícola y Ganadero", "Plan de Sanidad Lechera") in responsible
