@@ -1346,3 +1346,13 @@ def test_a_law_that_names_an_agency_once_then_writes_its_head_alone_means_it(
     responsible = relations(ex, "RESPONSIBLE_FOR")
     assert ("Instituto de Desarrollo Agropecuario", "Programa Nacional de Praderas") in responsible
     assert ("Servicio Agrícola y Ganadero", "Plan de Sanidad Lechera") in responsible
+
+
+def test_every_funder_of_a_series_funds_the_programme(lexicon: Lexicon) -> None:
+    raw = (
+        "Artículo 4°.- El Programa Mi Granja será cofinanciado por el Banco Interamericano de "
+        "Desarrollo y el Instituto de Desarrollo Agropecuario, en el marco de la Ley N° 20.000.\n"
+    )
+    funds = relations(extract(raw, lexicon), "FUNDS")
+    assert funds == {("Banco Interamericano de Desarrollo", "Programa Mi Granja"),
+                     ("Instituto de Desarrollo Agropecuario", "Programa Mi Granja")}

@@ -41,6 +41,20 @@ def _is_law(ctx: ExtractionContext, cand: Candidate) -> bool:
 
 
 _GENITIVE_GAP = re.compile(r"\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?")
+# between two names of one series: "por el Banco Interamericano de Desarrollo y el Instituto"
+_SERIES_GAP = re.compile(r"\s*(?:\([^()]{1,30}\))?\s*(?:,|y|e|,\s*y)\s+(?:(?:el|la|los|las)\s+)?")
+
+
+def _series_after(passage: Passage, institutions: list[Candidate]) -> list[Candidate]:
+    """The institutions written in one series with the first of ``institutions`` (in text
+    order): "cofinanciado por el BID y el Instituto de Desarrollo Agropecuario" gives both."""
+    series = institutions[:1]
+    for c in institutions[1:]:
+        gap = passage.text[series[-1].end - passage.start : c.start - passage.start]
+        if not _SERIES_GAP.fullmatch(gap):
+            break
+        series.append(c)
+    return series
 _ALLIANCE = re.compile(
     r"\s*,?\s*(?:en alianza con|en conjunto con|conjuntamente con|junto (?:a|con)|"
     r"en colaboraci[oó]n con|con el apoyo de)\s",
@@ -274,6 +288,10 @@ def sentence_relations(
                     before = []  # "Ley N° 29230, Ley que impulsa la inversión ...": its title
                 if after and before and after[0].key != before[-1].key:
                     ctx.relate(after[0].key, rel_type, before[-1].key, s, e, "trigger", 0.7)
+                    if rel_type == "FUNDS":  # every funder of a series funds it
+                        for funder in _series_after(passage, after)[1:]:
+                            if funder.key != before[-1].key:
+                                ctx.relate(funder.key, "FUNDS", before[-1].key, s, e, "trigger", 0.65)
                     if rel_type == "RESPONSIBLE_FOR":
                         for partner in _allies(passage, inside, after[0]):
                             if partner != before[-1].key:
