@@ -434,3 +434,16 @@ def test_the_service_a_project_improves_is_no_institution() -> None:
     names = {c.name for c in find_head_names(text) if c.label == "Institution"}
     # a body created is a body: only a service improved by a project is not
     assert names == {"Servicio Nacional de Sanidad Agraria", "Consejo Regional de Fomento"}
+
+
+def test_a_national_system_is_an_instrument_not_a_body() -> None:
+    """"Sistema Nacional de Programación Multianual y Gestión de Inversiones" (95 bulk texts)
+    is a set of rules and tools; a system of integration (SICA) stays a body."""
+    found = {c.name: c.label for c in find_head_names(
+        "En el marco del Sistema Nacional de Programación Multianual y Gestión de Inversiones "
+        "y del Sistema de la Integración Centroamericana."
+    )}
+    assert found["Sistema Nacional de Programación Multianual y Gestión de Inversiones"] == (
+        "Instrument"
+    )
+    assert found["Sistema de la Integración Centroamericana"] == "Institution"

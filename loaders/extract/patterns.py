@@ -107,7 +107,6 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Foro": "forum",
     "Banco": "bank",
     "Cámaras": "collective",
-    "Sistema Nacional": "network",
     "Oficina": "division",
     "Oficinas": "division",
     "División": "division",
@@ -161,6 +160,10 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Caja de Previsión": "agency",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
+    # a national system is a set of rules and tools, not a body: "Sistema Nacional de
+    # Programación Multianual y Gestión de Inversiones" (95 bulk texts), "Sistema Nacional de
+    # Certificación de Productos Orgánicos Agrícolas"
+    "Sistema Nacional": ("Instrument", "system"),
     "Programa": ("Program", "programme"),
     "Programas": ("Program", "programme"),
     "Proyecto": ("Program", "project"),
