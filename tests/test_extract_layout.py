@@ -267,3 +267,20 @@ def test_a_sentence_broken_by_a_blank_line_before_a_preposition_is_joined() -> N
     text = clean_layout(raw).text
     assert "CREAR el Consejo Regional de Fomento Artesanal de Laguna Verde" in text
     assert "Gobierno Regional de Lima de universidades" not in text  # a running header stays
+
+
+def test_an_article_heading_is_never_joined_to_the_list_item_above_it() -> None:
+    """A list's last item often ends without a stop ("e) Mesas Técnicas y de Trabajo"); the
+    next article ("ARTÍCULO CUARTO: SOLICITAR ...", "Artículo 5°.- ...") starts a line of its
+    own, while a sentence wrapped before "artículo 15 de la Ley" is still joined."""
+    raw = (
+        "d) Espacios Consultivos, Comité Consultivo, Asesores Técnicos.\n"
+        "e) Mesas Técnicas y de Trabajo (instancias de concertación)\n"
+        "ARTÍCULO CUARTO: SOLICITAR a la Secretaría de Descentralización la asistencia técnica\n"
+        "necesaria para el cumplimiento de las funciones encargadas conforme al\n"
+        "artículo 15 de la Ley N° 27867.\n"
+    )
+    lines = clean_layout(raw).text.split("\n")
+    assert "e) Mesas Técnicas y de Trabajo (instancias de concertación)" in lines
+    assert any(line.startswith("ARTÍCULO CUARTO: SOLICITAR") and line.endswith("27867.")
+               for line in lines)

@@ -1356,3 +1356,22 @@ def test_every_funder_of_a_series_funds_the_programme(lexicon: Lexicon) -> None:
     funds = relations(extract(raw, lexicon), "FUNDS")
     assert funds == {("Banco Interamericano de Desarrollo", "Programa Mi Granja"),
                      ("Instituto de Desarrollo Agropecuario", "Programa Mi Granja")}
+
+
+def test_the_rules_of_a_system_a_unit_obeys_are_not_what_it_runs(lexicon: Lexicon) -> None:
+    """"conforme a las disposiciones normativas del Sistema Nacional de Contabilidad", "de
+    acuerdo a las normas del Sistema X", "Participar en el Sistema Y": the unit follows or
+    takes part in them (18 such functions in the bulk ROF texts); "Elaborar el Plan Z" is
+    its own."""
+    raw = (
+        "# Ordenanza Regional N° 004-2022-GRX/CR\n\n"
+        "Artículo 12.- La Oficina de Contabilidad tiene las siguientes funciones:\n"
+        "a) Gestionar los procesos contables conforme a las disposiciones normativas del "
+        "Sistema Nacional de Contabilidad.\n"
+        "b) Hacer el seguimiento de proyectos de acuerdo a las normas del Sistema Nacional "
+        "de Inversión Pública.\n"
+        "c) Participar en el Sistema Nacional Coordinado y Descentralizado de Salud.\n"
+        "d) Elaborar el Plan Anual de Contabilidad Regional.\n"
+    )
+    responsible = relations(extract(raw, lexicon), "RESPONSIBLE_FOR")
+    assert responsible == {("Oficina de Contabilidad", "Plan Anual de Contabilidad Regional")}

@@ -72,6 +72,9 @@ _STRUCTURAL_START = re.compile(
                                                    # follow a text line in 633 bulk texts)
       | [IVX]{1,5}(?:\.\d{1,3})*[.)]?[-–]?\s       # I.  II.1  IV.-
       | (?:ACTIVIDAD|Actividad|PROYECTO|Proyecto|AREA|ÁREA|Área|Area|CAPÍTULO|Capítulo|ANEXO|Anexo)\b
+      | (?:Art[íi]culo|ART[ÍI]CULO|Art\.)\s*                # an article's heading, after a list
+        (?:\d{1,4}\s*[°º]?|[A-ZÁÉÍÓÚa-záéíóú]{4,}(?:\s+[A-ZÁÉÍÓÚa-záéíóú]{4,})?)\s*[.:\-–]
+                                                   # item without a stop: "ARTÍCULO CUARTO:"
       | [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."
     )""",
     re.VERBOSE,

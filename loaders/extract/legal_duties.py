@@ -205,8 +205,14 @@ _BASIS = re.compile(
     r"previst[oa]s?[ \t]+en|se[ñn]alad[oa]s?[ \t]+en|regulad[oa]s?[ \t]+(?:en|por)|"
     # what a task serves or obeys is not what the body runs: "Reportar ... para el Inventario
     # Nacional", "cumplir con el Reglamento Nacional de Construcción"
-    r"para|cumplir[ \t]+con|observar|acatar)"
+    r"para|cumplir(?:[ \t]+con)?|cumplimiento|observar|acatar|"
+    # taking part in a system is not running it: "Participar en el Sistema Nacional de Salud"
+    r"participar[ \t]+en)"
     r"(?:[ \t]+(?:a|al|con|de|del|en|lo|la|el|dispuesto|establecido|por|los|las|"
+    # the rules of a system one obeys: "conforme a las disposiciones normativas del Sistema
+    # Nacional de Contabilidad", "Cumplir con la metodología general del Sistema ..."
+    r"normas?|normativas?|normatividad|disposiciones|lineamientos|metodolog[íi]as?|reglas|"
+    r"generales?|t[ée]cnicas?|espec[íi]ficas?|sectoriales|vigentes?|legales|"
     r"art[íi]culos?|numeral(?:es)?|inciso|literal|[\d°º.,]+))*[ \t]*$",
     re.IGNORECASE,
 )
