@@ -1375,3 +1375,31 @@ def test_the_rules_of_a_system_a_unit_obeys_are_not_what_it_runs(lexicon: Lexico
     )
     responsible = relations(extract(raw, lexicon), "RESPONSIBLE_FOR")
     assert responsible == {("Oficina de Contabilidad", "Plan Anual de Contabilidad Regional")}
+
+
+def test_a_glossary_term_means_its_definition_not_the_last_body_of_its_head(
+    lexicon: Lexicon,
+) -> None:
+    """A Mexican law defines "Secretaría: La Secretaría de Economía"; "el Titular de la
+    Secretaría" in its council list is that secretariat even after another one was named,
+    and "el Secretario de Hacienda y Crédito Público" is his secretariat, whose "Crédito
+    Público" is no instrument."""
+    raw = (
+        "Artículo 2. Para efectos de esta Ley se entenderá por:\n"
+        "I. Secretaría: La Secretaría de Economía;\n"
+        "II. Consejo: El Consejo Nacional de Fomento Cooperativo.\n\n"
+        "Artículo 3. Corresponde a la Secretaría elaborar el Programa Nacional de Fomento "
+        "Cooperativo, en coordinación con la Secretaría de Bienestar.\n\n"
+        "Artículo 4. El Consejo estará integrado por:\n"
+        "I. El Titular de la Secretaría, quien lo presidirá;\n"
+        "II. El Secretario de Hacienda y Crédito Público;\n"
+        "III. Un representante de la Secretaría del Trabajo y Previsión Social.\n"
+    )
+    ex = extract(raw, lexicon)
+    members = relations(ex, "PARTICIPATES_IN")
+    council = "Consejo Nacional de Fomento Cooperativo"
+    assert {m for m, body in members if body == council} == {
+        "Secretaría de Economía", "Secretaría de Hacienda y Crédito Público",
+        "Secretaría del Trabajo y Previsión Social",
+    }
+    assert not [e for e in ex.entities if e.label != "Institution" and "Crédito" in e.name]

@@ -23,8 +23,12 @@ from loaders.extract.state import ExtractionState
 
 @component("bare_bodies")
 def bare_bodies(state: ExtractionState) -> None:
-    """Each bare head noun outside another name is a mention of the body it refers to."""
+    """Each bare head noun outside another name is a mention of the body it refers to: the
+    one a glossary defines for it ("I. Secretaría: La Secretaría de Economía"), else the last
+    body of that head named in full before it."""
     ctx, text = state.ctx, state.text
+    state.base.extend(_glossary_terms(state))
+    state.base.sort(key=lambda c: c.start)
     named = sorted(
         (c for c in state.base if c.key and c.label == "Institution"), key=lambda c: c.start
     )
@@ -42,7 +46,6 @@ def bare_bodies(state: ExtractionState) -> None:
         added.append(_mention(ctx.builders[key], start, end))
     state.base.extend(added)
     state.base.extend(_bare_programme_names(state))
-    state.base.extend(_glossary_terms(state))
     state.base.sort(key=lambda c: c.start)
 
 

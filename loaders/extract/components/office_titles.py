@@ -5,7 +5,8 @@ as gold annotations and readers take them. 570 of the 2,093 texts of ../shared/b
 ministry that countersigns.
 
 Only ministers, vice- and under-secretaries, Chile's intendentes and regional ministerial
-secretaries: their titles name one body each, which keeps the title as an alias. Titles inside
+secretaries, and secretaries of a body the gazetteer knows (Mexico's federal secretariats):
+their titles name one body each, which keeps the title as an alias. Titles inside
 a name already found are left alone.
 """
 
@@ -22,7 +23,10 @@ _MINISTER = re.compile(
     r"\b(?:(?:el|la)[ \t]+)?(?:(?:Vice)?(?:Ministr[oa]|Subsecretari[oa])|"
     # Chile's regional executives and ministries' regional secretaries: "el Intendente de la
     # Región de Ñuble", "el Secretario Regional Ministerial de Salud"
-    r"Intendente|Secretari[oa][ \t]+Regional[ \t]+Ministerial)[ \t]+(?:de|del)[ \t]+"
+    r"Intendente|Secretari[oa][ \t]+Regional[ \t]+Ministerial|"
+    # a Mexican federal secretary ("el Secretario de Hacienda y Crédito Público"), kept only
+    # when the body is one the gazetteer knows (a "Secretario de Actas" heads nothing)
+    r"(?P<secretary>Secretari[oa]))[ \t]+(?:de|del)[ \t]+"
     r"(?:(?:la|las|los)[ \t]+)?[A-ZÁÉÍÓÚÑ][^\n.;:()\"“”«»]{2,120}"
 )
 
@@ -38,6 +42,8 @@ def office_titles(state: ExtractionState) -> None:
         if found is None:
             continue
         offset, name, kind = found
+        if m.group("secretary") and ctx.entry_for(name) is None:
+            continue
         start = m.start() + offset
         if taken.covers(start):
             continue
