@@ -58,6 +58,10 @@ def names(text: str) -> list[str]:
          ["Consejo Regional"]),
         ("Jefatura de la Oficina de Asesoría Jurídica",
          ["Jefatura de la Oficina de Asesoría Jurídica"]),
+        # nor after a preposition and an article ("en el Programa ...", 45 bulk names)
+        ("trabajan con el Ministerio de Industria y Comercio en el Programa Nacional de "
+         "Incubadoras de Empresas.",
+         ["Ministerio de Industria y Comercio", "Programa Nacional de Incubadoras de Empresas"]),
         # nor does a name run into an address (13 bulk texts)
         ("en el auditorio del Consejo Regional en el Jr. Apurímac N° 460", ["Consejo Regional"]),
     ],

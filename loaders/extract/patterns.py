@@ -416,7 +416,9 @@ _INNER_HEAD = re.compile(
 # an article between a name's capitalised word and a head noun starts a new phrase: "atribución
 # del Consejo Regional la aprobación", "Consejo Regional la Ordenanza Regional"
 _ARTICLE_HEAD = re.compile(
-    rf"\b[{UPPER}][\w)]*(?P<cut>)[ ](?:la|el|los|las)[ ]"
+    # ... or a preposition of place or means and an article: "Ministerio de Industria y
+    # Comercio en el Programa Nacional de Incubadoras", "Gerencia Regional por el Consejo"
+    rf"\b[{UPPER}][\w)]*(?P<cut>)[ ](?:(?:en|con|por|ante|bajo|sobre)[ ])?(?:la|el|los|las)[ ]"
     rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS])})\b)"
 )
 
