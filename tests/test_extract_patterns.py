@@ -451,3 +451,12 @@ def test_a_national_system_is_an_instrument_not_a_body() -> None:
         "Instrument"
     )
     assert found["Sistema de la Integración Centroamericana"] == "Institution"
+
+
+def test_branches_of_the_state_and_armed_forces_are_institutions() -> None:
+    found = {c.name: c.label for c in find_head_names(
+        "Lo comunicó al Poder Judicial y al Poder Ejecutivo; el Ejército del Perú apoyará. "
+        "El poder adquisitivo cae y la armada no zarpa."
+    )}
+    assert found == {"Poder Judicial": "Institution", "Poder Ejecutivo": "Institution",
+                     "Ejército del Perú": "Institution"}

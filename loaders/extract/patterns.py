@@ -152,6 +152,11 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     # "Micro, Pequeña y Mediana Empresa", to be a head)
     "Corte": "agency",
     "Policía": "agency",
+    # the branches of the state and the armed forces: "Poder Ejecutivo", "Poder Judicial"
+    # (187 bulk texts), "Ejército del Perú" (73), "Armada de Chile" (112)
+    "Poder": "branch",
+    "Ejército": "armed_forces",
+    "Armada": "armed_forces",
     "Tesorería General": "agency",  # a bare "Tesorería" is a unit's field ("Oficina de
     # Contabilidad, Tesorería y Gestión de Recursos Humanos")
     "Jefatura": "division",
@@ -213,6 +218,9 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
 }
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
 _WEAK_HEADS = {
+    "Poder",
+    "Ejército",
+    "Armada",
     "Equipo Técnico",
     "Equipo de Trabajo",
     "Gobierno",
