@@ -1403,3 +1403,16 @@ def test_a_glossary_term_means_its_definition_not_the_last_body_of_its_head(
         "Secretaría del Trabajo y Previsión Social",
     }
     assert not [e for e in ex.entities if e.label != "Institution" and "Crédito" in e.name]
+
+
+def test_an_agreement_of_any_kind_with_a_body_is_coordination(lexicon: Lexicon) -> None:
+    """"celebrar convenios de gestión con", "convenios de transferencia de recursos con" (149
+    "celebrar/suscribir ... convenio(s) ... con" in ../shared/bulk)."""
+    raw = (
+        "Artículo 7°.- La Subsecretaría de Prevención del Delito podrá celebrar convenios de "
+        "transferencia de recursos con el Servicio Nacional de Menores para la compra de "
+        "equipos.\n"
+    )
+    assert relations(extract(raw, lexicon), "COORDINATES_WITH") == {
+        ("Subsecretaría de Prevención del Delito", "Servicio Nacional de Menores")
+    }

@@ -268,3 +268,9 @@ def test_a_part_of_a_document_is_no_person() -> None:
             "María Quispe Mamani, Directora Regional de Agricultura\n")
     names = [line.name for line in find_speaker_lines(text)]
     assert names == ["María Quispe Mamani"]
+
+
+def test_a_sentence_opening_with_an_adverb_names_no_speaker() -> None:
+    text = ("Anualmente Carabineros de Chile, la Policía de Investigaciones y el Ministerio "
+            "Público informarán al Congreso.\n")
+    assert find_speaker_lines(text) == []

@@ -98,6 +98,8 @@ _NOT_A_PERSON = re.compile(
     r"Banco|Fondo|Programa|Proyecto|Plan|Universidad|Fundación|Corporación|Dirección|"
     r"División|Departamento|Oficina|Unidad|Grupo|Organización|Centro|Región|Ley)\b"
     # the parts of a document: "Tercera Parte, trata de ...", "Primera Etapa, ..."
+    # an adverb opens a sentence, never a name: "Anualmente Carabineros de Chile, la Policía ..."
+    r"|^[A-ZÁÉÍÓÚ][a-záéíóú]+mente\b"
     r"|^(?:Primer[ao]?|Segund[ao]|Tercer[ao]?|Cuart[ao]|Quint[ao]|Sext[ao]|Séptim[ao]|Octav[ao]|"
     r"Noven[ao]|Décim[ao]|Últim[ao])\b|\b(?:Parte|Etapa|Fase|Sección|Disposición)$"
 )

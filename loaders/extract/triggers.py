@@ -10,7 +10,10 @@ COORDINATION = re.compile(
     r"coordina(?:n|r|r[aá]n?)? con|"
     r"se coordina(?:n|r[aá]n?)? con|en conjunto (?:con|entre)|conjuntamente (?:con|entre)|"
     r"junto (?:a|con)|en colaboraci[oó]n con|colaboraci[oó]n entre|en alianza con|alianzas? (?:con|entre)|"
-    r"trabajo conjunto|trabajo articulado con|articulaci[oó]n (?:con|entre)|convenios? (?:con|entre|de colaboraci[oó]n)|"
+    r"trabajo conjunto|trabajo articulado con|articulaci[oó]n (?:con|entre)|"
+    r"convenios? (?:con|entre|de colaboraci[oó]n)|"
+    # "celebrar convenios de gestión con", "convenios de transferencia de recursos con"
+    r"convenios? de [a-záéíóúñ]+(?: (?:y|e|de|del|[a-záéíóúñ]+)){0,5} (?:con|entre)|"
     r"acuerdos? (?:con|entre)|realizad[oa]s? en conjunto|de manera conjunta|coordinadamente)\b",
     re.IGNORECASE,
 )
