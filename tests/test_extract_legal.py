@@ -1416,3 +1416,27 @@ def test_an_agreement_of_any_kind_with_a_body_is_coordination(lexicon: Lexicon) 
     assert relations(extract(raw, lexicon), "COORDINATES_WITH") == {
         ("Subsecretaría de Prevención del Delito", "Servicio Nacional de Menores")
     }
+
+
+def test_the_body_a_definition_is_about_owns_the_list_that_follows(lexicon: Lexicon) -> None:
+    """The Ley Orgánica de Gobiernos Regionales, quoted in 19 bulk texts: "el Consejo de
+    Coordinación Regional es un órgano consultivo y de coordinación del Gobierno Regional X
+    con las Municipalidades y está integrado por los alcaldes provinciales y por los
+    representantes de la Sociedad Civil, quienes son elegidos ... por los delegados ... que
+    el Gobierno Regional apertura": the members sit in the council, not in the government
+    the definition names last, and the civil society's seat is not the government its gloss
+    names."""
+    raw = (
+        "# Ordenanza Regional N° 004-2023-GRX/CR\n\n"
+        "Que, el Consejo de Coordinación Regional es un órgano consultivo y de coordinación "
+        "del Gobierno Regional Laguna Verde con las Municipalidades y está integrado por los "
+        "alcaldes provinciales y por los representantes de la Sociedad Civil, quienes son "
+        "elegidos democráticamente por un periodo de dos años, por los delegados legalmente "
+        "acreditados de las organizaciones de nivel regional y provincial que se hayan "
+        "inscrito en el padrón que el Gobierno Regional apertura para tal efecto.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    seats = {m for m, body in members if body == "Consejo de Coordinación Regional"}
+    assert {"Alcaldes provinciales", "Sociedad Civil"} <= seats
+    assert not {body for _m, body in members if body.startswith("Gobierno Regional")}
+    assert "Gobiernos regionales" not in seats

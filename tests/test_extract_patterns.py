@@ -62,6 +62,8 @@ def names(text: str) -> list[str]:
         ("trabajan con el Ministerio de Industria y Comercio en el Programa Nacional de "
          "Incubadoras de Empresas.",
          ["Ministerio de Industria y Comercio", "Programa Nacional de Incubadoras de Empresas"]),
+        ("órgano consultivo del Gobierno Regional San Martín con las Municipalidades.",
+         ["Gobierno Regional San Martín"]),
         # nor does a name run into an address (13 bulk texts)
         ("en el auditorio del Consejo Regional en el Jr. Apurímac N° 460", ["Consejo Regional"]),
     ],

@@ -169,6 +169,34 @@ _STRUCTURE = re.compile(
 )
 
 
+# a body defined in the sentence that lists its members, or in the one before: "el Consejo de
+# Coordinación Regional es un órgano consultivo ... del Gobierno Regional con las
+# municipalidades. Está integrado por" (the Ley Orgánica de Gobiernos Regionales, quoted in 19
+# bulk texts): the subject, not the last body the definition names
+_DEFINED_AS = re.compile(
+    r"[ \t,]*(?:es|ser[áa])[ \t]+(?:el|un|una)[ \t]+(?:[óo]rgano|instancia|espacio|organismo|mecanismo)\b",
+    re.IGNORECASE,
+)
+_COORDINATED_PREDICATE = re.compile(
+    r"(?:\by|\.)[ \t\n]+(?:(?:est[áa]|ésta|estar[áa]|se[ \t]+encuentra)[ \t]+)?$", re.IGNORECASE
+)
+
+
+def _defined_subject(ctx: ExtractionContext, index: _Index, trigger: re.Match[str],
+                     scope_start: int) -> Candidate | None:
+    """The body a definition right before a membership list is about (see ``_DEFINED_AS``)."""
+    text = ctx.text
+    if not _COORDINATED_PREDICATE.search(text, max(scope_start, trigger.start() - 40),
+                                         trigger.start()):
+        return None
+    sentence = max(scope_start, text.rfind(".", scope_start, trigger.start() - 1) + 1)
+    previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
+    for cand in _institutions(index, previous, trigger.start()):
+        if _DEFINED_AS.match(text, cand.end) and cand.kind != "collective":
+            return cand
+    return None
+
+
 # the verbs that create a body in an ordinance or a law
 _CREATES = re.compile(
     r"\b(?:CREAR|[Cc]rear|Cr[ée]a(?:n)?se|CONFORMAR|[Cc]onformar|Conf[óo]rme(?:n)?se|CONSTITUIR|"
@@ -193,7 +221,10 @@ def _membership_body(
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
     named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"]
-    created = list(_CREATES.finditer(text, start, trigger.start()))
+    subject = _defined_subject(ctx, index, trigger, scope_start)
+    if subject is not None:
+        named = [subject]
+    created = list(_CREATES.finditer(text, start, trigger.start())) if subject is None else []
     if not named and not created:
         # "CONFORMAR el Equipo Técnico X, de carácter técnico. Estará constituido por:": the
         # body created earlier in the article
@@ -271,6 +302,11 @@ def _phrase_members(
     collective ("representantes de las universidades de la región")."""
     text = ctx.text
     named = _institutions(index, start, end)
+    collective = collective_member(text[start:end])
+    if named and collective and start + collective[0] + len(collective[1]) <= named[0].start:
+        # "los representantes de la Sociedad Civil, quienes son elegidos ... que el Gobierno
+        # Regional apertura": the seat the item opens with, not a body its gloss names
+        named = []
     if named:
         first = named[0]
         members = [first]
@@ -284,7 +320,7 @@ def _phrase_members(
                 break
         return [m.key for m in members if m.key]
     phrase = text[start:end]
-    found = body_of_title(phrase) or collective_member(phrase)
+    found = body_of_title(phrase) or collective
     # "El Gobernador Regional", "un representante del Gobierno Regional": the document's own
     own = _own_body(ctx, own_body_head(phrase) if found is None else found[1])
     if own is not None or found is None:
@@ -309,6 +345,9 @@ def _own_body(ctx: ExtractionContext, head: str | None) -> str | None:
     return body.key if body else None
 
 
+_SEAT_WORD = re.compile(r"\brepresentantes?[ \t\n]+(?:de|del)\b", re.IGNORECASE)
+
+
 def _unit_members(
     ctx: ExtractionContext, base: list[Candidate], index: _Index, unit: Unit
 ) -> list[_Member]:
@@ -319,8 +358,11 @@ def _unit_members(
         unit.body_start : opening[0].start
     ].strip(" \t•·-–—*"):
         return []  # "• Decreto Legislativo N° 1252, que crea el Sistema ...": a basis, no seat
-    if unit.end - unit.body_start > _LONG_UNIT:
-        # a table of members flattened into one paragraph: each institution is a seat
+    opens_with_seat = collective_member(text[unit.body_start : unit.body_start + 200]) and len(
+        _SEAT_WORD.findall(text, unit.body_start, unit.end)) == 1
+    if unit.end - unit.body_start > _LONG_UNIT and not opens_with_seat:
+        # a table of members flattened into one paragraph: each institution is a seat (an
+        # item that opens with "los representantes de ..." is one seat and its gloss)
         return [
             _Member(c.key, unit.start, unit.end)
             for c in _institutions(index, unit.body_start, unit.end)

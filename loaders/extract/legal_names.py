@@ -87,7 +87,9 @@ _REST_END = re.compile(
     re.IGNORECASE,
 )
 _COLLECTIVE = re.compile(
-    rf"^\W*(?:por[ \t]+)?(?:(?:{_NUMBER_WORDS}|los|las)[ \t]+(?:\(\d+\)[ \t]+)?)?(?:vicepresidente[ \t]+)?"
+    # "y por los representantes de la Sociedad Civil": the last item of a list in a sentence
+    rf"^\W*(?:(?:y|e)[ \t]+)?(?:por[ \t]+)?(?:(?:{_NUMBER_WORDS}|los|las)[ \t]+(?:\(\d+\)[ \t]+)?)?"
+    r"(?:vicepresidente[ \t]+)?"
     r"(?:representantes?|delegad[oa]s?|miembros?)(?:[ \t]+(?:titular(?:es)?|acreditad[oa]s?))?"
     r"[ \t]+(?:de|del)[ \t]+(?:cada[ \t]+una?[ \t]+de[ \t]+)?(?:(?:la|las|los|el)[ \t]+)?"
     r"(?P<name>[^,;:()]+)",
@@ -219,7 +221,7 @@ def own_body_head(phrase: str) -> str | None:
 # heads of a kind of government named together: "Los Alcaldes Provinciales de la Región"
 # (46 bulk texts), "los gobernadores regionales": a collective named as the text names it
 _OFFICE_COLLECTIVE = re.compile(
-    r"^\W*(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<name>(?:alcaldes|gobernadores)"
+    r"^\W*(?:(?:y|e)[ \t]+)?(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<name>(?:alcaldes|gobernadores)"
     r"(?:[ \t]+y[ \t]+\w+)?[ \t]+(?:provinciales|distritales|regionales|municipales))\b",
     re.IGNORECASE,
 )

@@ -421,23 +421,23 @@ _LEGAL_KIND_HEADS = ("Ordenanzas", "Ordenanza", "Resoluciones", "Resolución", "
 _INNER_HEAD = re.compile(
     rf"(?<=[\w)])[ ](?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS])})\b)"
 )
+# plural heads that start another name in a series but name no body of their own:
+# "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
+# Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
+_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos",
+                 "Municipalidades", "Universidades", "Gobiernos Locales")
 # an article between a name's capitalised word and a head noun starts a new phrase: "atribución
 # del Consejo Regional la aprobación", "Consejo Regional la Ordenanza Regional"
 _ARTICLE_HEAD = re.compile(
     # ... or a preposition of place or means and an article: "Ministerio de Industria y
     # Comercio en el Programa Nacional de Incubadoras", "Gerencia Regional por el Consejo"
     rf"\b[{UPPER}][\w)]*(?P<cut>)[ ](?:(?:en|con|por|ante|bajo|sobre)[ ])?(?:la|el|los|las)[ ]"
-    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS])})\b)"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_LEGAL_KIND_HEADS, *_SERIES_HEADS])})\b)"
 )
 
 
 # "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
 # joins two names, it does not continue one.
-# plural heads that start another name in a series but name no body of their own:
-# "ENCARGAR a la Gerencia Regional de Desarrollo Económico, Gerencias Regionales y Sub
-# Gerencias, Direcciones Regionales, Oficinas, Unidades Orgánicas ..."
-_SERIES_HEADS = ("Gerencias", "Sub Gerencias", "Subgerencias", "Unidades", "Órganos", "Organismos",
-                 "Municipalidades", "Universidades", "Gobiernos Locales")
 _JOINED_HEAD = re.compile(
     rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
     rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"
