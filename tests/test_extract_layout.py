@@ -284,3 +284,38 @@ def test_an_article_heading_is_never_joined_to_the_list_item_above_it() -> None:
     assert "e) Mesas Técnicas y de Trabajo (instancias de concertación)" in lines
     assert any(line.startswith("ARTÍCULO CUARTO: SOLICITAR") and line.endswith("27867.")
                for line in lines)
+
+
+def test_a_wrapped_line_that_opens_with_a_lower_case_word_and_a_colon_is_joined() -> None:
+    """"... que comprende las comunas" / "de: Chillán, Bulnes ..." is one sentence wrapped at
+    the column width, not a "Label: value" line."""
+    raw = (
+        "Artículo 2º.- Créase la Provincia de Diguillín, que comprende las comunas\n"
+        "de: Chillán, Chillán Viejo, Quillón y Bulnes. Su capital es la ciudad de Bulnes.\n"
+        "Fecha: 12 de marzo de 2020\n"
+    )
+    lines = clean_layout(raw).text.split("\n")
+    assert lines[0].endswith("comunas de: Chillán, Chillán Viejo, Quillón y Bulnes. Su capital "
+                             "es la ciudad de Bulnes.")
+    assert "Fecha: 12 de marzo de 2020" in lines
+
+
+def test_a_sentence_broken_by_a_page_number_and_a_running_header_is_one_sentence() -> None:
+    """A page break leaves a page number, a running header and blank lines inside a sentence;
+    once they are removed the sentence goes on ("... a través de la Gerencia de" / page 3 /
+    "Planeamiento ..."), while a sentence that ended before the break stays apart."""
+    page = "GOBIERNO REGIONAL DE LAGUNA VERDE - GERENCIA GENERAL"
+    body = [
+        "ARTÍCULO NOVENO: Dispóngase que la Gerencia General Regional, a través de la Gerencia de",
+        "", "Página 3 de 9", page, "",
+        "Planeamiento y Presupuesto, elabore el plan en coordinación con la Dirección Regional",
+        "", "Página 4 de 9", page, "",
+        "de Turismo y con el apoyo de las municipalidades de la región.",
+        "", "Página 5 de 9", page, "",
+        "ARTÍCULO DÉCIMO: Publíquese.",
+        "", "Página 6 de 9", page, "",
+    ]
+    text = clean_layout("\n".join(body)).text
+    assert ("a través de la Gerencia de Planeamiento y Presupuesto, elabore el plan en "
+            "coordinación con la Dirección Regional de Turismo y con el apoyo") in text
+    assert "región.\n\nARTÍCULO DÉCIMO" in text or "región.\nARTÍCULO DÉCIMO" in text

@@ -75,7 +75,9 @@ _STRUCTURAL_START = re.compile(
       | (?:Art[íi]culo|ART[ÍI]CULO|Art\.)\s*                # an article's heading, after a list
         (?:\d{1,4}\s*[°º]?|[A-ZÁÉÍÓÚa-záéíóú]{4,}(?:\s+[A-ZÁÉÍÓÚa-záéíóú]{4,})?)\s*[.:\-–]
                                                    # item without a stop: "ARTÍCULO CUARTO:"
-      | [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."
+      | (?!(?:de|del|por|para|con|en|a|al|la|las|los|el|y|e|que|como|siguientes?):)
+        [^\s:]{1,40}:\s                             # "Fecha: ..."  "Organizadores: ..."
+                                                   # (not "de: Chillán", a wrapped sentence)
     )""",
     re.VERBOSE,
 )
@@ -295,6 +297,26 @@ class _Line:
         return "".join(self.parts)
 
 
+def _close_page_breaks(lines: list[str], breaks: list[int]) -> list[str]:
+    """Drop the blank lines around a removed page number or running header when the sentence
+    before it goes on after it: in lower case ("... con la Dirección" / page 3 / "regional de
+    Turismo ..."), or after a connector ("... con la Dirección Regional de" / page 3 /
+    "Comercio Exterior ..."). The blank lines are the page's, not a paragraph's."""
+    drop: set[int] = set()
+    for at in breaks:
+        before = at - 1
+        while before >= 0 and not lines[before].strip():
+            before -= 1
+        after = at
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        if before < 0 or after >= len(lines) or _SENTENCE_END.search(lines[before]):
+            continue
+        if lines[after].strip()[:1].islower() or _ends_on(_ENDS_ON_CONNECTOR, lines[before]):
+            drop.update(range(before + 1, after))
+    return [line for i, line in enumerate(lines) if i not in drop] if drop else lines
+
+
 def _join_lines(lines: list[str]) -> list[str]:
     """Join lines of one paragraph broken by PDF extraction; keep structural lines apart.
 
@@ -396,18 +418,21 @@ def clean_layout(raw: str) -> CleanText:
     kept: list[str] = []
     headers: list[str] = []
     seen_headers: set[str] = set()
+    page_breaks: list[int] = []  # where page furniture stood, as positions in ``kept``
     for line, key in zip(lines, keyed, strict=True):
         stripped = line.strip()
         if stripped and _PAGE_NUMBER.match(stripped):
+            page_breaks.append(len(kept))
             continue
         if key in header_keys:
             if key not in seen_headers:
                 seen_headers.add(key)
                 headers.append(stripped)
+            page_breaks.append(len(kept))
             continue
         kept.append(line)
 
-    joined = _join_lines(kept)
+    joined = _join_lines(_close_page_breaks(kept, page_breaks))
     # collapse runs of blank lines
     body: list[str] = []
     for line in joined:
