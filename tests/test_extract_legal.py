@@ -1440,3 +1440,18 @@ def test_the_body_a_definition_is_about_owns_the_list_that_follows(lexicon: Lexi
     assert {"Alcaldes provinciales", "Sociedad Civil"} <= seats
     assert not {body for _m, body in members if body.startswith("Gobierno Regional")}
     assert "Gobiernos regionales" not in seats
+
+
+def test_an_organ_named_after_its_government_is_placed_through_it(lexicon: Lexicon) -> None:
+    """"Consejo Regional del Gobierno Regional Apurímac": the government the document names
+    OPERATES_IN Apurímac; its council is PART_OF it and is not placed a second time."""
+    raw = (
+        "# Ordenanza Regional N° 007-2019-GR-APURIMAC/CR\n\n"
+        "EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE APURÍMAC\n\n"
+        "El Consejo Regional del Gobierno Regional Apurímac, en sesión ordinaria, y el Gobierno "
+        "Regional de Apurímac acordaron aprobar la presente ordenanza.\n"
+    )
+    ex = extract(raw, lexicon)
+    placed = relations(ex, "OPERATES_IN")
+    assert ("Gobierno Regional de Apurímac", "Apurímac") in placed
+    assert not {(i, t) for i, t in placed if i.startswith("Consejo Regional")}

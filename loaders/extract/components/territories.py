@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from loaders.extract.candidates import Candidate
+from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_parents import owner_names
+from loaders.extract.referents import variant_key
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -65,6 +67,10 @@ def territories(state: ExtractionState) -> None:
         if rel_type == "COVERS" and next(owner_names(named.name), None) is not None:
             # "Reglamento Interno del Consejo Regional del Cusco": the council's place
             continue
+        if rel_type == "OPERATES_IN" and _owner_named(ctx, named.name):
+            # "Consejo Regional del Gobierno Regional de Apurímac": the government the
+            # document names is the one placed there, its organ through it
+            continue
         for t in ending_at(index, named.end):
             if named.start < t.start and _placed_before(text[named.start : t.start]):
                 territory = ctx.add(t)
@@ -74,3 +80,25 @@ def territories(state: ExtractionState) -> None:
                 if ctx.builders[named.key].country is None and t.country:
                     ctx.builders[named.key].country = t.country
                 break
+
+
+def _owner_named(ctx: ExtractionContext, name: str) -> bool:
+    """Whether an institution the document names (its place said any way: "Gobierno Regional
+    Apurímac", "... de Apurímac") ends ``name`` after "de"/"del"."""
+    owners = {_loose_key(owner) for owner in owner_names(name)}
+    if not owners:
+        return False
+    return any(
+        _loose_key(n) in owners
+        for b in ctx.builders.values() if b.label == "Institution"
+        for n in b.names
+    )
+
+
+_CONNECTIVES = re.compile(r"\b(?:de|del|la|las|los|el)\s+")
+
+
+def _loose_key(name: str) -> str:
+    """:func:`variant_key` without connectives: "Gobierno Regional Apurímac" and "Gobierno
+    Regional de Apurímac" are one name."""
+    return _CONNECTIVES.sub("", variant_key(name))
