@@ -1455,3 +1455,21 @@ def test_an_organ_named_after_its_government_is_placed_through_it(lexicon: Lexic
     placed = relations(ex, "OPERATES_IN")
     assert ("Gobierno Regional de Apurímac", "Apurímac") in placed
     assert not {(i, t) for i, t in placed if i.startswith("Consejo Regional")}
+
+
+
+def test_a_head_alone_at_the_end_of_a_name_is_no_owner() -> None:
+    """Chile's "Ministerio Secretaría General de Gobierno" ends with "Gobierno", an entity of
+    its own in LEY-20500 of ../shared/bulk; the ministry is not a unit of "Gobierno", while
+    the "Consejo de Ministros de la Comisión Nacional de Riego" is one of the commission."""
+    from loaders.extract.context import Builder
+    from loaders.extract.legal_parents import _named_owner
+    from loaders.extract.referents import variant_key
+
+    government = Builder(key="Institution|gobierno", label="Institution", name="Gobierno")
+    commission = Builder(key="Institution|cnr", label="Institution",
+                         name="Comisión Nacional de Riego")
+    by_name = {variant_key(b.name): b for b in (government, commission)}
+    assert _named_owner("Ministerio Secretaría General de Gobierno", by_name) is None
+    assert _named_owner("Consejo de Ministros de la Comisión Nacional de Riego",
+                        by_name) is commission

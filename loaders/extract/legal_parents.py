@@ -167,6 +167,8 @@ def _named_owner(name: str, by_name: dict[str, Builder]) -> Builder | None:
     """The institution of the document whose name, said in any of its ways
     (:func:`loaders.extract.referents.variant_key`), ends ``name`` after "de"/"del"."""
     for owner_name in owner_names(name):
+        if " " not in owner_name.strip():
+            continue  # a head alone names no owner: "Ministerio Secretaría General de Gobierno"
         owner = by_name.get(variant_key(owner_name))
         if owner is not None:
             return owner
