@@ -274,3 +274,32 @@ def test_a_sentence_opening_with_an_adverb_names_no_speaker() -> None:
     text = ("Anualmente Carabineros de Chile, la Policía de Investigaciones y el Ministerio "
             "Público informarán al Congreso.\n")
     assert find_speaker_lines(text) == []
+
+
+def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -> None:
+    """A Peruvian ordinance is signed "NAME" / "Consejero Delegado" and "Name" / "Gobernador
+    Regional" (313 such blocks in 239 bulk texts): the office names no body, so the signer
+    stands for the document's own council or government; the formula "MANDO SE REGISTRE Y
+    CUMPLA" above an office is no one's name."""
+    from loaders.extract.lexicon import default_lexicon
+    from loaders.extract.pipeline import extract_text
+
+    raw = (
+        "# Ordenanza Regional N° 010-2023-GRP/CR\n\n"
+        "EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE PUNO\n\n"
+        "Artículo 1.- ENCARGAR al Gobierno Regional de Puno la ejecución del Plan Regional "
+        "de Pesca Lacustre. El Consejo Regional del Gobierno Regional de Puno sesionó.\n\n"
+        "ERNAN HUGO RAMÓN LLULLUY\nConsejero Delegado\n\n"
+        "MANDO SE REGISTRE Y CUMPLA\nConsejero Delegado\n\n"
+        "Elisban Ochoa Sosa\nGobernador Regional\n"
+    )
+    info = DocumentInfo(id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md",
+                        format="md")
+    ex = extract_text(info, raw, default_lexicon())
+    names = {e.id: e.name for e in ex.entities}
+    affiliated = {(names[r.source], names[r.target]) for r in ex.relations
+                  if r.type == "AFFILIATED_WITH"}
+    assert affiliated == {
+        ("Ernan Hugo Ramón Llulluy", "Consejo Regional del Gobierno Regional de Puno"),
+        ("Elisban Ochoa Sosa", "Gobierno Regional de Puno"),
+    }

@@ -28,7 +28,7 @@ ROLE_WORDS = re.compile(
     r"asesora|encargado|encargada|profesor|profesora|rector|rectora|investigador|investigadora|"
     r"oficial|especialista|representante|ceo|responsable|economista|analista|experto|experta|"
     r"vicepresidente|vicepresidenta|senador|senadora|diputado|diputada|concejal|concejala|"
-    r"académico|académica|fundador|fundadora|socio|socia)\b",
+    r"académico|académica|fundador|fundadora|socio|socia|consejero|consejera)\b",
     re.IGNORECASE,
 )
 # Roles whose holder stands for an institution named after the territory: "Alcalde de X".
@@ -102,6 +102,10 @@ _NOT_A_PERSON = re.compile(
     # the parts of a document: "Tercera Parte, trata de ...", "Primera Etapa, ..."
     # an adverb opens a sentence, never a name: "Anualmente Carabineros de Chile, la Policía ..."
     r"|^[A-ZÁÉÍÓÚ][a-záéíóú]+mente\b"
+    # the formulas and the form fields around a signature: "MANDO SE REGISTRE Y CUMPLA",
+    # "Despacho del Gobernador Regional", "NOMBRE Y APELLIDOS", "CONDICIÓN"
+    r"|\b(?:Mando|Reg[íi]strese|Registre|Comun[íi]quese|Publ[íi]quese|Publique|C[úu]mplase|"
+    r"Cumpla|Despacho|Nombres?|Apellidos?|Condici[óo]n|Cargo|Firma|Sello|Fecha|Archivo|Dado)\b"
     r"|^(?:Primer[ao]?|Segund[ao]|Tercer[ao]?|Cuart[ao]|Quint[ao]|Sext[ao]|Séptim[ao]|Octav[ao]|"
     r"Noven[ao]|Décim[ao]|Últim[ao])\b|\b(?:Parte|Etapa|Fase|Sección|Disposición)$"
 )

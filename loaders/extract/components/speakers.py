@@ -7,6 +7,8 @@ from itertools import pairwise
 
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import UNIT_KINDS
+from loaders.extract.legal_names import own_body_head
+from loaders.extract.legal_parents import government_place, is_council_of, own_body_named
 from loaders.extract.registry import component
 from loaders.extract.speakers import ROLE_WORDS, SpeakerLine
 from loaders.extract.state import ExtractionState
@@ -55,7 +57,12 @@ def speaker_line(state: ExtractionState, line: SpeakerLine) -> None:
     person = ctx.add(
         Candidate(line.name_start, line.name_end, "Person", line.name, "speaker", confidence=0.9)
     )
-    insts = in_rest + role_insts
+    # a person stands for one body, never for a kind of them ("Gobiernos regionales")
+    insts = [c for c in in_rest + role_insts if c.label == "Institution"
+             and (c.kind or "") != "collective"]
+    if not insts:
+        own = _own_office_body(state, line)
+        insts = [own] if own is not None else []
     keys: list[str] = []
     for inst in insts:
         key = inst.key or ctx.key_for(inst)
@@ -73,6 +80,38 @@ def speaker_line(state: ExtractionState, line: SpeakerLine) -> None:
         ):
             ctx.relate(a.key, "PART_OF", b.key, line.line_start, line.line_end, "speaker", 0.8)
     state.speaker_context.append((line.line_start, keys))
+
+
+# a regional councillor signs for the document's own council: "Consejero Delegado",
+# "Presidenta del Consejo Regional" (signature blocks of 190 Peruvian bulk texts)
+_COUNCIL_OFFICE = re.compile(
+    r"^\W*(?:consejer[oa]s?[ \t]+(?:delegad[oa]|regional)|president[ea][ \t]+del[ \t]+consejo"
+    r"[ \t]+regional)(?![ \t]+(?:de|del)[ \t]+\w)",
+    re.IGNORECASE,
+)
+
+
+def _own_office_body(state: ExtractionState, line: SpeakerLine) -> Candidate | None:
+    """The document's own body an office names alone ("Gobernador Regional" under a
+    signature: the regional government the document names most), as a mention at the
+    office."""
+    rest = state.text[line.rest_start : line.rest_end]
+    head = own_body_head(rest) or ("Consejo Regional" if _COUNCIL_OFFICE.match(rest) else None)
+    if head is None:
+        return None
+    ctx = state.ctx
+    if head == "Consejo Regional":  # the government's own council, not a sectoral one
+        place = government_place(ctx)
+        councils = [b for b in ctx.builders.values() if b.label == "Institution"
+                    and b.name.casefold().startswith("consejo regional")
+                    and is_council_of(b.name, place)]
+        body = max(councils, key=lambda b: (len(b.name) > len(head), len(b.spans)), default=None)
+    else:
+        body = own_body_named(ctx, head)
+    if body is None:
+        return None
+    return Candidate(line.rest_start, line.rest_end, "Institution", body.name, "reference",
+                     key=body.key)
 
 
 @component("speakers")
