@@ -60,6 +60,7 @@ def territories(state: ExtractionState) -> None:
         for c in state.gazetteer
         if c.label == "Territory" and (c.kind or "") in _SUBNATIONAL
     )
+    known: set[str] | None = None  # the institutions' names, read once when first needed
     for named in state.base:
         rel_type = _PLACED_BY_NAME.get(named.label)
         if rel_type is None or not named.key or named.level == "supranational":
@@ -67,12 +68,14 @@ def territories(state: ExtractionState) -> None:
         if rel_type == "COVERS" and next(owner_names(named.name), None) is not None:
             # "Reglamento Interno del Consejo Regional del Cusco": the council's place
             continue
-        if rel_type == "OPERATES_IN" and _owner_named(ctx, named.name):
-            # "Consejo Regional del Gobierno Regional de Apurímac": the government the
-            # document names is the one placed there, its organ through it
-            continue
         for t in ending_at(index, named.end):
             if named.start < t.start and _placed_before(text[named.start : t.start]):
+                if rel_type == "OPERATES_IN":
+                    known = known if known is not None else _institution_keys(ctx)
+                    if any(_loose_key(o) in known for o in owner_names(named.name)):
+                        # "Consejo Regional del Gobierno Regional de Apurímac": the government
+                        # the document names is placed there, its organ through it
+                        break
                 territory = ctx.add(t)
                 ctx.relate(
                     named.key, rel_type, territory.key, named.start, named.end, "name", 0.7
@@ -82,17 +85,10 @@ def territories(state: ExtractionState) -> None:
                 break
 
 
-def _owner_named(ctx: ExtractionContext, name: str) -> bool:
-    """Whether an institution the document names (its place said any way: "Gobierno Regional
-    Apurímac", "... de Apurímac") ends ``name`` after "de"/"del"."""
-    owners = {_loose_key(owner) for owner in owner_names(name)}
-    if not owners:
-        return False
-    return any(
-        _loose_key(n) in owners
-        for b in ctx.builders.values() if b.label == "Institution"
-        for n in b.names
-    )
+def _institution_keys(ctx: ExtractionContext) -> set[str]:
+    """The names of the document's institutions, each said loosely (:func:`_loose_key`)."""
+    return {_loose_key(n) for b in ctx.builders.values() if b.label == "Institution"
+            for n in b.names}
 
 
 _CONNECTIVES = re.compile(r"\b(?:de|del|la|las|los|el)\s+")
