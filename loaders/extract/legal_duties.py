@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from graph.normalize import normalize_name
 from loaders.extract.candidates import LAW_KINDS, Candidate
@@ -363,13 +364,31 @@ _APPOSITION = re.compile(r"[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*,?[ \t\n]*(?:(?:que
 # to, in the words that describe it (a few adjectives, then "de"). 1,113 "es el órgano" in 690
 # bulk texts, most of them "el Consejo Regional es el órgano normativo y fiscalizador del
 # Gobierno Regional"; an organ "encargado de" or "responsable de" a task names no parent.
-ORGAN_OF = re.compile(
-    r"\b(?:[Ee]s|[Ss]er[áa]|[Cc]onstituye)[ \t]+(?:el|un)[ \t]+"
-    r"(?:[ÓóOo]rgano|ÓRGANO|[Oo]rganismo|[Uu]nidad[ \t]+[Oo]rg[áa]nica)"
+# found from its noun, the rarer word, then read back to the verb and on to "de"
+_ORGAN_NOUN = re.compile(r"[ÓóOo]rgano|ÓRGANO|[Oo]rganismo|[Uu]nidad[ \t]+[Oo]rg[áa]nica")
+_ORGAN_VERB = re.compile(r"\b(?:[Ee]s|[Ss]er[áa]|[Cc]onstituye)[ \t]+(?:el|un)[ \t]+$")
+_ORGAN_TAIL = re.compile(
     r"(?:[ \t,]+(?:y|e|(?i:de[ \t]+(?:l[íi]nea|apoyo|asesoramiento|control|direcci[óo]n|gobierno))"
     r"|(?!encargad|responsable|que\b|para\b)[a-záéíóúñ]{3,})){0,6}"
     r"[ \t]+(?:de[ \t]+la|del|de)[ \t]+"
 )
+
+
+def organ_of(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each "es el órgano ... de" (see the comment above): from the verb to
+    the end of "de", where the body the organ belongs to is named."""
+    at = text.find("rgan")
+    while at >= 0:
+        noun = _ORGAN_NOUN.match(text, at - 1) or _ORGAN_NOUN.match(text, max(0, at - 7))
+        at = text.find("rgan", at + 4)
+        if noun is None:
+            continue
+        verb = _ORGAN_VERB.search(text, max(0, noun.start() - 24), noun.start())
+        if verb is None:
+            continue
+        tail = _ORGAN_TAIL.match(text, noun.end())
+        if tail is not None:
+            yield verb.start(), tail.end()
 
 
 def subordinates(legal: LegalText) -> None:
@@ -377,19 +396,21 @@ def subordinates(legal: LegalText) -> None:
     Económico", "la Oficina X es el órgano de apoyo del Gobierno Regional Y": the body (or
     programme) named right before is PART_OF (run by) the one named right after."""
     ctx, text = legal.ctx, legal.text
-    for m in (*SUBORDINATE.finditer(text), *ORGAN_OF.finditer(text)):
-        after = legal.between(m.end(), m.end() + 200, "Institution")
-        if not after or after[0].start != m.end() or not after[0].key:
+    spans = [(m.start(), m.end(), False) for m in SUBORDINATE.finditer(text)]
+    spans += [(start, end, True) for start, end in organ_of(text)]
+    for m_start, m_end, organ in spans:
+        after = legal.between(m_end, m_end + 200, "Institution")
+        if not after or after[0].start != m_end or not after[0].key:
             continue
         parent = _singular_parent(legal, after[0])
-        s = legal.sentence_start(m.start())
+        s = legal.sentence_start(m_start)
         # only a body is an organ; a programme may be attached to one
-        labels = ("Institution",) if m.re is ORGAN_OF else ("Institution", "Program", "Instrument")
-        before = legal.between(s, m.start(), *labels)
+        labels = ("Institution",) if organ else ("Institution", "Program", "Instrument")
+        before = legal.between(s, m_start, *labels)
         if parent is None or not before or not before[-1].key or before[-1].key == parent:
             continue
         child = before[-1]
-        if not _APPOSITION.fullmatch(text, child.end, m.start()):
+        if not _APPOSITION.fullmatch(text, child.end, m_start):
             continue
         if child.label == "Institution":
             ctx.relate(child.key, "PART_OF", parent, child.start, after[0].end,

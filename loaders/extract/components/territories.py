@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
@@ -72,7 +73,7 @@ def territories(state: ExtractionState) -> None:
             if named.start < t.start and _placed_before(text[named.start : t.start]):
                 if rel_type == "OPERATES_IN":
                     known = known if known is not None else _institution_keys(ctx)
-                    if any(_loose_key(o) in known for o in owner_names(named.name)):
+                    if any(owner in known for owner in _loose_owners(named.name)):
                         # "Consejo Regional del Gobierno Regional de Apurímac": the government
                         # the document names is placed there, its organ through it
                         break
@@ -98,3 +99,9 @@ def _loose_key(name: str) -> str:
     """:func:`variant_key` without connectives: "Gobierno Regional Apurímac" and "Gobierno
     Regional de Apurímac" are one name."""
     return _CONNECTIVES.sub("", variant_key(name))
+
+
+@lru_cache(maxsize=4096)
+def _loose_owners(name: str) -> tuple[str, ...]:
+    """The institution names that end ``name`` (:func:`owner_names`), said loosely."""
+    return tuple(_loose_key(owner) for owner in owner_names(name))
