@@ -1473,3 +1473,27 @@ def test_a_head_alone_at_the_end_of_a_name_is_no_owner() -> None:
     assert _named_owner("Ministerio Secretaría General de Gobierno", by_name) is None
     assert _named_owner("Consejo de Ministros de la Comisión Nacional de Riego",
                         by_name) is commission
+
+
+def test_the_regional_governor_named_by_office_acts_for_the_documents_government(
+    lexicon: Lexicon,
+) -> None:
+    """"ENCARGAR al Gobernador Regional la publicación ..." (1,181 such mentions in the
+    Peruvian bulk texts): the governor acts for the regional government the document names;
+    the body a sentence says he presides ("Dicha comisión deberá estar presidida por el
+    Gobernador Regional e integrada por ...") keeps its members."""
+    raw = (
+        "# Ordenanza Regional N° 014-2017-CR/GRL\n\n"
+        "ARTÍCULO PRIMERO.- CREAR la Comisión Regional de Seguimiento de la Anemia del "
+        "Gobierno Regional de Lima. Dicha comisión deberá estar presidida por el Gobernador "
+        "Regional e integrada por el Gerente Regional de Desarrollo Social y el Director "
+        "Regional de Salud.\n\n"
+        "ARTÍCULO SEGUNDO.- ENCARGAR al Gobernador Regional la ejecución del Plan Regional "
+        "contra la Anemia.\n"
+    )
+    ex = extract(raw, lexicon)
+    commission = "Comisión Regional de Seguimiento de la Anemia del Gobierno Regional de Lima"
+    members = {m for m, body in relations(ex, "PARTICIPATES_IN") if body == commission}
+    assert {"Gerencia Regional de Desarrollo Social", "Dirección Regional de Salud"} <= members
+    assert ("Gobierno Regional de Lima", "Plan Regional contra la Anemia") in relations(
+        ex, "RESPONSIBLE_FOR")

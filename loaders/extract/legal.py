@@ -62,6 +62,10 @@ MEMBERSHIP = re.compile(
     re.IGNORECASE,
 )
 _PRESIDES = re.compile(r"\bpresid|\bpresidencia\b|\bpresidente\b", re.IGNORECASE)
+# who presides a body is not the body: "Dicha comisión deberá estar presidida por el
+# Gobernador Regional e integrada por ..."
+_PRESIDED_BY = re.compile(r"\bpresidid[oa]s?[ \t\n]+por[ \t\n]+(?:(?:el|la)[ \t\n]+)?$",
+                          re.IGNORECASE)
 _SECRETARIAT = re.compile(
     r"\bsecretar[ií]a[ \t]+(?:t[ée]cnica|ejecutiva)\b|\bsecretario[ \t]+t[ée]cnico\b",
     re.IGNORECASE,
@@ -220,7 +224,8 @@ def _membership_body(
     text = ctx.text
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
-    named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"]
+    named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"
+             and not _PRESIDED_BY.search(text, max(0, c.start - 30), c.start)]
     subject = _defined_subject(ctx, index, trigger, scope_start)
     if subject is not None:
         named = [subject]
