@@ -1497,3 +1497,21 @@ def test_the_regional_governor_named_by_office_acts_for_the_documents_government
     assert {"Gerencia Regional de Desarrollo Social", "Dirección Regional de Salud"} <= members
     assert ("Gobierno Regional de Lima", "Plan Regional contra la Anemia") in relations(
         ex, "RESPONSIBLE_FOR")
+
+
+def test_an_organ_is_found_from_its_noun_in_any_case_and_as_an_organic_unit() -> None:
+    """The scan that finds "es el órgano ... de" from its noun finds what the one regular
+    expression it replaced found: capitals ("es el ÓRGANO de línea del ...") and "unidad
+    orgánica" (accented) included."""
+    from loaders.extract.legal_duties import organ_of
+
+    def tails(text: str) -> list[str]:
+        return [text[end:] for _start, end in organ_of(text)]
+
+    assert tails("La Oficina X es el ÓRGANO de línea del Gobierno Regional Y") == [
+        "Gobierno Regional Y"]
+    assert tails("La Oficina X es una unidad orgánica de la Gerencia Y") == []
+    assert tails("La Oficina X es un Órgano de apoyo de la Gerencia Y") == ["Gerencia Y"]
+    assert tails("La Oficina X es un unidad orgánica de la Gerencia Y") == ["Gerencia Y"]
+    assert tails("El Servicio es el organismo técnico del Ministerio Z") == ["Ministerio Z"]
+    assert tails("es el órgano encargado de la Gestión") == []

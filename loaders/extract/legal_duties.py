@@ -366,6 +366,7 @@ _APPOSITION = re.compile(r"[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*,?[ \t\n]*(?:(?:que
 # Gobierno Regional"; an organ "encargado de" or "responsable de" a task names no parent.
 # found from its noun, the rarer word, then read back to the verb and on to "de"
 _ORGAN_NOUN = re.compile(r"[ÓóOo]rgano|ÓRGANO|[Oo]rganismo|[Uu]nidad[ \t]+[Oo]rg[áa]nica")
+_ORGAN_HINT = re.compile(r"rg[aá]n|RGAN")  # inside every noun above, and rare elsewhere
 _ORGAN_VERB = re.compile(r"\b(?:[Ee]s|[Ss]er[áa]|[Cc]onstituye)[ \t]+(?:el|un)[ \t]+$")
 _ORGAN_TAIL = re.compile(
     r"(?:[ \t,]+(?:y|e|(?i:de[ \t]+(?:l[íi]nea|apoyo|asesoramiento|control|direcci[óo]n|gobierno))"
@@ -377,11 +378,9 @@ _ORGAN_TAIL = re.compile(
 def organ_of(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each "es el órgano ... de" (see the comment above): from the verb to
     the end of "de", where the body the organ belongs to is named."""
-    at = text.find("rgan")
-    while at >= 0:
-        noun = _ORGAN_NOUN.match(text, at - 1) or _ORGAN_NOUN.match(text, max(0, at - 7))
-        at = text.find("rgan", at + 4)
-        if noun is None:
+    for hint in _ORGAN_HINT.finditer(text):
+        noun = _ORGAN_NOUN.search(text, max(0, hint.start() - 12), hint.end() + 8)
+        if noun is None or not noun.start() <= hint.start() < noun.end():
             continue
         verb = _ORGAN_VERB.search(text, max(0, noun.start() - 24), noun.start())
         if verb is None:
