@@ -50,6 +50,12 @@ class Builder:
     from_gazetteer: bool = False
     spans: list[tuple[int, int, str]] = field(default_factory=list)
 
+    def mention(self, start: int, end: int) -> Candidate:
+        """A mention of this entity at ``[start, end)`` that names it indirectly (a bare head
+        noun, a glossary term, an office), recorded among its spans."""
+        self.spans.append((start, end, "reference"))
+        return Candidate(start, end, self.label, self.name, "reference", key=self.key)
+
     def absorb(self, cand: Candidate) -> None:
         """Take the candidate's names and fill this builder's empty fields from it."""
         self.names.add(cand.name)

@@ -14,7 +14,6 @@ import bisect
 import re
 
 from loaders.extract.candidates import Candidate, TakenSpans
-from loaders.extract.context import Builder
 from loaders.extract.finish import apply_redirects
 from loaders.extract.legal_refs import BARE_HEAD, referent_of
 from loaders.extract.registry import component
@@ -43,16 +42,10 @@ def bare_bodies(state: ExtractionState) -> None:
         key = referent_of(m.group("head"), before)
         if key is None:
             continue
-        added.append(_mention(ctx.builders[key], start, end))
+        added.append(ctx.builders[key].mention(start, end))
     state.base.extend(added)
     state.base.extend(_bare_programme_names(state))
     state.base.sort(key=lambda c: c.start)
-
-
-def _mention(builder: Builder, start: int, end: int) -> Candidate:
-    """A mention of ``builder``'s entity at ``[start, end)``, recorded among its spans."""
-    builder.spans.append((start, end, "reference"))
-    return Candidate(start, end, builder.label, builder.name, "reference", key=builder.key)
 
 
 _GLOSSARY_LINE = re.compile(
@@ -88,7 +81,7 @@ def _glossary_terms(state: ExtractionState) -> list[Candidate]:
                          rf"(?![ \t]+(?:de|del|para)\b|[ \t]+[A-ZÁÉÍÓÚ])", text):
         b = ctx.builders.get(terms[m.group("t")])
         if b is not None and not taken.covers(m.start("t")):
-            added.append(_mention(b, m.start("t"), m.end("t")))
+            added.append(b.mention(m.start("t"), m.end("t")))
     return added
 
 
@@ -111,5 +104,5 @@ def _bare_programme_names(state: ExtractionState) -> list[Candidate]:
             continue
         for m in re.finditer(rf"(?<![\w]){re.escape(bare)}(?![\w])", text):
             if not taken.covers(m.start()):
-                added.append(_mention(b, m.start(), m.end()))
+                added.append(b.mention(m.start(), m.end()))
     return added

@@ -88,8 +88,7 @@ def _own_governor(state: ExtractionState, taken: TakenSpans) -> list[Candidate]:
         start, end = m.start("title"), m.end("title")
         if taken.covers(start):
             continue
-        own.spans.append((start, end, "reference"))
-        out.append(Candidate(start, end, "Institution", own.name, "reference", key=own.key))
+        out.append(own.mention(start, end))
     return out
 
 
