@@ -1515,3 +1515,70 @@ def test_an_organ_is_found_from_its_noun_in_any_case_and_as_an_organic_unit() ->
     assert tails("La Oficina X es un unidad orgánica de la Gerencia Y") == ["Gerencia Y"]
     assert tails("El Servicio es el organismo técnico del Ministerio Z") == ["Ministerio Z"]
     assert tails("es el órgano encargado de la Gestión") == []
+
+
+def test_a_sentence_opening_with_its_verb_lists_the_members_of_the_body_before(
+    lexicon: Lexicon,
+) -> None:
+    """"Las Comisiones Regionales ... coordinarán ... . Estarán integradas por el Gobernador
+    ..., el Presidente de la Cámara de Comercio ...; y el Director Regional del Servicio
+    Nacional de Aprendizaje" (67 bulk texts open a sentence with "Está/Estará/Será integrado"):
+    the body is the previous sentence's subject, the members are the bodies the offices head,
+    and "y" before a capital continues an office's name ("Ministro de Economía y Finanzas")."""
+    raw = (
+        "Artículo 2. Las Comisiones Regionales de Fomento de Laguna Verde coordinarán la "
+        "política productiva. Estarán integradas por el Ministro de Economía y Finanzas, "
+        "quien la presidirá; el Presidente de la Cámara de Comercio de Laguna Verde; y el "
+        "Director Regional del Servicio Nacional de Aprendizaje.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    body = "Comisiones Regionales de Fomento de Laguna Verde"
+    assert {m for m, b in members if b == body} == {
+        "Ministerio de Economía y Finanzas", "Cámara de Comercio de Laguna Verde",
+        "Servicio Nacional de Aprendizaje",
+    }
+
+
+def test_offices_of_several_bodies_and_members_opened_by_por(lexicon: Lexicon) -> None:
+    """Chile's "Habrá un Consejo ... . Será presidido por el Jefe del Estado y estará integrado
+    por los Presidentes del Senado, de la Cámara de Diputados y de la Corte Suprema, ..., por
+    el General Director de Carabineros y por el Contralor General de la República" (a creation
+    by "Habrá un" in 20 laws; "Contralor General" in 28 texts): every office's body sits in it,
+    and the head of state presides; a list item naming who designates a seat seats no one."""
+    raw = (
+        "Artículo 95. Habrá un Consejo de Seguridad de Laguna Verde encargado de asesorar al "
+        "Presidente de la República. Será presidido por el Jefe del Estado y estará integrado "
+        "por los Presidentes del Senado, de la Cámara de Diputados y de la Corte Suprema, por "
+        "el General Director de Carabineros y por el Contralor General de la República.\n"
+        "Artículo 96. Habrá un Tribunal de Laguna Verde integrado por tres miembros, "
+        "designados de la siguiente forma:\n"
+        "a) Dos elegidos por el Congreso Nacional. Uno será nombrado directamente por el Senado "
+        "y otro será previamente propuesto por la Cámara de Diputados para su aprobación o "
+        "rechazo por el Senado, en votaciones únicas que requerirán para su aprobación del voto "
+        "favorable de los dos tercios de los senadores o diputados en ejercicio.\n"
+    )
+    ex = extract(raw, lexicon)
+    members = relations(ex, "PARTICIPATES_IN")
+    council = "Consejo de Seguridad de Laguna Verde"
+    assert {m for m, b in members if b == council} == {
+        "Senado", "Cámara de Diputados", "Corte Suprema", "Carabineros de Chile",
+        "Contraloría General de la República", "Presidente de la República",
+    }
+    assert ("Presidente de la República", council) in relations(ex, "RESPONSIBLE_FOR")
+    assert not [m for m, b in members if b.startswith("Tribunal")]
+    assert "Estado" not in {e.name for e in ex.entities}
+
+
+def test_a_preposition_after_y_starts_another_name_and_credit_ends_one(lexicon: Lexicon) -> None:
+    """"... del Emprendedor y con la Secretaría de Hacienda" (48 bulk texts put "con", "en",
+    "ante" between "y" and the next head) is two names; "Caja Municipal de Ahorro y Crédito
+    de Arequipa" and "Secretaría de Hacienda y Crédito Público" are one."""
+    raw = (
+        "Artículo 2. La Secretaría de Economía coordinará con el Instituto Nacional del "
+        "Emprendedor y con la Secretaría de Hacienda y Crédito Público el apoyo a la Caja "
+        "Municipal de Ahorro y Crédito de Arequipa.\n"
+    )
+    names = {e.name for e in extract(raw, lexicon).entities}
+    assert {"Instituto Nacional del Emprendedor", "Secretaría de Hacienda y Crédito Público",
+            "Caja Municipal de Ahorro y Crédito de Arequipa"} <= names
+    assert not [n for n in names if n.startswith("Crédito") or " y con " in n]

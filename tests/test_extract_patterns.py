@@ -373,6 +373,20 @@ def test_a_year_written_after_the_number_names_the_instrument_too() -> None:
     assert not any("de 2011" in a for a in law.aliases)
 
 
+def test_a_law_cited_with_its_date_is_named_by_its_year_too() -> None:
+    """Panama and Colombia cite a law with the day it was passed: "Ley 8 de 29 de mayo de
+    2000", "Decreto Ejecutivo No. 26 de 11 de marzo de 2019"; Colombia's policy documents are
+    "documento CONPES 4011 de 2020"."""
+    law, decree, conpes = find_laws(
+        "la Ley 8 de 29 de mayo de 2000, el Decreto Ejecutivo No. 26 de 11 de marzo de 2019 "
+        "y el documento CONPES 4011 de 2020"
+    )
+    assert {"Ley 8 de 2000", "Ley 8 de 29 de mayo de 2000"} <= set(law.aliases) | {law.name}
+    assert "Decreto Ejecutivo 26 de 2019" in decree.aliases
+    assert {"CONPES 4011", "CONPES 4011 de 2020"} <= set(conpes.aliases) | {conpes.name}
+    assert conpes.kind == "policy"
+
+
 def test_an_acronym_the_document_defines_is_not_the_gazetteer_entry_of_its_letters() -> None:
     raw = (
         "# Decreto Regional N° 002-2022-GRX/GR\n\n"

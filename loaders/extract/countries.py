@@ -10,7 +10,7 @@ institutions only one country has, the country's own name); once it is known:
   international bodies) are kept;
 - a name that only another country's entry carries, in a document that never names that
   other country, is the document's own body (or plan, fund...) of that name: it keeps its
-  kind and level (and, for a generic term, its singular and plural forms) and takes the
+  kind (a generic term also its level and its singular and plural forms) and takes the
   document's country;
 - an acronym or a place that only another country's entry carries, in a document that never
   names that country, is dropped: it means something else here.
@@ -169,13 +169,16 @@ def _names_a_place(cand: Candidate) -> bool:
 
 def _as_own(cand: Candidate, text: str, country: str) -> Candidate:
     """Another country's entry read as the document's own body of that name: a generic term
-    ("Consejo regional") keeps its forms, kind and level; a proper name keeps only its words,
-    kind and level."""
+    ("Consejo regional") keeps its forms, kind and level; a proper name keeps only its words
+    and kind (its level comes from the document: its name, its parent, the majority)."""
     if _generic(cand):
         return replace(cand, country=country)
     return replace(
         cand, name=text[cand.start : cand.end], source="pattern", country=country,
         acronym=None, aliases=[], parent=None, confidence=min(cand.confidence, 0.85),
+        # the tier of another country's body says nothing of this one's: Honduras's national
+        # "Secretaría de Desarrollo Económico" is a Colombian department's secretariat
+        level=None,
     )
 
 

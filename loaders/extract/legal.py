@@ -201,12 +201,40 @@ def _defined_subject(ctx: ExtractionContext, index: _Index, trigger: re.Match[st
     return None
 
 
+# a sentence that opens with its verb continues the subject of the one before: "Las Comisiones
+# Regionales de Competitividad coordinarán ... . Estarán integradas por ..." (67 bulk texts open
+# a sentence with "Está/Estará/Será integrado/conformado/compuesto")
+_SUBJECTLESS = re.compile(
+    r"[ \t\n]*(?:Est[áa]n?|Estar[áa]n?|Ser[áa]n?|Queda(?:r[áa])?n?|Se[ \t]+encuentran?)[ \t]+"
+    r"(?:integrad|conformad|compuest|constituid|presidid)[oa]s?\b"
+)
+
+
+def _previous_subject(ctx: ExtractionContext, index: _Index, sentence: int,
+                      scope_start: int) -> Candidate | None:
+    """The body a sentence that opens with its verb is about (see ``_SUBJECTLESS``): the one
+    the previous sentence opens with."""
+    text = ctx.text
+    if not _SUBJECTLESS.match(text, sentence):
+        return None
+    previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
+    for cand in _institutions(index, previous, sentence):
+        opening = text[previous : cand.start]
+        if len(opening) <= 40 and re.fullmatch(r"[\s\W]*(?:(?:el|la|los|las)[ \t]+)?", opening,
+                                              re.IGNORECASE):
+            return cand if cand.kind != "collective" else None
+        break
+    return None
+
+
 # the verbs that create a body in an ordinance or a law
 _CREATES = re.compile(
     r"\b(?:CREAR|[Cc]rear|Cr[ée]a(?:n)?se|CONFORMAR|[Cc]onformar|Conf[óo]rme(?:n)?se|CONSTITUIR|"
     r"[Cc]onstituir|Constit[úu]ya(?:n)?se|INSTITUCIONALIZAR|[Ii]nstitucionalizar|INSTALAR|"
     r"[Ii]nstalar|NOMBRAR|[Nn]ombrar|N[óo]mbra(?:n)?se|ESTABLECER|Estab[lh]?[ée]zca(?:n)?se|"
-    r"FORMAR|F[óo]rme(?:n)?se)\b"
+    r"FORMAR|F[óo]rme(?:n)?se|"
+    # Chile's "Habrá un Consejo de Seguridad Nacional ...", "Existirá una Comisión ..." (20 laws)
+    r"Habr[áa][ \t]+(?:un|una)|Existir[áa][ \t]+(?:un|una))\b"
 )
 
 
@@ -227,6 +255,8 @@ def _membership_body(
     named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"
              and not _PRESIDED_BY.search(text, max(0, c.start - 30), c.start)]
     subject = _defined_subject(ctx, index, trigger, scope_start)
+    if subject is None and not named:
+        subject = _previous_subject(ctx, index, start, scope_start)
     if subject is not None:
         named = [subject]
     created = list(_CREATES.finditer(text, start, trigger.start())) if subject is None else []
@@ -266,8 +296,11 @@ def _membership_body(
     after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
         line_start = text.rfind("\n", trigger.end(), cand.start) + 1 or trigger.end()
-        if cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start):
-            break  # "integrado por: a) El Ministro de ...": a member, not the body
+        if (cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start)
+                or "\n" not in text[trigger.end() : cand.start]):
+            # "integrado por: a) El Ministro de ...", "integrado por el Gerente General de la
+            # Corporación ...": a member, not the body
+            break
         parent = _parent_of_organ(ctx, base, index, cand) if is_organ(cand.name) else cand.key
         if parent:
             return parent, organs, None
@@ -287,6 +320,9 @@ _DESIGNATED_BY = re.compile(
     r"(?:designad|nombrad|elegid|propuest|acreditad)[oa]s?[ \t]+(?:por|a[ \t]+propuesta)",
     re.IGNORECASE,
 )
+# ... designated by another body ("Representantes acreditados por las siguientes Unidades
+# Ejecutoras: ..." are the units' own)
+_NAMED_BY = re.compile(r"(?:designad|nombrad|elegid)[oa]s?[ \t]+por", re.IGNORECASE)
 _LONG_UNIT = 240
 _CO_MEMBER = re.compile(
     r"[ \t]+y[ \t]+(?=(?:un|una|dos|tres|cuatro|cinco|el|la|los|las)[ \t]+"
@@ -296,7 +332,11 @@ _CO_MEMBER = re.compile(
 
 
 # what joins two members named in one item: "de Hacienda, de Economía y del Trabajo"
-_JOINED_MEMBER = re.compile(r"[ \t]*(?:,[ \t]*(?:y[ \t]+|e[ \t]+)?|[ \t]+(?:y|e)[ \t]+)")
+# ... or the one office of several: "los Presidentes del Senado, de la Cámara de Diputados y de
+# la Corte Suprema"
+_JOINED_MEMBER = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:y[ \t]+|e[ \t]+)?|[ \t]+(?:y|e)[ \t]+)(?:(?:de|del)[ \t]+(?:(?:la|los|las)[ \t]+)?)?"
+)
 
 
 def _phrase_members(
@@ -365,7 +405,10 @@ def _unit_members(
         return []  # "• Decreto Legislativo N° 1252, que crea el Sistema ...": a basis, no seat
     opens_with_seat = collective_member(text[unit.body_start : unit.body_start + 200]) and len(
         _SEAT_WORD.findall(text, unit.body_start, unit.end)) == 1
-    if unit.end - unit.body_start > _LONG_UNIT and not opens_with_seat:
+    # "b) Cuatro elegidos por el Congreso Nacional. Dos serán nombrados ... por el Senado":
+    # who designates the members sits in no seat
+    designated = _NAMED_BY.search(text, unit.body_start, min(unit.end, unit.body_start + 40))
+    if unit.end - unit.body_start > _LONG_UNIT and not opens_with_seat and designated is None:
         # a table of members flattened into one paragraph: each institution is a seat (an
         # item that opens with "los representantes de ..." is one seat and its gloss)
         return [

@@ -53,6 +53,14 @@ _TITLE_BODY = {
     "delegada presidencial": "Delegación Presidencial",
     "coordinador": "Coordinación",
     "coordinadora": "Coordinación",
+    # "el Contralor General de la República" (28 bulk texts), "el Procurador General", "el
+    # Defensor del Pueblo": the office's body
+    "contralor": "Contraloría",
+    "contralora": "Contraloría",
+    "procurador": "Procuraduría",
+    "procuradora": "Procuraduría",
+    "defensor": "Defensoría",
+    "defensora": "Defensoría",
 }
 # titles whose body is named after them: "Presidente de la Cámara de Comercio"
 _HEAD_OF = ("presidente", "presidenta", "rector", "rectora", "decano", "decana", "jefe", "jefa",
@@ -66,6 +74,7 @@ _TITLE = re.compile(
     r"(?P<title>(?:vice)?ministr[oa]|(?:sub)?secretari[oa](?![ \t]+t[ée]cnic)|superintendente|"
     r"director(?:a)?(?:[ \t]+ejecutiv[oa])?|gerente|gobernador(?:a)?|alcalde(?:sa)?|intendente|"
     r"prefecto|seremi|delegad[oa][ \t]+presidencial|coordinador(?:a)?|president[ea]|"
+    r"contralor(?:a)?|procurador(?:a)?|defensor(?:a)?|"
     r"rector(?:a)?|decan[oa]|jef[ea]|titular|representante[ \t]+legal)"
     r"(?:/a|\(a\))?"
     rf"(?P<qual>(?:[ \t]+(?:{_QUALIFIERS})(?:/a)?)*)"
@@ -163,8 +172,11 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
         rest = rest[: cut.start()]
     rest = _trim(rest)
     named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
-    if title.startswith("president") and re.fullmatch(r"(?i)rep[úu]blica|naci[óo]n", named):
-        # "El Presidente de la República": the head of state, an entity of its own
+    if title.startswith(("president", "jef")) and re.fullmatch(
+        r"(?i)rep[úu]blica|naci[óo]n|estado", named
+    ):
+        # "El Presidente de la República", Chile's "el Jefe del Estado": the head of state, an
+        # entity of its own
         return m.start("title"), "Presidente de la República", "head_of_state"
     info = head_info(named) if len(named.split()) > 1 else None  # "del Departamento": no body
     if info is not None and info.label == "Institution" and title not in _HEAD_OF:
@@ -174,6 +186,9 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
         named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
         if not named or not named[:1].isupper():
             return None
+        if title.startswith("president") and "Municipal" in qual and info is None:
+            # Mexico's "el Presidente Municipal de Guadalajara" heads its ayuntamiento
+            return m.start("title"), f"Ayuntamiento de {named}", "municipality"
         return m.start("rest") + m.group("rest").index(named[:8]), named, None
     head = _TITLE_BODY.get(title)
     if head is None or not (rest or "General" in qual):

@@ -22,11 +22,20 @@ _LIST_OPENING = re.compile(
 )
 _INLINE_END = re.compile(r"\.(?=[ \t]*\n|[ \t]+[A-ZÁÉÍÓÚÑ¿\"“]|$)|:[ \t]*\n|\n[ \t]*\n")
 _INLINE_SPLIT = re.compile(
-    r"[ \t]*(?:,|;|[ \t]y[ \t]|[ \t]e[ \t])[ \t]*"
+    r"[ \t]*[,;][ \t]*"
     r"(?=(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|el|la|los|las|\(|[A-ZÁÉÍÓÚÑ]|"
+    r"[a-zñ]\)|\d{1,2}\)))"
+    # "y" before a capital continues a name ("el Ministro de Economía y Finanzas", "de Comercio
+    # e Industrias"): a new member after "y" opens with an article, a number or a marker
+    r"|[ \t]+(?:y|e)[ \t]+"
+    r"(?=(?:(?:un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|el|la|los|las)\b|\(|"
     r"[a-zñ]\)|\d{1,2}\)))"
     # "integrado por los alcaldes provinciales y por representantes de la sociedad civil"
     r"|[ \t]+y[ \t]+por[ \t]+(?=(?:un|una|dos|tres|cuatro|cinco|el|la|los|las|representantes)\b)"
+    # "integrado por los Presidentes del Senado ..., por los Comandantes en Jefe ..., por el
+    # General Director de Carabineros y por el Contralor General de la República"
+    # (an office in capitals: ", por los delegados ... de las organizaciones" glosses a seat)
+    r"|[ \t]*[,;][ \t]*por[ \t]+(?=(?:el|la|los|las)[ \t]+[A-ZÁÉÍÓÚÑ])"
 )
 # a paragraph of prose ends a list: a finite verb of a rule, in a long line
 _PROSE = re.compile(

@@ -163,6 +163,17 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Caja Nacional": "agency",
     "Caja de Compensación": "agency",
     "Caja de Previsión": "agency",
+    # savings banks and social-security funds of the region's SME policy: Panama's "Caja de
+    # Ahorros" and "Caja de Seguro Social", Peru's "Caja Municipal de Ahorro y Crédito" and
+    # "Caja Rural", Costa Rica's "Caja Costarricense de Seguro Social", Chile's "Caja de
+    # Crédito Hipotecario" (a bare "Caja" names a till: "Caja Chica", "Caja de la Entidad")
+    "Caja de Ahorros": "bank",
+    "Caja de Ahorro": "bank",
+    "Caja Municipal": "bank",
+    "Caja Rural": "bank",
+    "Caja de Crédito": "bank",
+    "Caja de Seguro Social": "agency",
+    "Caja Costarricense": "agency",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     # a national system is a set of rules and tools, not a body: "Sistema Nacional de
@@ -302,7 +313,9 @@ _LAW_HEAD = (
     r"[ ]exenta|[ ]de[ ]alcald[íi]a|[ ]gerencial(?:[ ]regional|[ ]general[ ]regional)?|"
     r"[ ]presidencial|[ ]jefatural|[ ]legislativa)?|"
     r"ordenanza(?:[ ]regional|[ ]municipal)?|acuerdo(?:[ ]regional|[ ]de[ ]concejo|[ ]de[ ]consejo[ ]regional)|"
-    r"decisi[óo]n|dictamen|D\.?F\.?L\.?|D\.[ ]?S\.|R\.[ ]?M\.)"
+    r"decisi[óo]n|dictamen|D\.?F\.?L\.?|D\.[ ]?S\.|R\.[ ]?M\.|"
+    # Colombia's policy documents: "documento CONPES 4011 de 2020", "Conpes 3866"
+    r"(?:documento[ ])?conpes)"
 )
 _LAW_RE = re.compile(
     rf"(?<![\w.])(?P<head>(?i:{_LAW_HEAD}))"
@@ -311,7 +324,8 @@ _LAW_RE = re.compile(
 )
 _LAW_ABBREVIATIONS = {"dfl": "DFL", "d.f.l.": "DFL", "d.s.": "Decreto Supremo",
                       "d. s.": "Decreto Supremo", "r.m.": "Resolución Ministerial",
-                      "r. m.": "Resolución Ministerial"}
+                      "r. m.": "Resolución Ministerial", "conpes": "CONPES",
+                      "documento conpes": "CONPES"}
 _QUOTED_RE = re.compile(
     r"\b(?P<ctx>proyecto|programa|iniciativa|plataforma|red|estudio|documento)s?[ ]+"
     r"[“\"«](?P<name>[^”\"»\n]{4,200})[”\"»]",
@@ -371,6 +385,7 @@ _BAD_TAIL_WORDS = {
     "Nº",
     "Nro",
     "Presente",  # "Reglamento de la Presente Ordenanza": the document itself, cut at its kind
+    "S",  # "Banco de Comercio Exterior de Colombia S.A.": the company form is no part of the name
 }
 
 
@@ -436,11 +451,16 @@ _ARTICLE_HEAD = re.compile(
 )
 
 
+# heads that are also the last word of a body's name: "Caja Municipal de Ahorro y Crédito",
+# "Secretaría de Hacienda y Crédito Público", "Cooperativa de Ahorro y Crédito"
+_NAME_WORD_HEADS = {"Crédito"}
 # "... de Arequipa y de la Universidad Nacional": "y" (or a comma) before another head noun
 # joins two names, it does not continue one.
 _JOINED_HEAD = re.compile(
-    rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|de la|de los|de las|a|al|a la|la|el|los|las)\s+)?"
-    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS])})\b)"
+    # ("... Emprendedor y con la Secretaría de Hacienda", "... y en el Gobierno Regional": 48
+    # bulk texts put a preposition of company or place between "y" and the next head)
+    rf"(?:\s+(?:y|e)|,)\s+(?:(?:de|del|a|al|con|en|ante|sobre|entre)\s+)?(?:(?:la|el|los|las)\s+)?"
+    rf"(?=(?:{'|'.join(re.escape(h) for h in [*_ALL_HEADS, *_SERIES_HEADS] if h not in _NAME_WORD_HEADS)})\b)"
     # "... de Planificación Especial y la RAP Eje Cafetero": an article and an acronym start
     # another name
     r"|(?:\s+(?:y|e)|,)\s+(?:la|el|los|las)\s+(?=[A-ZÁÉÍÓÚÑ]{2,}\b)"
@@ -665,7 +685,14 @@ def _law_head(head: str) -> str:
     return " ".join(w if w in small else w[:1].upper() + w[1:].lower() for w in head.split())
 
 
-_LAW_YEAR = re.compile(r"[ \t]+de[ \t]+((?:19|20)\d\d)\b(?![.,]?\d)", re.IGNORECASE)
+# "Ley 1454 de 2011", and with the day of its enactment, as Panama and Colombia cite a law:
+# "Ley 8 de 29 de mayo de 2000", "Decreto Ejecutivo No. 26 de 11 de marzo de 2019"
+_LAW_YEAR = re.compile(
+    r"[ \t]+de[ \t]+(?:(?P<day>\d{1,2})[ \t]+de[ \t]+(?P<month>enero|febrero|marzo|abril|mayo|"
+    r"junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)[ \t]+de[ \t]+)?"
+    r"(?P<year>(?:19|20)\d\d)\b(?![.,]?\d)",
+    re.IGNORECASE,
+)
 
 
 def find_laws(text: str) -> Iterator[Candidate]:
@@ -684,7 +711,11 @@ def find_laws(text: str) -> Iterator[Candidate]:
             aliases.append(f"{head} {int(num):,}".replace(",", "."))
         year = _LAW_YEAR.match(text, m.end())
         if year is not None:  # "Ley 1454 de 2011", "Decreto 1082 de 2015": the year names it too
-            aliases += [f"{head} {num} de {year.group(1)}", f"{head} N° {num} de {year.group(1)}"]
+            y = year.group("year")
+            aliases += [f"{head} {num} de {y}", f"{head} N° {num} de {y}"]
+            if year.group("day"):
+                dated = f"de {year.group('day')} de {year.group('month').lower()} de {y}"
+                aliases += [f"{head} {num} {dated}", f"{head} N° {num} {dated}"]
         aliases = list(dict.fromkeys(aliases))
         kind = "law" if head.startswith(("Ley", "Decreto", "DFL")) else head.split()[0].lower()
         yield Candidate(
@@ -693,7 +724,7 @@ def find_laws(text: str) -> Iterator[Candidate]:
             "Instrument",
             canonical,
             "law",
-            kind={"ordenanza": "ordinance", "resolución": "resolution"}.get(kind, kind)
+            kind={"ordenanza": "ordinance", "resolución": "resolution", "conpes": "policy"}.get(kind, kind)
             if kind != "law" else "law",
             aliases=aliases,
             confidence=0.9,

@@ -128,7 +128,12 @@ def _coordination_pairs(
             clause = _CLAUSE_END_BEFORE.search(passage.text[: m.start()])
             clause_start = passage.start + (clause.end() if clause else 0)
             before = institution_keys_between(parties, clause_start, passage.start + m.start())
-            left = before[-3:] or context[:1]
+            # "El Fondo Jalisco ... otorgará financiamiento ..., en coordinación con X": a
+            # clause about a fund or a programme is no act of the document's speaker
+            about_thing = any(c.label in ("Instrument", "Program")
+                              and clause_start <= c.start < passage.start + m.start()
+                              for c in inside)
+            left = before[-3:] or ([] if about_thing else context[:1])
             pairs += [(a, b) for a in left for b in after if a != b]
         elif word in ("conjunto", "conjunta", "coordinadamente", "articulado"):
             insts = institution_keys_between(parties, passage.start, passage.end)
