@@ -1582,3 +1582,21 @@ def test_a_preposition_after_y_starts_another_name_and_credit_ends_one(lexicon: 
     assert {"Instituto Nacional del Emprendedor", "Secretaría de Hacienda y Crédito Público",
             "Caja Municipal de Ahorro y Crédito de Arequipa"} <= names
     assert not [n for n in names if n.startswith("Crédito") or " y con " in n]
+
+
+def test_the_list_belongs_to_the_body_its_participle_agrees_with(lexicon: Lexicon) -> None:
+    """"se resolvió reconocer la conformación del Grupo Impulsor, con el objetivo de impulsar
+    la Creación de la Agencia Regional de Desarrollo de X, el mismo que estuvo conformado
+    por": "conformado" agrees with the group, not with the agency named last (a relative
+    pronoun before the list in 67 bulk texts; "Grupo Impulsor" named alone in 24 mentions)."""
+    raw = (
+        "# Ordenanza Regional N° 009-2022-GRX/CR\n\n"
+        "Que, se resolvió reconocer la conformación del Grupo Impulsor, con el objetivo de "
+        "impulsar la Creación de la Agencia Regional de Desarrollo de Laguna Verde, el mismo "
+        "que estuvo conformado por: a) El Rector de la Universidad Nacional de Laguna Verde; "
+        "b) El Presidente de la Cámara de Comercio de Laguna Verde.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    bodies = {b for _m, b in members}
+    assert {b.lower() for b in bodies} == {"grupo impulsor"}
+    assert len(members) == 2

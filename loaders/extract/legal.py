@@ -26,7 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from graph.normalize import normalize_name
+from graph.normalize import normalize_name, strip_accents
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import (
@@ -238,6 +238,36 @@ _CREATES = re.compile(
 )
 
 
+_PARTICIPLE = re.compile(
+    r"(?:integrad|conformad|compuest|constituid|presidid)(?P<g>[oa])(?P<n>s?)\b", re.IGNORECASE
+)
+_MASCULINE_IN_A = {"sistema", "programa", "organismo", "consejo", "comite", "grupo", "equipo"}
+
+
+def _gender(name: str) -> str:
+    """The grammatical gender of a body's head noun: "o" (Comité, Consejo, Grupo, Sistema) or
+    "a" (Comisión, Mesa, Agencia, Red, Unidad)."""
+    head = strip_accents(name.split()[0]).lower() if name.split() else ""
+    if head in _MASCULINE_IN_A:
+        return "o"
+    return "a" if re.search(r"(?:a|as|cion|ciones|sion|siones|dad|dades|red|redes)$", head) else "o"
+
+
+def _agreeing(named: list[Candidate], trigger: re.Match[str]) -> list[Candidate]:
+    """The bodies of ``named`` whose head agrees with the participle of the trigger: in "la
+    conformación del Grupo Impulsor ... de la Agencia Regional de Desarrollo, el mismo que
+    estuvo conformado por" the list is the group's (a relative "el mismo que / la misma que /
+    el cual" after a body: 67 bulk texts), not the agency's; "las cuales estarán integradas"
+    agrees in number too. All of them when none agrees."""
+    participle = _PARTICIPLE.search(trigger.group())
+    if participle is None:
+        return named
+    gender, plural = participle.group("g").lower(), bool(participle.group("n"))
+    agreeing = [c for c in named if _gender(c.name) == gender
+                and c.name.split()[0].lower().endswith("s") == plural]
+    return agreeing or named
+
+
 def _membership_body(
     ctx: ExtractionContext, base: list[Candidate], index: _Index, trigger: re.Match[str],
     scope_start: int,
@@ -252,8 +282,9 @@ def _membership_body(
     text = ctx.text
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
-    named = [c for c in _institutions(index, start, trigger.start()) if c.kind != "collective"
-             and not _PRESIDED_BY.search(text, max(0, c.start - 30), c.start)]
+    named = _agreeing([c for c in _institutions(index, start, trigger.start())
+                       if c.kind != "collective"
+                       and not _PRESIDED_BY.search(text, max(0, c.start - 30), c.start)], trigger)
     subject = _defined_subject(ctx, index, trigger, scope_start)
     if subject is None and not named:
         subject = _previous_subject(ctx, index, start, scope_start)

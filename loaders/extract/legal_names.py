@@ -237,7 +237,11 @@ def own_body_head(phrase: str) -> str | None:
 # (46 bulk texts), "los gobernadores regionales": a collective named as the text names it
 _OFFICE_COLLECTIVE = re.compile(
     r"^\W*(?:(?:y|e)[ \t]+)?(?:por[ \t]+)?(?:(?:los|las)[ \t]+)?(?P<name>(?:alcaldes|gobernadores)"
-    r"(?:[ \t]+y[ \t]+\w+)?[ \t]+(?:provinciales|distritales|regionales|municipales))\b",
+    r"(?:[ \t]+y[ \t]+\w+)?[ \t]+(?:provinciales|distritales|regionales|municipales|"
+    # "integrado por los gobernadores de los departamentos que la conforman" (Colombia), "los
+    # alcaldes de los municipios", "los gobernadores de las entidades federativas" (Mexico)
+    r"de[ \t]+(?:los|las)[ \t]+(?:departamentos|municipios|provincias|regiones|estados|"
+    r"entidades[ \t]+federativas)))\b",
     re.IGNORECASE,
 )
 

@@ -97,6 +97,8 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Unión": "association",
     "Red": "network",
     "Grupo de Trabajo": "working_group",
+    # the group that promotes a regional development agency (24 bulk mentions)
+    "Grupo Impulsor": "working_group",
     # "Equipo Técnico de Articulación Multisectorial" (484 "Equipo Técnico/de Trabajo" in bulk;
     # a bare "Equipo Técnico" names no body: a name needs a capitalised word after the head)
     "Equipo Técnico": "working_group",
@@ -227,6 +229,8 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Inventario": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
+# heads that are a body's whole name: "reconocer la conformación del Grupo Impulsor"
+_WHOLE_NAME_HEADS = {"Grupo Impulsor"}
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
 _WEAK_HEADS = {
     "Poder",
@@ -563,7 +567,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 name = re.sub(r"\s+", " ", text[start:end])
             if end < m.end():
                 pos = max(end, m.start() + 1)
-            if name == head or len(name.split()) < 2 or _NOT_A_NAME.match(name):
+            if (name == head and head not in _WHOLE_NAME_HEADS) or len(name.split()) < 2 or \
+                    _NOT_A_NAME.match(name):
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
