@@ -257,14 +257,16 @@ def _agreeing(named: list[Candidate], trigger: re.Match[str]) -> list[Candidate]
     """The bodies of ``named`` whose head agrees with the participle of the trigger: in "la
     conformación del Grupo Impulsor ... de la Agencia Regional de Desarrollo, el mismo que
     estuvo conformado por" the list is the group's (a relative "el mismo que / la misma que /
-    el cual" after a body: 67 bulk texts), not the agency's; "las cuales estarán integradas"
-    agrees in number too. All of them when none agrees."""
+    el cual" after a body: 67 bulk texts), not the agency's. All of them when none agrees, or
+    when the participle is plural ("los cuales estarán integrados" may sum several bodies)."""
     participle = _PARTICIPLE.search(trigger.group())
     if participle is None:
         return named
-    gender, plural = participle.group("g").lower(), bool(participle.group("n"))
+    if participle.group("n"):
+        return named  # "los cuales estarán integrados" may sum several bodies named before
+    gender = participle.group("g").lower()
     agreeing = [c for c in named if _gender(c.name) == gender
-                and c.name.split()[0].lower().endswith("s") == plural]
+                and not c.name.split()[0].lower().endswith("s")]
     return agreeing or named
 
 

@@ -200,10 +200,12 @@ def _participation_pairs(
             members = [k for k in before if k not in is_body][-2:] or context[:1]
         else:
             bodies = [k for k in before if k in is_body][-2:]
-            members = (
-                [k for k in after if k not in is_body]
-                or [k for k in before if k not in is_body][:2]
-                or context[:1]
+            # "integrado / conformado / compuesto por" names its members after it: what the
+            # sentence named before ("... de la Agencia X, el mismo que estuvo conformado
+            # por:") is no member
+            listed = re.search(r"integrad|conformad|compuest", phrase) is not None
+            members = [k for k in after if k not in is_body] or (
+                [] if listed else [k for k in before if k not in is_body][:2] or context[:1]
             )
         pairs += [(mem, body) for body in bodies for mem in members if mem != body]
     return pairs
