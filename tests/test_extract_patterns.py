@@ -476,3 +476,22 @@ def test_branches_of_the_state_and_armed_forces_are_institutions() -> None:
     )}
     assert found == {"Poder Judicial": "Institution", "Poder Ejecutivo": "Institution",
                      "Ejército del Perú": "Institution"}
+
+
+def test_professional_associations_state_companies_and_savings_banks_are_bodies() -> None:
+    """"Colegio de Abogados" (49 bulk mentions), "Empresa de los Ferrocarriles del Estado"
+    (22), "Empresa Portuaria de ..." (19), Peru's "Caja Municipal de Ahorro y Crédito"; a
+    size of firm ("Micro y Pequeña Empresa Nacional") is no company, and a form's blank
+    ("Chile___ 18.930") is no part of a name."""
+    raw = (
+        "Artículo 1.- El Colegio de Abogados de Laguna Verde, la Empresa Portuaria de Laguna "
+        "Verde___ 18.930 y la Caja Municipal de Ahorro y Crédito de Laguna Verde apoyan a la "
+        "Micro y Pequeña Empresa Nacional.\n"
+    )
+    info = DocumentInfo(id="caja" * 8, title="t", path="t.md", format="md")
+    found = {e.name for e in extract_text(info, raw, default_lexicon()).entities
+             if e.label != "Territory"}
+    assert found == {
+        "Colegio de Abogados de Laguna Verde", "Empresa Portuaria de Laguna Verde",
+        "Caja Municipal de Ahorro y Crédito de Laguna Verde",
+    }

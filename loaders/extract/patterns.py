@@ -39,7 +39,8 @@ _STOP_CAPS = (
 )
 CAP_WORD = (
     rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
-    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}][\w'’]*(?:-[\w'’]+)*\b|@\w+)"
+    # (no underscore: "Empresa Portuaria de Chile___ 18.930" is a form's blank after a name)
+    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}](?:[^\W_]|['’])*(?:-(?:[^\W_]|['’])+)*(?![^\W_]|['’])|@\w+)"
 )
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
@@ -169,6 +170,24 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     # Ahorros" and "Caja de Seguro Social", Peru's "Caja Municipal de Ahorro y Crédito" and
     # "Caja Rural", Costa Rica's "Caja Costarricense de Seguro Social", Chile's "Caja de
     # Crédito Hipotecario" (a bare "Caja" names a till: "Caja Chica", "Caja de la Entidad")
+    # professional associations ("Colegio de Abogados" 49 bulk mentions, "Colegio de
+    # Ingenieros del Perú" 42, de Periodistas, de Contadores, de Economistas ...)
+    "Colegio de": "association",
+    # state companies (Chile's "Empresa de los Ferrocarriles del Estado" 22, "Empresa Portuaria
+    # de ..." 19, "Empresa Nacional de Minería" 16; Peru's "Empresa Municipal de Agua
+    # Potable", "Empresa Prestadora de Servicios de Saneamiento"); a bare "Empresa" ends the
+    # names of enterprise policy ("Micro, Pequeña y Mediana Empresa")
+    "Empresa Nacional": "company",
+    "Empresa Portuaria": "company",
+    "Empresa Municipal": "company",
+    "Empresa Regional": "company",
+    "Empresa Marítima": "company",
+    "Empresa Prestadora": "company",
+    "Empresa de los Ferrocarriles": "company",
+    "Empresa de Transportes": "company",
+    "Empresa de Abastecimiento": "company",
+    "Empresa de Agua Potable": "company",
+    "Empresa de Comercio": "company",
     "Caja de Ahorros": "bank",
     "Caja de Ahorro": "bank",
     "Caja Municipal": "bank",
@@ -229,6 +248,7 @@ INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     "Inventario": ("Instrument", "register"),
     "Diálogos": ("Program", "programme"),
 }
+_SIZE_BEFORE = re.compile(r"(?:Micro|Pequeñas?|Medianas?|Grandes?|Gran)[ ]+$", re.IGNORECASE)
 # heads that are a body's whole name: "reconocer la conformación del Grupo Impulsor"
 _WHOLE_NAME_HEADS = {"Grupo Impulsor"}
 # Heads that name something only with a specific continuation (avoid "Gobierno de turno").
@@ -578,6 +598,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 continue  # "Mejoramiento del Servicio de Agua Potable ...": a project's name
             if is_institution and _PLACE_NAMED_AS_CENTRE.match(name):
                 continue
+            if head.startswith("Empresa") and _SIZE_BEFORE.search(text, max(0, start - 12), start):
+                continue  # "la Micro y Pequeña Empresa Nacional": a size of firm, not a company
             if is_institution:
                 yield Candidate(
                     start,
