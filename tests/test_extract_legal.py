@@ -1546,6 +1546,7 @@ def test_offices_of_several_bodies_and_members_opened_by_por(lexicon: Lexicon) -
     by "Habrá un" in 20 laws; "Contralor General" in 28 texts): every office's body sits in it,
     and the head of state presides; a list item naming who designates a seat seats no one."""
     raw = (
+        "source_url: https://www.bcn.cl/leychile/navegar?idNorma=999\n\n"
         "Artículo 95. Habrá un Consejo de Seguridad de Laguna Verde encargado de asesorar al "
         "Presidente de la República. Será presidido por el Jefe del Estado y estará integrado "
         "por los Presidentes del Senado, de la Cámara de Diputados y de la Corte Suprema, por "
@@ -1600,3 +1601,20 @@ def test_the_list_belongs_to_the_body_its_participle_agrees_with(lexicon: Lexico
     bodies = {b for _m, b in members}
     assert {b.lower() for b in bodies} == {"grupo impulsor"}
     assert len(members) == 2
+
+
+def test_the_authority_that_applies_a_law_is_responsible_for_it(lexicon: Lexicon) -> None:
+    """Argentina's, Paraguay's and Uruguay's "X será la autoridad de aplicación de la presente
+    ley" (the Senate of the enacting clause is Argentina's)."""
+    raw = (
+        "Ley 27.999\n"
+        "El Senado y Cámara de Diputados de la Nación Argentina sancionan con fuerza de Ley:\n"
+        "ARTÍCULO 1° - La Secretaría de Emprendedores del Ministerio de Producción será la "
+        "autoridad de aplicación de la presente ley.\n"
+        "ARTÍCULO 2° - Comuníquese al Poder Ejecutivo.\n"
+        "DADA EN LA SALA DE SESIONES DEL CONGRESO ARGENTINO, EN BUENOS AIRES.\n"
+    )
+    ex = extract(raw, lexicon)
+    assert ("Secretaría de Emprendedores del Ministerio de Producción", "Ley N° 27.999") in \
+        relations(ex, "RESPONSIBLE_FOR")
+    assert "Senado de la Nación" in {e.name for e in ex.entities}

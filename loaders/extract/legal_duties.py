@@ -13,7 +13,8 @@ parent, and the document's own instrument.
 - "X, adscrita a Y", "X, dependiente de Y", "X, órgano desconcentrado de Y": X is PART_OF Y
   (RESPONSIBLE_FOR when X is a programme or an instrument); 145 "adscrito/a a" and 447
   "depende/dependiente/bajo la dependencia de" in ``../shared/bulk``;
-- "la autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the law;
+- "la autoridad encargada de la aplicación de esta Ley es X", "X será la autoridad de aplicación
+  de la presente ley": X is RESPONSIBLE_FOR the law;
 - the council that "HA APROBADO" a regional or municipal ordinance is RESPONSIBLE_FOR it;
 - "decreto con fuerza de ley N° 2, de 1998, del Ministerio de Educación": the body that issued
   a cited instrument is RESPONSIBLE_FOR it (855 such citations in 177 texts of
@@ -64,6 +65,9 @@ IN_COORDINATION = re.compile(
     re.IGNORECASE,
 )
 CHARGED = re.compile(
+    # Argentina's, Paraguay's and Uruguay's "X será la autoridad de aplicación de la presente
+    # ley", "Será Autoridad de Aplicación de esta ley el Ministerio de X"
+    r"\bautoridad[ \t]+de[ \t]+aplicaci[oó]n\b|"
     r"\b(?:encargad[oa]s?|responsables?)[ \t]+de[ \t]+(?:la[ \t]+|el[ \t]+)?"
     r"(?:aplicaci[oó]n|ejecuci[oó]n|implementaci[oó]n|cumplimiento|administraci[oó]n|"
     r"fiscalizaci[oó]n|supervisi[oó]n|conducci[oó]n|elaboraci[oó]n|seguimiento)\b",
@@ -443,7 +447,7 @@ def charged_authorities(legal: LegalText) -> None:
         before = legal.between(s, m.start(), "Institution")
         after = legal.between(m.end(), e, "Institution")
         holder = after[0] if re.search(r"\b(?:es|ser[áa])\b", text[m.end() : e]) and after else (
-            before[-1] if before else None
+            before[-1] if before else (after[0] if after else None)
         )
         if holder is None or not holder.key:
             continue
