@@ -40,7 +40,7 @@ _STOP_CAPS = (
 CAP_WORD = (
     rf"(?:P[uú]blic[oa]s?[ ]?[-—–][ ]?[Pp]rivad[oa]s?\b|"  # "Comités Público — Privados"
     # (no underscore: "Empresa Portuaria de Chile___ 18.930" is a form's blank after a name)
-    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}](?:[^\W_]|['’])*(?:-(?:[^\W_]|['’])+)*(?![^\W_]|['’])|@\w+)"
+    rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}](?:[^\W_]|['’])*(?:-(?:[^\W_]|['’])+)*(?<!['’])(?![^\W_]|['’])|@\w+)"
 )
 _NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
