@@ -1618,3 +1618,30 @@ def test_the_authority_that_applies_a_law_is_responsible_for_it(lexicon: Lexicon
     assert ("Secretaría de Emprendedores del Ministerio de Producción", "Ley N° 27.999") in \
         relations(ex, "RESPONSIBLE_FOR")
     assert "Senado de la Nación" in {e.name for e in ex.entities}
+
+
+def test_the_organs_a_body_is_said_to_have_are_its_parts(lexicon: Lexicon) -> None:
+    """"La ARD X cuenta con la siguiente estructura: a) Comité Directivo; ..." (21 "tiene/
+    cuenta con la siguiente estructura" and 11 "cuenta con las siguientes unidades" in the bulk
+    corpus), "X contará con un Consejo de Ministros y una Secretaría Ejecutiva", "Los órganos
+    de X son ..." (28): each organ is PART_OF the body; a short form with its place ("ARD
+    Laguna Verde") names the body wherever it is written."""
+    raw = (
+        "ORDENANZA REGIONAL N° 010-2023-GRX/CR\n"
+        "ARTÍCULO PRIMERO.- CREAR la Agencia Regional de Desarrollo de Laguna Verde (ARD Laguna "
+        "Verde), como espacio de articulación.\n"
+        "ARTÍCULO SEGUNDO.- La ARD Laguna Verde cuenta con la siguiente estructura: a) Comité "
+        "Directivo; b) Secretaría Técnica; c) Mesas Técnicas por cadena productiva.\n"
+        "ARTÍCULO TERCERO.- La Comisión Regional de Riego de Laguna Verde contará con un "
+        "Consejo de Ministros y una Secretaría Ejecutiva.\n"
+        "ARTÍCULO CUARTO.- Los órganos de la Región Administrativa y de Planificación de Laguna "
+        "Verde son el Consejo Directivo y el Comité Asesor.\n"
+    )
+    parts = relations(extract(raw, lexicon), "PART_OF")
+    agency = "Agencia Regional de Desarrollo de Laguna Verde"
+    assert {p for p, whole in parts if whole == agency} == {
+        "Comité Directivo", "Secretaría Técnica", "Mesas Técnicas"}
+    assert {p for p, whole in parts if whole == "Comisión Regional de Riego de Laguna Verde"} \
+        == {"Consejo de Ministros", "Secretaría Ejecutiva"}
+    assert {p for p, whole in parts if whole.startswith("Región Administrativa")} == {
+        "Consejo Directivo", "Comité Asesor"}

@@ -81,7 +81,7 @@ class _Member:
     secretariat: bool = False
 
 
-class _Index:
+class CandidateIndex:
     """The keyed candidates of a document, by start offset, for range look-ups."""
 
     def __init__(self, base: list[Candidate]) -> None:
@@ -105,7 +105,7 @@ class _Index:
         self.cands.insert(i, cand)
 
 
-def _institutions(index: _Index, start: int, end: int) -> list[Candidate]:
+def institutions_in(index: CandidateIndex, start: int, end: int) -> list[Candidate]:
     return index.between(start, end, "Institution")
 
 
@@ -117,8 +117,8 @@ def _bare(name: str) -> str:
     )
 
 
-def _new_candidate(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, cand: Candidate
+def add_candidate(
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, cand: Candidate
 ) -> str:
     """Add ``cand`` to the context (and to ``base``) and return its key; an entity the
     document already names the same way, but for articles and prepositions, takes it."""
@@ -137,7 +137,7 @@ def _new_candidate(
 
 
 def _parent_of_organ(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, organ: Candidate
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, organ: Candidate
 ) -> str | None:
     """ "Comité Directivo de la ARD-PUNO" → the ARD: the institution named right after it,
     or inside its name ("Comité Directivo de la Agencia Regional de Desarrollo de X": the
@@ -153,11 +153,11 @@ def _parent_of_organ(
         if info is not None and info.label == "Institution" and not is_organ(rest) and at >= 0:
             parent = Candidate(at, at + len(rest), "Institution", rest, "pattern", kind=info.kind,
                                confidence=0.7)
-            return _new_candidate(ctx, base, index, parent)
+            return add_candidate(ctx, base, index, parent)
     follow = re.match(r"[ \t]*(?:de[ \t]+la|del|de)[ \t]+", ctx.text[organ.end : organ.end + 12])
     if follow is None:
         return None
-    after = _institutions(index, organ.end, organ.end + follow.end() + 120)
+    after = institutions_in(index, organ.end, organ.end + follow.end() + 120)
     if after and after[0].start == organ.end + follow.end():
         return after[0].key
     return None
@@ -186,7 +186,7 @@ _COORDINATED_PREDICATE = re.compile(
 )
 
 
-def _defined_subject(ctx: ExtractionContext, index: _Index, trigger: re.Match[str],
+def _defined_subject(ctx: ExtractionContext, index: CandidateIndex, trigger: re.Match[str],
                      scope_start: int) -> Candidate | None:
     """The body a definition right before a membership list is about (see ``_DEFINED_AS``)."""
     text = ctx.text
@@ -195,7 +195,7 @@ def _defined_subject(ctx: ExtractionContext, index: _Index, trigger: re.Match[st
         return None
     sentence = max(scope_start, text.rfind(".", scope_start, trigger.start() - 1) + 1)
     previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
-    for cand in _institutions(index, previous, trigger.start()):
+    for cand in institutions_in(index, previous, trigger.start()):
         if _DEFINED_AS.match(text, cand.end) and cand.kind != "collective":
             return cand
     return None
@@ -210,7 +210,7 @@ _SUBJECTLESS = re.compile(
 )
 
 
-def _previous_subject(ctx: ExtractionContext, index: _Index, sentence: int,
+def _previous_subject(ctx: ExtractionContext, index: CandidateIndex, sentence: int,
                       scope_start: int) -> Candidate | None:
     """The body a sentence that opens with its verb is about (see ``_SUBJECTLESS``): the one
     the previous sentence opens with."""
@@ -218,7 +218,7 @@ def _previous_subject(ctx: ExtractionContext, index: _Index, sentence: int,
     if not _SUBJECTLESS.match(text, sentence):
         return None
     previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
-    for cand in _institutions(index, previous, sentence):
+    for cand in institutions_in(index, previous, sentence):
         opening = text[previous : cand.start]
         if len(opening) <= 40 and re.fullmatch(r"[\s\W]*(?:(?:el|la|los|las)[ \t]+)?", opening,
                                               re.IGNORECASE):
@@ -271,7 +271,7 @@ def _agreeing(named: list[Candidate], trigger: re.Match[str]) -> list[Candidate]
 
 
 def _membership_body(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, trigger: re.Match[str],
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, trigger: re.Match[str],
     scope_start: int,
 ) -> tuple[str | None, list[str], str | None]:
     """The body whose members a list names, the organs named with it, and the organ of the
@@ -284,7 +284,7 @@ def _membership_body(
     text = ctx.text
     start = max(scope_start, text.rfind(".", scope_start, trigger.start()) + 1)
     # a collective ("Gobierno central", "Municipalidades") has no members a list could name
-    named = _agreeing([c for c in _institutions(index, start, trigger.start())
+    named = _agreeing([c for c in institutions_in(index, start, trigger.start())
                        if c.kind != "collective"
                        and not _PRESIDED_BY.search(text, max(0, c.start - 30), c.start)], trigger)
     subject = _defined_subject(ctx, index, trigger, scope_start)
@@ -299,7 +299,7 @@ def _membership_body(
         created = list(_CREATES.finditer(text, scope_start, trigger.start()))
         if created:
             start = created[-1].start()
-            named = [c for c in _institutions(index, start, trigger.start())
+            named = [c for c in institutions_in(index, start, trigger.start())
                      if c.kind != "collective"]
     if created:
         # "CREAR el Consejo X, adscrito a la Gerencia Y, el mismo que estará integrado por":
@@ -322,11 +322,11 @@ def _membership_body(
             return cand.key, [o for o in organs if o != cand.key], None
     if organs:  # an organ of no body the document names has members of its own
         return organs[-1], organs[:-1], None
-    key = bare_reference(text, start, trigger.start(), _institutions(index, 0, trigger.start()))
+    key = bare_reference(text, start, trigger.start(), institutions_in(index, 0, trigger.start()))
     if key:
         return key, organs, None
     # an OCR'd heading may put the subject after the trigger: "conformado ...: El Comité ..."
-    after = _institutions(index, trigger.end(), min(len(text), trigger.end() + 160))
+    after = institutions_in(index, trigger.end(), min(len(text), trigger.end() + 160))
     for cand in after:
         line_start = text.rfind("\n", trigger.end(), cand.start) + 1 or trigger.end()
         if (cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start)
@@ -373,13 +373,13 @@ _JOINED_MEMBER = re.compile(
 
 
 def _phrase_members(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, start: int, end: int
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, start: int, end: int
 ) -> list[str]:
     """The members one phrase of a list item names: a named institution (the first; an
     institution after a dash is its parent), else the body of an office holder, else a
     collective ("representantes de las universidades de la región")."""
     text = ctx.text
-    named = _institutions(index, start, end)
+    named = institutions_in(index, start, end)
     collective = collective_member(text[start:end])
     if named and collective and start + collective[0] + len(collective[1]) <= named[0].start:
         # "los representantes de la Sociedad Civil, quienes son elegidos ... que el Gobierno
@@ -407,7 +407,7 @@ def _phrase_members(
     s = start + offset
     e = min(end, s + len(name))
     cand = Candidate(s, e, "Institution", name, "role", kind=kind, confidence=0.65)
-    return [_new_candidate(ctx, base, index, cand)]
+    return [add_candidate(ctx, base, index, cand)]
 
 
 _OWN_BODY_HEADS = {"Gobierno Regional", "Gobierno del Estado", "Municipalidad Provincial",
@@ -427,7 +427,7 @@ _SEAT_WORD = re.compile(r"\brepresentantes?[ \t\n]+(?:de|del)\b", re.IGNORECASE)
 
 
 def _unit_members(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, unit: Unit
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, unit: Unit
 ) -> list[_Member]:
     """The members a list item names, with the role the item (or its heading) gives them."""
     text = ctx.text
@@ -446,7 +446,7 @@ def _unit_members(
         # item that opens with "los representantes de ..." is one seat and its gloss)
         return [
             _Member(c.key, unit.start, unit.end)
-            for c in _institutions(index, unit.body_start, unit.end)
+            for c in institutions_in(index, unit.body_start, unit.end)
             if c.key
         ]
     cut = _ROLE_CLAUSE.search(text, unit.body_start, unit.end)
@@ -472,7 +472,7 @@ def _unit_members(
 
 
 def _secretariat(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, body: str, at: int, end: int
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, body: str, at: int, end: int
 ) -> str:
     """The body's technical secretariat: the one the document names for it, else a new
     "Secretaría Técnica" entity."""
@@ -488,7 +488,7 @@ def _secretariat(
     s, e = (m.start(), m.end()) if m else (at, end)
     cand = Candidate(s, e, "Institution", "Secretaría Técnica", "role", kind="secretariat")
     cand.aliases = [ctx.text[s:e]]
-    return _new_candidate(ctx, base, index, cand)
+    return add_candidate(ctx, base, index, cand)
 
 
 _GOVERNMENTS = {"regional_government", "municipality", "government"}
@@ -498,7 +498,7 @@ _ORGAN_KINDS = {"council", "division", "committee", "secretariat"}
 def _record_members(
     ctx: ExtractionContext,
     base: list[Candidate],
-    index: _Index,
+    index: CandidateIndex,
     body: str,
     members: list[_Member],
 ) -> None:
@@ -524,7 +524,7 @@ def _record_members(
 
 
 def _organ_candidates(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, start: int, end: int
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, start: int, end: int
 ) -> None:
     """Organs named in a list ("Un (01) Consejo Directivo, Una (01) Secretaría Técnica")
     become candidates, so that the list makes them parts of its body."""
@@ -537,7 +537,7 @@ def _organ_candidates(
             m.start("name"), m.start("name") + len(m.group("name").rstrip()), "Institution",
             name, "role", kind="committee", confidence=0.65,
         )
-        _new_candidate(ctx, base, index, cand)
+        add_candidate(ctx, base, index, cand)
 
 
 def _article_start(articles: list[int], offset: int) -> int:
@@ -547,7 +547,7 @@ def _article_start(articles: list[int], offset: int) -> int:
 
 
 def membership_lists(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, articles: list[int]
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, articles: list[int]
 ) -> None:
     """PARTICIPATES_IN (and the roles of presiding and of technical secretariat) for every
     member of every membership list; organs listed as parts become PART_OF the body.
@@ -563,7 +563,7 @@ def membership_lists(
         if structure is not None:
             # "la estructura orgánica básica de estos gobiernos la conforman el Consejo Regional,
             # ..." (the Constitution, cited in 100 bulk texts): organs of the body it names
-            named = _institutions(index, structure.start("what"), structure.end("what"))
+            named = institutions_in(index, structure.start("what"), structure.end("what"))
             body = named[-1].key if named else None
             if body is not None:
                 for unit in units:
@@ -598,7 +598,7 @@ _PHRASE_END = re.compile(r"[,;:.]|[ \t]+(?:y|e)[ \t]+(?:estar|ser|se|contar|tend
 
 
 def presided_bodies(
-    ctx: ExtractionContext, base: list[Candidate], index: _Index, articles: list[int]
+    ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, articles: list[int]
 ) -> None:
     """"X será presidido por Y": Y takes part in X and is responsible for it."""
     text = ctx.text
@@ -622,7 +622,7 @@ def presided_bodies(
 
 def membership_relations(ctx: ExtractionContext, base: list[Candidate]) -> None:
     """Membership lists and presiding members of one document (see the module docstring)."""
-    index = _Index(base)
+    index = CandidateIndex(base)
     articles = ctx.article_starts
     membership_lists(ctx, base, index, articles)
     presided_bodies(ctx, base, index, articles)

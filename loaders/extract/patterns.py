@@ -357,7 +357,9 @@ _QUOTED_RE = re.compile(
 )
 _ACRONYM = r"[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ&\-]{0,11}[A-Z0-9](?:-[A-Z]{2,})?"
 _DEF_LONG_SHORT = re.compile(
-    rf"\((?P<short>{_ACRONYM})(?P<foreign>,[ ]+(?:por[ ]+sus[ ]+siglas|sigla)[^)]{{0,40}})?\)"
+    # ... with the place it serves: "Agencia Regional de Desarrollo de Laguna Verde (ARD Laguna
+    # Verde)", "(ARD-PUNO)" (a short form a Peruvian body's ordinance then uses throughout)
+    rf"\((?P<short>{_ACRONYM}(?:[ ](?:[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+|[A-ZÁÉÍÓÚÑ]{{2,}})){{0,3}})(?P<foreign>,[ ]+(?:por[ ]+sus[ ]+siglas|sigla)[^)]{{0,40}})?\)"
 )
 _DEF_SHORT_LONG = re.compile(
     rf"\b(?P<short>[A-Z][A-Z0-9&\-]{{1,11}})[ ]+\((?P<long>[{UPPER}][^()\n]{{6,150}})\)"
@@ -410,6 +412,7 @@ _BAD_TAIL_WORDS = {
     "Nro",
     "Presente",  # "Reglamento de la Presente Ordenanza": the document itself, cut at its kind
     "S",  # "Banco de Comercio Exterior de Colombia S.A.": the company form is no part of the name
+    "Son",  # "Unidad Funcional de Gestión de Recursos Humanos Son funciones": a sentence's verb
 }
 
 

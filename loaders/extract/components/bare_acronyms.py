@@ -28,8 +28,16 @@ def bare_acronyms(state: ExtractionState) -> None:
     ctx, text = state.ctx, state.text
     acronym_keys = defined_acronyms(state)
     taken = TakenSpans(state.base)
-    for m in _BARE_ACRONYM.finditer(text):
-        key = acronym_keys.get(m.group())
+    # a short form with its place ("ARD Laguna Verde") is looked for as written
+    with_place = sorted((a for a in acronym_keys if " " in a), key=len, reverse=True)
+    mentions = list(_BARE_ACRONYM.finditer(text))
+    if with_place:
+        mentions += re.finditer(
+            r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in with_place) + r")\b",
+            text,
+        )
+    for m in sorted(mentions, key=lambda m: (m.start(), -m.end())):
+        key = acronym_keys.get(m.group()) or acronym_keys.get(re.sub(r"\s+", " ", m.group()))
         if key is None:
             continue
         if taken.covers(m.start()):

@@ -3,7 +3,8 @@ member, the roles of presiding and of technical secretariat, and the organs of a
 
 from __future__ import annotations
 
-from loaders.extract.legal import membership_relations
+from loaders.extract.legal import CandidateIndex, membership_relations
+from loaders.extract.legal_organs import organ_lists
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -12,5 +13,7 @@ from loaders.extract.state import ExtractionState
 def memberships(state: ExtractionState) -> None:
     """Members of every "integrado por / conformado por" list (see
     :mod:`loaders.extract.legal`); the bodies of office holders and collective members
-    become entities."""
+    become entities; the organs a body is said to have are its parts
+    (:mod:`loaders.extract.legal_organs`)."""
     membership_relations(state.ctx, state.base)
+    organ_lists(state.ctx, state.base, CandidateIndex(state.base), state.ctx.article_starts)
