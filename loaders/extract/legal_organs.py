@@ -41,6 +41,13 @@ STRUCTURE_LIST = re.compile(
     r"|\blos[ \t]+[óo]rganos[ \t]+(?P<of2>(?:de|del)[ \t]+[^.;:\n]{3,120}?)[ \t]+son\b",
     re.IGNORECASE,
 )
+# the words every form of STRUCTURE_LIST holds, found fast: a text without them is not scanned
+# (literal, case-sensitive patterns: the regular expression engine skips to their first letter)
+_GATES = (
+    re.compile(r"(?:siguientes?|SIGUIENTES?)[ \t]+(?:estructura|[óoÓO]rganos|unidades|ESTRUCTURA)"),
+    re.compile(rf"con[ \t]+(?:un|una)[ \t]+(?:{_ORGAN_HEADS})\b"),
+    re.compile(r"rganos[ \t]+(?:de|del)\b"),
+)
 _NOT_ORGANS = {"collective", "regional_government", "municipality", "government"}
 # a generic organ an item names without a name of its own: "a) Comité Directivo;"
 _BARE_ORGAN = re.compile(
@@ -91,6 +98,8 @@ def organ_lists(ctx: ExtractionContext, base: list[Candidate], index: CandidateI
     """PART_OF for every organ a body is said to have (see the module docstring);
     ``articles`` are the offsets of the document's article headings."""
     text = ctx.text
+    if not any(gate.search(text) for gate in _GATES):
+        return
     for trigger in STRUCTURE_LIST.finditer(text):
         i = bisect.bisect_right(articles, trigger.start()) - 1
         scope = articles[i] if i >= 0 else 0
