@@ -495,3 +495,25 @@ def test_professional_associations_state_companies_and_savings_banks_are_bodies(
         "Colegio de Abogados de Laguna Verde", "Empresa Portuaria de Laguna Verde",
         "Caja Municipal de Ahorro y Crédito de Laguna Verde",
     }
+
+
+def test_a_post_names_programmes_and_the_global_agenda() -> None:
+    """A programme post: "el proyecto Acceso Universal a la Energía" (two connectors inside a
+    name), the Sustainable Development Goals (19 bulk mentions), and "X impulsa la Agenda Y y
+    el Plan Z": X runs both; a section code ("Oficina de Asesoría Legal 0.3") is no part of a
+    name."""
+    raw = (
+        "El PNUD impulsa la Agenda de Transición Energética 2020-2030 y el Plan Energético "
+        "Nacional 2015-2050, en línea con los Objetivos de Desarrollo Sostenible (ODS). El "
+        "proyecto Acceso Universal a la Energía benefició a 500 hogares. La Oficina de Asesoría "
+        "Legal 0.3 emite opinión.\n"
+    )
+    info = DocumentInfo(id="post" * 8, title="t", path="t.md", format="md")
+    ex = extract_text(info, raw, default_lexicon())
+    names = {e.id: e.name for e in ex.entities}
+    assert {"Acceso Universal a la Energía", "Objetivos de Desarrollo Sostenible",
+            "Oficina de Asesoría Legal"} <= set(names.values())
+    runs = {names[r.target] for r in ex.relations
+            if r.type == "RESPONSIBLE_FOR" and names[r.source].startswith("Programa de las")}
+    assert runs == {
+        "Agenda de Transición Energética 2020-2030", "Plan Energético Nacional 2015-2050"}

@@ -42,7 +42,9 @@ CAP_WORD = (
     # (no underscore: "Empresa Portuaria de Chile___ 18.930" is a form's blank after a name)
     rf"(?!{_STOP_CAPS}\b)[a-z]?[{UPPER}](?:[^\W_]|['’])*(?:-(?:[^\W_]|['’])+)*(?<!['’])(?![^\W_]|['’])|@\w+)"
 )
-_NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ]\d+\.\d+)?"
+# a year or a version ("Agenda 2030", "Plan Bicentenario 2.0"), never a section code ("Oficina
+# de Asesoría Legal 0.3", "Gerencia Regional de Administración 06.3", "6.3.1")
+_NUMBER = r"(?:[ ]\d{4}(?:-\d{4})?|[ ](?!0)\d+\.\d+(?![.\d]))?"
 CONNECTOR = r"(?:de|del|de\s+la|de\s+las|de\s+los|para|para\s+el|para\s+la|y|e|en|sobre|el|la|las|los|a|al|con|contra|por)"
 _TAIL = rf"(?:[ ]+(?:{CONNECTOR}[ ]+)*{CAP_WORD})*{_NUMBER}"
 # "de Economía, Fomento y Turismo" / "para la Educación, la Ciencia y la Cultura"
@@ -622,7 +624,8 @@ _NAMED_AFTER_HEAD = re.compile(
     rf"\b(?P<head>programa|proyecto|iniciativa|plan|fondo|concurso|estrategia|plataforma|"
     rf"aplicativo)s?"
     rf"(?P<gap>(?:[ ]+[a-záéíóúñ]+){{0,4}}),?[ ]+(?P<name>(?!(?:El|La|Los|Las|En|Este|Esta)\b)"
-    rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+)?{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
+    # ("el proyecto Acceso Universal a la Energía": two connectors may join its words)
+    rf"{CAP_WORD}(?:[ ]+(?:{CONNECTOR}[ ]+){{0,2}}{CAP_WORD})*(?:[ ]\d+(?:\.\d+)*\b)?)"
 )
 _PROGRAM_HEADS = {"programa", "proyecto", "iniciativa"}
 # a gap ending in one of these makes the capitalised words its object, not the name:

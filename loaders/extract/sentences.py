@@ -142,6 +142,7 @@ def _coordination_pairs(
     return pairs
 
 
+_JOINED_THING = re.compile(r"[ \t]*(?:,[ \t]*)?(?:y|e|,)[ \t]+(?:(?:el|la|los|las)[ \t]+)?")
 _THROUGH = re.compile(r",?\s*a trav[eé]s de(?:l| la| los| las)?\s*$", re.IGNORECASE)
 
 
@@ -164,11 +165,22 @@ def _subject_verb_object(
                   and verb_at < c.start <= verb_at + len(m.group()) + 12]
         if not subjects or not things:
             continue
-        holder, thing = subjects[0], things[0]
-        out.append((holder.key, thing.key, "RESPONSIBLE_FOR"))  # type: ignore[arg-type]
-        for other in subjects[1:]:
-            if _THROUGH.search(text[: other.start - passage.start]):
-                out.append((other.key, thing.key, "CO_RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+        holder = subjects[0]
+        # "impulsa la Agenda X y el Plan Y": every object joined to the first
+        objects = [things[0]]
+        for cand in inside:
+            if cand.start <= objects[-1].start or cand.label not in ("Instrument", "Program"):
+                continue
+            if cand.key and _JOINED_THING.fullmatch(text, objects[-1].end - passage.start,
+                                                    cand.start - passage.start):
+                objects.append(cand)
+            else:
+                break
+        for thing in objects:
+            out.append((holder.key, thing.key, "RESPONSIBLE_FOR"))  # type: ignore[arg-type]
+            for other in subjects[1:]:
+                if _THROUGH.search(text[: other.start - passage.start]):
+                    out.append((other.key, thing.key, "CO_RESPONSIBLE_FOR"))  # type: ignore[arg-type]
     return out
 
 

@@ -32,6 +32,8 @@ ACTIVE_RESPONSIBILITY = re.compile(
     r"\b(?:conduc(?:e|en|ir[aá]n?|ir)|lider(?:a|an|ar[aá]n?|ar)|administr(?:a|an|ar[aá]n?|ar)|"
     r"ejecut(?:a|an|ar[aá]n?|ar)|implement(?:a|an|ar[aá]n?|ar)|gestion(?:a|an|ar[aá]n?|ar)|"
     r"formul(?:a|an|ar[aá]n?|ar)|elabor(?:a|an|ar[aá]n?|ar)|"
+    # "El PNUD, junto con la Secretaría X, impulsa la Agenda de Transición Energética"
+    r"impuls(?:a|an|ar[aá]n?|ar)|promuev(?:e|en)|promover(?:[aá]n?)?|"
     # "El Servicio llevará el Registro Nacional", "deberá diseñar el Programa X" (the
     # infinitive after "deberá"/"podrá": 55 times in the bulk corpus before a named instrument)
     r"llev(?:a|an|ar[aá]n?|ar)|dise[ñn](?:a|an|ar[aá]n?|ar)|"
