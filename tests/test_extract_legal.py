@@ -1645,3 +1645,17 @@ def test_the_organs_a_body_is_said_to_have_are_its_parts(lexicon: Lexicon) -> No
         == {"Consejo de Ministros", "Secretaría Ejecutiva"}
     assert {p for p, whole in parts if whole.startswith("Región Administrativa")} == {
         "Consejo Directivo", "Comité Asesor"}
+
+
+def test_a_body_acting_by_conduit_of_a_unit_is_its_whole(lexicon: Lexicon) -> None:
+    """Mexico's "El Ejecutivo Federal, por conducto de la Secretaría de Economía, elaborará el
+    Programa X" (10 bulk texts write "por conducto de"), like "a través de": the unit is a
+    part of the body and shares its duty."""
+    raw = (
+        "Artículo 5. El Ejecutivo Federal, por conducto de la Secretaría de Economía, elaborará "
+        "el Programa Especial para la Innovación.\n"
+    )
+    ex = extract(raw, lexicon)
+    assert ("Secretaría de Economía", "Gobierno Federal") in relations(ex, "PART_OF")
+    assert ("Secretaría de Economía", "Programa Especial para la Innovación") in relations(
+        ex, "CO_RESPONSIBLE_FOR")

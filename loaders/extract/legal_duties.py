@@ -55,7 +55,9 @@ FUNCTIONS = re.compile(
     re.IGNORECASE,
 )
 THROUGH = re.compile(
-    r",?[ \t]+(?:a[ \t]+trav[ée]s[ \t]+|por[ \t]+intermedio[ \t]+)(?:de[ \t]+la|del|de[ \t]+los|"
+    # ... and Mexico's "El Ejecutivo Federal, por conducto de la Secretaría de Economía"
+    r",?[ \t]+(?:a[ \t]+trav[ée]s[ \t]+|por[ \t]+intermedio[ \t]+|por[ \t]+conducto[ \t]+)"
+    r"(?:de[ \t]+la|del|de[ \t]+los|"
     r"de[ \t]+las|de)[ \t]+",
     re.IGNORECASE,
 )

@@ -143,7 +143,8 @@ def _coordination_pairs(
 
 
 _JOINED_THING = re.compile(r"[ \t]*(?:,[ \t]*)?(?:y|e|,)[ \t]+(?:(?:el|la|los|las)[ \t]+)?")
-_THROUGH = re.compile(r",?\s*a trav[eé]s de(?:l| la| los| las)?\s*$", re.IGNORECASE)
+_THROUGH = re.compile(r",?\s*(?:a trav[eé]s|por conducto|por intermedio) de(?:l| la| los| las)?\s*$",
+                      re.IGNORECASE)
 
 
 def _subject_verb_object(
