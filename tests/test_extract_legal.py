@@ -1659,3 +1659,19 @@ def test_a_body_acting_by_conduit_of_a_unit_is_its_whole(lexicon: Lexicon) -> No
     assert ("Secretaría de Economía", "Gobierno Federal") in relations(ex, "PART_OF")
     assert ("Secretaría de Economía", "Programa Especial para la Innovación") in relations(
         ex, "CO_RESPONSIBLE_FOR")
+
+
+def test_the_members_of_a_council_are_no_bodies_named_before(lexicon: Lexicon) -> None:
+    """"ENCARGAR a la Oficina X ... notifique el presente Acuerdo a los miembros del Consejo
+    Regional" names the council's members, not the office; "El Gobierno Regional X forma parte
+    del Consejo Y" and "X, miembro del Consejo Y" name one."""
+    raw = (
+        "# Acuerdo de Consejo Regional N° 140-2025\n\n"
+        "ARTÍCULO QUINTO: ENCARGAR a la Oficina de Trámite Documentario del Gobierno Regional "
+        "de Laguna Verde notifique el presente Acuerdo a los miembros del Consejo Regional de "
+        "Laguna Verde.\n"
+        "ARTÍCULO SEXTO: El Gobierno Regional de Laguna Verde forma parte del Consejo de Cuenca "
+        "del Río Verde.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    assert members == {("Gobierno Regional de Laguna Verde", "Consejo de Cuenca del Río Verde")}

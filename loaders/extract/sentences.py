@@ -142,6 +142,12 @@ def _coordination_pairs(
     return pairs
 
 
+_NEAR_MEMBER = 40
+_MEMBER_GAP = re.compile(
+    r"[ \t\n]*(?:\([^()]{0,20}\))?[ \t\n]*,?[ \t\n]*(?:(?:es|son|ser[áa]n?|como|en[ \t]+calidad[ \t]+de)"
+    r"[ \t\n]+)?(?:(?:un|una|el|la)[ \t\n]+)?",
+    re.IGNORECASE,
+)
 _JOINED_THING = re.compile(r"[ \t]*(?:,[ \t]*)?(?:y|e|,)[ \t]+(?:(?:el|la|los|las)[ \t]+)?")
 _THROUGH = re.compile(r",?\s*(?:a trav[eé]s|por conducto|por intermedio) de(?:l| la| los| las)?\s*$",
                       re.IGNORECASE)
@@ -210,7 +216,13 @@ def _participation_pairs(
         before = institution_keys_between(inside, passage.start, t_start)
         if body_after:
             bodies = [k for k in after if k in is_body][:2]
-            members = [k for k in before if k not in is_body][-2:] or context[:1]
+            # "X, Miembro de la Junta", "X forma parte del Consejo": the member is named right
+            # before; "notifique ... a los miembros del Consejo Regional" names none
+            near = [c.key for c in inside if c.label == "Institution" and c.key
+                    and c.key not in is_body and 0 <= t_start - c.end <= _NEAR_MEMBER
+                    and _MEMBER_GAP.fullmatch(passage.text, c.end - passage.start,
+                                              t_start - passage.start)]
+            members = near[-1:] or ([] if before else context[:1])
         else:
             bodies = [k for k in before if k in is_body][-2:]
             # "integrado / conformado / compuesto por" names its members after it: what the
