@@ -1675,3 +1675,34 @@ def test_the_members_of_a_council_are_no_bodies_named_before(lexicon: Lexicon) -
     )
     members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
     assert members == {("Gobierno Regional de Laguna Verde", "Consejo de Cuenca del Río Verde")}
+
+
+def test_a_list_may_name_its_body_right_after_its_trigger(lexicon: Lexicon) -> None:
+    """"Serán integrantes del Comité X:", "Son miembros del Consejo X: el Secretario de ...",
+    "Participarán en el Comité X: I. ..." (the issue's "son miembros", "participan"): the body
+    follows the trigger and the members follow the body; "integrado por el Gobierno Regional"
+    names a member, never the body."""
+    raw = (
+        "Artículo 10. Serán integrantes del Comité Nacional de Productividad de Laguna Verde:\n"
+        "I. El Titular de la Secretaría de Hacienda y Crédito Público, quien lo presidirá;\n"
+        "II. Representantes de organizaciones empresariales.\n"
+        "Artículo 11. Son miembros del Consejo Consultivo de Fomento de Laguna Verde: el "
+        "Secretario de Economía y un representante de la Confederación de Cámaras "
+        "Industriales.\n"
+        "Artículo 12. Participarán en el Comité Técnico de Evaluación de Laguna Verde: I. La "
+        "Secretaría de la Función Pública; II. El Consejo Nacional de Evaluación de la Política "
+        "de Desarrollo Social.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    by_body: dict[str, set[str]] = {}
+    for member, body in members:
+        by_body.setdefault(body, set()).add(member)
+    assert by_body == {
+        "Comité Nacional de Productividad de Laguna Verde": {
+            "Secretaría de Hacienda y Crédito Público", "Organizaciones empresariales"},
+        "Consejo Consultivo de Fomento de Laguna Verde": {
+            "Secretaría de Economía", "Confederación de Cámaras Industriales"},
+        "Comité Técnico de Evaluación de Laguna Verde": {
+            "Secretaría de la Función Pública",
+            "Consejo Nacional de Evaluación de la Política de Desarrollo Social"},
+    }

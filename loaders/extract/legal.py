@@ -58,9 +58,14 @@ MEMBERSHIP = re.compile(
     r"(?:como[ \t]+sigue|de[ \t]+la[ \t]+siguiente[ \t]+(?:manera|forma))\b"
     r"|\bse[ \t]+compon(?:e|en|dr[áa]n?)[ \t]+(?:de|por)\b"
     r"|\b(?:son|ser[áa]n)[ \t]+(?:sus[ \t]+)?(?:miembros|integrantes)\b"
+    # "Participarán en el Comité Técnico de Evaluación: I. La Secretaría ..." (a list follows)
+    r"|\bparticipar[áa]n(?=[ \t]+en\b[^.;:\n]{3,160}:)"
     r"|\b(?:lo|la)[ \t]+(?:integran|integrarán|conforman|conformarán|componen)\b",
     re.IGNORECASE,
 )
+# the body named right after its trigger: "Serán integrantes del Comité X:", "Participarán en
+# el Comité X:" (never "integrado por el Gobierno Regional ...": that is a member)
+_BODY_AFTER = re.compile(r"[ \t]*(?:de|del|en)[ \t]+(?:(?:el|la|los|las)[ \t]+)?", re.IGNORECASE)
 _PRESIDES = re.compile(r"\bpresid|\bpresidencia\b|\bpresidente\b", re.IGNORECASE)
 # who presides a body is not the body: "Dicha comisión deberá estar presidida por el
 # Gobernador Regional e integrada por ..."
@@ -330,11 +335,14 @@ def _membership_body(
     for cand in after:
         line_start = text.rfind("\n", trigger.end(), cand.start) + 1 or trigger.end()
         if (cand.source == "role" or ITEM_MARKER.match(text, line_start, cand.start)
-                or "\n" not in text[trigger.end() : cand.start]):
+                or ("\n" not in text[trigger.end() : cand.start]
+                    and not _BODY_AFTER.fullmatch(text, trigger.end(), cand.start))):
             # "integrado por: a) El Ministro de ...", "integrado por el Gerente General de la
-            # Corporación ...": a member, not the body
+            # Corporación ...": a member, not the body ("Serán integrantes del Comité X:",
+            # "Participarán en el Comité X:" name the body right after the trigger)
             break
-        parent = _parent_of_organ(ctx, base, index, cand) if is_organ(cand.name) else cand.key
+        parent = (_parent_of_organ(ctx, base, index, cand) or cand.key) if is_organ(cand.name) \
+            else cand.key
         if parent:
             return parent, organs, None
     return None, organs, None
@@ -575,6 +583,12 @@ def membership_lists(
         body, organs, listed_organ = _membership_body(ctx, base, index, trigger, scope_start)
         if body is None:
             continue
+        named_after = [c for c in institutions_in(index, trigger.end(), trigger.end() + 200)
+                       if c.key == body and _BODY_AFTER.fullmatch(text, trigger.end(), c.start)]
+        if named_after:
+            # "Son miembros del Consejo X: el Secretario ...": the list starts after the body
+            units = list_units(text, named_after[0].end,
+                               article_end(articles, trigger.end(), len(text)))
         for organ in [*organs, listed_organ]:
             if organ is not None and organ != body:
                 ctx.relate(organ, "PART_OF", body, trigger.start(), trigger.end(), "legal list", 0.6)
