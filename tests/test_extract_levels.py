@@ -33,6 +33,8 @@ from loaders.extract.pipeline import extract_text
         ("Asamblea Departamental de Antioquia", "regional"),
         ("Secretaría Departamental de Salud", "regional"),
         ("Alcaldía de Medellín", "local"),
+        ("Contaduría General de la Nación", "national"),
+        ("Congreso de la República", "national"),
         ("Presidencia Municipal de Puebla", "local"),
         ("Ayuntamiento de Zapopan", "local"),
         # a regional office of an international body is not a region's office

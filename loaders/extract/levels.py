@@ -64,7 +64,9 @@ _NATIONAL = re.compile(
     r"servicio nacional|nacional|nacionales|superintendencia|contraloria|"
     r"presidencia de la republica|presidencia del consejo de ministros|congreso|senado|"
     r"camara de diputados|tesoreria|banco central|agencia chilena|corporacion de fomento|"
-    r"multisectorial|poder ejecutivo|defensoria del pueblo)\b"
+    r"multisectorial|poder ejecutivo|defensoria del pueblo|"
+    # "Contaduría General de la Nación", "Senado de la Nación", "Congreso de la República"
+    r"de la nacion|de la republica)\b"
 )
 # Words whose tier depends on the country.
 _BY_COUNTRY: dict[str, list[tuple[str, re.Pattern[str]]]] = {

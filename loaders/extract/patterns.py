@@ -141,6 +141,12 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Fiscalía": "agency",
     "Defensoría": "agency",
     "Procuraduría": "agency",
+    # Colombia's control bodies: "Contaduría General de la Nación", "Registraduría Nacional del
+    # Estado Civil", municipal "Personería de Medellín", "Veeduría Distrital"
+    "Contaduría": "agency",
+    "Registraduría": "agency",
+    "Personería": "agency",
+    "Veeduría": "agency",
     "Junta": "council",
     "Juntas": "council",
     "Parlamento": "council",
