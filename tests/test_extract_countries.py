@@ -21,6 +21,7 @@ from loaders.extract.countries import (
     document_country,
     settle_countries,
 )
+from loaders.extract.finish import government_spellings
 from loaders.extract.lexicon import Lexicon, default_lexicon, make_doc
 from loaders.extract.pipeline import extract_text
 
@@ -279,3 +280,18 @@ def test_the_years_motto_names_nothing(lexicon: Lexicon) -> None:
     names = {e.name for e in extract(raw, lexicon).entities}
     assert "Unidad de Asesoría Legal" in names
     assert not {n for n in names if n.startswith("Unidad,") or "Igualdad" in n or "Paz" in n}
+
+
+def test_a_government_named_after_its_place_is_written_both_ways(lexicon: Lexicon) -> None:
+    """Peruvian letterheads write "Gobierno Regional San Martín" and their prose "Gobierno
+    Regional de San Martín": each form is an alias of the other; "del Callao" keeps its article,
+    and other names have no other spelling."""
+    assert government_spellings("Gobierno Regional de San Martín") == [
+        "Gobierno Regional San Martín"]
+    assert government_spellings("Municipalidad Provincial Coronel Portillo") == [
+        "Municipalidad Provincial de Coronel Portillo"]
+    assert government_spellings("Gobierno Regional del Callao") == []
+    assert government_spellings("Ministerio de Economía") == []
+    raw = "# Ordenanza Regional N° 001-2024\n\nEl Gobierno Regional de Laguna Verde aprueba.\n"
+    (gore,) = [e for e in extract(raw, lexicon).entities if e.name.startswith("Gobierno")]
+    assert "Gobierno Regional Laguna Verde" in gore.aliases

@@ -4,6 +4,7 @@ with stable ids, facets and context, relations and mentions mapped onto them."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 
 from graph.facets import assign_facets
@@ -215,6 +216,27 @@ def default_country(ctx: ExtractionContext) -> str | None:
     return _majority(countries, 0.7)
 
 
+# a government named after its place, with or without "de": Peruvian letterheads write
+# "Gobierno Regional San Martín", their prose "Gobierno Regional de San Martín"
+_GOVERNMENT_OF = re.compile(
+    r"^(?P<head>Gobierno Regional|Municipalidad Provincial|Municipalidad Distrital|"
+    r"Municipalidad Metropolitana|Consejo Regional)(?P<de>[ ]+(?:de|del)(?=[ ]))?[ ]+(?P<place>[A-ZÁÉÍÓÚÑ].*)$"
+)
+
+
+def government_spellings(name: str) -> list[str]:
+    """The other way of writing a government's name: "Gobierno Regional de Puno" ↔ "Gobierno
+    Regional Puno" (none for other names, or for "del Callao", which keeps its article)."""
+    m = _GOVERNMENT_OF.match(name)
+    if m is None or len(m.group("place").split()) > 4:
+        return []
+    if m.group("de"):
+        if m.group("de").strip() == "del":
+            return []
+        return [f"{m.group('head')} {m.group('place')}"]
+    return [f"{m.group('head')} de {m.group('place')}"]
+
+
 def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) -> Entity:
     """The entity a builder stands for, with its stable id."""
     if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
@@ -226,6 +248,9 @@ def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) ->
             else None
         )
     name = _canonical_name(b)
+    names = set(b.names)
+    if b.label == "Institution":
+        names |= {v for n in b.names for v in government_spellings(n)}
     eid = entity_id(
         b.label,
         f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
@@ -235,7 +260,7 @@ def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) ->
         id=eid,
         label=b.label,
         name=name,
-        aliases=sorted({n for n in b.names if n != name}),
+        aliases=sorted({n for n in names if n != name}),
         acronym=b.acronym,
         kind=b.kind,
         level=b.level if b.label != "Territory" else None,
