@@ -37,7 +37,8 @@ STRUCTURE_LIST = re.compile(
     r"(?:[ \t]+org[áa]nicas)?)\b"
     rf"|\b(?:cuenta|cuentan|contar[áa]n?|tendr[áa]n?)[ \t]+con[ \t]+(?=(?:un|una)[ \t]+"
     rf"(?-i:{_ORGAN_HEADS})\b)"
-    r"|\bson[ \t]+[óo]rganos[ \t]+(?P<of>(?:de|del)\b[^:.;\n]{3,120}?)(?=[ \t]*[:,]|[ \t]+los\b|[ \t]+las\b|[ \t]+el\b|[ \t]+la\b)"
+    r"|\bson[ \t]+[óo]rganos[ \t]+(?P<of>(?:de|del)\b[^:.;\n]{3,120}?)"
+    r"(?=[ \t]*[:,]|[ \t]+(?:los|las|el|la)\b)"
     r"|\blos[ \t]+[óo]rganos[ \t]+(?P<of2>(?:de|del)[ \t]+[^.;:\n]{3,120}?)[ \t]+son\b",
     re.IGNORECASE,
 )
@@ -59,12 +60,12 @@ _BARE_ORGAN = re.compile(
 )
 
 
-def _body(ctx: ExtractionContext, index: CandidateIndex, trigger: re.Match[str], scope: int) -> str | None:
+def _body(ctx: ExtractionContext, index: CandidateIndex, trigger: re.Match[str],
+          scope: int) -> str | None:
     """The body whose organs the trigger lists."""
-    of = trigger.group("of") or trigger.group("of2")
-    if of is not None:
-        named = institutions_in(index, trigger.start("of" if trigger.group("of") else "of2"),
-                              trigger.end("of" if trigger.group("of") else "of2"))
+    group = "of" if trigger.group("of") else "of2" if trigger.group("of2") else None
+    if group is not None:
+        named = institutions_in(index, trigger.start(group), trigger.end(group))
         return named[0].key if named else None
     text = ctx.text
     start = max(scope, text.rfind(".", scope, trigger.start()) + 1)
