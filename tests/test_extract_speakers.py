@@ -303,3 +303,31 @@ def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -
         ("Ernan Hugo Ramón Llulluy", "Consejo Regional del Gobierno Regional de Puno"),
         ("Elisban Ochoa Sosa", "Gobierno Regional de Puno"),
     }
+
+
+def test_an_office_under_a_signature_names_its_body(lexicon: Lexicon) -> None:
+    """A signature block ("Name" / "Gerente Regional de Desarrollo Económico.") affiliates the
+    signer with the body the office heads, in capitals too ("GERENTE REGIONAL DE
+    INFRAESTRUCTURA"); the fields of a procedures table ("Trámite Documentario", "DIRECCION
+    GESTION SALUD INDIVIDUAL") and a law's name before its amendments ("Constitución Política
+    del Estado, modificada por ...") are nobody."""
+    raw = (
+        "# Acuerdo Regional N° 120-2026\n\n"
+        "Constitución Política del Estado, modificada por la Ley N° 27680, el Pleno del Consejo "
+        "Regional de Laguna Verde;\n\n"
+        "Pedro Antonio Valdiviezo Palacios\n\n"
+        "Gerente Regional de Desarrollo Económico.\n\n"
+        "RAFAEL HUAMAN JURADO\n"
+        "GERENTE REGIONAL DE INFRAESTRUCTURA\n\n"
+        "DIRECCION GESTION SALUD INDIVIDUAL\n"
+        "DIRECTOR REGIONAL DE SALUD\n"
+    )
+    info = DocumentInfo(id="sig" * 11, title="t", path="t.md", format="md")
+    ex = extract_text(info, raw, lexicon)
+    names = {e.id: e.name for e in ex.entities}
+    affiliations = {(names[r.source], names[r.target]) for r in ex.relations
+                    if r.type == "AFFILIATED_WITH"}
+    assert affiliations == {
+        ("Pedro Antonio Valdiviezo Palacios", "Gerencia Regional de Desarrollo Económico"),
+        ("Rafael Huaman Jurado", "Gerencia Regional de Infraestructura"),
+    }

@@ -171,6 +171,11 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
     if cut:
         rest = rest[: cut.start()]
     rest = _trim(rest)
+    if re.search(r"[A-ZÁÉÍÓÚÑ]", rest) and not re.search(r"[a-záéíóúñ]", rest):
+        # "GERENTE REGIONAL DE INFRAESTRUCTURA": the body's name as a name is written
+        rest = " ".join(w.lower() if w.lower() in _CONNECTORS else w.capitalize()
+                        for w in rest.split())
+        qual = qual.title()
     named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
     if title.startswith(("president", "jef")) and re.fullmatch(
         r"(?i)rep[úu]blica|naci[óo]n|estado", named

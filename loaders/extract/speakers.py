@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from graph.normalize import strip_accents
+
 _PARTICLE = r"(?:de|del|de la|da|das|do|dos|di|van|von|y|e|la|le)"
 _LOW = "a-zà-öø-ÿ'’"
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -98,7 +100,10 @@ _NOT_A_PERSON = re.compile(
     r"Banco|Fondo|Programa|Proyecto|Plan|Universidad|Fundación|Corporación|Dirección|"
     r"División|Departamento|Oficina|Unidad|Grupo|Organización|Centro|Región|Ley|Gerencia|"
     r"Subgerencia|Gobernación|Alcaldía|Superintendencia|Contraloría|Defensoría|Procuraduría|"
-    r"Fiscalía|Tribunal|Corte|Autoridad|Junta|Mesa|Policía|Prefectura|Intendencia)\b"
+    r"Fiscalía|Tribunal|Corte|Autoridad|Junta|Mesa|Policía|Prefectura|Intendencia|"
+    # the fields of a procedures table: "Trámite Documentario", "Área de Tesorería", "Proceso
+    # de ...", "Recurso de Apelación", "Sistema Administrativo"
+    r"Trámite|Área|Proceso|Recurso|Informe|Sistema)\b"
     # the parts of a document: "Tercera Parte, trata de ...", "Primera Etapa, ..."
     # an adverb opens a sentence, never a name: "Anualmente Carabineros de Chile, la Policía ..."
     r"|^[A-ZÁÉÍÓÚ][a-záéíóú]+mente\b"
@@ -135,9 +140,16 @@ def _speaker(m: re.Match[str], *, whole_line: bool = True) -> SpeakerLine:
     )
 
 
+# the same words written without their accents, as OCR'd tables write them ("DIRECCION GESTION
+# SALUD INDIVIDUAL", "Tramite Documentario")
+_NOT_A_PERSON_PLAIN = re.compile(strip_accents(_NOT_A_PERSON.pattern))
+
+
 def _is_person_name(name: str) -> bool:
+    cased = name.title() if name.isupper() else name
     return (
-        _NOT_A_PERSON.search(name.title() if name.isupper() else name) is None
+        _NOT_A_PERSON.search(cased) is None
+        and _NOT_A_PERSON_PLAIN.search(strip_accents(cased)) is None
         # "Jefa de Exploración, Laboratorio X": a role, not a name
         and ROLE_WORDS.match(name) is None
         and not (name.isupper() and _NOT_IN_A_NAME.intersection(name.split()))

@@ -7,8 +7,9 @@ from itertools import pairwise
 
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import UNIT_KINDS
-from loaders.extract.legal_names import own_body_head
+from loaders.extract.legal_names import body_of_title, own_body_head
 from loaders.extract.legal_parents import government_place, is_council_of, own_body_named
+from loaders.extract.patterns import head_info
 from loaders.extract.registry import component
 from loaders.extract.speakers import ROLE_WORDS, SpeakerLine
 from loaders.extract.state import ExtractionState
@@ -51,12 +52,27 @@ def speaker_line(state: ExtractionState, line: SpeakerLine) -> None:
     if not in_rest and not role_insts and not ROLE_WORDS.search(rest):
         return
     if not in_rest and not role_insts:
-        role_insts = trailing_organisation(ctx, line.rest_start, rest)
-    if state.lexicon.lookup(line.name) is not None:
-        return
+        # "Gerente Regional de Desarrollo Económico." heads the Gerencia Regional de Desarrollo
+        # Económico, not a body called "Desarrollo Económico"
+        titled = body_of_title(rest)
+        entry = ctx.lexicon.lookup(titled[1]) if titled is not None else None
+        if titled is not None and (entry is None or entry.label != "Territory"):
+            # (a country is no body: "Presidente de los Estados Unidos Mexicanos")
+            at, name, kind = titled
+            start = line.rest_start + at
+            cand = Candidate(start, start + len(name), "Institution", name, "role", kind=kind,
+                             confidence=0.6)
+            ctx.add(cand)
+            role_insts = [cand]
+        else:
+            role_insts = trailing_organisation(ctx, line.rest_start, rest)
+    if state.lexicon.lookup(line.name) is not None or head_info(line.name) is not None:
+        return  # "Constitución Política del Estado, modificada por ...": a name, not a person
     person = ctx.add(
         Candidate(line.name_start, line.name_end, "Person", line.name, "speaker", confidence=0.9)
     )
+    if person.label != "Person":
+        return  # the line's name is an entity of the document already
     # a person stands for one body, never for a kind of them ("Gobiernos regionales")
     insts = [c for c in in_rest + role_insts if c.label == "Institution"
              and (c.kind or "") != "collective"]
