@@ -11,7 +11,7 @@ import pytest
 
 from graph.model import DocumentInfo, Extraction
 from loaders.extract.legal_names import body_of_title, collective_member, is_organ
-from loaders.extract.legal_units import list_units
+from loaders.extract.legal_units import ARTICLE_HEADING, list_units
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_text
 
@@ -1706,3 +1706,11 @@ def test_a_list_may_name_its_body_right_after_its_trigger(lexicon: Lexicon) -> N
             "Secretaría de la Función Pública",
             "Consejo Nacional de Evaluación de la Política de Desarrollo Social"},
     }
+
+
+def test_an_article_heading_with_an_ocr_degree_sign_ends_a_list() -> None:
+    """ "ARTÍCULO 5'.-" (an OCR'd "5°", 34 bulk headings) is an article heading: the list of
+    the article before stops there."""
+    text = "ARTÍCULO 4°.- integrado por:\n- Autoridad Portuaria Nacional\nARTÍCULO 5'.- ENCARGAR"
+    assert [m.group().strip() for m in ARTICLE_HEADING.finditer(text)] == [
+        "ARTÍCULO 4°.", "ARTÍCULO 5'."]

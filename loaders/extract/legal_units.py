@@ -10,7 +10,8 @@ from dataclasses import dataclass
 ARTICLE_HEADING = re.compile(
     r"(?im)^[ \t>#*_]*(?:art[ií]culo|art\.)[ \t]*"
     # "Artículo 3°.-", "ARTÍCULO 1o." (Colombia, Mexico), "Artículo 152 quáter E.-", "Artículo primero.-"
-    r"(?:\d+[ \t]*(?:[°º]|o\b|bis|ter|qu[áa]ter|quinquies)?(?:[ \t]+(?:bis|ter|qu[áa]ter))?"
+    # (an OCR'd degree sign is an apostrophe: "ARTÍCULO 5'.-", 34 bulk headings)
+    r"(?:\d+[ \t]*(?:[°º'’]|o\b|bis|ter|qu[áa]ter|quinquies)?(?:[ \t]+(?:bis|ter|qu[áa]ter))?"
     r"(?:[ \t]+[A-Z]\b)?|[a-záéíóúñ]+(?:[ \t]+[a-záéíóúñ]+)?)[ \t]*[.:\-–]"
 )
 ITEM_MARKER = re.compile(
