@@ -23,6 +23,7 @@ from loaders.extract.candidates import Candidate
 from loaders.extract.countries import DocumentCountry
 from loaders.extract.legal_units import ARTICLE_HEADING
 from loaders.extract.lexicon import LexEntry, Lexicon
+from loaders.extract.scan import lowered
 from loaders.extract.segment import segment
 
 UNIT_KINDS = {"division", "working_group", "secretariat", "committee"}
@@ -82,6 +83,11 @@ class ExtractionContext:
         self.alias_keys: dict[str, str] = {}
         self.relations: dict[str, Relation] = {}
         self.country = DocumentCountry()  # set once the gazetteer matches are read
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lower case for keyword scans (:func:`loaders.extract.scan.lowered`)."""
+        return lowered(self.text)
 
     @cached_property
     def article_starts(self) -> list[int]:

@@ -45,6 +45,7 @@ from loaders.extract.legal_units import (
     list_units,
 )
 from loaders.extract.patterns import head_info
+from loaders.extract.scan import finditer_near
 
 MEMBERSHIP = re.compile(
     r"\b(?:integrad[oa]s?|conformad[oa]s?|compuest[oa]s?|constituid[oa]s?)[ \t]+"
@@ -66,6 +67,8 @@ MEMBERSHIP = re.compile(
 # the body named right after its trigger: "Serán integrantes del Comité X:", "Participarán en
 # el Comité X:" (never "integrado por el Gobierno Regional ...": that is a member)
 _BODY_AFTER = re.compile(r"[ \t]*(?:de|del|en)[ \t]+(?:(?:el|la|los|las)[ \t]+)?", re.IGNORECASE)
+# the words every MEMBERSHIP trigger holds near its start, in lower case (for a fast scan)
+_MEMBERSHIP_WORDS = re.compile(r"integra|conforma|compues|constitu|compon|miembros|participar")
 _PRESIDES = re.compile(r"\bpresid|\bpresidencia\b|\bpresidente\b", re.IGNORECASE)
 # who presides a body is not the body: "Dicha comisión deberá estar presidida por el
 # Gobernador Regional e integrada por ..."
@@ -561,7 +564,7 @@ def membership_lists(
     member of every membership list; organs listed as parts become PART_OF the body.
     ``articles`` are the offsets of the document's article headings."""
     text = ctx.text
-    for trigger in MEMBERSHIP.finditer(text):
+    for trigger in finditer_near(MEMBERSHIP, text, _MEMBERSHIP_WORDS, ctx.lowered):
         scope_start = _article_start(articles, trigger.start())
         units = list_units(text, trigger.end(), article_end(articles, trigger.end(), len(text)))
         if not units:

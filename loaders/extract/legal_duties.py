@@ -37,6 +37,7 @@ from loaders.extract.legal_names import is_organ
 from loaders.extract.legal_parents import government_place, is_council_of, own_body_named
 from loaders.extract.legal_refs import bare_reference
 from loaders.extract.legal_units import MARKER_AHEAD, article_end, list_units
+from loaders.extract.scan import finditer_near
 
 COMMISSION = re.compile(
     r"\b(?:encargar|enc[aá]rg(?:u|ú)?ese|enc[aá]rgase|delegar|del[eé]g(?:u|ú)?ese|encomendar|"
@@ -54,6 +55,12 @@ FUNCTIONS = re.compile(
     r"(?=[^.:;\n]{3,160}:[ \t]*(?:\n|" + MARKER_AHEAD + "))",
     re.IGNORECASE,
 )
+# the words each trigger above holds near its start, in lower case (for a fast scan,
+# :func:`loaders.extract.scan.finditer_near`)
+_COMMISSION_WORDS = re.compile(
+    r"encarg|enc[aá]rg|deleg|del[eé]g|encom|disp[oó]n|corresp|facult|fac[uú]lt|autor|instr"
+)
+_FUNCTIONS_WORDS = re.compile(r"funciones|atribuciones|competencias|tareas|corresp|compet")
 THROUGH = re.compile(
     # ... and Mexico's "El Ejecutivo Federal, por conducto de la Secretaría de Economía"
     r",?[ \t]+(?:a[ \t]+trav[ée]s[ \t]+|por[ \t]+intermedio[ \t]+|por[ \t]+conducto[ \t]+)"
@@ -266,7 +273,7 @@ def _coordinated(legal: LegalText, start: int, end: int) -> list[str]:
 def commissions(legal: LegalText) -> None:
     """RESPONSIBLE_FOR, CO_RESPONSIBLE_FOR and COORDINATES_WITH from commissions."""
     ctx, text = legal.ctx, legal.text
-    for trigger in COMMISSION.finditer(text):
+    for trigger in finditer_near(COMMISSION, text, _COMMISSION_WORDS, ctx.lowered):
         end = legal.sentence_end(trigger.end())
         first = _first_institution(legal, trigger.end(), min(end, trigger.end() + 80))
         if first is None or not first.key:
@@ -304,7 +311,7 @@ def functions(legal: LegalText) -> None:
     """RESPONSIBLE_FOR the instruments named in a body's functions; COORDINATES_WITH the
     institutions the functions tell it to work with."""
     ctx, text = legal.ctx, legal.text
-    for trigger in FUNCTIONS.finditer(text):
+    for trigger in finditer_near(FUNCTIONS, text, _FUNCTIONS_WORDS, ctx.lowered, 80):
         holder = _function_holder(legal, trigger)
         if holder is None or not holder.key:
             continue
@@ -360,6 +367,7 @@ SUBORDINATE = re.compile(
     r"[ \t]+(?:a[ \t]+la|al|a|de[ \t]+la|del|de)[ \t]+",
     re.IGNORECASE,
 )
+_SUBORDINATE_WORDS = re.compile(r"adscrit|depend|desconcentrad|descentralizad|ejecut")
 _APPOSITION = re.compile(r"[ \t]*(?:\([^()\n]{1,20}\))?[ \t]*,?[ \t\n]*(?:(?:que[ \t]+)?"
                          r"(?:est[áa]|estar[áa]|es|ser[áa]|se[ \t]+encuentra)[ \t]+)?"
                          r"(?:[a-záéíóúñ]+[ \t]+){0,4}")
@@ -401,7 +409,8 @@ def subordinates(legal: LegalText) -> None:
     Económico", "la Oficina X es el órgano de apoyo del Gobierno Regional Y": the body (or
     programme) named right before is PART_OF (run by) the one named right after."""
     ctx, text = legal.ctx, legal.text
-    spans = [(m.start(), m.end(), False) for m in SUBORDINATE.finditer(text)]
+    spans = [(m.start(), m.end(), False)
+             for m in finditer_near(SUBORDINATE, text, _SUBORDINATE_WORDS, ctx.lowered)]
     spans += [(start, end, True) for start, end in organ_of(text)]
     for m_start, m_end, organ in spans:
         after = legal.between(m_end, m_end + 200, "Institution")
