@@ -606,6 +606,7 @@ def membership_lists(
 # "El Comité será presidido por el Titular del Ejecutivo Federal" (92 bulk texts write
 # "presidido/a por")
 PRESIDED_BY = re.compile(r"\bpresidid[oa]s?[ \t]+por[ \t]+", re.IGNORECASE)
+_PRESIDED_WORD = re.compile(r"presidid")
 _PRESIDED_HEAD = re.compile(
     r"(?:Comit[ée]|Comisi[óo]n|Consejo|Mesa|Grupo|Junta|Directorio|Equipo|Gabinete|Foro|"
     r"Red|Sistema|Instancia|Plataforma|Centro de Coordinaci[óo]n)\b",
@@ -619,7 +620,7 @@ def presided_bodies(
 ) -> None:
     """"X será presidido por Y": Y takes part in X and is responsible for it."""
     text = ctx.text
-    for trigger in PRESIDED_BY.finditer(text):
+    for trigger in finditer_near(PRESIDED_BY, text, _PRESIDED_WORD, ctx.lowered, 5):
         body, _organs, listed_organ = _membership_body(
             ctx, base, index, trigger, _article_start(articles, trigger.start())
         )

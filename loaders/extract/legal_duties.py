@@ -99,6 +99,9 @@ FUNDED = re.compile(
     r"|\bfinanciad[oa]s?[ \t]+(?:por|con[ \t]+(?:recursos|aportes)[ \t]+(?:de[ \t]+la|del|de))[ \t]+",
     re.IGNORECASE,
 )
+_THROUGH_WORDS = re.compile(r"trav[eé]s|intermedio|conducto")
+_CHARGED_WORDS = re.compile(r"autoridad|encargad|responsable")
+_FUNDED_WORDS = re.compile(r"cargo|financiad")
 _APPROVED = re.compile(
     r"\b(?:HA[ \t]+APROBADO|ha[ \t]+aprobado|APROB[OÓ]|aprobaron|APROBARON|ACORD[OÓ]|"
     r"ha[ \t]+acordado|HA[ \t]+DADO[ \t]+SU[ \t]+APROBACI[OÓ]N|"
@@ -345,7 +348,7 @@ def acting_units(legal: LegalText) -> None:
     """ "el Ministerio de Hacienda, a través de la Dirección de Presupuestos": the unit acting
     for an institution is PART_OF it."""
     ctx, text = legal.ctx, legal.text
-    for m in THROUGH.finditer(text):
+    for m in finditer_near(THROUGH, text, _THROUGH_WORDS, ctx.lowered):
         before = legal.between(max(0, m.start() - 200), m.start() + 1, "Institution")
         after = legal.between(m.end(), m.end() + 200, "Institution")
         if not before or not after or after[0].start != m.end():
@@ -452,7 +455,7 @@ def charged_authorities(legal: LegalText) -> None:
     """ "La autoridad encargada de la aplicación de esta Ley es X": X is RESPONSIBLE_FOR the
     instrument (or the document's own)."""
     ctx, text = legal.ctx, legal.text
-    for m in CHARGED.finditer(text):
+    for m in finditer_near(CHARGED, text, _CHARGED_WORDS, ctx.lowered, 5):
         s, e = legal.sentence_start(m.start()), legal.sentence_end(m.end())
         objects = legal.objects(m.end(), e) or legal.objects(s, m.start())
         before = legal.between(s, m.start(), "Institution")
@@ -470,7 +473,7 @@ def funders(legal: LegalText) -> None:
     """ "se financiará con cargo al presupuesto del Ministerio de Agricultura": the
     institution FUNDS what the sentence is about (its instrument, or the document's own)."""
     ctx = legal.ctx
-    for m in FUNDED.finditer(legal.text):
+    for m in finditer_near(FUNDED, legal.text, _FUNDED_WORDS, ctx.lowered, 10):
         after = legal.between(m.end(), m.end() + 150, "Institution")
         if not after or after[0].start != m.end() or not after[0].key:
             continue
