@@ -1714,3 +1714,23 @@ def test_an_article_heading_with_an_ocr_degree_sign_ends_a_list() -> None:
     text = "ARTÍCULO 4°.- integrado por:\n- Autoridad Portuaria Nacional\nARTÍCULO 5'.- ENCARGAR"
     assert [m.group().strip() for m in ARTICLE_HEADING.finditer(text)] == [
         "ARTÍCULO 4°.", "ARTÍCULO 5'."]
+
+
+def test_the_constitutions_structure_sentence_seats_no_municipality(lexicon: Lexicon) -> None:
+    """The Constitution's article 191, quoted in about 100 Peruvian ordinances ("la estructura
+    orgánica básica de estos gobiernos la conforman el Consejo Regional ..., y el Consejo de
+    Coordinación Regional ... como órgano consultivo y de coordinación con las
+    municipalidades"): in articled legal text a list is read whole by the membership rules,
+    and the municipalities it coordinates with sit in no council."""
+    raw = (
+        "# Ordenanza Regional N° 011-2024-GRX/CR\n\n"
+        "Artículo 1.- Aprobar.\nArtículo 2.- Encargar.\nArtículo 3.- Publicar.\n"
+        "Que, el Artículo 191 de la Constitución establece que la estructura orgánica básica de "
+        "estos gobiernos la conforman el Consejo Regional de Laguna Verde como órgano normativo "
+        "y fiscalizador, el Gobernador Regional como órgano ejecutivo, y el Consejo de "
+        "Coordinación Regional de Laguna Verde integrado por los alcaldes provinciales y por "
+        "representantes de la sociedad civil, como órgano consultivo y de coordinación con las "
+        "municipalidades.\n"
+    )
+    members = relations(extract(raw, lexicon), "PARTICIPATES_IN")
+    assert not [m for m, _body in members if m.lower().startswith("municipalidades")]

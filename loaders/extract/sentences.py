@@ -229,6 +229,8 @@ def _participation_pairs(
             # sentence named before ("... de la Agencia X, el mismo que estuvo conformado
             # por:") is no member
             listed = re.search(r"integrad|conformad|compuest", phrase) is not None
+            if listed and len(ctx.article_starts) >= 3:
+                continue  # articled legal text: its lists are read whole (component memberships)
             members = [k for k in after if k not in is_body] or (
                 [] if listed else [k for k in before if k not in is_body][:2] or context[:1]
             )
