@@ -99,6 +99,15 @@ def _join_thousands(words: list[str]) -> list[str]:
     return out
 
 
+_CONNECTIVES = frozenset({"de", "del", "la", "las", "los", "el"})
+
+
+def without_connectives(key: str) -> str:
+    """A normalised name without its articles and prepositions: "gobierno regional de puno"
+    and "gobierno regional puno" are one name written two ways."""
+    return " ".join(w for w in key.split() if w not in _CONNECTIVES)
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The resolution key of a name: :func:`normalize_name` without articles and "de" inside

@@ -26,7 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from graph.normalize import normalize_name, strip_accents
+from graph.normalize import normalize_name, strip_accents, without_connectives
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_names import (
@@ -42,6 +42,7 @@ from loaders.extract.legal_units import (
     ITEM_MARKER,
     Unit,
     article_end,
+    article_start,
     list_units,
 )
 from loaders.extract.patterns import head_info
@@ -120,9 +121,7 @@ def institutions_in(index: CandidateIndex, start: int, end: int) -> list[Candida
 def _bare(name: str) -> str:
     """A name without its articles and prepositions: "Gobierno Regional de Puno" and
     "Gobierno Regional Puno" are one name written two ways."""
-    return " ".join(
-        w for w in normalize_name(name).split() if w not in {"de", "del", "la", "las", "los", "el"}
-    )
+    return without_connectives(normalize_name(name))
 
 
 def add_candidate(
@@ -194,6 +193,12 @@ _COORDINATED_PREDICATE = re.compile(
 )
 
 
+def _sentence_before(text: str, sentence: int, scope_start: int) -> int:
+    """Where the sentence before the one starting at ``sentence`` starts (not before
+    ``scope_start``, the start of the article)."""
+    return max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
+
+
 def _defined_subject(ctx: ExtractionContext, index: CandidateIndex, trigger: re.Match[str],
                      scope_start: int) -> Candidate | None:
     """The body a definition right before a membership list is about (see ``_DEFINED_AS``)."""
@@ -202,7 +207,7 @@ def _defined_subject(ctx: ExtractionContext, index: CandidateIndex, trigger: re.
                                          trigger.start()):
         return None
     sentence = max(scope_start, text.rfind(".", scope_start, trigger.start() - 1) + 1)
-    previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
+    previous = _sentence_before(text, sentence, scope_start)
     for cand in institutions_in(index, previous, trigger.start()):
         if _DEFINED_AS.match(text, cand.end) and cand.kind != "collective":
             return cand
@@ -225,7 +230,7 @@ def _previous_subject(ctx: ExtractionContext, index: CandidateIndex, sentence: i
     text = ctx.text
     if not _SUBJECTLESS.match(text, sentence):
         return None
-    previous = max(scope_start, text.rfind(".", scope_start, max(scope_start, sentence - 1)) + 1)
+    previous = _sentence_before(text, sentence, scope_start)
     for cand in institutions_in(index, previous, sentence):
         opening = text[previous : cand.start]
         if len(opening) <= 40 and re.fullmatch(r"[\s\W]*(?:(?:el|la|los|las)[ \t]+)?", opening,
@@ -551,12 +556,6 @@ def _organ_candidates(
         add_candidate(ctx, base, index, cand)
 
 
-def _article_start(articles: list[int], offset: int) -> int:
-    """Where the article holding ``offset`` starts (0 before the first article heading)."""
-    i = bisect.bisect_right(articles, offset) - 1
-    return articles[i] if i >= 0 else 0
-
-
 def membership_lists(
     ctx: ExtractionContext, base: list[Candidate], index: CandidateIndex, articles: list[int]
 ) -> None:
@@ -565,7 +564,7 @@ def membership_lists(
     ``articles`` are the offsets of the document's article headings."""
     text = ctx.text
     for trigger in finditer_near(MEMBERSHIP, text, _MEMBERSHIP_WORDS, ctx.lowered):
-        scope_start = _article_start(articles, trigger.start())
+        scope_start = article_start(articles, trigger.start())
         units = list_units(text, trigger.end(), article_end(articles, trigger.end(), len(text)))
         if not units:
             continue
@@ -622,7 +621,7 @@ def presided_bodies(
     text = ctx.text
     for trigger in finditer_near(PRESIDED_BY, text, _PRESIDED_WORD, ctx.lowered, 5):
         body, _organs, listed_organ = _membership_body(
-            ctx, base, index, trigger, _article_start(articles, trigger.start())
+            ctx, base, index, trigger, article_start(articles, trigger.start())
         )
         if body is None or not _PRESIDED_HEAD.match(ctx.builders[body].name):
             continue  # a government or an office is not presided over: a body unnamed here

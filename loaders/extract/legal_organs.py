@@ -16,7 +16,6 @@ organ it names ("Comité Directivo", "Secretaría Técnica", "Mesas Técnicas").
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from loaders.extract.candidates import Candidate
@@ -24,7 +23,8 @@ from loaders.extract.context import ExtractionContext
 from loaders.extract.legal import CandidateIndex, add_candidate, institutions_in
 from loaders.extract.legal_names import is_organ
 from loaders.extract.legal_refs import bare_reference
-from loaders.extract.legal_units import article_end, list_units
+from loaders.extract.legal_units import article_end, article_start, list_units
+from loaders.extract.scan import finditer_near
 
 _ORGAN_HEADS = (
     r"Consejo|Comit[ée]|Secretar[íi]a|Directorio|Gerencia|Direcci[óo]n|Unidad|Asamblea|"
@@ -42,12 +42,12 @@ STRUCTURE_LIST = re.compile(
     r"|\blos[ \t]+[óo]rganos[ \t]+(?P<of2>(?:de|del)[ \t]+[^.;:\n]{3,120}?)[ \t]+son\b",
     re.IGNORECASE,
 )
-# the words every form of STRUCTURE_LIST holds, found fast: a text without them is not scanned
-# (literal, case-sensitive patterns: the regular expression engine skips to their first letter)
-_GATES = (
-    re.compile(r"(?:siguientes?|SIGUIENTES?)[ \t]+(?:estructura|[óoÓO]rganos|unidades|ESTRUCTURA)"),
-    re.compile(rf"con[ \t]+(?:un|una)[ \t]+(?:{_ORGAN_HEADS})\b"),
-    re.compile(r"rganos[ \t]+(?:de|del)\b"),
+# the words every form of STRUCTURE_LIST holds near its start, in lower case (for a fast scan,
+# :func:`loaders.extract.scan.finditer_near`)
+_STRUCTURE_WORDS = re.compile(
+    r"siguientes?[ \t]+(?:estructura|[óo]rganos|unidades)"
+    rf"|con[ \t]+una?[ \t]+(?:{_ORGAN_HEADS.lower()})\b"
+    r"|rganos[ \t]+(?:de|del)\b"
 )
 _NOT_ORGANS = {"collective", "regional_government", "municipality", "government"}
 # a generic organ an item names without a name of its own: "a) Comité Directivo;"
@@ -99,12 +99,8 @@ def organ_lists(ctx: ExtractionContext, base: list[Candidate], index: CandidateI
     """PART_OF for every organ a body is said to have (see the module docstring);
     ``articles`` are the offsets of the document's article headings."""
     text = ctx.text
-    if not any(gate.search(text) for gate in _GATES):
-        return
-    for trigger in STRUCTURE_LIST.finditer(text):
-        i = bisect.bisect_right(articles, trigger.start()) - 1
-        scope = articles[i] if i >= 0 else 0
-        body = _body(ctx, index, trigger, scope)
+    for trigger in finditer_near(STRUCTURE_LIST, text, _STRUCTURE_WORDS, ctx.lowered):
+        body = _body(ctx, index, trigger, article_start(articles, trigger.start()))
         if body is None:
             continue
         for unit in list_units(text, trigger.end(), article_end(articles, trigger.end(),

@@ -68,6 +68,12 @@ class Unit:
     heading_role: str | None = None
 
 
+def article_start(article_starts: list[int], offset: int) -> int:
+    """Where the article that holds ``offset`` starts (0 before the first article heading)."""
+    i = bisect.bisect_right(article_starts, offset) - 1
+    return article_starts[i] if i >= 0 else 0
+
+
 def article_end(article_starts: list[int], offset: int, text_end: int) -> int:
     """Where the article that holds ``offset`` ends: the next article heading, or the end."""
     i = bisect.bisect_right(article_starts, offset)

@@ -174,10 +174,6 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Caja Nacional": "agency",
     "Caja de Compensación": "agency",
     "Caja de Previsión": "agency",
-    # savings banks and social-security funds of the region's SME policy: Panama's "Caja de
-    # Ahorros" and "Caja de Seguro Social", Peru's "Caja Municipal de Ahorro y Crédito" and
-    # "Caja Rural", Costa Rica's "Caja Costarricense de Seguro Social", Chile's "Caja de
-    # Crédito Hipotecario" (a bare "Caja" names a till: "Caja Chica", "Caja de la Entidad")
     # professional associations ("Colegio de Abogados" 49 bulk mentions, "Colegio de
     # Ingenieros del Perú" 42, de Periodistas, de Contadores, de Economistas ...)
     "Colegio de": "association",
@@ -196,6 +192,10 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Empresa de Abastecimiento": "company",
     "Empresa de Agua Potable": "company",
     "Empresa de Comercio": "company",
+    # savings banks and social-security funds of the region's SME policy: Panama's "Caja de
+    # Ahorros" and "Caja de Seguro Social", Peru's "Caja Municipal de Ahorro y Crédito" and
+    # "Caja Rural", Costa Rica's "Caja Costarricense de Seguro Social", Chile's "Caja de
+    # Crédito Hipotecario" (a bare "Caja" names a till: "Caja Chica", "Caja de la Entidad")
     "Caja de Ahorros": "bank",
     "Caja de Ahorro": "bank",
     "Caja Municipal": "bank",

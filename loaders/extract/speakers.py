@@ -93,7 +93,8 @@ def person_display_name(raw: str) -> str:
     return raw
 
 
-_NOT_A_PERSON = re.compile(
+# what names no person, written without accents and matched against a name without them
+_NOT_A_PERSON = re.compile(strip_accents(
     r"^(?:El|La|Los|Las|Un|Una|Este|Esta|Estos|Estas|En|Por|Para|Con|Desde|Según|Santiago|"
     r"Ciudad|Región|Provincia|Estado)\b|\b(?:Gobierno|Ministerio|Secretaría|Subsecretaría|"
     r"Servicio|Agencia|Instituto|Consejo|Comisión|Comité|Municipalidad|Asociación|Cámara|Red|"
@@ -113,7 +114,7 @@ _NOT_A_PERSON = re.compile(
     r"Cumpla|Despacho|Nombres?|Apellidos?|Condici[óo]n|Cargo|Firma|Sello|Fecha|Archivo|Dado)\b"
     r"|^(?:Primer[ao]?|Segund[ao]|Tercer[ao]?|Cuart[ao]|Quint[ao]|Sext[ao]|Séptim[ao]|Octav[ao]|"
     r"Noven[ao]|Décim[ao]|Últim[ao])\b|\b(?:Parte|Etapa|Fase|Sección|Disposición)$"
-)
+))
 
 
 # An author block: the person's name alone on a line, the role and affiliation on the next
@@ -140,16 +141,12 @@ def _speaker(m: re.Match[str], *, whole_line: bool = True) -> SpeakerLine:
     )
 
 
-# the same words written without their accents, as OCR'd tables write them ("DIRECCION GESTION
-# SALUD INDIVIDUAL", "Tramite Documentario")
-_NOT_A_PERSON_PLAIN = re.compile(strip_accents(_NOT_A_PERSON.pattern))
-
-
 def _is_person_name(name: str) -> bool:
     cased = name.title() if name.isupper() else name
     return (
-        _NOT_A_PERSON.search(cased) is None
-        and _NOT_A_PERSON_PLAIN.search(strip_accents(cased)) is None
+        # read without accents, so that OCR'd tables match too ("DIRECCION GESTION SALUD
+        # INDIVIDUAL", "Tramite Documentario")
+        _NOT_A_PERSON.search(strip_accents(cased)) is None
         # "Jefa de Exploración, Laboratorio X": a role, not a name
         and ROLE_WORDS.match(name) is None
         and not (name.isupper() and _NOT_IN_A_NAME.intersection(name.split()))

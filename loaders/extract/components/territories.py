@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+from graph.normalize import without_connectives
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import ExtractionContext
 from loaders.extract.legal_parents import owner_names
@@ -92,13 +93,10 @@ def _institution_keys(ctx: ExtractionContext) -> set[str]:
             for n in b.names}
 
 
-_CONNECTIVES = re.compile(r"\b(?:de|del|la|las|los|el)\s+")
-
-
 def _loose_key(name: str) -> str:
     """:func:`variant_key` without connectives: "Gobierno Regional Apurímac" and "Gobierno
     Regional de Apurímac" are one name."""
-    return _CONNECTIVES.sub("", variant_key(name))
+    return without_connectives(variant_key(name))
 
 
 @lru_cache(maxsize=4096)
