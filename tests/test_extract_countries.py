@@ -9,8 +9,6 @@ for five countries; "Consejo Regional" occurs in 1,321 of the 1,463 Peruvian reg
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from graph.model import DocumentInfo, Extraction
@@ -24,6 +22,7 @@ from loaders.extract.countries import (
 from loaders.extract.finish import government_spellings
 from loaders.extract.lexicon import Lexicon, default_lexicon, make_doc
 from loaders.extract.pipeline import extract_text
+from tests.fixtures.invented import extract_invented
 
 
 def cand(start: int, end: int, name: str, country: str | None, label: str = "Institution",
@@ -38,10 +37,7 @@ def lexicon() -> Lexicon:
 
 
 def extract(raw: str, lexicon: Lexicon) -> Extraction:
-    info = DocumentInfo(
-        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.txt", format="txt"
-    )
-    return extract_text(info, raw, lexicon)
+    return extract_invented(raw, lexicon, "txt")
 
 
 def countries_of(extraction: Extraction, name: str) -> set[str | None]:

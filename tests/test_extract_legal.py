@@ -5,15 +5,13 @@ from names. The texts are invented in the style of the constructions counted in
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
-from graph.model import DocumentInfo, Extraction
+from graph.model import Extraction
 from loaders.extract.legal_names import body_of_title, collective_member, is_organ
 from loaders.extract.legal_units import ARTICLE_HEADING, list_units
 from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.extract.pipeline import extract_text
+from tests.fixtures.invented import extract_invented
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +20,7 @@ def lexicon() -> Lexicon:
 
 
 def extract(raw: str, lexicon: Lexicon) -> Extraction:
-    info = DocumentInfo(
-        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md", format="md"
-    )
-    return extract_text(info, raw, lexicon)
+    return extract_invented(raw, lexicon)
 
 
 def relations(ex: Extraction, rel_type: str) -> set[tuple[str, str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import DocumentInfo
 from loaders.extract import triggers
 from loaders.extract.levels import level_from_name
 from loaders.extract.lexicon import LexEntry, Lexicon, default_lexicon, make_doc
@@ -20,7 +19,7 @@ from loaders.extract.patterns import (
     find_quoted_names,
     head_info,
 )
-from loaders.extract.pipeline import extract_text
+from tests.fixtures.invented import extract_invented
 
 
 def names(text: str) -> list[str]:
@@ -393,8 +392,7 @@ def test_an_acronym_the_document_defines_is_not_the_gazetteer_entry_of_its_lette
         "Apruébese el Manual de Operaciones (MOP) de la Autoridad Regional Ambiental. "
         "El MOP entra en vigencia al día siguiente de su publicación.\n"
     )
-    info = DocumentInfo(id="mop" * 10, title="t", path="t.md", format="md")
-    ex = extract_text(info, raw, default_lexicon())
+    ex = extract_invented(raw, default_lexicon())
     names = {e.name for e in ex.entities}
     assert "Ministerio de Obras Públicas" not in names
     manual = next(e for e in ex.entities if e.name == "Manual de Operaciones")
@@ -420,8 +418,7 @@ def test_subnational_bodies_of_colombia_and_mexico_are_named_by_their_heads() ->
         "podrán asociarse con la Asamblea Departamental del Valle del Cauca, el Concejo Municipal "
         "de Cali, el Ayuntamiento de Zapopan y el Área Metropolitana del Valle de Aburrá.\n"
     )
-    info = DocumentInfo(id="rap" * 10, title="t", path="t.txt", format="txt")
-    found = {e.name: e.level for e in extract_text(info, raw, default_lexicon()).entities
+    found = {e.name: e.level for e in extract_invented(raw, default_lexicon(), "txt").entities
              if e.label == "Institution"}
     assert found["Región Administrativa y de Planificación del Pacífico"] == "regional"
     # an article and an acronym after "y" start another name
@@ -488,8 +485,7 @@ def test_professional_associations_state_companies_and_savings_banks_are_bodies(
         "Verde___ 18.930 y la Caja Municipal de Ahorro y Crédito de Laguna Verde apoyan a la "
         "Micro y Pequeña Empresa Nacional.\n"
     )
-    info = DocumentInfo(id="caja" * 8, title="t", path="t.md", format="md")
-    found = {e.name for e in extract_text(info, raw, default_lexicon()).entities
+    found = {e.name for e in extract_invented(raw, default_lexicon()).entities
              if e.label != "Territory"}
     assert found == {
         "Colegio de Abogados de Laguna Verde", "Empresa Portuaria de Laguna Verde",
@@ -508,8 +504,7 @@ def test_a_post_names_programmes_and_the_global_agenda() -> None:
         "proyecto Acceso Universal a la Energía benefició a 500 hogares. La Oficina de Asesoría "
         "Legal 0.3 emite opinión.\n"
     )
-    info = DocumentInfo(id="post" * 8, title="t", path="t.md", format="md")
-    ex = extract_text(info, raw, default_lexicon())
+    ex = extract_invented(raw, default_lexicon())
     names = {e.id: e.name for e in ex.entities}
     assert {"Acceso Universal a la Energía", "Oficina de Asesoría Legal"} <= set(names.values())
     runs = {names[r.target] for r in ex.relations

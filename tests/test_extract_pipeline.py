@@ -5,16 +5,16 @@ phrases, acronyms, levels, the running-header organisation, determinism.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from graph.model import DocumentInfo, Entity, Extraction
+from graph.model import Entity, Extraction
 from loaders.document import Document
 from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.extract.pipeline import extract_document, extract_text
+from loaders.extract.pipeline import extract_document
 from loaders.read import read
+from tests.fixtures.invented import extract_invented
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md"))
@@ -33,10 +33,7 @@ def extractions(lexicon: Lexicon) -> dict[str, Extraction]:
 
 
 def extract(raw: str, lexicon: Lexicon) -> Extraction:
-    info = DocumentInfo(
-        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.txt", format="txt"
-    )
-    return extract_text(info, raw, lexicon)
+    return extract_invented(raw, lexicon, "txt")
 
 
 def by_name(extraction: Extraction) -> dict[str, Entity]:

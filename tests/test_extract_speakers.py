@@ -8,16 +8,16 @@ regional governor named by their role, and a closing "place, date" line.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from graph.model import DocumentInfo, Extraction
+from graph.model import Extraction
 from loaders.extract.lexicon import Lexicon, default_lexicon
-from loaders.extract.pipeline import extract_document, extract_text
+from loaders.extract.pipeline import extract_document
 from loaders.extract.speakers import find_speaker_lines, person_display_name
 from loaders.read import read
+from tests.fixtures.invented import extract_invented
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
@@ -100,10 +100,7 @@ def panel(lexicon: Lexicon) -> Extraction:
 
 
 def extract(raw: str, lexicon: Lexicon) -> Extraction:
-    info = DocumentInfo(
-        id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md", format="md"
-    )
-    return extract_text(info, raw, lexicon)
+    return extract_invented(raw, lexicon)
 
 
 def affiliations(extraction: Extraction) -> set[tuple[str, str]]:
@@ -282,7 +279,6 @@ def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -
     stands for the document's own council or government; the formula "MANDO SE REGISTRE Y
     CUMPLA" above an office is no one's name."""
     from loaders.extract.lexicon import default_lexicon
-    from loaders.extract.pipeline import extract_text
 
     raw = (
         "# Ordenanza Regional N° 010-2023-GRP/CR\n\n"
@@ -293,9 +289,7 @@ def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -
         "MANDO SE REGISTRE Y CUMPLA\nConsejero Delegado\n\n"
         "Elisban Ochoa Sosa\nGobernador Regional\n"
     )
-    info = DocumentInfo(id=hashlib.sha256(raw.encode()).hexdigest(), title="t", path="t.md",
-                        format="md")
-    ex = extract_text(info, raw, default_lexicon())
+    ex = extract(raw, default_lexicon())
     names = {e.id: e.name for e in ex.entities}
     affiliated = {(names[r.source], names[r.target]) for r in ex.relations
                   if r.type == "AFFILIATED_WITH"}
@@ -322,8 +316,7 @@ def test_an_office_under_a_signature_names_its_body(lexicon: Lexicon) -> None:
         "DIRECCION GESTION SALUD INDIVIDUAL\n"
         "DIRECTOR REGIONAL DE SALUD\n"
     )
-    info = DocumentInfo(id="sig" * 11, title="t", path="t.md", format="md")
-    ex = extract_text(info, raw, lexicon)
+    ex = extract(raw, lexicon)
     names = {e.id: e.name for e in ex.entities}
     affiliations = {(names[r.source], names[r.target]) for r in ex.relations
                     if r.type == "AFFILIATED_WITH"}
