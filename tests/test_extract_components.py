@@ -291,6 +291,27 @@ def test_territories_named_in_an_institution_name(lexicon: Lexicon) -> None:
     assert pairs(extract(raw, lexicon, without("territories")), "OPERATES_IN") == set()
 
 
+def test_coverage_places_an_ordinance_where_its_issuing_council_governs(
+    lexicon: Lexicon,
+) -> None:
+    """The council that approved a regional ordinance is its issuer; the ordinance COVERS the
+    region of the council's government. A national issuer places its instrument nowhere."""
+    raw = (
+        "ORDENANZA REGIONAL N° 004-2024-GR-PUNO/CR\n\nEL CONSEJO REGIONAL DEL GOBIERNO "
+        "REGIONAL DE PUNO\n\nHA APROBADO LA ORDENANZA REGIONAL SIGUIENTE:\n\nArtículo "
+        "Primero.- DECLARAR de interés regional la artesanía del Consejo Regional del Gobierno "
+        "Regional de Puno.\n\nArtículo Segundo.- PUBLICAR la presente ordenanza.\n\nArtículo "
+        "Tercero.- ENCARGAR a la Gerencia Regional de Desarrollo Económico del Gobierno "
+        "Regional de Puno su cumplimiento.\n"
+    )
+    covered = pairs(extract(raw, lexicon), "COVERS")
+    assert covered == {("Ordenanza Regional N° 004-2024-GR-PUNO/CR", "Puno")}
+    assert pairs(extract(raw, lexicon, without("coverage")), "COVERS") == set()
+    national = raw.replace("ORDENANZA REGIONAL N° 004-2024-GR-PUNO/CR", "LEY N° 99999").replace(
+        "EL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE PUNO", "EL CONGRESO DE LA REPÚBLICA")
+    assert pairs(extract(national, lexicon), "COVERS") == set()
+
+
 def test_named_levels_read_a_country_at_the_end_of_a_name(lexicon: Lexicon) -> None:
     raw = "La Cámara de Exportadores de Costa Rica presentó su informe anual.\n"
     name = "Cámara de Exportadores de Costa Rica"

@@ -725,6 +725,21 @@ def test_populated_places_named_by_their_kind_are_territories(lexicon: Lexicon) 
     assert "Recursos Humanos" not in kinds
 
 
+def test_a_city_named_by_its_kind_is_a_territory_unless_it_is_a_capital_name(
+    lexicon: Lexicon,
+) -> None:
+    """"Dado en la ciudad de Huacho" (535 "la ciudad de X" in 306 bulk texts) names a city;
+    "la ciudad de México" is Mexico City, never a second country, and "la Ciudad de X"
+    written with a capital is a name of its own."""
+    text = (
+        "Dado en la ciudad de Cerro Alto, a los diez días. Las demarcaciones territoriales de "
+        "la ciudad de México. La Ciudad de Dios es un barrio.\n"
+    )
+    kinds = {e.name: e.kind for e in extract(text, lexicon).entities if e.label == "Territory"}
+    assert kinds.get("Cerro Alto") == "city"
+    assert "México" not in kinds and "Dios" not in kinds
+
+
 PLURAL_HEADS_LAW = """LEY NÚM. 21.900
 CREA EL CONSEJO NACIONAL DE LA MIEL
 

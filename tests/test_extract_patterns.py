@@ -493,6 +493,28 @@ def test_professional_associations_state_companies_and_savings_banks_are_bodies(
     }
 
 
+def test_presidential_delegations_hospitals_archives_and_academies_are_bodies() -> None:
+    """Chile's "Delegación Presidencial Regional de X" is that region's delegation, not the
+    collective of all of them; "Hospital X" (229 bulk mentions), "Archivo X" (315),
+    "Academia X" (36) and "Biblioteca X" (24) name bodies; a museum is no actor."""
+    raw = (
+        "Artículo 1.- La Delegación Presidencial Regional de Laguna Verde y la Delegación "
+        "Presidencial Provincial de Cerro Alto remitirán al Archivo Regional de Laguna Verde, "
+        "al Hospital Regional de Cerro Alto, a la Academia Judicial y a la Biblioteca "
+        "Nacional el informe. El Museo Arqueológico de Cerro Alto recibe visitantes.\n"
+    )
+    found = {e.name: e.kind for e in extract_invented(raw, default_lexicon()).entities
+             if e.label == "Institution"}
+    assert found == {
+        "Delegación Presidencial Regional de Laguna Verde": "regional_government",
+        "Delegación Presidencial Provincial de Cerro Alto": "regional_government",
+        "Archivo Regional de Laguna Verde": "agency",
+        "Hospital Regional de Cerro Alto": "hospital",
+        "Academia Judicial": "agency",
+        "Biblioteca Nacional": "agency",
+    }
+
+
 def test_a_post_names_programmes_and_the_global_agenda() -> None:
     """A programme post: "el proyecto Acceso Universal a la Energía" (two connectors inside a
     name), and "X impulsa la Agenda Y y

@@ -194,3 +194,33 @@ def test_fuzzy_search_grows_linearly_with_the_stored_names(tmp_path) -> None:
             names.similar(query, set())
 
     assert_linear(lambda n: _stored_names(store, n), search, (2_000, 4_000, 8_000))
+
+
+_ORDINANCE = (
+    "ORDENANZA REGIONAL N° 00{n}-2024-CR\n\nEL CONSEJO REGIONAL DEL GOBIERNO REGIONAL DE "
+    "{upper}\n\nArtículo Primero.- ENCARGAR a la Gerencia Regional de Desarrollo Económico "
+    "del Gobierno Regional de {place} la implementación del Plan Regional de Exportaciones "
+    "{n}, en coordinación con la Sub Gerencia de Promoción Empresarial.\n"
+)
+
+
+def test_a_unit_of_two_regional_governments_is_two_entities(sqlite_store: SQLiteStore) -> None:
+    """"Sub Gerencia de Promoción Empresarial" is a unit of each regional government that has
+    one ("Gerencia Regional de Desarrollo Económico" is PART_OF 19 of them in ../shared/bulk):
+    the units of Puno and Cusco stay two entities, each with its government's place, and
+    Puno's named again in another ordinance is the stored one."""
+    from loaders.extract.lexicon import default_lexicon
+    from tests.fixtures.invented import extract_invented
+
+    lexicon = default_lexicon()
+    texts = [_ORDINANCE.format(n=n, upper=place.upper(), place=place)
+             for n, place in ((1, "Puno"), (2, "Cusco"), (3, "Puno"))]
+    ingest(sqlite_store,
+           *(extract_invented(t, lexicon, stem=f"or{i}") for i, t in enumerate(texts)))
+    units = [e for e in sqlite_store.entities("Institution")
+             if e.name == "Sub Gerencia de Promoción Empresarial"]
+    assert sorted(e.territory or "" for e in units) == ["Cusco", "Puno"]
+    puno = next(e for e in units if e.territory == "Puno")
+    parents = {sqlite_store.get_entities({r.target})[0].name
+               for r in sqlite_store.relations() if r.source == puno.id and r.type == "PART_OF"}
+    assert parents == {"Gobierno Regional de Puno"}

@@ -17,7 +17,7 @@ from graph.model import (
 )
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
-from loaders.extract.context import Builder, ExtractionContext
+from loaders.extract.context import UNIT_KINDS, Builder, ExtractionContext
 from loaders.extract.levels import level_from_name
 from loaders.extract.referents import singular_key
 
@@ -237,8 +237,56 @@ def government_spellings(name: str) -> list[str]:
     return [f"{m.group('head')} de {m.group('place')}"]
 
 
-def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) -> Entity:
-    """The entity a builder stands for, with its stable id."""
+_PLACED_UNIT_KINDS = UNIT_KINDS | {"council"}
+# the governments of a place whose units carry generic names: Peru's regional governments,
+# municipalities and regional councils, Chile's and Colombia's governments of a region or a
+# department, Mexico's state governments and ayuntamientos, Argentina's provinces
+_PLACE_GOVERNMENT = re.compile(
+    r"^(?:Gobierno Regional|Municipalidad Provincial|Municipalidad Distrital|"
+    r"Municipalidad Metropolitana|Municipalidad|Consejo Regional|Gobierno del Estado|"
+    r"Gobierno Provincial|Gobernación|Alcaldía|Ayuntamiento|Intendencia)"
+    r"(?:[ ]+(?:de[ ]+la|de|del)(?=[ ]))?[ ]+(?P<place>[A-ZÁÉÍÓÚÑ].*)$"
+)
+
+
+def unit_places(ctx: ExtractionContext) -> dict[str, str]:
+    """The place of the subnational government each unit with a generic name belongs to.
+
+    "Gerencia Regional de Desarrollo Económico" is a unit of each of Peru's 25 regional
+    governments (in ../shared/bulk it is PART_OF 19 of them): the one a document speaks of is
+    the government's it is PART_OF, directly or through another unit, and carries that
+    government's place ("Lima") as its territory, so that the units of two governments stay
+    two entities across documents. A name that holds the place already is left as it is."""
+    builders = ctx.builders
+    parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
+    places: dict[str, str] = {}
+    for b in builders.values():
+        if b.label != "Institution" or b.kind not in _PLACED_UNIT_KINDS:
+            continue
+        key, seen = b.key, {b.key}
+        for _ in range(3):
+            parent = builders.get(parents.get(key, ""))
+            if parent is None or parent.key in seen:
+                break
+            government = _PLACE_GOVERNMENT.match(parent.name)
+            if government is not None:
+                place = government.group("place")
+                # "Consejo Regional del Gobierno Regional de Cusco": the government's place
+                inner = _PLACE_GOVERNMENT.match(place)
+                place = inner.group("place") if inner else place
+                if not any(normalize_name(place) in normalize_name(n) for n in b.names | {b.name}):
+                    places[b.key] = place
+                break
+            key = parent.key
+            seen.add(key)
+    return places
+
+
+def _entity(
+    ctx: ExtractionContext, b: Builder, document_country: str | None, place: str | None = None
+) -> Entity:
+    """The entity a builder stands for, with its stable id (a unit's with the ``place`` of its
+    government, see :func:`unit_places`)."""
     if b.label == "Institution" and b.level in ("supranational",) and b.country is None:
         country = None
     else:
@@ -253,7 +301,8 @@ def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) ->
         names |= {v for n in b.names for v in government_spellings(n)}
     eid = entity_id(
         b.label,
-        f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60 else name,
+        f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60
+        else f"{name} {place}" if place else name,
     )
     context = _context(ctx, b) if b.label == "Institution" else _details(b)
     return Entity(
@@ -268,6 +317,7 @@ def _entity(ctx: ExtractionContext, b: Builder, document_country: str | None) ->
         sector=b.sector,
         code=b.code,
         objective=b.objective,
+        territory=place,
         source="gazetteer" if b.from_gazetteer else None,
         description=context,
         extra=_extra(b),
@@ -318,8 +368,9 @@ def build_extraction(ctx: ExtractionContext) -> Extraction:
     document_country = default_country(ctx)
     ids: dict[str, str] = {}
     entities: list[Entity] = []
+    places = unit_places(ctx)
     for b in ctx.builders.values():
-        entity = _entity(ctx, b, document_country)
+        entity = _entity(ctx, b, document_country, places.get(b.key))
         ids[b.key] = entity.id
         entities.append(entity)
     for ent in entities:

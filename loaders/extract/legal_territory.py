@@ -32,7 +32,10 @@ DIVISION_NAME = (
 )
 ONE_DIVISION = re.compile(
     r"\b(?:la|el)[ \t]+(?P<kind>(?i:comuna|provincia|distrito|municipio|cant[óo]n|departamento|"
-    r"localidad|centro[ \t]+poblado|comunidad|corregimiento|vereda|caser[íi]o|parroquia))"
+    r"localidad|centro[ \t]+poblado|comunidad|corregimiento|vereda|caser[íi]o|parroquia)|"
+    # "Dado en la ciudad de Huacho", "la ciudad de Puerto Maldonado" (535 in 306 bulk texts);
+    # in lower case only: "la Ciudad de México" is a name of its own
+    r"ciudad)"
     r"[ \t]+de[ \t]+" + DIVISION_NAME
 )
 _NAMED_DIVISION = re.compile(
@@ -57,6 +60,7 @@ _KIND = {
     # corpus), "el centro poblado de X" (16), "la comunidad de X", Panama's and Colombia's
     # "corregimiento" and "vereda", Ecuador's and Venezuela's "parroquia"
     "localidad": ("city", None),
+    "ciudad": ("city", None),
     "centro poblado": ("city", None),
     "comunidad": ("city", None),
     "vereda": ("city", None),
@@ -224,9 +228,10 @@ def territorial_divisions(ctx: ExtractionContext) -> None:
                            0.7)
     for m in ONE_DIVISION.finditer(text):
         kind_word = " ".join(m.group("kind").lower().split())
-        if kind_word == "departamento" and not any(
-            entry.label == "Territory" for entry in ctx.lexicon.lookup_all(m.group("name"))
-        ):
+        entries = ctx.lexicon.lookup_all(m.group("name"))
+        if kind_word == "departamento" and not any(e.label == "Territory" for e in entries):
             continue
+        if kind_word == "ciudad" and any(e.kind == "country" for e in entries):
+            continue  # "la ciudad de México" is the capital, named in full by the gazetteer
         _division(ctx, kind_word, m.start("name"), m.group("name"), None)
     division_chains(ctx)

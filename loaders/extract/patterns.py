@@ -203,6 +203,21 @@ INSTITUTION_HEADS: dict[str, str | None] = {
     "Caja de Crédito": "bank",
     "Caja de Seguro Social": "agency",
     "Caja Costarricense": "agency",
+    # Chile's presidential delegations in each region and province (since 2021: "Delegación
+    # Presidencial Regional de Valparaíso", "Delegación Presidencial Provincial de Chiloé")
+    "Delegación Presidencial": "regional_government",
+    # public hospitals ("Hospital Regional de Moquegua", "Hospital de Lircay": 229 "Hospital X"
+    # in 43 bulk texts), the national and regional archives, libraries and academies ("Archivo
+    # General de la Nación", "Archivo Regional de Cusco", "Biblioteca del Congreso Nacional",
+    # "Academia Judicial"). A bare "Archivo" ends the names of offices ("Oficina de Trámite
+    # Documentario y Archivo", "Unidad de Gestión Documental y Archivo Central"); a museum is
+    # left out: a tourism plan lists museums as attractions, not as actors
+    "Hospital": "hospital",
+    "Archivo General": "agency",
+    "Archivo Nacional": "agency",
+    "Archivo Regional": "agency",
+    "Biblioteca": "agency",
+    "Academia": "agency",
 }
 INSTRUMENT_HEADS: dict[str, tuple[str, str]] = {
     # a national system is a set of rules and tools, not a body: "Sistema Nacional de

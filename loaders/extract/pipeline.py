@@ -6,7 +6,7 @@ state (:class:`loaders.extract.state.ExtractionState`). :data:`COMPONENTS` is th
 
 layout → segmentation → gazetteer → countries → patterns → places → overlaps → acronyms → entities →
 bare_acronyms → office_titles → bare_bodies → law_titles → speakers → headings → tables → unit_parents → sentences → memberships →
-duties → name_parents → divisions → territories →
+duties → name_parents → divisions → territories → coverage →
 named_levels → referents → short_forms → levels → finish.
 
 A :class:`Pipeline` may be composed from other names (a component of one's own registered
@@ -48,6 +48,7 @@ COMPONENTS: tuple[str, ...] = (
     "name_parents",  # parents read from names: generic units, regional structure
     "divisions",  # territories a law lists as the divisions of another
     "territories",  # territories named in institution names
+    "coverage",  # an issued instrument covers its issuer's territory
     "named_levels",  # levels and countries names state
     "referents",  # "Consejo regional" said of the document's own regional council
     "short_forms",  # short forms of longer names

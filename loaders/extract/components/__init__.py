@@ -8,6 +8,7 @@ from loaders.extract.components import (  # noqa: F401  (imported to register)
     bare_acronyms,
     bare_bodies,
     countries,
+    coverage,
     divisions,
     duties,
     entities,
