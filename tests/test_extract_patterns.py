@@ -515,6 +515,22 @@ def test_presidential_delegations_hospitals_archives_and_academies_are_bodies() 
     }
 
 
+def test_a_second_addressee_starts_another_name_but_not_in_a_law_title() -> None:
+    """"a la Fiscalía Regional de Laguna Verde y al Fiscal Nacional", "a la Corporación X y a
+    la Sociedad Y": two addressees (59 institution names of the bulk corpus ran on so); a
+    law's title joins its aims with "y al" and stays whole."""
+    raw = (
+        "Artículo 1.- Remítase copia a la Fiscalía Regional de Laguna Verde y al Fiscal "
+        "Nacional, y a la Corporación de Fomento de Laguna Verde y a la Sociedad Agrícola del "
+        "Norte, según la Ley de Impulso al Desarrollo Productivo y al Crecimiento Empresarial.\n"
+    )
+    found = {e.name for e in extract_invented(raw, default_lexicon()).entities
+             if e.label != "Territory"}
+    assert {"Fiscalía Regional de Laguna Verde", "Corporación de Fomento de Laguna Verde",
+            "Ley de Impulso al Desarrollo Productivo y al Crecimiento Empresarial"} <= found
+    assert not any(" y a" in name for name in found if not name.startswith("Ley"))
+
+
 def test_a_post_names_programmes_and_the_global_agenda() -> None:
     """A programme post: "el proyecto Acceso Universal a la Energía" (two connectors inside a
     name), and "X impulsa la Agenda Y y

@@ -590,6 +590,19 @@ _PROJECT_BEFORE = re.compile(
 _PLACE_NAMED_AS_CENTRE = re.compile(r"Centro[ ](?:Poblado|Hist[óo]rico|Urbano)\b")
 
 
+# "y a / y al / y a la" before a capital sends something to a second addressee: "remitir a la
+# Policía de Investigaciones y a Carabineros de Chile", "a la Cámara de Diputados y al Senado"
+# (59 institution names of the bulk corpus ran on so); a law's title may join its aims so
+# ("Ley de Impulso al Desarrollo Productivo y al Crecimiento Empresarial")
+_SECOND_ADDRESSEE = re.compile(rf"[ ](?:y|e)[ ](?:al|a(?:[ ](?:la|los|las))?)[ ][{UPPER}]")
+
+
+def _to_someone_else(tail: str) -> str:
+    """An institution name's tail up to a second addressee (see ``_SECOND_ADDRESSEE``)."""
+    cut = _SECOND_ADDRESSEE.search(tail)
+    return tail[: cut.start()] if cut else tail
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -605,6 +618,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
             cut = tail.find("\n")
             if cut >= 0:
                 tail = tail[:cut]
+            if is_institution:
+                tail = _to_someone_else(tail)
             name = _trim_tail(f"{head}{tail}".replace("\t", " "))
             start = m.start()
             end = start + len(name)

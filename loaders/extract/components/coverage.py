@@ -13,11 +13,19 @@ issuing a law) places its instrument nowhere in particular.
 
 from __future__ import annotations
 
+import re
+
 from loaders.extract.context import ExtractionContext
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
 ISSUER_EXTRACTORS = {"legal issuer", "front matter issuer"}
+# what a subnational body issues: ordinances, regional and municipal decrees, resolutions and
+# agreements ("Decreto Supremo N° 043-2006-PCM" cited first in a regional text is national)
+_SUBNATIONAL_INSTRUMENT = re.compile(
+    r"\b(?:Ordenanza|Regional|Municipal|Provincial|Distrital|Alcald[íi]a|Estatal|"
+    r"Departamental)\b", re.IGNORECASE
+)
 _SUBNATIONAL = {"region", "province", "commune", "city"}
 
 
@@ -45,6 +53,8 @@ def coverage(state: ExtractionState) -> None:
         for ev in r.evidence[:1] if ev.extractor in ISSUER_EXTRACTORS
     ]
     for relation, evidence in issued:
+        if not _SUBNATIONAL_INSTRUMENT.search(ctx.builders[relation.target].name):
+            continue
         territory = _placed_in(ctx, relation.source)
         if territory is not None:
             ctx.relate(relation.target, "COVERS", territory, evidence.start, evidence.end,
