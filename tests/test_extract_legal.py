@@ -740,6 +740,27 @@ def test_a_city_named_by_its_kind_is_a_territory_unless_it_is_a_capital_name(
     assert "México" not in kinds and "Dios" not in kinds
 
 
+def test_a_sentence_opening_with_an_instruments_head_is_about_that_instrument(
+    lexicon: Lexicon,
+) -> None:
+    """"Artículo 2°.- El Fondo será administrado por X": the fund named in full before ("el
+    Fondo" after a "Fondo ..." in 36 bulk texts, "el Plan" in 173); "el Fondo" inside a
+    sentence about something else gives nothing."""
+    text = (
+        "Artículo 1°.- Créase el Fondo de Apoyo a la Innovación de Laguna Verde.\n\n"
+        "Artículo 2°.- El Fondo será administrado por el Ministerio de Economía, Fomento y "
+        "Turismo.\n\nArtículo 3°.- Los recursos del Fondo y el informe serán revisados por la "
+        "Contraloría General de la República.\n"
+    )
+    ex = extract(text, lexicon)
+    names = {e.id: e.name for e in ex.entities}
+    runs = {(names[r.source], names[r.target]) for r in ex.relations
+            if r.type == "RESPONSIBLE_FOR"}
+    assert ("Ministerio de Economía, Fomento y Turismo",
+            "Fondo de Apoyo a la Innovación de Laguna Verde") in runs
+    assert not any(body.startswith("Contraloría") for body, _ in runs)
+
+
 PLURAL_HEADS_LAW = """LEY NÚM. 21.900
 CREA EL CONSEJO NACIONAL DE LA MIEL
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from itertools import combinations
 
 from graph.model import (
@@ -263,9 +264,13 @@ def _overlap_pairs(ctx: ExtractionContext, insts: list[str]) -> list[tuple[str, 
 
 
 def sentence_relations(
-    ctx: ExtractionContext, base: list[Candidate], speaker_context: list[tuple[int, list[str]]]
+    ctx: ExtractionContext, base: list[Candidate], speaker_context: list[tuple[int, list[str]]],
+    bare_subjects: Sequence[Candidate] = (),
 ) -> None:
-    """Relations stated by trigger phrases, sentence by sentence, speaker context included."""
+    """Relations stated by trigger phrases, sentence by sentence, speaker context included.
+    ``bare_subjects`` are instruments a sentence opens with by their head alone ("El Fondo
+    será administrado por X"): what its execution and funding phrases are about."""
+    subjects = sorted(bare_subjects, key=lambda c: c.start)
     starts = [s for s, _ in speaker_context]
     ci = 0
     cands_sorted = sorted(base, key=lambda c: c.start)
@@ -307,7 +312,8 @@ def sentence_relations(
                 # what is run: an instrument or programme, or a body (forum, committee...)
                 before = [
                     c
-                    for c in inside
+                    for c in sorted([*inside, *(b for b in subjects if s <= b.start < e)],
+                                    key=lambda c: c.start)
                     if c.end <= s + m.start()
                     and (
                         c.label in ("Instrument", "Program")

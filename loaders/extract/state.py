@@ -42,6 +42,8 @@ class ExtractionState:
     # the candidates kept after overlaps are resolved, then the entities' mentions
     base: list[Candidate] = field(default_factory=list)
     definitions: list[AcronymDefinition] = field(default_factory=list)
+    # instruments a sentence opens with by their head alone ("El Fondo"), for its triggers
+    bare_subjects: list[Candidate] = field(default_factory=list)
     # speaker lines: where each starts and the institutions it names
     speaker_context: list[tuple[int, list[str]]] = field(default_factory=list)
     # set by the component that ends the extraction (finish, or layout on an empty text)

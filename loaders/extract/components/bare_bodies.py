@@ -15,7 +15,7 @@ import re
 
 from loaders.extract.candidates import Candidate, TakenSpans
 from loaders.extract.finish import apply_redirects
-from loaders.extract.legal_refs import BARE_HEAD, referent_of
+from loaders.extract.legal_refs import BARE_HEAD, BARE_THING, referent_of
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -25,27 +25,44 @@ def bare_bodies(state: ExtractionState) -> None:
     """Each bare head noun outside another name is a mention of the body it refers to: the
     one a glossary defines for it ("I. Secretaría: La Secretaría de Economía"), else the last
     body of that head named in full before it."""
-    ctx, text = state.ctx, state.text
     state.base.extend(_glossary_terms(state))
     state.base.sort(key=lambda c: c.start)
-    named = sorted(
-        (c for c in state.base if c.key and c.label == "Institution"), key=lambda c: c.start
-    )
+    state.base.extend(_bare_heads(state, BARE_HEAD, ("Institution",)))
+    # an instrument that opens a sentence by its head alone ("Artículo 2°.- El Fondo será
+    # administrado por X"), for that sentence's trigger phrases only (component sentences):
+    # as mentions anywhere they would stand between a body and what the text says of it
+    state.bare_subjects = [
+        c for c in _bare_heads(state, BARE_THING, ("Instrument", "Program"))
+        if _OPENS_SENTENCE.search(state.text, max(0, c.start - 60), c.start)
+    ]
+    state.base.extend(_bare_programme_names(state))
+    state.base.sort(key=lambda c: c.start)
+
+
+_OPENS_SENTENCE = re.compile(
+    r"(?:^|[.:;]|\n)[ \t>#*_]*(?:(?i:art[ií]culo|art\.)[ \t]+[^\n]{1,14}?[.:\-–]+[ \t]*)?"
+    r"(?:[Ee]l|[Ll]a)[ \t]+$"
+)
+
+
+def _bare_heads(
+    state: ExtractionState, pattern: re.Pattern[str], labels: tuple[str, ...]
+) -> list[Candidate]:
+    """A mention for each head noun ``pattern`` finds alone outside another name, of the last
+    candidate with one of ``labels`` named in full with that head before it."""
+    ctx = state.ctx
+    named = sorted((c for c in state.base if c.key and c.label in labels), key=lambda c: c.start)
     starts = [c.start for c in named]
     taken = TakenSpans(state.base)
     added: list[Candidate] = []
-    for m in BARE_HEAD.finditer(text):
+    for m in pattern.finditer(state.text):
         start, end = m.start("head"), m.end("head")
         if taken.covers(start):
             continue
-        before = named[: bisect.bisect_left(starts, start)]
-        key = referent_of(m.group("head"), before)
-        if key is None:
-            continue
-        added.append(ctx.builders[key].mention(start, end))
-    state.base.extend(added)
-    state.base.extend(_bare_programme_names(state))
-    state.base.sort(key=lambda c: c.start)
+        key = referent_of(m.group("head"), named[: bisect.bisect_left(starts, start)], labels)
+        if key is not None:
+            added.append(ctx.builders[key].mention(start, end))
+    return added
 
 
 _GLOSSARY_LINE = re.compile(

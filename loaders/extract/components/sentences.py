@@ -11,4 +11,4 @@ from loaders.extract.state import ExtractionState
 def sentences(state: ExtractionState) -> None:
     """Coordination, execution, funding, participation... (see
     :mod:`loaders.extract.sentences`), with the speaker lines as context."""
-    sentence_relations(state.ctx, state.base, state.speaker_context)
+    sentence_relations(state.ctx, state.base, state.speaker_context, state.bare_subjects)
