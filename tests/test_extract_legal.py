@@ -176,6 +176,26 @@ def test_office_holders_stand_for_their_bodies(phrase: str, body: str) -> None:
     assert found is not None and found[1] == body
 
 
+@pytest.mark.parametrize(
+    ("phrase", "offset", "body"),
+    [
+        # in capitals the body is read in title case, and found at its place in the phrase
+        ("DIRECTOR NACIONAL DEL SERVICIO AGRÍCOLA Y GANADERO", 22, "Servicio Agrícola y Ganadero"),
+        ("PRESIDENTE DE PRO UCAYALI", 14, "Pro Ucayali"),
+        # two spaces inside (an OCR'd line): the offset is the rest's, never an error
+        ("DIRECTOR DEL  SERVICIO  AGRÍCOLA Y GANADERO", 14, "Servicio Agrícola y Ganadero"),
+    ],
+)
+def test_an_office_in_capitals_is_found_where_it_is_written(
+    phrase: str, offset: int, body: str
+) -> None:
+    """A signature in capitals ("DIRECTOR NACIONAL DEL SERVICIO ...") once raised an error
+    and lost a bulk ordinance (pe-sam_002-2022-GRSM-GR.md)."""
+    found = body_of_title(phrase)
+    assert found is not None and found[1] == body
+    assert found[0] == offset and phrase[offset:].startswith(body.split()[0].upper())
+
+
 def test_collectives_and_organs() -> None:
     found = collective_member("Cuatro representantes de los Gremios de las MYPE de la Región.")
     assert found is not None and found[1] == "Gremios de las MYPE de la Región"

@@ -156,6 +156,14 @@ def _trim(name: str) -> str:
     return _TRAILING_CONNECTOR.sub("", name).strip()
 
 
+def _offset_of(m: re.Match[str], named: str) -> int:
+    """Where ``named`` starts in the title match's rest, however its capitals were rewritten
+    ("GERENTE REGIONAL DE ..." read as "Gerencia Regional de ..."); the rest's start if the
+    text writes it otherwise (a line break inside)."""
+    at = m.group("rest").lower().find(named[:8].lower())
+    return m.start("rest") + max(at, 0)
+
+
 def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
     """The body an office holder at the start of ``phrase`` stands for, as (offset of the
     title in the phrase, the body's name, its kind): "El Secretario de Economía" →
@@ -186,7 +194,7 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
     info = head_info(named) if len(named.split()) > 1 else None  # "del Departamento": no body
     if info is not None and info.label == "Institution" and title not in _HEAD_OF:
         # "Director Nacional del Servicio Agrícola y Ganadero": the service itself
-        return m.start("rest") + m.group("rest").index(named[:8]), named, info.kind
+        return _offset_of(m, named), named, info.kind
     if title in _HEAD_OF:
         named = re.sub(r"^(?:de|del)\s+(?:(?:la|las|los|el)\s+)?", "", rest)
         if not named or not named[:1].isupper():
@@ -194,7 +202,7 @@ def body_of_title(phrase: str) -> tuple[int, str, str | None] | None:
         if title.startswith("president") and "Municipal" in qual and info is None:
             # Mexico's "el Presidente Municipal de Guadalajara" heads its ayuntamiento
             return m.start("title"), f"Ayuntamiento de {named}", "municipality"
-        return m.start("rest") + m.group("rest").index(named[:8]), named, None
+        return _offset_of(m, named), named, None
     head = _TITLE_BODY.get(title)
     if head is None or not (rest or "General" in qual):
         return None  # "Gobernador Regional" alone names no particular body
