@@ -772,10 +772,7 @@ def test_a_sentence_opening_with_an_instruments_head_is_about_that_instrument(
         "Turismo.\n\nArtículo 3°.- Los recursos del Fondo y el informe serán revisados por la "
         "Contraloría General de la República.\n"
     )
-    ex = extract(text, lexicon)
-    names = {e.id: e.name for e in ex.entities}
-    runs = {(names[r.source], names[r.target]) for r in ex.relations
-            if r.type == "RESPONSIBLE_FOR"}
+    runs = relations(extract(text, lexicon), "RESPONSIBLE_FOR")
     assert ("Ministerio de Economía, Fomento y Turismo",
             "Fondo de Apoyo a la Innovación de Laguna Verde") in runs
     assert not any(body.startswith("Contraloría") for body, _ in runs)
