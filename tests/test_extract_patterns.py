@@ -534,6 +534,25 @@ def test_a_second_addressee_starts_another_name_but_not_in_a_law_title() -> None
     assert not any(" y a" in name for name in found if not name.startswith("Ley"))
 
 
+def test_a_regulation_title_cut_from_its_head_is_no_body_and_according_to_is_no_tie() -> None:
+    """What is left of "Reglamento de Organización y Funciones del X" (about 45 bulk texts)
+    is no body; "de acuerdo con lo dispuesto por X" (according to) ties nobody to X (27 wrong
+    ties in the bulk corpus), while "un acuerdo con X" does."""
+    raw = (
+        "Artículo 1.- Aprobar la Organización y Funciones de la Gerencia Regional de Laguna "
+        "Verde. De acuerdo con lo dispuesto por el Ministerio de Salud, la Gerencia Regional de "
+        "Laguna Verde remitirá el informe.\n\nArtículo 2.- La Gerencia Regional de Laguna Verde "
+        "suscribirá un acuerdo con la Cámara de Comercio de Laguna Verde.\n"
+    )
+    ex = extract_invented(raw, default_lexicon())
+    names = {e.id: e.name for e in ex.entities}
+    assert not any(n.startswith("Organización") for n in names.values())
+    ties = {frozenset((names[r.source], names[r.target])) for r in ex.relations
+            if r.type == "COORDINATES_WITH"}
+    assert ties == {frozenset(("Gerencia Regional de Laguna Verde",
+                               "Cámara de Comercio de Laguna Verde"))}
+
+
 def test_a_post_names_programmes_and_the_global_agenda() -> None:
     """A programme post: "el proyecto Acceso Universal a la Energía" (two connectors inside a
     name), and "X impulsa la Agenda Y y

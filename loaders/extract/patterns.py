@@ -603,6 +603,11 @@ def _to_someone_else(tail: str) -> str:
     return tail[: cut.start()] if cut else tail
 
 
+# what is left of "Reglamento / Manual de Organización y Funciones del Consejo Regional" when
+# the instrument's head is cut off by a line break or an OCR error (about 45 bulk texts)
+_FUNCTIONS_OF = re.compile(r"Organizaci[óo]n(?:[ ]y|,)?[ ](?:[\w ,]{0,40}[ ])?Funciones\b")
+
+
 def find_head_names(text: str) -> Iterator[Candidate]:
     """Institution, instrument and programme names introduced by a head noun.
 
@@ -633,6 +638,8 @@ def find_head_names(text: str) -> Iterator[Candidate]:
                 continue
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
+            if _FUNCTIONS_OF.match(name):
+                continue  # "Organización y Funciones del X": a regulation's title, no body
             if head.startswith("Servicio") and _PROJECT_BEFORE.search(
                 text, max(0, start - 60), start
             ):

@@ -14,7 +14,10 @@ COORDINATION = re.compile(
     r"convenios? (?:con|entre|de colaboraci[oó]n)|"
     # "celebrar convenios de gestión con", "convenios de transferencia de recursos con"
     r"convenios? de [a-záéíóúñ]+(?: (?:y|e|de|del|[a-záéíóúñ]+)){0,5} (?:con|entre)|"
-    r"acuerdos? (?:con|entre)|realizad[oa]s? en conjunto|de manera conjunta|coordinadamente)\b",
+    # "acuerdo con X" is one, "de acuerdo con lo dispuesto por X" (according to) is none: 27
+    # coordination ties of the bulk corpus were read from it, every one of them wrong
+    r"(?<!de )acuerdos? (?:con|entre)|realizad[oa]s? en conjunto|de manera conjunta|"
+    r"coordinadamente)\b",
     re.IGNORECASE,
 )
 RESPONSIBILITY = re.compile(
