@@ -224,3 +224,31 @@ def test_a_unit_of_two_regional_governments_is_two_entities(sqlite_store: SQLite
     parents = {sqlite_store.get_entities({r.target})[0].name
                for r in sqlite_store.relations() if r.source == puno.id and r.type == "PART_OF"}
     assert parents == {"Gobierno Regional de Puno"}
+
+
+def test_a_regional_unit_named_alone_is_its_own_regions(sqlite_store: SQLiteStore) -> None:
+    """A regional ordinance writes "la Dirección Regional de Educación" for its own region's:
+    it is not the "Dirección Regional de Educación de Cusco" another document named, and the
+    same unit named again in a later ordinance of its region is the stored one."""
+    from loaders.extract.lexicon import default_lexicon
+    from tests.fixtures.invented import extract_invented
+
+    lexicon = default_lexicon()
+    head = ("ORDENANZA REGIONAL N° 00{n}-2024-CR\n\nEL CONSEJO REGIONAL DEL GOBIERNO "
+            "REGIONAL DE {up}\n\n")
+    texts = [
+        head.format(n=1, up="CUSCO") + "Artículo 1.- La Dirección Regional de Educación de "
+        "Cusco y el Gobierno Regional del Cusco informarán.\n",
+        head.format(n=2, up="PUNO") + "Artículo 1.- La Dirección Regional de Educación y el "
+        "Gobierno Regional de Puno informarán.\n",
+        head.format(n=3, up="PUNO") + "Artículo 1.- La Dirección Regional de Educación y el "
+        "Gobierno Regional de Puno evaluarán.\n",
+    ]
+    ingest(sqlite_store,
+           *(extract_invented(t, lexicon, stem=f"dre{i}") for i, t in enumerate(texts)))
+    units = [e for e in sqlite_store.entities("Institution")
+             if e.name.startswith("Dirección Regional de Educación")]
+    assert sorted((e.name, e.territory or "") for e in units) == [
+        ("Dirección Regional de Educación", "Puno"),
+        ("Dirección Regional de Educación de Cusco", "Cusco"),
+    ]

@@ -18,6 +18,7 @@ from graph.model import (
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
 from loaders.extract.context import UNIT_KINDS, Builder, ExtractionContext
+from loaders.extract.legal_parents import government_place
 from loaders.extract.levels import level_from_name
 from loaders.extract.referents import singular_key
 
@@ -250,36 +251,71 @@ _PLACE_GOVERNMENT = re.compile(
 
 
 def unit_places(ctx: ExtractionContext) -> dict[str, str]:
-    """The place of the subnational government each unit with a generic name belongs to.
+    """The place each subnational institution of the document stands in, as its territory.
 
     "Gerencia Regional de Desarrollo Económico" is a unit of each of Peru's 25 regional
-    governments (in ../shared/bulk it is PART_OF 19 of them): the one a document speaks of is
-    the government's it is PART_OF, directly or through another unit, and carries that
-    government's place ("Lima") as its territory, so that the units of two governments stay
-    two entities across documents. A name that holds the place already is left as it is."""
+    governments (in ../shared/bulk it is PART_OF 19 of them), and a regional ordinance writes
+    "la Dirección Regional de Educación" for its own region's. The place is, in order: the
+    subnational territory the name ends with ("Dirección Regional de Educación de Apurímac",
+    component ``territories``); for a unit, the place of the government it is PART_OF,
+    directly or through another unit; for a unit whose name says it is regional, the place
+    of the one regional government the document names. Two regions' units then stay two
+    entities across documents (:func:`graph.resolve.resolve` keeps apart what a territory
+    tells apart)."""
     builders = ctx.builders
     parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
+    named_in = {
+        r.source: builders[r.target].name for r in ctx.relations.values()
+        if r.type == "OPERATES_IN" and r.evidence and r.evidence[0].extractor == "name"
+        and (builders[r.target].kind or "") in _SUBNATIONAL_KINDS
+    }
+    home = government_place(ctx)
     places: dict[str, str] = {}
     for b in builders.values():
-        if b.label != "Institution" or b.kind not in _PLACED_UNIT_KINDS:
+        if b.label != "Institution" or b.kind == "collective":
             continue
-        key, seen = b.key, {b.key}
-        for _ in range(3):
-            parent = builders.get(parents.get(key, ""))
-            if parent is None or parent.key in seen:
-                break
-            government = _PLACE_GOVERNMENT.match(parent.name)
-            if government is not None:
-                place = government.group("place")
-                # "Consejo Regional del Gobierno Regional de Cusco": the government's place
-                inner = _PLACE_GOVERNMENT.match(place)
-                place = inner.group("place") if inner else place
-                if not any(normalize_name(place) in normalize_name(n) for n in b.names | {b.name}):
-                    places[b.key] = place
-                break
-            key = parent.key
-            seen.add(key)
+        place = named_in.get(b.key)
+        if place is None and b.kind in _PLACED_UNIT_KINDS:
+            place = _government_place_above(builders, parents, b.key) or (
+                home if home and any(_REGIONAL_WORD.search(n) for n in b.names) else None)
+        if place:
+            places[b.key] = place
+    # a council's committee is where its council is
+    for b in builders.values():
+        parent = parents.get(b.key)
+        if b.key not in places and b.kind in _PLACED_UNIT_KINDS and parent in places:
+            places[b.key] = places[parent]
     return places
+
+
+_SUBNATIONAL_KINDS = {"region", "province", "commune", "city"}
+_REGIONAL_WORD = re.compile(r"(?i)\b(?:regional|sub ?regional)\b")
+
+
+def _government_place_above(builders: dict[str, Builder], parents: dict[str, str],
+                            key: str) -> str | None:
+    """The place of the subnational government a unit is PART_OF (three steps at most)."""
+    seen = {key}
+    for _ in range(3):
+        parent = builders.get(parents.get(key, ""))
+        if parent is None or parent.key in seen:
+            return None
+        government = _PLACE_GOVERNMENT.match(parent.name)
+        if government is not None:
+            place = government.group("place")
+            # "Consejo Regional del Gobierno Regional de Cusco": the government's place
+            inner = _PLACE_GOVERNMENT.match(place)
+            return inner.group("place") if inner else place
+        key = parent.key
+        seen.add(key)
+    return None
+
+
+def _placed_name(b: Builder, place: str | None) -> str:
+    """The name a unit's id is made of: with its place when none of its names holds it."""
+    if not place or any(normalize_name(place) in normalize_name(n) for n in b.names | {b.name}):
+        return _canonical_name(b)
+    return f"{_canonical_name(b)} {place}"
 
 
 def _entity(
@@ -302,7 +338,7 @@ def _entity(
     eid = entity_id(
         b.label,
         f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60
-        else f"{name} {place}" if place else name,
+        else _placed_name(b, place),
     )
     context = _context(ctx, b) if b.label == "Institution" else _details(b)
     return Entity(
