@@ -299,6 +299,20 @@ def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -
     }
 
 
+def test_an_article_heading_or_an_action_is_no_signer() -> None:
+    """"ARTÍCULO SEGUNDO,- ENCARGAR a la Gerencia ..." (an OCR'd comma before the dash) and
+    "Promoción de Banda Ancha de Fibra Óptica, Interoperabilidad de la DRE" read like "Name,
+    Office": neither is a person."""
+    raw = (
+        "ARTÍCULO SEGUNDO,- ENCARGAR a la Gerencia General Regional del Gobierno Regional de "
+        "Laguna Verde iniciar las acciones.\n\nPromoción de Banda Ancha de Fibra Óptica, "
+        "Interoperabilidad de la Dirección Regional de Educación.\n"
+    )
+    ex = extract_invented(raw, default_lexicon())
+    assert not [e.name for e in ex.entities if e.label == "Person"]
+    assert not [r for r in ex.relations if r.type == "AFFILIATED_WITH"]
+
+
 def test_an_office_under_a_signature_names_its_body(lexicon: Lexicon) -> None:
     """A signature block ("Name" / "Gerente Regional de Desarrollo Económico.") affiliates the
     signer with the body the office heads, in capitals too ("GERENTE REGIONAL DE

@@ -104,7 +104,11 @@ _NOT_A_PERSON = re.compile(strip_accents(
     r"Fiscalía|Tribunal|Corte|Autoridad|Junta|Mesa|Policía|Prefectura|Intendencia|"
     # the fields of a procedures table: "Trámite Documentario", "Área de Tesorería", "Proceso
     # de ...", "Recurso de Apelación", "Sistema Administrativo"
-    r"Trámite|Área|Proceso|Recurso|Informe|Sistema)\b"
+    r"Trámite|Área|Proceso|Recurso|Informe|Sistema|"
+    # an article's heading ("Artículo Segundo,- ENCARGAR ...") and the names of actions
+    # ("Promoción de Banda Ancha de Fibra Óptica") are no one's name
+    r"Artículo|Capítulo|Título|Anexo|Numeral|Inciso|Promoción|Implementación|Gestión|"
+    r"Desarrollo|Fortalecimiento)\b"
     # the parts of a document: "Tercera Parte, trata de ...", "Primera Etapa, ..."
     # an adverb opens a sentence, never a name: "Anualmente Carabineros de Chile, la Policía ..."
     r"|^[A-ZÁÉÍÓÚ][a-záéíóú]+mente\b"
