@@ -27,6 +27,8 @@ from loaders.extract.scan import lowered
 from loaders.extract.segment import segment
 
 UNIT_KINDS = {"division", "working_group", "secretariat", "committee"}
+# the kinds of territory below a country's
+SUBNATIONAL_KINDS = frozenset({"region", "province", "commune", "city"})
 
 
 @dataclass

@@ -17,7 +17,7 @@ from graph.model import (
 )
 from graph.normalize import normalize_name
 from loaders.extract.candidates import Candidate
-from loaders.extract.context import UNIT_KINDS, Builder, ExtractionContext
+from loaders.extract.context import SUBNATIONAL_KINDS, UNIT_KINDS, Builder, ExtractionContext
 from loaders.extract.legal_parents import government_place
 from loaders.extract.levels import level_from_name
 from loaders.extract.referents import singular_key
@@ -267,7 +267,7 @@ def unit_places(ctx: ExtractionContext) -> dict[str, str]:
     named_in = {
         r.source: builders[r.target].name for r in ctx.relations.values()
         if r.type == "OPERATES_IN" and r.evidence and r.evidence[0].extractor == "name"
-        and (builders[r.target].kind or "") in _SUBNATIONAL_KINDS
+        and (builders[r.target].kind or "") in SUBNATIONAL_KINDS
     }
     home = government_place(ctx)
     places: dict[str, str] = {}
@@ -288,7 +288,6 @@ def unit_places(ctx: ExtractionContext) -> dict[str, str]:
     return places
 
 
-_SUBNATIONAL_KINDS = {"region", "province", "commune", "city"}
 _REGIONAL_WORD = re.compile(r"(?i)\b(?:regional|sub ?regional)\b")
 
 
@@ -311,11 +310,12 @@ def _government_place_above(builders: dict[str, Builder], parents: dict[str, str
     return None
 
 
-def _placed_name(b: Builder, place: str | None) -> str:
-    """The name a unit's id is made of: with its place when none of its names holds it."""
+def _placed_name(name: str, b: Builder, place: str | None) -> str:
+    """The name (``b``'s canonical ``name``) a unit's id is made of: with its place when none
+    of its names holds it."""
     if not place or any(normalize_name(place) in normalize_name(n) for n in b.names | {b.name}):
-        return _canonical_name(b)
-    return f"{_canonical_name(b)} {place}"
+        return name
+    return f"{name} {place}"
 
 
 def _entity(
@@ -338,7 +338,7 @@ def _entity(
     eid = entity_id(
         b.label,
         f"{name} {b.code}" if b.code and b.kind == "activity" and len(name) > 60
-        else _placed_name(b, place),
+        else _placed_name(name, b, place),
     )
     context = _context(ctx, b) if b.label == "Institution" else _details(b)
     return Entity(

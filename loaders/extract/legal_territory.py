@@ -228,10 +228,11 @@ def territorial_divisions(ctx: ExtractionContext) -> None:
                            0.7)
     for m in ONE_DIVISION.finditer(text):
         kind_word = " ".join(m.group("kind").lower().split())
-        entries = ctx.lexicon.lookup_all(m.group("name"))
-        if kind_word == "departamento" and not any(e.label == "Territory" for e in entries):
-            continue
-        if kind_word == "ciudad" and any(e.kind == "country" for e in entries):
-            continue  # "la ciudad de México" is the capital, named in full by the gazetteer
+        if kind_word in ("departamento", "ciudad"):
+            entries = ctx.lexicon.lookup_all(m.group("name"))
+            if kind_word == "departamento" and not any(e.label == "Territory" for e in entries):
+                continue
+            if kind_word == "ciudad" and any(e.kind == "country" for e in entries):
+                continue  # "la ciudad de México" is the capital, named in full by the gazetteer
         _division(ctx, kind_word, m.start("name"), m.group("name"), None)
     division_chains(ctx)

@@ -634,12 +634,10 @@ def find_head_names(text: str) -> Iterator[Candidate]:
             if end < m.end():
                 pos = max(end, m.start() + 1)
             if (name == head and head not in _WHOLE_NAME_HEADS) or len(name.split()) < 2 or \
-                    _NOT_A_NAME.match(name):
-                continue
+                    _NOT_A_NAME.match(name) or _FUNCTIONS_OF.match(name):
+                continue  # "Organización y Funciones del X": a regulation's title, no body
             if head in _WEAK_HEADS and not re.search(rf"[{UPPER}]", name[len(head) :]):
                 continue
-            if _FUNCTIONS_OF.match(name):
-                continue  # "Organización y Funciones del X": a regulation's title, no body
             if head.startswith("Servicio") and _PROJECT_BEFORE.search(
                 text, max(0, start - 60), start
             ):

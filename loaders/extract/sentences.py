@@ -271,6 +271,7 @@ def sentence_relations(
     ``bare_subjects`` are instruments a sentence opens with by their head alone ("El Fondo
     será administrado por X"): what its execution and funding phrases are about."""
     subjects = sorted(bare_subjects, key=lambda c: c.start)
+    subject_starts = [c.start for c in subjects]
     starts = [s for s, _ in speaker_context]
     ci = 0
     cands_sorted = sorted(base, key=lambda c: c.start)
@@ -301,6 +302,10 @@ def sentence_relations(
             for a, b in _overlap_pairs(ctx, insts):
                 ctx.relate(a, "OVERLAPS_WITH", b, s, e, "trigger", 0.6)
         if insts:
+            # the sentence's candidates with the instrument it opens with by its head alone
+            opening = subjects[bisect.bisect_left(subject_starts, s):
+                               bisect.bisect_left(subject_starts, e)]
+            runnable = sorted([*inside, *opening], key=lambda c: c.start) if opening else inside
             for pattern, rel_type in (
                 (triggers.RESPONSIBILITY, "RESPONSIBLE_FOR"),
                 (triggers.FUNDING, "FUNDS"),
@@ -312,8 +317,7 @@ def sentence_relations(
                 # what is run: an instrument or programme, or a body (forum, committee...)
                 before = [
                     c
-                    for c in sorted([*inside, *(b for b in subjects if s <= b.start < e)],
-                                    key=lambda c: c.start)
+                    for c in runnable
                     if c.end <= s + m.start()
                     and (
                         c.label in ("Instrument", "Program")

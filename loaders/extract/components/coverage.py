@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.extract.context import ExtractionContext
+from loaders.extract.context import SUBNATIONAL_KINDS
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
@@ -26,15 +26,11 @@ _SUBNATIONAL_INSTRUMENT = re.compile(
     r"\b(?:Ordenanza|Regional|Municipal|Provincial|Distrital|Alcald[íi]a|Estatal|"
     r"Departamental)\b", re.IGNORECASE
 )
-_SUBNATIONAL = {"region", "province", "commune", "city"}
 
 
-def _placed_in(ctx: ExtractionContext, key: str) -> str | None:
-    """The subnational territory a body OPERATES_IN, or its parent's (two steps at most)."""
-    located = {r.source: r.target for r in ctx.relations.values()
-               if r.type == "OPERATES_IN"
-               and (ctx.builders[r.target].kind or "") in _SUBNATIONAL}
-    parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
+def _placed_in(located: dict[str, str], parents: dict[str, str], key: str) -> str | None:
+    """The subnational territory a body OPERATES_IN (``located``), or that of the body it is
+    PART_OF (``parents``), two steps up at most."""
     for _ in range(3):
         if key in located:
             return located[key]
@@ -52,10 +48,15 @@ def coverage(state: ExtractionState) -> None:
         (r, ev) for r in list(ctx.relations.values()) if r.type == "RESPONSIBLE_FOR"
         for ev in r.evidence[:1] if ev.extractor in ISSUER_EXTRACTORS
     ]
+    if not issued:
+        return
+    located = {r.source: r.target for r in ctx.relations.values()
+               if r.type == "OPERATES_IN" and (ctx.builders[r.target].kind or "") in SUBNATIONAL_KINDS}
+    parents = {r.source: r.target for r in ctx.relations.values() if r.type == "PART_OF"}
     for relation, evidence in issued:
         if not _SUBNATIONAL_INSTRUMENT.search(ctx.builders[relation.target].name):
             continue
-        territory = _placed_in(ctx, relation.source)
+        territory = _placed_in(located, parents, relation.source)
         if territory is not None:
             ctx.relate(relation.target, "COVERS", territory, evidence.start, evidence.end,
                        "issuer's territory", 0.6)

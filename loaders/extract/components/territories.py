@@ -11,13 +11,12 @@ from functools import lru_cache
 
 from graph.normalize import without_connectives
 from loaders.extract.candidates import Candidate
-from loaders.extract.context import ExtractionContext
+from loaders.extract.context import SUBNATIONAL_KINDS, ExtractionContext
 from loaders.extract.legal_parents import owner_names
 from loaders.extract.referents import variant_key
 from loaders.extract.registry import component
 from loaders.extract.state import ExtractionState
 
-_SUBNATIONAL = ("region", "province", "commune", "city")
 # "Gobierno Regional de Puno"; and, for a body whose name says it is regional or
 # decentralised, the Peruvian way without "de": "Gobierno Regional Puno", "Dirección Regional
 # de Comercio Exterior y Turismo Cajamarca", "Dirección Desconcentrada de Cultura Cajamarca"
@@ -60,7 +59,7 @@ def territories(state: ExtractionState) -> None:
     index = by_end(
         c
         for c in state.gazetteer
-        if c.label == "Territory" and (c.kind or "") in _SUBNATIONAL
+        if c.label == "Territory" and (c.kind or "") in SUBNATIONAL_KINDS
     )
     known: set[str] | None = None  # the institutions' names, read once when first needed
     for named in state.base:
