@@ -17,6 +17,7 @@ from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import COMPONENTS, Pipeline, extract_text
 from loaders.extract.registry import UnknownComponent, component, compose, registered
 from loaders.extract.state import ExtractionState
+from tests.fixtures.invented import relation_pairs as pairs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
@@ -54,11 +55,6 @@ def without(*names: str) -> list[str]:
 def extract(raw: str, lexicon: Lexicon, names: Iterable[str] = COMPONENTS) -> Extraction:
     return Pipeline(names)(info(raw), raw, lexicon)
 
-
-def pairs(extraction: Extraction, rel_type: str) -> set[tuple[str, str]]:
-    names = {e.id: e.name for e in extraction.entities}
-    return {(names[r.source], names[r.target]) for r in extraction.relations
-            if r.type == rel_type}
 
 
 def fixture(name: str) -> str:

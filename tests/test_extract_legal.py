@@ -12,6 +12,7 @@ from loaders.extract.legal_names import body_of_title, collective_member, is_org
 from loaders.extract.legal_units import ARTICLE_HEADING, list_units
 from loaders.extract.lexicon import Lexicon, default_lexicon
 from tests.fixtures.invented import extract_invented
+from tests.fixtures.invented import relation_pairs as relations
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +23,6 @@ def lexicon() -> Lexicon:
 def extract(raw: str, lexicon: Lexicon) -> Extraction:
     return extract_invented(raw, lexicon)
 
-
-def relations(ex: Extraction, rel_type: str) -> set[tuple[str, str]]:
-    names = {e.id: e.name for e in ex.entities}
-    return {(names[r.source], names[r.target]) for r in ex.relations if r.type == rel_type}
 
 
 MARKED_LIST = """# Ordenanza Regional N° 010-2020-GRX/CR

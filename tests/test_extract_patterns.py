@@ -19,7 +19,7 @@ from loaders.extract.patterns import (
     find_quoted_names,
     head_info,
 )
-from tests.fixtures.invented import extract_invented
+from tests.fixtures.invented import extract_invented, relation_pairs
 
 
 def names(text: str) -> list[str]:
@@ -545,10 +545,8 @@ def test_a_regulation_title_cut_from_its_head_is_no_body_and_according_to_is_no_
         "suscribirá un acuerdo con la Cámara de Comercio de Laguna Verde.\n"
     )
     ex = extract_invented(raw, default_lexicon())
-    names = {e.id: e.name for e in ex.entities}
-    assert not any(n.startswith("Organización") for n in names.values())
-    ties = {frozenset((names[r.source], names[r.target])) for r in ex.relations
-            if r.type == "COORDINATES_WITH"}
+    assert not any(e.name.startswith("Organización") for e in ex.entities)
+    ties = {frozenset(pair) for pair in relation_pairs(ex, "COORDINATES_WITH")}
     assert ties == {frozenset(("Gerencia Regional de Laguna Verde",
                                "Cámara de Comercio de Laguna Verde"))}
 

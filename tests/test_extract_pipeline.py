@@ -15,6 +15,7 @@ from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_document
 from loaders.read import read
 from tests.fixtures.invented import extract_invented
+from tests.fixtures.invented import relation_pairs as pairs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md"))
@@ -39,12 +40,6 @@ def extract(raw: str, lexicon: Lexicon) -> Extraction:
 def by_name(extraction: Extraction) -> dict[str, Entity]:
     return {e.name: e for e in extraction.entities}
 
-
-def pairs(extraction: Extraction, rel_type: str) -> set[tuple[str, str]]:
-    names = {e.id: e.name for e in extraction.entities}
-    return {
-        (names[r.source], names[r.target]) for r in extraction.relations if r.type == rel_type
-    }
 
 
 # --- invariants over every fixture -----------------------------------------------------------

@@ -17,7 +17,7 @@ from loaders.extract.lexicon import Lexicon, default_lexicon
 from loaders.extract.pipeline import extract_document
 from loaders.extract.speakers import find_speaker_lines, person_display_name
 from loaders.read import read
-from tests.fixtures.invented import extract_invented
+from tests.fixtures.invented import extract_invented, relation_pairs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 
@@ -165,10 +165,7 @@ def test_a_unit_named_before_its_parent_is_part_of_it(lexicon: Lexicon) -> None:
         "Gobierno Regional de Tierras Altas\n"
     )
     extraction = extract(raw, lexicon)
-    names = {e.id: e.name for e in extraction.entities}
-    part_of = {
-        (names[r.source], names[r.target]) for r in extraction.relations if r.type == "PART_OF"
-    }
+    part_of = relation_pairs(extraction, "PART_OF")
     assert part_of == {("División de Fomento Productivo", "Gobierno Regional de Tierras Altas")}
     assert ("Luis Mora Díaz", "Gobierno Regional de Tierras Altas") in affiliations(extraction)
 
@@ -200,8 +197,7 @@ def test_a_sentence_subject_followed_by_a_comma_is_not_a_speaker(lexicon: Lexico
     )
     extraction = extract(raw, lexicon)
     assert [e.name for e in extraction.entities if e.label == "Person"] == []
-    names = {e.id: e.name for e in extraction.entities}
-    funds = {(names[r.source], names[r.target]) for r in extraction.relations if r.type == "FUNDS"}
+    funds = relation_pairs(extraction, "FUNDS")
     assert funds == {("Corporación de Fomento de la Producción", "Fondo de Innovación Lacustre")}
 
 
@@ -290,9 +286,7 @@ def test_a_signature_block_affiliates_the_signer_with_the_documents_own_body() -
         "Elisban Ochoa Sosa\nGobernador Regional\n"
     )
     ex = extract(raw, default_lexicon())
-    names = {e.id: e.name for e in ex.entities}
-    affiliated = {(names[r.source], names[r.target]) for r in ex.relations
-                  if r.type == "AFFILIATED_WITH"}
+    affiliated = relation_pairs(ex, "AFFILIATED_WITH")
     assert affiliated == {
         ("Ernan Hugo Ramón Llulluy", "Consejo Regional del Gobierno Regional de Puno"),
         ("Elisban Ochoa Sosa", "Gobierno Regional de Puno"),
@@ -331,9 +325,7 @@ def test_an_office_under_a_signature_names_its_body(lexicon: Lexicon) -> None:
         "DIRECTOR REGIONAL DE SALUD\n"
     )
     ex = extract(raw, lexicon)
-    names = {e.id: e.name for e in ex.entities}
-    affiliations = {(names[r.source], names[r.target]) for r in ex.relations
-                    if r.type == "AFFILIATED_WITH"}
+    affiliations = relation_pairs(ex, "AFFILIATED_WITH")
     assert affiliations == {
         ("Pedro Antonio Valdiviezo Palacios", "Gerencia Regional de Desarrollo Económico"),
         ("Rafael Huaman Jurado", "Gerencia Regional de Infraestructura"),

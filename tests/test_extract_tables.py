@@ -24,6 +24,7 @@ from loaders.extract.tables import (
     sublist_items,
 )
 from loaders.read import read
+from tests.fixtures.invented import relation_pairs as triples
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
 SERVICIO = "Servicio Regional de Fomento Lacustre"
@@ -207,12 +208,6 @@ def lexicon() -> Lexicon:
 def extract_fixture(name: str, lexicon: Lexicon) -> Extraction:
     return extract_document(read(FIXTURES / name), lexicon)
 
-
-def triples(extraction: Extraction, rel_type: str) -> set[tuple[str, str]]:
-    names = {e.id: e.name for e in extraction.entities}
-    return {
-        (names[r.source], names[r.target]) for r in extraction.relations if r.type == rel_type
-    }
 
 
 @pytest.fixture(scope="module")
